@@ -1,0 +1,264 @@
+/**
+ * JSON and NDJSON to leaves, in one pass over the UTF-8 bytes. JSON.parse cannot be used: it
+ * loses the byte span of each value, which redaction needs to rewrite the body in place.
+ * Iterative (an explicit stack), so deep nesting costs a limit error, not a stack overflow.
+ */
+import { isUtf8 } from 'node:buffer';
+import { EgError } from '../errors.js';
+import type { Leaf } from './leaf.js';
+import { escapePointerToken } from './pointer.js';
+
+export const MAX_JSON_DEPTH = 512;
+
+/** One JSON document (RFC 8259, strict; a leading UTF-8 BOM is skipped). */
+export function parseJson(buf: Buffer): Leaf[] {
+  const leaves: Leaf[] = [];
+  const scanner = new Scanner(buf, leaves);
+  scanner.document(bomLength(buf), buf.length, '', false);
+  return leaves;
+}
+
+/** One JSON document per line; locations start with "/<line index>" (0-based, counting blank
+ *  lines, so the index names the physical line). Blank lines are skipped. */
+export function parseNdjson(buf: Buffer): Leaf[] {
+  const leaves: Leaf[] = [];
+  const scanner = new Scanner(buf, leaves);
+  let from = bomLength(buf);
+  for (let line = 0; from <= buf.length; line++) {
+    let nl = buf.indexOf(0x0a, from);
+    if (nl < 0) nl = buf.length;
+    scanner.document(from, nl, `/${line}`, true);
+    from = nl + 1;
+  }
+  return leaves;
+}
+
+function bomLength(buf: Buffer): number {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
+interface Frame {
+  readonly array: boolean;
+  readonly path: string;
+  /** For arrays: the key their items inherit. */
+  readonly key: string | undefined;
+  index: number;
+}
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d, PLUS = 0x2b;
+const LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, DOT = 0x2e;
+
+const SIMPLE_ESCAPES: Record<number, string> = {
+  0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t',
+};
+
+class Scanner {
+  private pos = 0;
+  private end = 0;
+  /** The last string read, kept in a field so strings cost no result object. */
+  private str = '';
+  private utf8Checked = false;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly leaves: Leaf[],
+  ) {}
+
+  document(from: number, to: number, prefix: string, blankOk: boolean): void {
+    this.end = to;
+    this.pos = from;
+    this.ws();
+    if (this.pos >= to && blankOk) return;
+    // Checked once for the whole buffer, and only when there is something to read. Strings are
+    // then decoded with toString('utf8'), which would otherwise hide bad bytes as U+FFFD.
+    if (!this.utf8Checked) {
+      if (!isUtf8(this.buf)) throw new EgError('EG_BODY_UNINSPECTABLE', 'malformed JSON: not valid UTF-8');
+      this.utf8Checked = true;
+    }
+    this.value(prefix);
+    this.ws();
+    if (this.pos < to) this.fail(this.pos, 'unexpected data after the document');
+  }
+
+  private value(rootPath: string): void {
+    const buf = this.buf;
+    const stack: Frame[] = [];
+    let path = rootPath;
+    let key: string | undefined;
+    for (;;) {
+      this.ws();
+      const c = this.peek();
+      if (c === LBRACE || c === LBRACKET) {
+        this.pos++;
+        this.ws();
+        if (this.peek() !== (c === LBRACE ? RBRACE : RBRACKET)) {
+          if (stack.length >= MAX_JSON_DEPTH) this.fail(this.pos, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
+          const frame: Frame = { array: c === LBRACKET, path, key, index: 0 };
+          stack.push(frame);
+          if (frame.array) {
+            path += '/0';
+          } else {
+            key = this.memberKey();
+            path = `${frame.path}/${escapePointerToken(key)}`;
+          }
+          continue;
+        }
+        this.pos++;
+      } else if (c === QUOTE) {
+        const rawStart = this.pos + 1;
+        this.string();
+        this.leaves.push({ location: path, key, value: this.str, rawStart, rawEnd: this.pos - 1, source: 'json' });
+      } else if (c === MINUS || isDigit(c)) {
+        const rawStart = this.pos;
+        this.number();
+        const value = buf.toString('latin1', rawStart, this.pos);
+        this.leaves.push({ location: path, key, value, rawStart, rawEnd: this.pos, source: 'json', isNumber: true });
+      } else if (c === 0x74) this.literal('true');
+      else if (c === 0x66) this.literal('false');
+      else if (c === 0x6e) this.literal('null');
+      else this.fail(this.pos, c < 0 ? 'unexpected end of input' : 'unexpected character');
+
+      // A value is complete: close finished containers, or move to the next item or member.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return;
+        this.ws();
+        const b = this.peek();
+        if (b === COMMA) {
+          this.pos++;
+          if (top.array) {
+            top.index++;
+            path = `${top.path}/${top.index}`;
+            key = top.key;
+          } else {
+            this.ws();
+            key = this.memberKey();
+            path = `${top.path}/${escapePointerToken(key)}`;
+          }
+          break;
+        }
+        if (b !== (top.array ? RBRACKET : RBRACE)) {
+          this.fail(this.pos, top.array ? "expected ',' or ']'" : "expected ',' or '}'");
+        }
+        this.pos++;
+        stack.pop();
+      }
+    }
+  }
+
+  private memberKey(): string {
+    if (this.peek() !== QUOTE) this.fail(this.pos, 'expected a string key');
+    this.string();
+    const key = this.str;
+    this.ws();
+    if (this.peek() !== COLON) this.fail(this.pos, "expected ':'");
+    this.pos++;
+    return key;
+  }
+
+  /** Reads the string at this.pos (a quote) into this.str; leaves pos after the closing quote. */
+  private string(): void {
+    const buf = this.buf;
+    const end = this.end;
+    let i = this.pos + 1;
+    let run = i;
+    let out = '';
+    for (;;) {
+      if (i >= end) this.fail(this.pos, 'unterminated string');
+      const b = buf[i]!;
+      if (b === QUOTE) break;
+      if (b < 0x20) this.fail(i, 'control character in string');
+      if (b !== BACKSLASH) {
+        i++;
+        continue;
+      }
+      // Escapes and quotes are ASCII, so a run never splits a multibyte character.
+      if (run < i) out += buf.toString('utf8', run, i);
+      const e = i + 1 < end ? buf[i + 1]! : -1;
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        i += 2;
+      } else if (e === 0x75) {
+        let unit = 0;
+        for (let k = i + 2; k < i + 6; k++) {
+          const h = k < end ? hexValue(buf[k]!) : -1;
+          if (h < 0) this.fail(i, 'invalid \\u escape');
+          unit = (unit << 4) | h;
+        }
+        // Surrogate halves are appended as UTF-16 units, so an escaped pair joins by itself
+        // and a lone half stays what JSON.parse would make of it.
+        out += String.fromCharCode(unit);
+        i += 6;
+      } else {
+        this.fail(i, 'invalid escape');
+      }
+      run = i;
+    }
+    this.str = run < i ? out + buf.toString('utf8', run, i) : out;
+    this.pos = i + 1;
+  }
+
+  private number(): void {
+    let i = this.pos;
+    if (this.at(i) === MINUS) i++;
+    if (this.at(i) === 0x30) i++;
+    else i = this.digits(i);
+    if (this.at(i) === DOT) i = this.digits(i + 1);
+    const e = this.at(i);
+    if (e === 0x65 || e === 0x45) {
+      i++;
+      const sign = this.at(i);
+      if (sign === PLUS || sign === MINUS) i++;
+      i = this.digits(i);
+    }
+    this.pos = i;
+  }
+
+  /** One or more digits from i; returns the index after them. */
+  private digits(i: number): number {
+    if (!isDigit(this.at(i))) this.fail(i, 'expected a digit');
+    while (isDigit(this.at(i))) i++;
+    return i;
+  }
+
+  private literal(word: string): void {
+    for (let k = 0; k < word.length; k++) {
+      if (this.at(this.pos + k) !== word.charCodeAt(k)) this.fail(this.pos, 'invalid literal');
+    }
+    this.pos += word.length;
+  }
+
+  private ws(): void {
+    const buf = this.buf;
+    while (this.pos < this.end) {
+      const b = buf[this.pos];
+      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return;
+      this.pos++;
+    }
+  }
+
+  private peek(): number {
+    return this.at(this.pos);
+  }
+
+  private at(i: number): number {
+    return i < this.end ? this.buf[i]! : -1;
+  }
+
+  /** Says where and what, never which bytes: the body may hold the data we protect. */
+  private fail(at: number, what: string): never {
+    throw new EgError('EG_BODY_UNINSPECTABLE', `malformed JSON at byte ${at}: ${what}`);
+  }
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  const lower = b | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}

@@ -1,0 +1,152 @@
+/**
+ * Labels in free text ("姓名：张三", "Name: John Smith", "手机号是138…"). A label is read
+ * backwards from a colon or from a numeric candidate and looked up in the same field
+ * dictionary as JSON keys, so the two never disagree about what a word means.
+ */
+import { isCjkCode, isSpaceCode } from './chars.js';
+import type { Span } from './detectors/email.js';
+import { lookupExact, lookupField, type FieldMatch } from './fields.js';
+
+const MAX_CJK_LABEL = 10;
+const MAX_LATIN_LABEL = 40;
+const MAX_LABEL_WORDS = 3;
+const MAX_FILLERS = 4;
+const MAX_NAME_SCAN = 20;
+const MAX_ADDRESS_SCAN = 120;
+const MAX_DOCUMENT_SCAN = 20;
+
+function isWordChar(c: number): boolean {
+  const l = c | 32;
+  return (l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+function isColon(c: number): boolean {
+  return c === 58 || c === 0xff1a;
+}
+
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 0x201c || c === 0x201d;
+}
+
+// What may stand between a label and its value: "手机号是 138…", "phone = 138…", `"tel":"138…`.
+const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#'].map((c) => c.charCodeAt(0)));
+
+/** Start of the label (CJK run, or up to three ASCII words) ending at `end`; `end` if none. */
+function labelStart(s: string, end: number): number {
+  if (end <= 0) return end;
+  let p = end;
+  if (isCjkCode(s.charCodeAt(end - 1))) {
+    while (p > 0 && end - p < MAX_CJK_LABEL && isCjkCode(s.charCodeAt(p - 1))) p--;
+    return p;
+  }
+  let boundary = end;
+  for (let words = 1; ; words++) {
+    while (p > 0 && end - p < MAX_LATIN_LABEL && isWordChar(s.charCodeAt(p - 1))) p--;
+    // Cut mid-word by the length bound (base64, hashes): keep whole words only.
+    if (p > 0 && isWordChar(s.charCodeAt(p - 1))) return boundary;
+    boundary = p;
+    if (words >= MAX_LABEL_WORDS || p < 2 || s.charCodeAt(p - 1) !== 32 || !isWordChar(s.charCodeAt(p - 2))) break;
+    p--;
+  }
+  return p;
+}
+
+function labelEndingAt(s: string, end: number): FieldMatch | undefined {
+  const start = labelStart(s, end);
+  return start === end ? undefined : lookupField(s.slice(start, end));
+}
+
+/** The label right before a candidate starting at `pos`, skipping fillers. */
+export function labelBefore(s: string, pos: number): FieldMatch | undefined {
+  let p = pos;
+  for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;
+  return labelEndingAt(s, p);
+}
+
+/** The label right before the colon (or '=') at index `k`. */
+export function labelAtColon(s: string, k: number): FieldMatch | undefined {
+  let p = k;
+  while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)))) p--;
+  return labelEndingAt(s, p);
+}
+
+/** First char of the value after a colon at `k`. */
+export function valueStartAfter(s: string, k: number): number {
+  let p = k + 1;
+  while (p < s.length && p - k <= 4 && (isSpaceCode(s.charCodeAt(p)) || isQuote(s.charCodeAt(p)))) p++;
+  return p;
+}
+
+/** When a value runs into the next label ("张三性别：男"), cut that label off: the longest
+ *  dictionary word among its last 4..2 ideographs, else the usual 2-char label. */
+function cutNextLabel(s: string, start: number, end: number): number {
+  if (!isCjkCode(s.charCodeAt(end - 1))) {
+    let p = end;
+    while (p > start && s.charCodeAt(p - 1) !== 32) p--;
+    return p;
+  }
+  for (let len = 4; len >= 2; len--) {
+    if (end - len > start && lookupExact(s.slice(end - len, end)) !== undefined) return end - len;
+  }
+  return end - 2;
+}
+
+function trimEnd(s: string, start: number, end: number): number {
+  while (end > start && isSpaceCode(s.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+function isUpperLatin(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+}
+
+function isLatinNameChar(c: number): boolean {
+  const l = c | 32;
+  if ((l >= 97 && l <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) return true;
+  return c === 39 || c === 0x2019 || c === 46 || c === 45;
+}
+
+function isNameDot(c: number): boolean {
+  return c === 0xb7 || c === 0x2022 || c === 0x30fb || c === 0xff0e;
+}
+
+/** The name after a label: a run of ideographs, or capitalised Latin words. */
+export function nameSpanAfter(s: string, from: number): Span | undefined {
+  const n = Math.min(s.length, from + MAX_NAME_SCAN);
+  let end = from;
+  if (from < s.length && isCjkCode(s.charCodeAt(from))) {
+    while (end < n && (isCjkCode(s.charCodeAt(end)) || isNameDot(s.charCodeAt(end)))) end++;
+  } else {
+    let words = 0;
+    let p = from;
+    while (p < s.length && words < 5 && isUpperLatin(s.charCodeAt(p))) {
+      while (p < s.length && p - from < 64 && isLatinNameChar(s.charCodeAt(p))) p++;
+      end = p;
+      words++;
+      if (s.charCodeAt(p) !== 32) break;
+      p++;
+    }
+  }
+  if (end < s.length && isColon(s.charCodeAt(end)) && end > from) end = trimEnd(s, from, cutNextLabel(s, from, end));
+  return end - from >= 2 ? { start: from, end } : undefined;
+}
+
+const ADDRESS_STOPS = new Set([...'\n\r\t,，。；;|"、'].map((c) => c.charCodeAt(0)));
+
+/** The address after a label: up to the next punctuation or line end, bounded. */
+export function addressSpanAfter(s: string, from: number): Span | undefined {
+  const n = Math.min(s.length, from + MAX_ADDRESS_SCAN);
+  let end = from;
+  while (end < n && !ADDRESS_STOPS.has(s.charCodeAt(end)) && !isColon(s.charCodeAt(end))) end++;
+  if (end < s.length && isColon(s.charCodeAt(end)) && end > from) end = cutNextLabel(s, from, end);
+  end = trimEnd(s, from, end);
+  return end > from ? { start: from, end } : undefined;
+}
+
+/** A document number after a label: one ASCII letter/digit run. */
+export function documentSpanAfter(s: string, from: number): Span | undefined {
+  const n = Math.min(s.length, from + MAX_DOCUMENT_SCAN + 1);
+  let end = from;
+  while (end < n && isWordChar(s.charCodeAt(end)) && s.charCodeAt(end) !== 95 && s.charCodeAt(end) !== 45) end++;
+  return end > from && end - from <= MAX_DOCUMENT_SCAN ? { start: from, end } : undefined;
+}

@@ -1,0 +1,78 @@
+/**
+ * Practical e-mail addresses (local@domain.tld), found by expanding outwards from an '@' the
+ * caller already located. Each side is one bounded linear scan, so no input can make it
+ * backtrack; the RFC's quoted local parts and IP-literal domains are deliberately left out.
+ */
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+const MAX_LOCAL = 64;
+const MAX_DOMAIN = 253;
+
+function isLocalChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) ||
+    c === 46 || c === 95 || c === 37 || c === 43 || c === 45
+  );
+}
+
+function isDomainChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 46 || c === 45;
+}
+
+/** The address around the '@' at index `at`, or undefined. */
+export function matchEmailAt(s: string, at: number): Span | undefined {
+  let start = at;
+  while (start > 0 && at - start < MAX_LOCAL + 1 && isLocalChar(s.charCodeAt(start - 1))) start--;
+  // A longer run than any legal local part means this is not an address (e.g. base64).
+  if (start === at || at - start > MAX_LOCAL || (start > 0 && isLocalChar(s.charCodeAt(start - 1)))) {
+    return undefined;
+  }
+  if (s.charCodeAt(start) === 46 || s.charCodeAt(at - 1) === 46) return undefined;
+  for (let i = start + 1; i < at; i++) {
+    if (s.charCodeAt(i) === 46 && s.charCodeAt(i - 1) === 46) return undefined;
+  }
+
+  let end = at + 1;
+  const limit = Math.min(s.length, at + 1 + MAX_DOMAIN);
+  while (end < limit && isDomainChar(s.charCodeAt(end))) end++;
+  // A sentence may end right after the address.
+  while (end > at + 1 && s.charCodeAt(end - 1) === 46) end--;
+  return validDomain(s, at + 1, end) ? { start, end } : undefined;
+}
+
+/** Labels 1–63 chars, no leading/trailing '-', at least two, TLD 2+ letters (or xn--). */
+function validDomain(s: string, from: number, to: number): boolean {
+  let labels = 0;
+  let labelStart = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && s.charCodeAt(i) !== 46) continue;
+    const len = i - labelStart;
+    if (len < 1 || len > 63) return false;
+    if (s.charCodeAt(labelStart) === 45 || s.charCodeAt(i - 1) === 45) return false;
+    labels++;
+    if (i === to) {
+      if (labels < 2) return false;
+      if (len >= 4 && s.startsWith('xn--', labelStart)) return true;
+      if (len < 2) return false;
+      for (let j = labelStart; j < i; j++) {
+        const l = s.charCodeAt(j) | 32;
+        if (l < 97 || l > 122) return false;
+      }
+      return true;
+    }
+    labelStart = i + 1;
+  }
+  return false;
+}
+
+/** Whether the whole string is one address. */
+export function isEmail(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at < 0) return false;
+  const m = matchEmailAt(s, at);
+  return m !== undefined && m.start === 0 && m.end === s.length;
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { BUILTIN_CATEGORIES, type Grade } from '../classify/taxonomy.js';
+import { formatHostPattern } from '../destination/host.js';
+import { bitsOf, formatIp, parseIp, type IpAddress } from '../destination/ip.js';
+import { DEFAULTS } from './defaults.js';
+import type { Action, ActionTable, CompiledPolicy, Mode, Zone } from './model.js';
+import type { ActionsWire, PolicyWire, UnknownZoneWire, ZoneWire } from './schema.js';
+
+/**
+ * Wire format → frozen CompiledPolicy. Everything a request needs is precomputed here: host
+ * lookups are Map hits per label, CIDR lookups one Map hit per distinct prefix length.
+ */
+
+/** A Map that refuses writes once built: the compiled policy is shared by every request. */
+class FrozenMap<K, V> extends Map<K, V> {
+  readonly #sealed: boolean;
+  constructor(entries: Iterable<readonly [K, V]>) {
+    super();
+    for (const [k, v] of entries) super.set(k, v);
+    this.#sealed = true;
+    Object.freeze(this);
+  }
+  override set(key: K, value: V): this {
+    if (this.#sealed) throw new TypeError('A compiled policy is read-only.');
+    return super.set(key, value);
+  }
+  override delete(): boolean {
+    throw new TypeError('A compiled policy is read-only.');
+  }
+  override clear(): void {
+    throw new TypeError('A compiled policy is read-only.');
+  }
+}
+
+export function compilePolicy(wire: PolicyWire, source: { readonly text: string; readonly name: string }): CompiledPolicy {
+  const mode = wire.mode ?? DEFAULTS.mode;
+  const categoryGrades = new FrozenMap<string, Grade>([
+    ...(Object.entries(BUILTIN_CATEGORIES) as [string, Grade][]),
+    ...Object.entries(wire.categories ?? {}).map(([id, def]) => [id, def.grade] as [string, Grade]),
+  ]);
+
+  const exact = new Map<string, Zone>();
+  const suffix = new Map<string, Zone>();
+  const byPrefix = { 4: new Map<number, Map<bigint, Zone>>(), 6: new Map<number, Map<bigint, Zone>>() };
+  const zones = (wire.zones ?? []).map((w) => {
+    const zone = compileZone(w, w.name, mode, categoryGrades, false);
+    for (const pattern of w.hosts ?? []) (pattern.kind === 'exact' ? exact : suffix).set(pattern.host, zone);
+    for (const cidr of w.cidrs ?? []) {
+      const table = byPrefix[cidr.family];
+      const networks = table.get(cidr.prefix) ?? new Map<bigint, Zone>();
+      networks.set(cidr.value >> BigInt(bitsOf(cidr.family) - cidr.prefix), zone);
+      table.set(cidr.prefix, networks);
+    }
+    return zone;
+  });
+  const unknownZone = compileZone(wire.unknown ?? {}, 'unknown', mode, categoryGrades, true);
+  // Most specific prefix first: the first hit is the answer.
+  const prefixes = {
+    4: [...byPrefix[4].keys()].sort((a, b) => b - a),
+    6: [...byPrefix[6].keys()].sort((a, b) => b - a),
+  };
+
+  const zoneForHost = (host: string): Zone | undefined => {
+    const hit = exact.get(host);
+    if (hit) return hit;
+    // "*.a.b" is stored under "a.b"; the leftmost dot gives the longest candidate suffix, and
+    // the apex itself is never tried, so "*.cn" does not match "cn".
+    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+      const zone = suffix.get(host.slice(dot + 1));
+      if (zone) return zone;
+    }
+    return undefined;
+  };
+
+  const zoneForIp = (ip: IpAddress): Zone | undefined => {
+    const bits = bitsOf(ip.family);
+    for (const prefix of prefixes[ip.family]) {
+      const zone = byPrefix[ip.family].get(prefix)?.get(ip.value >> BigInt(bits - prefix));
+      if (zone) return zone;
+    }
+    return undefined;
+  };
+
+  const policy: CompiledPolicy = {
+    revision: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
+    source: source.name,
+    mode,
+    zones: Object.freeze(zones),
+    unknownZone,
+    resolve: new FrozenMap(Object.entries(wire.resolve ?? {})),
+    categoryGrades,
+    limits: Object.freeze({
+      maxBodyBytes: wire.limits?.max_body_bytes ?? DEFAULTS.limits.maxBodyBytes,
+      maxDecodedBytes: wire.limits?.max_decoded_bytes ?? DEFAULTS.limits.maxDecodedBytes,
+    }),
+    timeouts: Object.freeze({
+      connectMs: wire.timeouts?.connect ?? DEFAULTS.timeouts.connectMs,
+      headersMs: wire.timeouts?.headers ?? DEFAULTS.timeouts.headersMs,
+      bodyMs: wire.timeouts?.body ?? DEFAULTS.timeouts.bodyMs,
+    }),
+    lookupZone(host: string, ip: string | undefined): Zone {
+      const byHost = zoneForHost(host);
+      if (byHost) return byHost;
+      // A literal host is its own address when nothing has been resolved yet.
+      const addr = parseIp(ip ?? host);
+      return (addr && zoneForIp(addr)) ?? unknownZone;
+    },
+    zoneForHost,
+  };
+  return Object.freeze(policy);
+}
+
+function compileZone(
+  w: ZoneWire | UnknownZoneWire,
+  name: string,
+  policyMode: Mode,
+  categoryGrades: ReadonlyMap<string, Grade>,
+  isUnknown: boolean,
+): Zone {
+  const jurisdiction = w.jurisdiction ?? DEFAULTS.unknownJurisdiction;
+  const abroad = isUnknown || jurisdiction !== DEFAULTS.domesticJurisdiction;
+  const base = abroad ? DEFAULTS.zone.abroad : DEFAULTS.zone.domestic;
+  const listed = 'name' in w ? w : undefined;
+  return Object.freeze({
+    name,
+    jurisdiction,
+    abroad,
+    mode: w.mode ?? policyMode,
+    allowSpecialAddresses: w.allow_special_addresses ?? DEFAULTS.zone.allowSpecialAddresses,
+    tunnel: w.tunnel ?? base.tunnel,
+    uninspectable: w.uninspectable ?? base.uninspectable,
+    actions: compileActions(w.actions, base.actions, categoryGrades),
+    hosts: Object.freeze((listed?.hosts ?? []).map(formatHostPattern)),
+    cidrs: Object.freeze((listed?.cidrs ?? []).map((c) => `${formatIp(c)}/${c.prefix}`)),
+  });
+}
+
+/**
+ * Grade entries merge over the jurisdiction defaults key by key, so `pi: allow` in an abroad
+ * zone does not quietly drop the sensitive_pi block. A wildcard category ("pi.*") is expanded
+ * to every known category under it (a longer wildcard beats a shorter one, an exact id beats
+ * both), and is also kept under its own key for categories added later (catalogs).
+ */
+function compileActions(
+  w: ActionsWire | undefined,
+  base: (typeof DEFAULTS.zone.abroad)['actions'],
+  categoryGrades: ReadonlyMap<string, Grade>,
+): ActionTable {
+  const byGrade = new FrozenMap(
+    Object.entries({ ...base.grades, ...w?.grades }).filter((e): e is [Grade, Action] => e[1] !== undefined),
+  );
+  const entries = Object.entries(w?.categories ?? {});
+  const wildcards = entries.filter(([id]) => id.endsWith('.*')).sort(([a], [b]) => a.length - b.length);
+  const byCategory = new Map<string, Action>();
+  for (const [id, action] of wildcards) {
+    const prefix = id.slice(0, -1);
+    byCategory.set(id, action);
+    for (const known of categoryGrades.keys()) if (known.startsWith(prefix)) byCategory.set(known, action);
+  }
+  for (const [id, action] of entries) if (!id.endsWith('.*')) byCategory.set(id, action);
+  return Object.freeze({
+    fallback: w?.default ?? base.default,
+    byGrade,
+    byCategory: new FrozenMap(byCategory),
+  });
+}

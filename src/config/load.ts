@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { EgError } from '../errors.js';
+import { compilePolicy } from './compile.js';
+import { allowedKeysAt, policySchema } from './schema.js';
+import { closest, PolicyInvalidError, formatPath, type PolicyIssue, type RawIssue } from './issues.js';
+import type { CompiledPolicy } from './model.js';
+import { semanticIssues } from './validate.js';
+
+export { PolicyInvalidError, formatIssue, type PolicyIssue } from './issues.js';
+
+export const DEFAULT_POLICY_SOURCE = 'embedded:policies/default.yaml';
+
+/** Reads, validates and compiles a policy file. Throws EG_POLICY_READ or PolicyInvalidError. */
+export function loadPolicyFile(path: string): CompiledPolicy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new EgError('EG_POLICY_READ', `${path}: ${reason}`, { cause: err });
+  }
+  return loadPolicyText(text, path);
+}
+
+/** The policy shipped with the package (policies/default.yaml). */
+export function loadDefaultPolicy(): CompiledPolicy {
+  const path = join(packageRoot(), 'policies', 'default.yaml');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE} (${path}): ${(err as Error).message}`, { cause: err });
+  }
+  return loadPolicyText(text, DEFAULT_POLICY_SOURCE);
+}
+
+/** This module runs from src/config (tests, tsx) or dist/src/config (build): walk up instead of
+ *  assuming a depth. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'egress-guard') return dir;
+      } catch {
+        // An unreadable manifest belongs to something else; keep walking.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE}: the egress-guard package root was not found`);
+    dir = parent;
+  }
+}
+
+/** Parses, validates and compiles policy text; `sourceName` is the file named in issues. */
+export function loadPolicyText(text: string, sourceName: string): CompiledPolicy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (raw: RawIssue[]): PolicyIssue[] => place(raw, doc, lineCounter, sourceName);
+  // Warnings too (an unresolved custom tag silently becomes a string), and dangling aliases,
+  // which the parser leaves for toJS to throw on without a position.
+  const syntax: RawIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    path: [],
+    message: e.code === 'MULTIPLE_DOCS' ? 'a policy file holds one YAML document; remove the second "---"' : e.message,
+    offset: e.pos[0],
+  }));
+  visit(doc, {
+    Alias(_, alias) {
+      if (!alias.resolve(doc)) syntax.push({ path: [], message: `unknown alias *${alias.source}`, offset: alias.range?.[0] ?? 0 });
+    },
+  });
+  if (syntax.length > 0) throw new PolicyInvalidError(at(syntax));
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new PolicyInvalidError(at([{ path: [], message: (err as Error).message, offset: 0 }]));
+  }
+  const result = policySchema.safeParse(raw);
+  const issues = result.success ? [] : result.error.issues.flatMap((issue) => fromZod(issue, raw));
+  issues.push(...semanticIssues(raw));
+  if (issues.length > 0 || !result.success) throw new PolicyInvalidError(at(issues));
+  return compilePolicy(result.data, { text, name: sourceName });
+}
+
+function fromZod(issue: z.core.$ZodIssue, raw: unknown): RawIssue[] {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(path);
+    return issue.keys.map((key) => {
+      const hint = closest(key, allowed);
+      const message = hint ? `unknown key; did you mean "${hint}"?` : `unknown key; expected one of ${allowed.join(', ')}`;
+      return { path: [...path, key], onKey: true, message };
+    });
+  }
+  if (issue.code === 'invalid_key') {
+    return [{ path, onKey: true, message: issue.issues[0]?.message ?? issue.message }];
+  }
+  const value = valueAt(raw, path);
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    return [{ path, message: 'is required' }];
+  }
+  if (issue.code === 'invalid_type') {
+    return [{ path, message: `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describe(value)}` }];
+  }
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map(String);
+    const hint = typeof value === 'string' ? closest(value, values) : undefined;
+    const got = hint ? `; did you mean "${hint}"?` : ` (got ${describe(value)})`;
+    return [{ path, message: `must be ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}${got}` }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return String(value);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+/** Positions for issues, sorted in file order (stable for issues at the same place). */
+function place(raws: RawIssue[], doc: Document, lines: LineCounter, file: string): PolicyIssue[] {
+  const placed = raws.map((raw, index) => {
+    const offset = raw.offset ?? offsetOf(doc, raw.path, raw.onKey === true);
+    const { line, col } = lines.linePos(offset);
+    const path = raw.offset !== undefined ? '(syntax)' : formatPath(raw.path);
+    return { issue: { file, line, col, path, message: raw.message }, offset, index };
+  });
+  placed.sort((a, b) => a.offset - b.offset || a.index - b.index);
+  return placed.map((p) => p.issue);
+}
+
+/**
+ * Start of the YAML node at `path` (or of its key), falling back to the nearest ancestor that
+ * exists: a missing required key points at the mapping that lacks it.
+ */
+function offsetOf(doc: Document, path: readonly PropertyKey[], onKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const segment = path[i];
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+      if (!pair) break;
+      const keyStart = rangeStart(pair.key);
+      if (onKey && i === path.length - 1) return keyStart ?? offset;
+      next = pair.value;
+      offset = rangeStart(next) ?? keyStart ?? offset;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+      if (next === undefined) break;
+      offset = rangeStart(next) ?? offset;
+    } else {
+      break;
+    }
+    node = next;
+  }
+  return offset;
+}
+
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}

@@ -1,0 +1,203 @@
+import * as z from 'zod';
+import { GRADES, type Grade } from '../classify/taxonomy.js';
+import { checkHost, isIpLiteral, parseHostPattern } from '../destination/host.js';
+import { canonicalIp, parseCidr } from '../destination/ip.js';
+import { BYTE_UNITS, DEFAULTS, DURATION_UNITS_MS } from './defaults.js';
+
+/**
+ * The YAML wire format, strict: an unknown key is an error, because a misspelt key
+ * (`alow_special_addresses`) would otherwise silently leave a default in force. Values that
+ * need parsing (host patterns, CIDRs, sizes, durations) come out parsed, so compile.ts never
+ * re-validates. Checks across fields (duplicates, known categories) live in validate.ts.
+ */
+
+export const CATEGORY_ID = /^[a-z][a-z0-9_]*(\.[a-z0-9_*]+)+$/;
+const ZONE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+type Failure = { readonly error: string };
+
+/** A string parsed by `check`: its error becomes the issue message, anything else the value. */
+function parsed<R>(check: (input: string) => R) {
+  return z.string().transform((input, ctx): Exclude<R, Failure> => {
+    const out = check(input);
+    if (typeof out === 'object' && out !== null && 'error' in out) {
+      ctx.issues.push({ code: 'custom', message: String(out.error), input });
+      return z.NEVER;
+    }
+    return out as Exclude<R, Failure>;
+  });
+}
+
+export function parseByteSize(input: unknown): number | { readonly error: string } {
+  const max = DEFAULTS.bounds.maxBytes;
+  const fail = { error: `must be a byte count from 1 to ${max}, or a whole number with B, KiB, MiB or GiB (as "8MiB")` };
+  let bytes: number;
+  if (typeof input === 'number') {
+    bytes = input;
+  } else if (typeof input === 'string') {
+    const m = /^([0-9]+)\s*(B|KiB|MiB|GiB)$/.exec(input);
+    if (!m) return fail;
+    bytes = Number(m[1]) * (BYTE_UNITS[m[2] ?? ''] ?? NaN);
+  } else {
+    return fail;
+  }
+  return Number.isInteger(bytes) && bytes >= 1 && bytes <= max ? bytes : fail;
+}
+
+export function parseDuration(input: unknown): number | { readonly error: string } {
+  const max = DEFAULTS.bounds.maxTimeoutMs;
+  const fail = { error: `must be milliseconds from 1 to ${max}, or a whole number with ms, s or m (as "30s")` };
+  let ms: number;
+  if (typeof input === 'number') {
+    ms = input;
+  } else if (typeof input === 'string') {
+    const m = /^([0-9]+)\s*(ms|s|m)$/.exec(input);
+    if (!m) return fail;
+    ms = Number(m[1]) * (DURATION_UNITS_MS[m[2] ?? ''] ?? NaN);
+  } else {
+    return fail;
+  }
+  return Number.isInteger(ms) && ms >= 1 && ms <= max ? ms : fail;
+}
+
+// z.unknown() rather than a union of number and string: a wrong type then gets the same
+// message, with the accepted formats, as a wrong string.
+const byteSize = z.unknown().transform((input, ctx) => {
+  const out = parseByteSize(input);
+  if (typeof out === 'number') return out;
+  ctx.issues.push({ code: 'custom', message: out.error, input });
+  return z.NEVER;
+});
+
+const duration = z.unknown().transform((input, ctx) => {
+  const out = parseDuration(input);
+  if (typeof out === 'number') return out;
+  ctx.issues.push({ code: 'custom', message: out.error, input });
+  return z.NEVER;
+});
+
+export function checkCategoryId(id: string, allowWildcard: boolean): string | undefined {
+  if (!CATEGORY_ID.test(id)) {
+    return `invalid category id ${JSON.stringify(id)}: use lower-case dot-separated names, as "pi.id_card"`;
+  }
+  if (!id.includes('*')) return undefined;
+  if (!allowWildcard) return `a category definition cannot contain "*"`;
+  if (!id.endsWith('.*') || id.slice(0, -2).includes('*')) {
+    return `invalid category id ${JSON.stringify(id)}: "*" is only allowed as a whole last part, as "pi.*"`;
+  }
+  return undefined;
+}
+
+const categoryDefId = parsed((id) => {
+  const error = checkCategoryId(id, false);
+  return error ? { error } : id;
+});
+const categoryRefId = parsed((id) => {
+  const error = checkCategoryId(id, true);
+  return error ? { error } : id;
+});
+
+const jurisdiction = parsed((code) => {
+  if (/^[A-Z]{2}$/.test(code)) return code;
+  const hint = /^[a-z]{2}$/i.test(code) ? `; did you mean "${code.toUpperCase()}"?` : '';
+  return { error: `must be a 2-letter upper-case country code such as CN, US or HK (ZZ when unknown)${hint}` };
+});
+
+const zoneName = parsed((name) => {
+  if (!ZONE_NAME.test(name)) {
+    return { error: 'must be 1 to 63 lower-case letters, digits, "-" or "_", starting with a letter' };
+  }
+  if (name === 'unknown') return { error: 'the name "unknown" is reserved for the unknown section' };
+  return name;
+});
+
+const resolveHost = parsed((host) => {
+  const checked = checkHost(host);
+  if ('error' in checked) return { error: `invalid host ${JSON.stringify(host)}: ${checked.error}` };
+  if (isIpLiteral(checked.host)) return { error: `${JSON.stringify(host)} is already an IP address` };
+  return checked.host;
+});
+const ipLiteral = parsed((ip) => canonicalIp(ip) ?? { error: `${JSON.stringify(ip)} is not an IP address` });
+const hostPattern = parsed(parseHostPattern);
+const cidr = parsed((text) => {
+  const out = parseCidr(text);
+  return 'error' in out ? { error: `invalid CIDR ${JSON.stringify(text)}: ${out.error}` } : out;
+});
+
+const action = z.enum(['allow', 'redact', 'block']);
+const allowBlock = z.enum(['allow', 'block']);
+const mode = z.enum(['enforce', 'monitor']);
+
+const gradeActions = z.strictObject({
+  general: action.optional(),
+  pi: action.optional(),
+  sensitive_pi: action.optional(),
+  important: action.optional(),
+  core: action.optional(),
+} satisfies Record<Grade, unknown>);
+
+const actions = z.strictObject({
+  default: action.optional(),
+  grades: gradeActions.optional(),
+  categories: z.record(categoryRefId, action).optional(),
+});
+
+const zoneSettings = {
+  allow_special_addresses: z.boolean().optional(),
+  tunnel: allowBlock.optional(),
+  uninspectable: allowBlock.optional(),
+  mode: mode.optional(),
+  actions: actions.optional(),
+};
+
+const zone = z.strictObject({
+  name: zoneName,
+  jurisdiction,
+  hosts: z.array(hostPattern).optional(),
+  cidrs: z.array(cidr).optional(),
+  ...zoneSettings,
+});
+
+const unknownZone = z.strictObject({
+  jurisdiction: jurisdiction.optional(),
+  ...zoneSettings,
+});
+
+export const policySchema = z.strictObject({
+  version: z.literal(1),
+  mode: mode.optional(),
+  resolve: z.record(resolveHost, ipLiteral).optional(),
+  categories: z.record(categoryDefId, z.strictObject({ grade: z.enum(GRADES) })).optional(),
+  limits: z
+    .strictObject({ max_body_bytes: byteSize.optional(), max_decoded_bytes: byteSize.optional() })
+    .optional(),
+  timeouts: z
+    .strictObject({ connect: duration.optional(), headers: duration.optional(), body: duration.optional() })
+    .optional(),
+  zones: z.array(zone).optional(),
+  unknown: unknownZone.optional(),
+});
+
+export type PolicyWire = z.output<typeof policySchema>;
+export type ZoneWire = z.output<typeof zone>;
+export type UnknownZoneWire = z.output<typeof unknownZone>;
+export type ActionsWire = z.output<typeof actions>;
+
+/** The keys an object at `path` accepts (for "did you mean" hints), or [] if none is known. */
+export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = policySchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  return schema;
+}

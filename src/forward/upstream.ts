@@ -1,0 +1,83 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { EgError } from '../errors.js';
+import type { HeaderMap } from './headers.js';
+
+export interface UpstreamTimeouts {
+  readonly connectMs: number;
+  readonly headersMs: number;
+  readonly bodyMs: number;
+}
+
+export interface UpstreamRequest {
+  /** The IP that was checked; it is the one dialled (no second DNS lookup). */
+  readonly ip: string;
+  readonly port: number;
+  readonly method: string;
+  /** Origin-form path with query. */
+  readonly path: string;
+  /** End-to-end headers including `host` naming the destination. */
+  readonly headers: HeaderMap;
+  readonly body: Buffer | Readable | null;
+  readonly signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Readable;
+}
+
+export interface Upstream {
+  send(request: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+/** A pooled keep-alive undici Agent; connections are keyed by the pinned IP:port origin. */
+export function createUpstream(timeouts: UpstreamTimeouts): Upstream {
+  const agent = new Agent({
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    keepAliveTimeout: 4_000,
+  });
+  return {
+    async send(request) {
+      const host = request.ip.includes(':') ? `[${request.ip}]` : request.ip;
+      try {
+        const response = await agent.request({
+          origin: `http://${host}:${request.port}`,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body,
+          signal: request.signal,
+        });
+        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+      } catch (err) {
+        throw toEgError(err);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Maps undici and socket errors to the gateway's codes; the detail names the cause. */
+export function toEgError(err: unknown): EgError {
+  if (err instanceof EgError) return err;
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  const detail = `(${code || (err instanceof Error ? err.name : 'unknown')})`;
+  if (err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new EgError('EG_UPSTREAM_TIMEOUT', `connect timed out ${detail}`, { cause: err });
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new EgError('EG_UPSTREAM_TIMEOUT', detail, { cause: err });
+  }
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return new EgError('EG_UPSTREAM_CONNECT', detail, { cause: err });
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+    return new EgError('EG_UPSTREAM_RESET', detail, { cause: err });
+  }
+  return new EgError('EG_UPSTREAM_FAILED', detail, { cause: err });
+}

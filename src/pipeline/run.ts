@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AuditEvent, AuditFinding } from '../audit/event.js';
+import type { Leaf } from '../body/leaf.js';
+import { decodeContent, encodeContent } from '../body/decode.js';
+import { parseBody } from '../body/parse.js';
+import { parseQuery } from '../body/query.js';
+import { resolveDestination, type ResolvedDestination } from '../destination/resolve.js';
+import { EgError, isEgError } from '../errors.js';
+import { appendVia, endToEndHeaders } from '../forward/headers.js';
+import { toEgError } from '../forward/upstream.js';
+import { decide, type Decision, type FindingDecision } from '../policy/decide.js';
+import { redactBody, redactQuery, type RedactEdit } from '../transform/redact.js';
+import { readBody, hasBody } from './read-body.js';
+import { sendLocalReply } from './reply.js';
+import type { GatewayEnv, Runtime } from './runtime.js';
+import { auditPath, resolveTarget, type RequestTarget } from './target.js';
+
+/** What one request accumulated on its way through the stages; the audit event is built from it. */
+interface RequestRecord {
+  readonly decisionId: string;
+  readonly started: number;
+  target?: RequestTarget;
+  destination?: ResolvedDestination;
+  decision?: Decision;
+  redacted: string[];
+  status: number;
+  requestIn: number;
+  requestOut: number;
+  response: number;
+  error: string | null;
+  /** Set when the body could not be read: what enforce mode would do about it. */
+  uninspectable?: 'allow' | 'block';
+  /** True once the request was handed to the upstream: anything else is a refusal. */
+  forwarded: boolean;
+}
+
+const FINDINGS_SEPARATE_QUERY = '?';
+
+function editsFor(decisions: readonly FindingDecision[], fromQuery: boolean): RedactEdit[] {
+  const edits: RedactEdit[] = [];
+  for (const { finding, action } of decisions) {
+    if (action !== 'redact') continue;
+    if (finding.location.startsWith(FINDINGS_SEPARATE_QUERY) !== fromQuery) continue;
+    edits.push({ leafIndex: finding.leafIndex, start: finding.start, end: finding.end });
+  }
+  return edits;
+}
+
+/** Runs one HTTP request through target → destination → body → classify → decide → transform →
+ *  forward, and writes its audit event whatever happens. */
+export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> {
+  const runtime = env.runtime();
+  const record: RequestRecord = {
+    decisionId: randomUUID(),
+    started: performance.now(),
+    redacted: [],
+    status: 0,
+    requestIn: 0,
+    requestOut: 0,
+    response: 0,
+    error: null,
+    forwarded: false,
+  };
+  res.setHeader('x-egress-decision-id', record.decisionId);
+  const abort = new AbortController();
+  const onClientGone = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClientGone);
+  req.on('error', () => abort.abort());
+  try {
+    await run(env, runtime, req, res, record, abort.signal, expectsContinue);
+  } catch (err) {
+    const egError = isEgError(err) ? err : clientOrInternalError(err, env);
+    record.error = egError.code;
+    record.status = res.headersSent ? record.status : egError.status;
+    if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision));
+  } finally {
+    res.off('close', onClientGone);
+    env.audit.write(toAuditEvent(runtime, req, record));
+  }
+}
+
+function clientOrInternalError(err: unknown, env: GatewayEnv): EgError {
+  const code = (err as { code?: string } | undefined)?.code;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new EgError('EG_BAD_REQUEST', 'the client closed the connection before the request completed');
+  }
+  env.log.error({ err }, 'request failed');
+  return new EgError('EG_INTERNAL');
+}
+
+async function run(
+  env: GatewayEnv,
+  runtime: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RequestRecord,
+  signal: AbortSignal,
+  expectsContinue: boolean,
+): Promise<void> {
+  const { policy, classifier } = runtime;
+  const target = resolveTarget(req, env.tunnels.get(req.socket as Socket));
+  record.target = target;
+  const destination = await resolveDestination(policy, target.host, target.port, {
+    selfPorts: env.selfPorts,
+    ...(env.lookupHost ? { lookupHost: env.lookupHost } : {}),
+  });
+  record.destination = destination;
+  const zone = destination.zone;
+  if (expectsContinue) res.writeContinue();
+
+  const now = new Date();
+  const queryLeaves: Leaf[] = target.query === null ? [] : parseQuery(target.query);
+  let bodyLeaves: Leaf[] = [];
+  let outgoingBody: Buffer | Readable | null = null;
+  let decoded: Buffer | null = null;
+  const encoding = req.headers['content-encoding'];
+  const dropHeaders: string[] = [];
+
+  if (!runtime.inspects(zone)) {
+    outgoingBody = hasBody(req) ? countBytes(req, (n) => (record.requestIn = record.requestOut += n)) : null;
+  } else if (hasBody(req)) {
+    const read = await readBody(req, policy.limits.maxBodyBytes);
+    if (!read.complete) {
+      record.uninspectable = zone.uninspectable;
+      if (zone.uninspectable === 'block' && zone.mode === 'enforce') {
+        throw new EgError('EG_BODY_TOO_LARGE', `limit ${policy.limits.maxBodyBytes} bytes`);
+      }
+      outgoingBody = countBytes(read.whole(), (n) => (record.requestIn = record.requestOut += n));
+    } else {
+      record.requestIn = read.body.length;
+      outgoingBody = read.body;
+      try {
+        decoded = decodeContent(read.body, encoding, policy.limits.maxDecodedBytes);
+        bodyLeaves = parseBody(decoded, req.headers['content-type']).leaves;
+      } catch (err) {
+        if (!isEgError(err)) throw err;
+        decoded = null;
+        record.uninspectable = zone.uninspectable;
+        record.error = err.code;
+        if (zone.uninspectable === 'block' && zone.mode === 'enforce') {
+          throw err.code === 'EG_BODY_UNINSPECTABLE' ? err : new EgError('EG_BODY_UNINSPECTABLE', err.detail ?? err.code);
+        }
+      }
+    }
+  }
+
+  const queryFindings = queryLeaves.length > 0 ? classifier.classify(queryLeaves, now) : [];
+  const bodyFindings = bodyLeaves.length > 0 ? classifier.classify(bodyLeaves, now) : [];
+  const decision = decide(zone, [...queryFindings, ...bodyFindings]);
+  record.decision = decision;
+  if (decision.action === 'block') throw new EgError('EG_BLOCKED_BY_POLICY', `destination zone ${zone.name} (${zone.jurisdiction})`);
+
+  let path = target.query === null ? target.pathname : `${target.pathname}?${target.query}`;
+  if (decision.action === 'redact') {
+    const queryEdits = editsFor(decision.perFinding, true);
+    if (queryEdits.length > 0) path = `${target.pathname}?${redactQuery(target.query ?? '', queryLeaves, queryEdits)}`;
+    const bodyEdits = editsFor(decision.perFinding, false);
+    if (bodyEdits.length > 0 && decoded !== null) {
+      const rewritten = encodeContent(redactBody(decoded, bodyLeaves, bodyEdits), encoding);
+      outgoingBody = rewritten;
+      dropHeaders.push('content-length', 'content-md5', 'digest', 'content-digest', 'repr-digest');
+    }
+    for (const { finding, action } of decision.perFinding) {
+      if (action === 'redact' && !record.redacted.includes(finding.location)) record.redacted.push(finding.location);
+    }
+  }
+  if (Buffer.isBuffer(outgoingBody)) record.requestOut = outgoingBody.length;
+
+  const headers = endToEndHeaders(req.headers, ['host', ...dropHeaders]);
+  headers['host'] = target.hostHeader;
+  if (Buffer.isBuffer(outgoingBody)) headers['content-length'] = String(outgoingBody.length);
+  appendVia(headers, req.httpVersion, env.viaPseudonym);
+
+  record.forwarded = true;
+  const upstreamResponse = await env.upstream.send({
+    ip: destination.ip,
+    port: destination.port,
+    method: req.method ?? 'GET',
+    path,
+    headers,
+    body: outgoingBody,
+    signal,
+  });
+  record.status = upstreamResponse.statusCode;
+  const responseHeaders = endToEndHeaders(upstreamResponse.headers);
+  appendVia(responseHeaders, '1.1', env.viaPseudonym);
+  responseHeaders['x-egress-decision-id'] = record.decisionId;
+  res.writeHead(upstreamResponse.statusCode, responseHeaders);
+  try {
+    await pipeline(upstreamResponse.body, countBytes(null, (n) => (record.response += n)), res);
+  } catch (err) {
+    if (res.destroyed && !res.writableFinished && signal.aborted) {
+      record.error = 'EG_CLIENT_ABORTED';
+      return;
+    }
+    throw toEgError(err);
+  }
+}
+
+/** A pass-through that counts bytes; with a source, pipes it through. */
+function countBytes(source: Readable | null, add: (n: number) => void): Transform {
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      add(chunk.length);
+      done(null, chunk);
+    },
+  });
+  if (source) {
+    source.on('error', (err) => counter.destroy(err));
+    source.pipe(counter);
+  }
+  return counter;
+}
+
+function replyFindings(decision: Decision | undefined) {
+  if (!decision) return [];
+  return decision.perFinding
+    .filter((d) => d.action === 'block')
+    .map(({ finding }) => ({ category: finding.category, location: finding.location, rule: finding.rule }));
+}
+
+function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord): AuditEvent {
+  const dest = record.destination;
+  const decision = record.decision;
+  const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, action }) => ({
+    category: finding.category,
+    grade: finding.grade,
+    location: finding.location,
+    rule: finding.rule,
+    confidence: finding.confidence,
+    action,
+  }));
+  const mode = dest?.zone.mode ?? runtime.policy.mode;
+  const action = record.forwarded ? (decision?.action ?? 'allow') : 'block';
+  let wouldBe = decision?.wouldBe ?? 'block';
+  if (record.uninspectable === 'block' || action === 'block') wouldBe = 'block';
+  return {
+    v: 1,
+    kind: 'request',
+    decisionId: record.decisionId,
+    time: new Date().toISOString(),
+    policyRevision: runtime.policy.revision,
+    client: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
+    via: record.target?.via ?? 'forward',
+    method: req.method ?? '',
+    destination: {
+      host: record.target?.host ?? '',
+      port: record.target?.port ?? 0,
+      ip: dest?.ip ?? null,
+      zone: dest?.zone.name ?? null,
+      jurisdiction: dest?.zone.jurisdiction ?? null,
+      abroad: dest ? dest.zone.abroad : null,
+    },
+    path: record.target ? auditPath(record.target) : null,
+    mode,
+    action,
+    wouldBe,
+    findings,
+    redacted: action === 'redact' ? record.redacted : [],
+    status: record.status,
+    bytes: { requestIn: record.requestIn, requestOut: record.requestOut, response: record.response },
+    durationMs: Math.round((performance.now() - record.started) * 1000) / 1000,
+    error: record.error,
+  };
+}

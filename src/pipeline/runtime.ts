@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'node:net';
+import type { CompiledPolicy, Zone } from '../config/model.js';
+import { createClassifier, type Classifier } from '../classify/matcher.js';
+import { zoneNeedsInspection } from '../policy/decide.js';
+import type { AuditSink } from '../audit/writer.js';
+import type { Upstream } from '../forward/upstream.js';
+import type { ResolvedDestination } from '../destination/resolve.js';
+
+/** Everything compiled from one policy: built once at load, swapped whole on reload. */
+export interface Runtime {
+  readonly policy: CompiledPolicy;
+  readonly classifier: Classifier;
+  inspects(zone: Zone): boolean;
+}
+
+export function compileRuntime(policy: CompiledPolicy): Runtime {
+  const classifier = createClassifier(policy.categoryGrades);
+  const inspecting = new Map<Zone, boolean>();
+  for (const zone of [...policy.zones, policy.unknownZone]) inspecting.set(zone, zoneNeedsInspection(zone));
+  return Object.freeze({
+    policy,
+    classifier,
+    inspects: (zone: Zone) => inspecting.get(zone) ?? true,
+  });
+}
+
+/** A CONNECT tunnel whose client speaks cleartext HTTP: its requests are bound to this target. */
+export interface TunnelBinding {
+  readonly destination: ResolvedDestination;
+  readonly authority: string;
+}
+
+export interface GatewayEnv {
+  /** The current runtime; a request keeps the one it started with. */
+  readonly runtime: () => Runtime;
+  readonly upstream: Upstream;
+  readonly audit: AuditSink;
+  readonly log: Logger;
+  /** Ports the gateway listens on (proxy and admin): destinations there would loop. */
+  readonly selfPorts: Set<number>;
+  readonly tunnels: WeakMap<Socket, TunnelBinding>;
+  readonly lookupHost?: (host: string) => Promise<string[]>;
+  readonly viaPseudonym: string;
+}

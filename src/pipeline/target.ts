@@ -1,0 +1,100 @@
+import type { IncomingMessage } from 'node:http';
+import { EgError } from '../errors.js';
+import { normalizeHost, parseAuthority } from '../destination/host.js';
+import type { TunnelBinding } from './runtime.js';
+
+export interface RequestTarget {
+  readonly via: 'forward' | 'gateway' | 'tunnel-http';
+  readonly host: string;
+  readonly port: number;
+  /** Origin-form path without the query. */
+  readonly pathname: string;
+  /** The raw query string without '?', or null when absent. */
+  readonly query: string | null;
+  /** Host header value to send upstream. */
+  readonly hostHeader: string;
+}
+
+function splitPath(pathAndQuery: string): { pathname: string; query: string | null } {
+  const q = pathAndQuery.indexOf('?');
+  if (q < 0) return { pathname: pathAndQuery, query: null };
+  return { pathname: pathAndQuery.slice(0, q), query: pathAndQuery.slice(q + 1) };
+}
+
+/** The path and query exactly as the client wrote them: the URL parser would re-encode them. */
+function rawOriginForm(absolute: string): string {
+  let i = absolute.indexOf('://') + 3;
+  while (i < absolute.length && absolute[i] !== '/' && absolute[i] !== '?' && absolute[i] !== '#') i++;
+  let rest = absolute.slice(i);
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+function hostHeaderFor(host: string, port: number): string {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return port === 80 ? shown : `${shown}:${port}`;
+}
+
+/**
+ * Where a request goes. The rule for a Host header that disagrees with the target: in
+ * absolute-form the URI wins and Host is rewritten to it (RFC 9112 §3.2.2); inside a tunnel the
+ * tunnel's host:port is the destination and a Host naming another host is refused.
+ */
+export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | undefined): RequestTarget {
+  const rawUrl = req.url ?? '';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl)) {
+    let url: URL;
+    try {
+      url = new URL(rawUrl);
+    } catch {
+      throw new EgError('EG_BAD_REQUEST', 'the request target is not a valid absolute URI');
+    }
+    if (url.protocol !== 'http:') {
+      throw new EgError('EG_BAD_REQUEST', `scheme ${url.protocol.slice(0, -1)} is not proxied in absolute form; use CONNECT for https`);
+    }
+    const host = normalizeHost(url.hostname);
+    const port = url.port ? Number(url.port) : 80;
+    if (tunnel && (host !== tunnel.destination.host || port !== tunnel.destination.port)) {
+      throw new EgError('EG_HOST_MISMATCH', `request target ${hostHeaderFor(host, port)} inside a tunnel to ${tunnel.authority}`);
+    }
+    const { pathname, query } = splitPath(rawOriginForm(rawUrl));
+    return {
+      via: tunnel ? 'tunnel-http' : 'forward',
+      host,
+      port,
+      pathname,
+      query,
+      hostHeader: hostHeaderFor(host, port),
+    };
+  }
+  if (!rawUrl.startsWith('/')) throw new EgError('EG_BAD_REQUEST', 'the request target must be absolute-form or origin-form');
+  const { pathname, query } = splitPath(rawUrl);
+  const hostHeader = req.headers.host;
+  if (tunnel) {
+    if (hostHeader !== undefined) {
+      const named = parseAuthority(hostHeader, tunnel.destination.port);
+      if (named.host !== tunnel.destination.host || named.port !== tunnel.destination.port) {
+        throw new EgError('EG_HOST_MISMATCH', `Host header names ${hostHeaderFor(named.host, named.port)} inside a tunnel to ${tunnel.authority}`);
+      }
+    }
+    const { host, port } = tunnel.destination;
+    return { via: 'tunnel-http', host, port, pathname, query, hostHeader: hostHeader ?? hostHeaderFor(host, port) };
+  }
+  if (!hostHeader) throw new EgError('EG_BAD_REQUEST', 'an origin-form request needs a Host header naming the destination');
+  const { host, port } = parseAuthority(hostHeader, 80);
+  return { via: 'gateway', host, port, pathname, query, hostHeader: hostHeaderFor(host, port) };
+}
+
+/** The path as recorded in audit events: query names kept, values removed. */
+export function auditPath(target: RequestTarget): string {
+  if (target.query === null) return target.pathname;
+  const names = target.query
+    .split('&')
+    .filter((part) => part.length > 0)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return `${eq < 0 ? part : part.slice(0, eq)}=`;
+    });
+  return `${target.pathname}?${names.join('&')}`;
+}

@@ -1,0 +1,33 @@
+import { createServer, type Server } from 'node:http';
+import type { CompiledPolicy } from '../config/model.js';
+
+export interface AdminOptions {
+  readonly ready: () => boolean;
+  readonly policy: () => CompiledPolicy;
+}
+
+/** The admin listener: health and policy identity. Never reachable through the proxy (its port
+ *  is one of the gateway's own, refused as a destination). */
+export function createAdminServer(options: AdminOptions): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      res.end(text);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'method not allowed' });
+    switch (path) {
+      case '/healthz':
+        return send(200, { status: 'ok' });
+      case '/readyz':
+        return options.ready() ? send(200, { status: 'ready' }) : send(503, { status: 'not ready' });
+      case '/policy': {
+        const policy = options.policy();
+        return send(200, { revision: policy.revision, source: policy.source, mode: policy.mode });
+      }
+      default:
+        return send(404, { error: 'not found', endpoints: ['/healthz', '/readyz', '/policy'] });
+    }
+  });
+}

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { CompiledPolicy } from '../config/model.js';
+import { createUpstream, type Upstream } from '../forward/upstream.js';
+import type { AuditSink } from '../audit/writer.js';
+import { handleRequest } from '../pipeline/run.js';
+import { compileRuntime, type GatewayEnv, type Runtime, type TunnelBinding } from '../pipeline/runtime.js';
+import { ERRORS } from '../errors.js';
+import { handleConnect } from './connect.js';
+import { createAdminServer } from './admin.js';
+
+export interface GatewayOptions {
+  readonly policy: CompiledPolicy;
+  readonly audit: AuditSink;
+  readonly log: Logger;
+  readonly proxyHost: string;
+  readonly proxyPort: number;
+  readonly adminHost: string;
+  readonly adminPort: number;
+  /** Replaces system DNS (tests). */
+  readonly lookupHost?: (host: string) => Promise<string[]>;
+}
+
+export interface Gateway {
+  readonly proxyAddress: AddressInfo;
+  readonly adminAddress: AddressInfo;
+  /** Stop accepting, let in-flight requests finish up to `drainMs`, then close everything and
+   *  flush the audit trail. */
+  close(drainMs?: number): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const runtime: Runtime = compileRuntime(options.policy);
+  const upstream: Upstream = createUpstream(options.policy.timeouts);
+  const selfPorts = new Set<number>();
+  const env: GatewayEnv = {
+    runtime: () => runtime,
+    upstream,
+    audit: options.audit,
+    log: options.log,
+    selfPorts,
+    tunnels: new WeakMap<Socket, TunnelBinding>(),
+    viaPseudonym: 'egress-guard',
+    ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  let draining = false;
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false) => {
+    if (draining) {
+      // A kept-alive connection may still carry a request after close() began.
+      const body = JSON.stringify({ error: { code: 'EG_SHUTTING_DOWN', message: ERRORS.EG_SHUTTING_DOWN.message } });
+      res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', 'x-egress-error': 'EG_SHUTTING_DOWN' });
+      res.end(body);
+      return;
+    }
+    track(
+      handleRequest(env, req, res, expectsContinue).catch((err: unknown) => {
+        options.log.error({ err }, 'unhandled request failure');
+        res.destroy();
+      }),
+    );
+  };
+
+  const proxy = createServer({ keepAlive: true, requestTimeout: 120_000, headersTimeout: 30_000 });
+  proxy.on('request', (req, res) => onRequest(req, res));
+  // The decision on the destination comes before "100 Continue": a refused request never makes
+  // the client send its body.
+  proxy.on('checkContinue', (req, res) => onRequest(req, res, true));
+  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+    track(
+      handleConnect(env, proxy, req, socket, head).catch((err: unknown) => {
+        options.log.error({ err }, 'unhandled CONNECT failure');
+        socket.destroy();
+      }),
+    ),
+  );
+  proxy.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: { code: 'EG_BAD_REQUEST', message: `malformed HTTP request (${err.code ?? 'parse error'})` } });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Egress-Error: EG_BAD_REQUEST\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  const admin = createAdminServer({ ready: () => true, policy: () => runtime.policy });
+  const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
+  let adminAddress: AddressInfo;
+  try {
+    adminAddress = await listen(admin, options.adminHost, options.adminPort);
+  } catch (err) {
+    proxy.close();
+    throw err;
+  }
+  selfPorts.add(proxyAddress.port);
+  selfPorts.add(adminAddress.port);
+
+  let closing: Promise<void> | undefined;
+  return {
+    proxyAddress,
+    adminAddress,
+    close(drainMs = 10_000) {
+      closing ??= (async () => {
+        draining = true;
+        const stopped = new Promise<void>((resolve) => proxy.close(() => resolve()));
+        proxy.closeIdleConnections();
+        const drained = Promise.allSettled([...inFlight]);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), drainMs)));
+        const outcome = await Promise.race([drained.then(() => 'drained' as const), timedOut]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') options.log.warn({ inFlight: inFlight.size }, 'drain timeout: closing remaining connections');
+        proxy.closeAllConnections();
+        await stopped;
+        await new Promise<void>((resolve) => admin.close(() => resolve()));
+        admin.closeAllConnections();
+        await upstream.close();
+        await options.audit.flush();
+      })();
+      return closing;
+    },
+  };
+}

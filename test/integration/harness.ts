@@ -1,0 +1,116 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { AuditEvent } from '../../src/audit/event.js';
+import type { AuditSink } from '../../src/audit/writer.js';
+import { loadPolicyText } from '../../src/config/load.js';
+import { startGateway, type Gateway } from '../../src/server/gateway.js';
+
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  readonly body: Buffer;
+}
+
+export interface TestUpstream {
+  readonly port: number;
+  readonly received: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on loopback that records every request byte for byte and answers JSON. */
+export async function startUpstream(): Promise<TestUpstream> {
+  const received: ReceivedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body });
+      const answer = JSON.stringify({ ok: true, received: body.length });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes', 'content-length': Buffer.byteLength(answer) });
+      res.end(answer);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export class MemoryAudit implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  readonly lines: string[] = [];
+  write(event: AuditEvent): void {
+    this.events.push(event);
+    this.lines.push(JSON.stringify(event));
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+/** Names the tests use; the static resolve table pins them to loopback, as an operator pins
+ *  names with curl-style overrides. */
+export const TEST_POLICY = `
+version: 1
+resolve:
+  api.partner.example: 127.0.0.1
+  svc.internal.cn: 127.0.0.1
+  monitor.partner.example: 127.0.0.1
+zones:
+  - name: domestic
+    jurisdiction: CN
+    hosts: ["*.cn"]
+  - name: partner-us
+    jurisdiction: US
+    hosts: [api.partner.example]
+  - name: partner-monitored
+    jurisdiction: SG
+    hosts: [monitor.partner.example]
+    mode: monitor
+`;
+
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly audit: MemoryAudit;
+  readonly proxyUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(policyText = TEST_POLICY): Promise<TestGateway> {
+  const audit = new MemoryAudit();
+  const gateway = await startGateway({
+    policy: loadPolicyText(policyText, 'test-policy.yaml'),
+    audit,
+    log: pino({ level: 'silent' }),
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    lookupHost: async (host) => {
+      // Tests never reach real DNS: an unknown name fails as it would without a record.
+      throw Object.assign(new Error(`no test record for ${host}`), { code: 'ENOTFOUND' });
+    },
+  });
+  const port = gateway.proxyAddress.port;
+  return { gateway, audit, port, proxyUrl: `http://127.0.0.1:${port}`, close: () => gateway.close(2_000) };
+}
+
+/** Waits until `predicate` holds (audit events are written when a response finishes). */
+export async function eventually(predicate: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

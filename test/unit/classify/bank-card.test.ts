@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  hasCardPrefix, isAccountNumber, isCardGrouping, isPaymentCardNumber, isValidIban, luhnValid,
+} from '../../../src/classify/detectors/bank-card.js';
+
+describe('isPaymentCardNumber', () => {
+  it.each([
+    '6222020200112230', // DOMAIN §5
+    '6217000000000000004', // DOMAIN §5, 19 digits
+    '4111111111111111',
+    '5555555555554444',
+    '3530111333300000',
+    '622848001234567894', // 18 digits
+  ])('accepts %s', (d) => expect(isPaymentCardNumber(d)).toBe(true));
+
+  it.each([
+    ['6222020200112231', 'Luhn fails'],
+    ['6217000000000000005', 'Luhn fails'],
+    ['7111111111111111', 'prefix 7 (and Luhn)'],
+    ['5611111111111116', 'prefix 56'],
+    ['3411111111111111', 'prefix 34 (Amex is not listed)'],
+    ['622202020011223', '15 digits'],
+    ['62220202001122300000', '20 digits'],
+    ['6222 020200112230', 'separators are the scanner’s business'],
+  ])('rejects %s (%s)', (d) => expect(isPaymentCardNumber(d)).toBe(false));
+});
+
+describe('pieces', () => {
+  it('luhn', () => {
+    expect(luhnValid('79927398713')).toBe(true);
+    expect(luhnValid('79927398710')).toBe(false);
+    expect(luhnValid('')).toBe(false);
+    expect(luhnValid('7992739871a')).toBe(false);
+  });
+
+  it.each([
+    ['62', true], ['61', false], ['4', true], ['51', true], ['55', true], ['50', false], ['56', false],
+    ['35', true], ['36', false], ['9', false],
+  ])('prefix %s → %s', (p, ok) => expect(hasCardPrefix(p + '00000000000000')).toBe(ok));
+
+  it.each([
+    [[16], true], [[4, 4, 4, 4], true], [[4, 4, 4, 4, 3], true], [[4, 4, 4, 4, 4], true],
+    [[4, 4, 4, 3, 4], false], [[6, 10], false], [[4, 12], false],
+  ])('grouping %j → %s', (lens, ok) => expect(isCardGrouping(lens)).toBe(ok));
+
+  it('account numbers are 12–25 digits', () => {
+    expect(isAccountNumber('123456789012')).toBe(true);
+    expect(isAccountNumber('1234567890123456789012345')).toBe(true);
+    expect(isAccountNumber('12345678901')).toBe(false);
+    expect(isAccountNumber('12345678901234567890123456')).toBe(false);
+    expect(isAccountNumber('12345678901a')).toBe(false);
+  });
+
+  it.each([
+    ['DE89370400440532013000', true],
+    ['DE89 3704 0044 0532 0130 00', true],
+    ['gb82west12345698765432', true],
+    ['DE89370400440532013001', false],
+    ['DE8937040044', false],
+    ['1234567890123456', false],
+  ])('iban %s → %s', (s, ok) => expect(isValidIban(s)).toBe(ok));
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { isEmail, matchEmailAt } from '../../../src/classify/detectors/email.js';
+
+describe('isEmail', () => {
+  it.each([
+    'zhang.san@example.com', 'a+tag@mail.example.cn', '13812345678@163.com', 'x_y-z%1@sub.domain.co.uk',
+    'user@xn--fiqs8s.xn--55qx5d', 'A@B.CO',
+  ])('accepts %s', (s) => expect(isEmail(s)).toBe(true));
+
+  it.each([
+    '@types/node', 'foo@1.2.3', 'a@b', 'a@b.c', 'a@-b.com', 'a@b-.com', 'a@b..com', '.a@b.com', 'a.@b.com',
+    'a..b@c.com', 'a@.com', 'user@localhost', 'a b@c.com', 'git@github.com:org/repo.git',
+  ])('rejects %s', (s) => expect(isEmail(s)).toBe(false));
+});
+
+describe('matchEmailAt', () => {
+  const find = (s: string) => {
+    const m = matchEmailAt(s, s.indexOf('@'));
+    return m && s.slice(m.start, m.end);
+  };
+  it.each([
+    ['联系邮箱：zhang.san@example.com。', 'zhang.san@example.com'],
+    ['mail me at a.b@c.org.', 'a.b@c.org'],
+    ['<a@b.io>', 'a@b.io'],
+    ['"email":"x@y.com"', 'x@y.com'],
+    ['git@github.com:org/repo.git', 'git@github.com'],
+  ])('finds the address in %s', (s, want) => expect(find(s)).toBe(want));
+
+  it('refuses a local part longer than 64 chars (base64 and the like)', () => {
+    expect(find('a'.repeat(65) + '@example.com')).toBeUndefined();
+    expect(find('a'.repeat(64) + '@example.com')).toBe('a'.repeat(64) + '@example.com');
+  });
+
+  it('stays linear on hostile input', () => {
+    const s = ('a.'.repeat(20) + '@').repeat(20_000) + 'b';
+    const t0 = performance.now();
+    for (let i = s.indexOf('@'); i >= 0; i = s.indexOf('@', i + 1)) matchEmailAt(s, i);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});

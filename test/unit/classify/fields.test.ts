@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fieldDictionaryEntries, lookupExact, lookupField, normalizeFieldName,
+} from '../../../src/classify/fields.js';
+
+describe('normalizeFieldName', () => {
+  it.each([
+    ['mobileNo', 'mobileno'], ['mobile_no', 'mobileno'], ['mobile-no', 'mobileno'], ['Mobile No', 'mobileno'],
+    ['user.phone', 'userphone'], ['PHONE_2', 'phone'], ['address1', 'address'], ['身份证号', '身份证号'],
+    ['Email地址', 'email地址'],
+  ])('%s → %s', (raw, norm) => expect(normalizeFieldName(raw)).toBe(norm));
+});
+
+const cat = (key: string) => lookupField(key)?.category;
+
+describe('lookupField: exact names in every spelling', () => {
+  it.each([
+    ['phone', 'pi.phone'], ['mobile', 'pi.phone'], ['mobileNo', 'pi.phone'], ['mobile_no', 'pi.phone'],
+    ['MOBILE-NO', 'pi.phone'], ['tel', 'pi.phone'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
+    ['phone_number', 'pi.phone'], ['shouji', 'pi.phone'], ['shoujihao', 'pi.phone'], ['dianhua', 'pi.phone'],
+    ['手机号', 'pi.phone'], ['手机号码', 'pi.phone'], ['电话', 'pi.phone'], ['联系电话', 'pi.phone'],
+    ['email', 'pi.email'], ['e-mail', 'pi.email'], ['E_MAIL', 'pi.email'], ['mail', 'pi.email'],
+    ['邮箱', 'pi.email'], ['电子邮箱', 'pi.email'],
+    ['idCard', 'pi.id_card'], ['id_card', 'pi.id_card'], ['ID-Card', 'pi.id_card'], ['idNo', 'pi.id_card'],
+    ['identityCard', 'pi.id_card'], ['idNumber', 'pi.id_card'], ['certNo', 'pi.id_card'], ['sfzh', 'pi.id_card'],
+    ['shenfenzheng', 'pi.id_card'], ['shenfenzhenghao', 'pi.id_card'], ['身份证号', 'pi.id_card'],
+    ['身份证号码', 'pi.id_card'], ['证件号码', 'pi.id_card'],
+    ['name', 'pi.name'], ['fullName', 'pi.name'], ['full_name', 'pi.name'], ['realName', 'pi.name'],
+    ['customerName', 'pi.name'], ['xingming', 'pi.name'], ['xm', 'pi.name'], ['姓名', 'pi.name'],
+    ['客户姓名', 'pi.name'], ['联系人', 'pi.name'],
+    ['address', 'pi.address'], ['addr', 'pi.address'], ['homeAddress', 'pi.address'], ['home_address', 'pi.address'],
+    ['dizhi', 'pi.address'], ['地址', 'pi.address'], ['住址', 'pi.address'], ['家庭住址', 'pi.address'],
+    ['收货地址', 'pi.address'],
+    ['bankCard', 'pi.bank_card'], ['bank_card_no', 'pi.bank_card'], ['cardNo', 'pi.bank_card'],
+    ['accountNo', 'pi.bank_card'], ['iban', 'pi.bank_card'], ['IBAN', 'pi.bank_card'], ['yinhangka', 'pi.bank_card'],
+    ['kahao', 'pi.bank_card'], ['银行卡号', 'pi.bank_card'], ['卡号', 'pi.bank_card'],
+    ['passport', 'pi.passport'], ['passportNo', 'pi.passport'], ['passport_number', 'pi.passport'],
+    ['护照号', 'pi.passport'],
+  ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
+});
+
+describe('lookupField: compound keys by suffix', () => {
+  it.each([
+    ['customer_phone', 'pi.phone'], ['emergencyContactPhone', 'pi.phone'], ['userMobile', 'pi.phone'],
+    ['buyer-mobile-no', 'pi.phone'], ['contact_phone_2', 'pi.phone'], ['紧急联系人电话', 'pi.phone'],
+    ['contactEmail', 'pi.email'], ['user_email_address', 'pi.email'], ['emailAddress', 'pi.email'],
+    ['邮箱地址', 'pi.email'], ['applicantIdCardNo', 'pi.id_card'], ['holder_id_card', 'pi.id_card'],
+    ['payerCardNo', 'pi.bank_card'], ['payee_account_no', 'pi.bank_card'], ['settlementBankAccount', 'pi.bank_card'], ['持卡人银行卡号', 'pi.bank_card'],
+    ['cardHolderName', 'pi.name'], ['receiver_full_name', 'pi.name'], ['紧急联系人', 'pi.name'], ['持卡人姓名', 'pi.name'],
+    ['shippingAddress', 'pi.address'], ['billing_address_line1', 'pi.address'], ['buyerAddress', 'pi.address'],
+    ['用户收货地址', 'pi.address'], ['travelerPassportNo', 'pi.passport'],
+  ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
+});
+
+describe('lookupField: look-alikes that are not PI fields', () => {
+  it.each([
+    'username', 'userName', 'user_name', 'loginName', 'nickname', 'filename', 'hostname', 'productName',
+    'companyName', 'bankName', 'hotel', 'ipAddress', 'client_ip_address', 'ipv6Address', 'macAddress',
+    'remoteAddr', 'walletAddress', 'microphone', 'headphone', 'automobile', 'isMobile', 'phoneType',
+    'mobileOs', 'memberCardNo', 'giftCardNumber', '会员卡号', 'IP地址', 'userAccountNo', 'orderIdNo', 'orderNo', 'id', 'timestamp',
+    'voicemail', 'emailVerified', 'idCardVerified', '',
+  ])('%s → none', (key) => expect(cat(key)).toBeUndefined());
+
+  it('longest suffix wins', () => {
+    expect(cat('idCardNo')).toBe('pi.id_card');
+    expect(cat('userIdCardNo')).toBe('pi.id_card');
+  });
+
+  it('a generic "name" is weaker evidence than "fullName"', () => {
+    expect(lookupField('name')!.weight).toBeLessThan(lookupField('fullName')!.weight);
+  });
+
+  it('exact lookup does not fall back to suffixes', () => {
+    expect(lookupExact('电话')?.category).toBe('pi.phone');
+    expect(lookupExact('三电话')).toBeUndefined();
+  });
+
+  it('is stable across repeated (cached) lookups', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(cat('customer_phone')).toBe('pi.phone');
+      expect(cat('username')).toBeUndefined();
+    }
+  });
+});
+
+describe('the dictionary itself', () => {
+  it('covers every context and pattern category in English, pinyin and Chinese', () => {
+    const entries = fieldDictionaryEntries();
+    for (const category of ['pi.phone', 'pi.email', 'pi.id_card', 'pi.bank_card', 'pi.name', 'pi.address', 'pi.passport']) {
+      const words = entries.filter(([, c]) => c === category).map(([w]) => w);
+      expect(words.some((w) => /^[a-z]+$/.test(w)), category).toBe(true);
+      expect(words.some((w) => /\p{Script=Han}/u.test(w)), category).toBe(true);
+    }
+  });
+
+  it('does not contain "username" (a login, not a personal name)', () => {
+    expect(fieldDictionaryEntries().some(([w, c]) => w === 'username' && c !== null)).toBe(false);
+  });
+});

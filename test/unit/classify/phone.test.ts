@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { isMainlandMobile, mobileNationalStart } from '../../../src/classify/detectors/phone.js';
+
+describe('isMainlandMobile', () => {
+  it.each(['13812345678', '13012345678', '15912345678', '16612345678', '17012345678', '19912345678'])(
+    'accepts %s', (d) => expect(isMainlandMobile(d)).toBe(true),
+  );
+  it.each([
+    '12812345678', // 12x is not a mobile range
+    '11012345678',
+    '1381234567', // 10 digits
+    '138123456789', // 12 digits
+    '23812345678',
+    '1381234567a',
+    '',
+  ])('rejects %s', (d) => expect(isMainlandMobile(d)).toBe(false));
+});
+
+describe('mobileNationalStart', () => {
+  it.each([
+    ['13812345678', [11], false, 0],
+    ['13812345678', [3, 4, 4], false, 0],
+    ['8613812345678', [13], true, 2],
+    ['8613812345678', [13], false, 2],
+    ['8613812345678', [2, 11], true, 2],
+    ['8613812345678', [2, 3, 4, 4], false, 2],
+    ['008613812345678', [4, 11], false, 4],
+    ['008613812345678', [15], false, 4],
+    ['008613812345678', [4, 3, 4, 4], false, 4],
+  ] as const)('%s grouped %j (plus %s) → %i', (d, lens, plus, at) => {
+    expect(mobileNationalStart(d, lens, plus)).toBe(at);
+  });
+
+  it.each([
+    ['13812345678', [11], true, '+ without 86 is another country'],
+    ['008613812345678', [15], true, '+0086'],
+    ['13812345678', [4, 3, 4], false, '4-3-4 grouping'],
+    ['13812345678', [3, 8], false, '3-8 grouping'],
+    ['13812345678', [3, 4, 2, 2], false, 'too many groups'],
+    ['8613812345678', [1, 12], false, 'split prefix'],
+    ['8612812345678', [13], false, '86 + non-mobile'],
+    ['1712345678901', [13], false, 'ms timestamp'],
+    ['138123456789', [12], false, '12 digits'],
+  ] as const)('%s %j plus=%s rejected (%s)', (d, lens, plus, _why) => {
+    expect(mobileNationalStart(d, lens, plus)).toBe(-1);
+  });
+});

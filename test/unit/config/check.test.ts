@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../../src/cli/check.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/policies/', import.meta.url));
+const POLICIES = fileURLToPath(new URL('../../../policies/', import.meta.url));
+
+function run(path: string): { code: number; out: string; err: string } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const code = runCheck(path, out, err);
+  return { code, out: String(out.read() ?? ''), err: String(err.read() ?? '') };
+}
+
+describe('runCheck', () => {
+  it('prints a summary and returns 0 for a valid policy', () => {
+    const { code, out, err } = run(`${POLICIES}default.yaml`);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).toMatch(/^policy {3}.*default\.yaml\nrevision [0-9a-f]{16}\nmode {5}enforce\n/);
+    expect(out).toContain('limits   body 8 MiB, decoded 32 MiB\n');
+    expect(out).toContain('zone domestic: CN, domestic (hosts 1, cidrs 0)\n');
+    expect(out).toContain(
+      [
+        'zone unknown: ZZ, abroad (every destination no zone matches)',
+        '  mode enforce; tunnel block; uninspectable block; special addresses refused',
+        '  actions',
+        '    grade core          block',
+        '    grade important     block',
+        '    grade sensitive_pi  block',
+        '    grade pi            redact',
+        '    default             allow',
+      ].join('\n'),
+    );
+  });
+
+  it('lists category actions of a zone', () => {
+    const { code, out } = run(`${POLICIES}examples/partner.yaml`);
+    expect(code).toBe(0);
+    expect(out).toContain('zone partner-sg: SG, abroad (hosts 2, cidrs 0)\n');
+    expect(out).toContain('    category pi.email      allow\n');
+  });
+
+  it('prints every issue to err and returns 2 for an invalid policy', () => {
+    const file = `${FIXTURES}duplicate-zone.yaml`;
+    const { code, out, err } = run(file);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err.split('\n')).toEqual([
+      `${file}:6:11 zones[1].name: zone name "partner" is already used by zones[0]`,
+      `${file}:8:13 zones[1].hosts[0]: host pattern "api.partner.example" is already listed at zones[0].hosts[0]`,
+      `${file}: 2 issues; the policy was not loaded`,
+      '',
+    ]);
+  });
+
+  it('returns 2 with the reason when the file cannot be read', () => {
+    const { code, err } = run(`${FIXTURES}does-not-exist.yaml`);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^EG_POLICY_READ: .*does-not-exist\.yaml: ENOENT/);
+  });
+});
