@@ -23,6 +23,8 @@ import { auditPath, resolveTarget, type RequestTarget } from './target.js';
 interface RequestRecord {
   readonly decisionId: string;
   readonly started: number;
+  /** Taken at the start: a socket that is gone by audit time no longer knows its peer. */
+  readonly client: { readonly address: string; readonly port: number };
   target?: RequestTarget;
   destination?: ResolvedDestination;
   decision?: Decision;
@@ -57,6 +59,7 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
   const record: RequestRecord = {
     decisionId: randomUUID(),
     started: performance.now(),
+    client: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
     redacted: [],
     status: 0,
     requestIn: 0,
@@ -246,7 +249,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     decisionId: record.decisionId,
     time: new Date().toISOString(),
     policyRevision: runtime.policy.revision,
-    client: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
+    client: record.client,
     via: record.target?.via ?? 'forward',
     method: req.method ?? '',
     destination: {

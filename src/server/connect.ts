@@ -29,6 +29,7 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
   let destination: ResolvedDestination | undefined;
   let host = '';
   let port = 0;
+  const peer = { address: client.remoteAddress ?? '', port: client.remotePort ?? 0 };
   client.on('error', () => client.destroy());
   const audit = (fields: Pick<AuditEvent, 'action' | 'status' | 'error' | 'tunnel'> & { up?: number; down?: number }) => {
     const zone = destination?.zone;
@@ -38,7 +39,7 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
       decisionId,
       time: new Date().toISOString(),
       policyRevision: runtime.policy.revision,
-      client: { address: client.remoteAddress ?? '', port: client.remotePort ?? 0 },
+      client: peer,
       via: 'connect',
       method: 'CONNECT',
       destination: {

@@ -78,6 +78,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const proxy = createServer({ keepAlive: true, requestTimeout: 120_000, headersTimeout: 30_000 });
+  // A client that half-closes after its request (shutdown(SHUT_WR)) still gets its answer;
+  // Node's default would abort the request the moment the client's FIN arrives.
+  (proxy as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   proxy.on('request', (req, res) => onRequest(req, res));
   // The decision on the destination comes before "100 Continue": a refused request never makes
   // the client send its body.

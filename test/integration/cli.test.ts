@@ -1,0 +1,79 @@
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ProxyAgent, request } from 'undici';
+import { startUpstream } from './harness.js';
+
+// The CLI as installed: the built entry point that `npx egress-guard` runs (npm test builds first).
+const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+const run = promisify(execFile);
+
+describe('egress-guard check', () => {
+  it('prints a summary of the embedded default policy and exits 0', async () => {
+    const { stdout } = await run('node', [BIN, 'check', new URL('../../policies/default.yaml', import.meta.url).pathname]);
+    expect(stdout).toMatch(/zone domestic: CN/);
+    expect(stdout).toMatch(/zone unknown: ZZ, abroad/);
+  });
+
+  it('reports every issue as file:line:col and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-check-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'version: 1\nzones:\n  - name: x\n    jurisdiction: usa\n    hosts: ["a.example"]\n    colour: red\n');
+    const failed = await run('node', [BIN, 'check', file]).catch((err: { code: number; stderr: string }) => err);
+    expect((failed as { code: number }).code).toBe(2);
+    const stderr = (failed as { stderr: string }).stderr;
+    expect(stderr).toContain(`${file}:4:19 zones[0].jurisdiction:`);
+    expect(stderr).toContain(`${file}:6:5 zones[0].colour:`);
+  });
+});
+
+describe('egress-guard serve', () => {
+  it('serves, answers /healthz, writes audit lines to a file, and drains on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-serve-'));
+    const policy = join(dir, 'policy.yaml');
+    const auditFile = join(dir, 'audit.ndjson');
+    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\nzones:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
+    const upstream = await startUpstream();
+    const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const listening = await new Promise<{ proxy: string; admin: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 10_000);
+        child.stderr.on('data', () => {
+          const line = stderr.split('\n').find((l) => l.includes('egress-guard listening'));
+          if (line) {
+            clearTimeout(timer);
+            resolve(JSON.parse(line) as { proxy: string; admin: string });
+          }
+        });
+      });
+      const health = await request(`http://${listening.admin}/healthz`);
+      expect(await health.body.json()).toEqual({ status: 'ok' });
+      const agent = new ProxyAgent({ uri: `http://${listening.proxy}` });
+      const res = await request(`http://api.partner.example:${upstream.port}/p`, {
+        method: 'POST',
+        body: '{"mobile":"13912345678"}',
+        headers: { 'content-type': 'application/json' },
+        dispatcher: agent,
+      });
+      expect(res.statusCode).toBe(200);
+      await res.body.text();
+      await agent.close();
+      expect(upstream.received.at(-1)!.body.toString()).toBe('{"mobile":"***********"}');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n');
+      const requests = lines.map((l) => JSON.parse(l) as { kind: string; action: string }).filter((e) => e.kind === 'request');
+      expect(requests).toEqual([expect.objectContaining({ action: 'redact' })]);
+      expect(lines.join('\n')).not.toContain('13912345678');
+    } finally {
+      child.kill('SIGKILL');
+      await upstream.close();
+    }
+  });
+});
