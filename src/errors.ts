@@ -28,6 +28,7 @@ export const ERRORS = Object.freeze({
   EG_UPSTREAM_FAILED: { status: 502, message: 'The request to the destination failed.' },
   EG_CLIENT_ABORTED: { status: 499, message: 'The client closed the connection before the exchange completed.' },
   EG_LOOP_DETECTED: { status: 508, message: 'The request would loop back into the gateway itself.' },
+  EG_AUDIT_UNAVAILABLE: { status: 503, message: 'The audit trail cannot be written, and no data goes abroad without its record; fix the audit destination (disk space, permissions) and retry.' },
   EG_SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down; retry on another instance.' },
   EG_INTERNAL: { status: 500, message: 'The gateway failed while handling the request; the request was not forwarded.' },
 } as const satisfies Record<string, ErrorSpec>);

@@ -2,7 +2,11 @@ import type { Action, Mode } from '../config/model.js';
 
 /**
  * Audit event, version 1. One per request (and one per CONNECT tunnel). Holds locations,
- * categories and rule ids — never a detected value. Documented field by field in docs/audit.md.
+ * categories, rule ids and keyed hashes — never a detected value. Documented field by field in
+ * docs/audit.md; the zod schema in schema.ts mirrors this type and produces docs/audit.schema.json.
+ *
+ * Fields added after the first release are optional (or nullable) so that producers written
+ * before them still compile, and `v` stays 1: readers treat a missing field as "not recorded".
  */
 export interface AuditFinding {
   readonly category: string;
@@ -13,13 +17,48 @@ export interface AuditFinding {
   readonly action: Action;
 }
 
+/** The legal mechanism a flow relies on (DOMAIN §2). */
+export type BasisType = 'security_assessment' | 'standard_contract' | 'certification' | 'exemption';
+
+export interface AuditBasis {
+  /** The operator's id for the basis, as named in the policy. */
+  readonly id: string;
+  readonly type: BasisType;
+  /** Filing or approval number, contract reference, or the exempting article. */
+  readonly reference: string | null;
+  /** Individuals the basis covers (the filed figure), when it has one: the report draws it as a
+   *  limit against the distinct individuals seen per recipient. */
+  readonly maxIndividuals?: number | null;
+}
+
+export interface AuditIndividuals {
+  /** Distinct individuals whose identifiers the flow carried. */
+  readonly count: number;
+  /** One keyed hash per individual (individualHash in individual.ts), 16 hex chars. Shorter than
+   *  `count` only when the producer capped the list; readers then report a lower bound. */
+  readonly hashes: readonly string[];
+}
+
+/** Milliseconds per stage; null when the stage did not run for this request. */
+export interface AuditTimings {
+  readonly parseMs: number | null;
+  readonly classifyMs: number | null;
+  readonly decideMs: number | null;
+  readonly forwardMs: number | null;
+}
+
 export interface AuditEvent {
   readonly v: 1;
   readonly kind: 'request' | 'connect';
   readonly decisionId: string;
   readonly time: string;
   readonly policyRevision: string;
-  readonly client: { readonly address: string; readonly port: number };
+  readonly client: {
+    readonly address: string;
+    readonly port: number;
+    /** The source application, as identified by the gateway (null when unknown). */
+    readonly application?: string | null;
+  };
   /** How the request reached the gateway. */
   readonly via: 'forward' | 'gateway' | 'tunnel-http' | 'connect';
   readonly method: string;
@@ -30,6 +69,8 @@ export interface AuditEvent {
     readonly zone: string | null;
     readonly jurisdiction: string | null;
     readonly abroad: boolean | null;
+    /** The receiving legal entity (null when the policy names none for the destination). */
+    readonly recipient?: string | null;
   };
   /** Path with query values removed ("/v1/users?id=&phone="). */
   readonly path: string | null;
@@ -45,4 +86,62 @@ export interface AuditEvent {
   /** For connect events: "opaque" when bytes were relayed unread, "http" when its requests were
    *  inspected one by one (each with its own request event), null when refused. */
   readonly tunnel?: 'opaque' | 'http' | null;
+  /** The purpose/scenario the route declares (catalog scenarios, DOMAIN §6). */
+  readonly scenario?: string | null;
+  /** The legal basis the flow relied on, or null when none applied. */
+  readonly basis?: AuditBasis | null;
+  /** True when personal or important data left for a destination abroad (allowed or redacted)
+   *  with no basis covering it; false for blocked flows. */
+  readonly basisMissing?: boolean;
+  readonly individuals?: AuditIndividuals;
+  readonly timings?: AuditTimings;
+  /** Set by the chained sink (chain-writer.ts); producers leave them out. */
+  readonly seq?: number;
+  readonly prev?: string;
+  readonly hash?: string;
+}
+
+/** First record of every segment (every file, in directory mode) of a chained trail. */
+export interface AuditHeader {
+  readonly v: 1;
+  readonly kind: 'header';
+  /** Random id of the chain, fixed at its genesis. */
+  readonly chain: string;
+  /** 0 for the genesis segment, then +1 per file (or per restart in single-file mode). */
+  readonly segment: number;
+  /** `seq` of the first event after this header. */
+  readonly firstSeq: number;
+  /** Identifies the key without revealing it (keyId in chain.ts). */
+  readonly keyId: string;
+  /** When the chain began: with keyId and chain it derives the genesis value. */
+  readonly start: string;
+  readonly time: string;
+  readonly instance: string;
+  /** True when the previous segment ended without a trailer (the writer stopped uncleanly). */
+  readonly unclean: boolean;
+  readonly prev: string;
+  readonly hash: string;
+}
+
+/** Last record of a segment the writer closed (rotation or shutdown). */
+export interface AuditTrailer {
+  readonly v: 1;
+  readonly kind: 'trailer';
+  readonly chain: string;
+  readonly segment: number;
+  /** Events in this segment. */
+  readonly events: number;
+  readonly nextSeq: number;
+  /** Events the writer refused in this segment because its backlog was past the bound. */
+  readonly dropped: number;
+  readonly reason: 'rotate' | 'close';
+  readonly time: string;
+  readonly prev: string;
+  readonly hash: string;
+}
+
+export type AuditRecord = AuditEvent | AuditHeader | AuditTrailer;
+
+export function isAuditEvent(record: { readonly kind?: unknown }): record is AuditEvent {
+  return record.kind === 'request' || record.kind === 'connect';
 }

@@ -1,47 +1,41 @@
-import { once } from 'node:events';
-import pino from 'pino';
 import type { AuditEvent } from './event.js';
+import { LineFile } from './line-file.js';
 
 export interface AuditSink {
   write(event: AuditEvent): void;
   /** Resolves when every line written so far has reached the file. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** False while the sink cannot keep its promise to record every event (a write failed, or
+   *  the backlog is past its bound): the gateway should then refuse exports. Sinks that cannot
+   *  fail (test doubles) may leave it out, which means healthy. */
+  healthy?(): boolean;
 }
 
 /**
- * The audit trail has a writer of its own, apart from operational logs: pino's asynchronous
- * destination (sonic-boom), one JSON line per event. The event is the whole record, so it is
+ * The plain, unchained trail: one JSON line per event on a file (appended) or stdout, through
+ * pino's asynchronous destination (sonic-boom). The event is the whole record, so it is
  * serialised as it is rather than through a logger that would add level, pid or message fields.
+ * For a tamper-evident trail use createChainedAuditSink (chain-writer.ts).
  */
-export function createAuditSink(target: string | 'stdout'): AuditSink {
-  const destination =
-    target === 'stdout'
-      ? pino.destination({ dest: 1, sync: false })
-      : pino.destination({ dest: target, sync: false, mkdir: true, append: true });
-  let closed = false;
-  const ready = new Promise<void>((resolve) => {
-    if ((destination as unknown as { fd: number }).fd >= 0) resolve();
-    else destination.once('ready', () => resolve());
+export function createAuditSink(target: string | 'stdout', options: { maxPendingBytes?: number; onError?: (err: NodeJS.ErrnoException) => void } = {}): AuditSink {
+  const maxPending = options.maxPendingBytes ?? 16 * 2 ** 20;
+  const file = new LineFile(target === 'stdout' ? { fd: 1 } : { path: target }, {
+    error: (err) => options.onError?.(err),
+    written: () => {},
   });
-  const flush = async () => {
-    await ready;
-    await new Promise<void>((resolve) => destination.flush(() => resolve()));
-  };
+  let closed = false;
   return {
     write(event) {
       if (closed) return;
-      destination.write(`${JSON.stringify(event)}\n`);
+      file.write(`${JSON.stringify(event)}\n`);
     },
-    flush,
+    flush: () => file.flush(),
     async close() {
       if (closed) return;
       closed = true;
-      await flush();
-      if (target === 'stdout') return;
-      const closedFile = once(destination, 'close');
-      destination.end();
-      await closedFile;
+      await file.end();
     },
+    healthy: () => !closed && file.error === null && file.pendingBytes <= maxPending,
   };
 }

@@ -3,7 +3,7 @@
  * a query parameter value, or a whole text body. Parsers yield leaves; the classifier reads
  * `value`; redaction rewrites `rawStart..rawEnd` of the source buffer.
  */
-export type LeafSource = 'json' | 'form' | 'query' | 'text';
+export type LeafSource = 'json' | 'form' | 'query' | 'text' | 'multipart' | 'csv' | 'header';
 
 export interface Leaf {
   /** Where the value sits: JSON Pointer for JSON ("/user/phone"), "/name" for form fields,
@@ -22,4 +22,14 @@ export interface Leaf {
   readonly source: LeafSource;
   /** For JSON numbers: true, so redaction knows to write a string (or keep digits) instead. */
   readonly isNumber?: boolean;
+  /** Nested content (JSON inside a JSON string, base64 text, percent-encoded text, a multipart
+   *  part parsed in its own format): the index of the leaf whose decoded value holds this one.
+   *  Parents always come before their children in the array. For a child, rawStart/rawEnd are
+   *  byte offsets into the parent's decoded value (UTF-8), not into the body. */
+  readonly parent?: number;
+  /** How the parent's decoded value wraps its children; redaction re-applies it. */
+  readonly wrap?: 'json' | 'base64' | 'percent' | 'part' | 'csv';
+  /** True when this leaf's value was decoded into children: the classifier reads the children
+   *  instead of this leaf, so nothing is reported twice. */
+  readonly container?: boolean;
 }

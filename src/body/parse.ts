@@ -7,13 +7,19 @@ import { EgError } from '../errors.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
 import type { Leaf } from './leaf.js';
+import { parseCsv } from './csv.js';
+import { parseMultipart } from './multipart.js';
+import { expandNested } from './nested.js';
 import { parseText } from './text.js';
 
-export type BodyFormat = 'json' | 'ndjson' | 'form' | 'text' | 'empty';
+export type BodyFormat = 'json' | 'ndjson' | 'form' | 'multipart' | 'csv' | 'text' | 'empty';
 
 export interface ParsedBody {
   readonly format: BodyFormat;
   readonly leaves: Leaf[];
+  /** Parts that could not be read (binary multipart parts): the policy's uninspectable rule
+   *  applies to them. */
+  readonly opaque?: readonly { readonly location: string; readonly reason: string }[];
 }
 
 const NDJSON_TYPES = new Set([
@@ -42,13 +48,20 @@ export function parseBody(decoded: Buffer, contentType: string | undefined): Par
   if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
     throw new EgError('EG_BODY_UNINSPECTABLE', `charset ${clip(charset)} is not supported (send utf-8)`);
   }
-  if (NDJSON_TYPES.has(type)) return { format: 'ndjson', leaves: parseNdjson(decoded) };
+  if (NDJSON_TYPES.has(type)) return { format: 'ndjson', leaves: expandNested(parseNdjson(decoded)) };
   if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) {
-    return { format: 'json', leaves: parseJson(decoded) };
+    return { format: 'json', leaves: expandNested(parseJson(decoded)) };
   }
-  if (type === 'application/x-www-form-urlencoded') return { format: 'form', leaves: parseForm(decoded) };
-  // text/*, XML, JavaScript, multipart (until it has its own parser), unknown and missing types.
-  return { format: 'text', leaves: parseText(decoded) };
+  if (type === 'application/x-www-form-urlencoded') return { format: 'form', leaves: expandNested(parseForm(decoded)) };
+  if (type === 'multipart/form-data') {
+    const { leaves, opaque } = parseMultipart(decoded, contentType ?? '');
+    return { format: 'multipart', leaves: expandNested(leaves), opaque };
+  }
+  if (type === 'text/csv' || type === 'text/tab-separated-values') {
+    return { format: 'csv', leaves: expandNested(parseCsv(decoded, '', type === 'text/csv' ? 0x2c : 0x09)) };
+  }
+  // text/*, XML, JavaScript, unknown and missing types.
+  return { format: 'text', leaves: expandNested(parseText(decoded)) };
 }
 
 /** Lower-cased `type/subtype` ('' when absent) and the charset parameter, unquoted. */

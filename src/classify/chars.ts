@@ -22,8 +22,30 @@ export function isLetterCode(c: number): boolean {
   return (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
 }
 
+/** ASCII letter only: word boundaries of Latin keywords. */
+export function isAsciiLetterCode(c: number): boolean {
+  const l = c | 32;
+  return l >= 97 && l <= 122;
+}
+
 export function isAlnumCode(c: number): boolean {
   return isDigitCode(c) || isLetterCode(c);
+}
+
+/** The ASCII code of an ASCII or full-width digit or letter, letters upper-cased; -1 otherwise. */
+export function foldAlnum(c: number): number {
+  if (c >= 48 && c <= 57) return c;
+  if (c >= 65 && c <= 90) return c;
+  if (c >= 97 && c <= 122) return c - 32;
+  if (c >= 0xff10 && c <= 0xff19) return c - 0xff10 + 48;
+  if (c >= 0xff21 && c <= 0xff3a) return c - 0xff21 + 65;
+  if (c >= 0xff41 && c <= 0xff5a) return c - 0xff41 + 65;
+  return -1;
+}
+
+/** Upper-case letter, ASCII or full width. */
+export function isUpperCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 0xff21 && c <= 0xff3a);
 }
 
 /** 'X' / 'x' in ASCII or full width: the ID-card check character 10. */
@@ -36,10 +58,15 @@ export function isCjkCode(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
 }
 
-/** Invisible characters pasted into numbers to split them for naive scanners. */
-export function isZeroWidthCode(c: number): boolean {
-  return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xfeff;
+/** Invisible characters pasted into identifiers to split them for naive scanners: zero-width
+ *  space/joiners and direction marks (U+200B–200F), word joiner and invisible operators
+ *  (U+2060–2064), BOM (U+FEFF), soft hyphen (U+00AD), Mongolian vowel separator (U+180E). */
+export function isInvisibleCode(c: number): boolean {
+  return (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0xad || c === 0x180e;
 }
+
+/** Kept for callers that predate the wider invisible set. */
+export const isZeroWidthCode = isInvisibleCode;
 
 export function isSpaceCode(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0x3000;

@@ -29,7 +29,7 @@ function isQuote(c: number): boolean {
 }
 
 // What may stand between a label and its value: "手机号是 138…", "phone = 138…", `"tel":"138…`.
-const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#'].map((c) => c.charCodeAt(0)));
+const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#.'].map((c) => c.charCodeAt(0)));
 
 /** Start of the label (CJK run, or up to three ASCII words) ending at `end`; `end` if none. */
 function labelStart(s: string, end: number): number {
@@ -66,7 +66,8 @@ export function labelBefore(s: string, pos: number): FieldMatch | undefined {
 /** The label right before the colon (or '=') at index `k`. */
 export function labelAtColon(s: string, k: number): FieldMatch | undefined {
   let p = k;
-  while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)))) p--;
+  // "Passport No.:" — an abbreviation dot may stand before the colon.
+  while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)) || s.charCodeAt(p - 1) === 46)) p--;
   return labelEndingAt(s, p);
 }
 

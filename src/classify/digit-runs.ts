@@ -1,10 +1,11 @@
 /**
- * The numeric candidate scan. A run is a maximal stretch of digit groups joined by single
- * spaces or dashes ("138 1234 5678", "6222-0202-…"); the matcher then validates windows of
- * consecutive groups. Because runs are maximal, an 11-digit phone can never be found inside a
- * 13-digit timestamp or a longer order id. One DigitRun is reused for every scan.
+ * The numeric candidate scan. A run is a maximal stretch of digit groups joined by short gaps
+ * (up to three spaces, dashes, dots or invisible characters: "138 1234 5678", "6222-0202-…",
+ * "138.1234.5678", "1456 - 3 - 537"); the matcher then validates windows of consecutive
+ * groups. Because runs are maximal, an 11-digit phone can never be found inside a 13-digit
+ * timestamp or a longer order id. One DigitRun is reused for every scan.
  */
-import { isAlnumCode, isDigitCode, isXCode, isZeroWidthCode, digitValue } from './chars.js';
+import { isAlnumCode, isDigitCode, isInvisibleCode, isXCode, digitValue } from './chars.js';
 
 const SPACE = 32;
 const DASH = 45;
@@ -13,6 +14,23 @@ const DOT = 46;
 const AT = 64;
 const PLUS = 43;
 const MAX_GROUPS = 32;
+const MAX_GAP = 3;
+
+/** What joins a group to the one before it. */
+export const GAP_NONE = 0;
+/** Only white space (and invisible chars): numbers in prose are separated like this. */
+export const GAP_SPACE = 1;
+/** One dash: binds groups (uuids, dates, order ids). */
+export const GAP_DASH = 2;
+/** One dot: decimals, versions, IPs, or a dotted phone. */
+export const GAP_DOT = 3;
+/** Anything else ("1456 - 3", ". "): white space plus punctuation. */
+export const GAP_MIXED = 4;
+
+/** Windows may start or end inside a run only at a gap with white space in it. */
+export function isBreakGap(kind: number): boolean {
+  return kind === GAP_SPACE || kind === GAP_MIXED;
+}
 
 export class DigitRun {
   source = '';
@@ -21,11 +39,13 @@ export class DigitRun {
   end = 0;
   /** A '+' stands right before the first digit. */
   plus = false;
+  /** A '-' stands right before the first digit (negative decimal). */
+  minus = false;
   /** Nothing identifier-like touches the run on that side (letters, '@', decimal point…). */
   leftOk = true;
   rightOk = true;
   groups = 0;
-  /** Per group: source start and end, separator code before it (0 for the first), offset into
+  /** Per group: source start and end, gap kind before it (GAP_NONE for the first), offset into
    *  digits(); gOff has groups + 1 entries. */
   readonly gStart: number[] = [];
   readonly gEnd: number[] = [];
@@ -78,6 +98,7 @@ export class DigitRun {
     this.start = start;
     this.groups = 0;
     this.plus = false;
+    this.minus = false;
     this.clean = true;
     this.folded = undefined;
   }
@@ -91,12 +112,53 @@ function endsIdGroup(run: DigitRun, count: number, off: number): boolean {
   return count === 3 && g >= 2 && off - run.gOff[g - 1]! === 8 && run.gOff[g - 1]! - run.gOff[g - 2]! === 6;
 }
 
+function isGapWhite(c: number): boolean {
+  return c === SPACE || c === 9 || c === 0xa0 || c === 0x3000;
+}
+
+function isGapPunct(c: number): boolean {
+  return c === DASH || c === DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d;
+}
+
+/**
+ * Reads the gap at s[p] up to a digit: returns the digit's index and sets `gapKind`, or -1
+ * when no gap of at most MAX_GAP visible chars leads to a digit.
+ */
+let gapKind = GAP_NONE;
+function readGap(s: string, p: number): number {
+  let visible = 0;
+  let white = 0;
+  let punct = 0;
+  let dots = 0;
+  const n = s.length;
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    if (isDigitCode(c)) break;
+    if (isInvisibleCode(c)) {
+      p++;
+      continue;
+    }
+    if (isGapWhite(c)) white++;
+    else if (isGapPunct(c)) {
+      punct++;
+      if (c === DOT) dots++;
+    } else return -1;
+    if (++visible > MAX_GAP) return -1;
+    p++;
+  }
+  if (p >= n || visible === 0) return -1;
+  if (punct === 0) gapKind = GAP_SPACE;
+  else if (white === 0 && punct === 1) gapKind = dots === 1 ? GAP_DOT : GAP_DASH;
+  else gapKind = GAP_MIXED;
+  return p;
+}
+
 /** Fills `run` with the run starting at the digit s[i]; the caller continues at run.end. */
 export function readDigitRun(s: string, i: number, run: DigitRun): void {
   run.reset(s, i);
   const n = s.length;
   let pos = i;
-  let sep = 0;
+  let sep = GAP_NONE;
   let off = 0;
   for (;;) {
     const gs = pos;
@@ -110,7 +172,7 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
         count++;
         pos++;
         run.clean = false;
-      } else if (isZeroWidthCode(c) && pos + 1 < n && isDigitCode(s.charCodeAt(pos + 1))) {
+      } else if (isInvisibleCode(c) && pos + 1 < n && isDigitCode(s.charCodeAt(pos + 1))) {
         pos++;
         run.clean = false;
       } else {
@@ -131,10 +193,10 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
     run.gOff[g] = off;
     off += count;
     if (closed || run.groups >= MAX_GROUPS || pos + 1 >= n) break;
-    const c = s.charCodeAt(pos);
-    if ((c !== SPACE && c !== DASH) || !isDigitCode(s.charCodeAt(pos + 1))) break;
-    sep = c;
-    pos++;
+    const next = readGap(s, pos);
+    if (next < 0) break;
+    sep = gapKind;
+    pos = next;
   }
   run.gOff[run.groups] = off;
   run.end = pos;
@@ -143,6 +205,8 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
   if (p >= 0 && s.charCodeAt(p) === PLUS) {
     run.plus = true;
     p--;
+  } else if (p >= 0 && s.charCodeAt(p) === DASH) {
+    run.minus = true;
   }
   run.leftOk = p < 0 || !joinsLeft(s, p);
   run.rightOk = pos >= n || !joinsRight(s, pos);

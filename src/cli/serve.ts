@@ -1,7 +1,10 @@
-import pino from 'pino';
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { createChainedAuditSink } from '../audit/chain-writer.js';
+import { loadAuditKey } from '../audit/key.js';
 import { loadDefaultPolicy, loadPolicyFile } from '../config/load.js';
 import { EgError } from '../errors.js';
-import { createAuditSink } from '../audit/writer.js';
+import { createAuditSink, type AuditSink } from '../audit/writer.js';
 import { startGateway } from '../server/gateway.js';
 
 export interface ServeOptions {
@@ -9,6 +12,10 @@ export interface ServeOptions {
   readonly listen: string;
   readonly admin: string;
   readonly audit: string;
+  readonly auditDir?: string;
+  readonly auditKeyFile?: string;
+  readonly auditRotateBytes: string;
+  readonly auditRotateAge: string;
   readonly logLevel: string;
   readonly drainTimeout: string;
 }
@@ -23,6 +30,47 @@ export function parseListen(value: string, flag: string): { host: string; port: 
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }
 
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new EgError('EG_CONFIG_INVALID', `${flag} "${value}": expected a positive whole number`);
+  return n;
+}
+
+/**
+ * With --audit-dir: the hash-chained, rotated trail, keyed by the operator key. Without it:
+ * plain lines to a file or stdout, and individuals hashed with the operator key when one is
+ * configured, else with a key made for this process (hashes then do not match across restarts,
+ * which the log says).
+ */
+function openAudit(options: ServeOptions, log: Logger): { audit: AuditSink; key: Buffer } {
+  const onError = (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'audit trail cannot be written: exports are refused until it can');
+  const configured = options.auditKeyFile !== undefined || process.env['EG_AUDIT_KEY'] !== undefined || process.env['EG_AUDIT_KEY_FILE'] !== undefined;
+  if (options.auditDir !== undefined) {
+    if (!configured) throw new EgError('EG_CONFIG_INVALID', '--audit-dir needs an operator key: --audit-key-file, EG_AUDIT_KEY or EG_AUDIT_KEY_FILE (make one with `egress-guard audit keygen`)');
+    const loaded = loadAuditKey(options.auditKeyFile !== undefined ? { file: options.auditKeyFile } : {});
+    for (const warning of loaded.warnings) log.warn(warning);
+    const audit = createChainedAuditSink({
+      dir: options.auditDir,
+      key: loaded.key,
+      log,
+      rotate: { maxBytes: positiveInt(options.auditRotateBytes, '--audit-rotate-bytes'), maxAgeMs: positiveInt(options.auditRotateAge, '--audit-rotate-age') },
+      onError,
+    });
+    return { audit, key: loaded.key };
+  }
+  let key: Buffer;
+  if (configured) {
+    const loaded = loadAuditKey(options.auditKeyFile !== undefined ? { file: options.auditKeyFile } : {});
+    for (const warning of loaded.warnings) log.warn(warning);
+    key = loaded.key;
+  } else {
+    key = randomBytes(32);
+    log.warn('no audit key configured: individual hashes use a key made for this process and will not match across restarts (set EG_AUDIT_KEY)');
+  }
+  const audit = createAuditSink(options.audit === '-' || options.audit === 'stdout' ? 'stdout' : options.audit, { onError });
+  return { audit, key };
+}
+
 export async function runServe(options: ServeOptions): Promise<void> {
   const log = pino({ level: options.logLevel, base: { service: 'egress-guard' } }, pino.destination(2));
   const proxyAt = parseListen(options.listen, '--listen');
@@ -30,7 +78,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const drainMs = Number(options.drainTimeout);
   if (!Number.isFinite(drainMs) || drainMs < 0) throw new EgError('EG_CONFIG_INVALID', `--drain-timeout "${options.drainTimeout}": expected milliseconds`);
   const policy = options.policy ? loadPolicyFile(options.policy) : loadDefaultPolicy();
-  const audit = createAuditSink(options.audit === '-' || options.audit === 'stdout' ? 'stdout' : options.audit);
+  const { audit, key } = openAudit(options, log);
   const gateway = await startGateway({
     policy,
     audit,
@@ -39,6 +87,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     proxyPort: proxyAt.port,
     adminHost: adminAt.host,
     adminPort: adminAt.port,
+    individualKey: key,
   });
   log.info(
     {
@@ -46,7 +95,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       admin: `${gateway.adminAddress.address}:${gateway.adminAddress.port}`,
       policy: policy.source,
       revision: policy.revision,
-      audit: options.audit,
+      audit: options.auditDir ?? options.audit,
     },
     'egress-guard listening',
   );

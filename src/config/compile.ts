@@ -89,6 +89,11 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     unknownZone,
     resolve: new FrozenMap(Object.entries(wire.resolve ?? {})),
     categoryGrades,
+    customRules: Object.freeze((wire.rules ?? []).map((rule) => Object.freeze({ ...rule }))),
+    inspectHeaders: Object.freeze({
+      include: Object.freeze([...(wire.inspect?.headers ?? DEFAULTS.inspect.headers)].map((h) => h.toLowerCase())),
+      skip: Object.freeze([...(wire.inspect?.skip_headers ?? DEFAULTS.inspect.skipHeaders)].map((h) => h.toLowerCase())),
+    }),
     limits: Object.freeze({
       maxBodyBytes: wire.limits?.max_body_bytes ?? DEFAULTS.limits.maxBodyBytes,
       maxDecodedBytes: wire.limits?.max_decoded_bytes ?? DEFAULTS.limits.maxDecodedBytes,

@@ -45,6 +45,12 @@ export const DEFAULTS = deepFreeze({
     headersMs: 30_000,
     bodyMs: 30_000,
   },
+  /** Request headers whose values are classified like body fields: names, or prefixes ending
+   *  in "*". Tracing and forwarding headers carry ids and addresses, never PI, and are skipped. */
+  inspect: {
+    headers: ['x-*', 'from'],
+    skipHeaders: ['x-forwarded-*', 'x-request-id', 'x-correlation-id', 'x-b3-*', 'x-amzn-trace-id', 'x-cloud-trace-context', 'x-datadog-*', 'x-real-ip'],
+  },
   /** Jurisdiction of the unknown zone when the file names none ("ZZ": user-assigned, unknown). */
   unknownJurisdiction: 'ZZ',
   /** The one jurisdiction that is not abroad. */

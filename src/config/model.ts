@@ -1,3 +1,4 @@
+import type { CustomRuleSpec } from '../classify/custom.js';
 import type { Grade } from '../classify/taxonomy.js';
 
 /**
@@ -53,6 +54,10 @@ export interface CompiledPolicy {
   readonly resolve: ReadonlyMap<string, string>;
   /** Grade of each known category (built-ins plus operator additions, with switches applied). */
   readonly categoryGrades: ReadonlyMap<string, Grade>;
+  /** Operator detection rules, compiled into the classifier with the built-in detectors. */
+  readonly customRules: readonly CustomRuleSpec[];
+  /** Request headers classified like body fields (names or "prefix*"), and those skipped. */
+  readonly inspectHeaders: { readonly include: readonly string[]; readonly skip: readonly string[] };
   readonly limits: {
     /** Largest request body buffered for inspection, bytes (encoded, as received). */
     readonly maxBodyBytes: number;

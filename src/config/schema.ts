@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validateCustomRule } from '../classify/custom.js';
 import { GRADES, type Grade } from '../classify/taxonomy.js';
 import { checkHost, isIpLiteral, parseHostPattern } from '../destination/host.js';
 import { canonicalIp, parseCidr } from '../destination/ip.js';
@@ -163,6 +164,29 @@ const unknownZone = z.strictObject({
   ...zoneSettings,
 });
 
+const headerPattern = z.string().regex(/^[a-z0-9!#$%&'+.^_`|~-]+\*?$/i, 'must be a header name, or a prefix ending in "*" (as "x-user-*")');
+
+const RULE_ID = /^[a-z][a-z0-9_.-]{0,62}$/;
+const customRule = z
+  .strictObject({
+    id: z.string().regex(RULE_ID, 'must be 1 to 63 lower-case letters, digits, ".", "-" or "_", starting with a letter'),
+    category: categoryDefId,
+    fields: z.array(z.string().min(1)).min(1).optional(),
+    paths: z.array(z.string().regex(/^\//, 'must be a JSON Pointer starting with "/"')).min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    flags: z.string().regex(/^[iu]{0,2}$/, 'only the flags "i" and "u" are allowed').optional(),
+    validator: z.enum(['luhn', 'mod11-2', 'mod31', 'vin']).optional(),
+    keywords: z.array(z.string().min(1)).min(1).optional(),
+    confidence: z.number().min(0).max(1).optional(),
+  })
+  .superRefine((rule, ctx) => {
+    if (!rule.fields && !rule.paths && !rule.pattern && !rule.keywords) {
+      ctx.addIssue({ code: 'custom', message: 'a rule needs at least one of fields, paths, pattern or keywords' });
+    }
+    if (rule.validator && !rule.pattern) ctx.addIssue({ code: 'custom', path: ['validator'], message: 'a validator applies to pattern matches: add a pattern' });
+    for (const problem of validateCustomRule(rule)) ctx.addIssue({ code: 'custom', path: rule.pattern ? ['pattern'] : [], message: problem });
+  });
+
 export const policySchema = z.strictObject({
   version: z.literal(1),
   mode: mode.optional(),
@@ -174,6 +198,10 @@ export const policySchema = z.strictObject({
   timeouts: z
     .strictObject({ connect: duration.optional(), headers: duration.optional(), body: duration.optional() })
     .optional(),
+  inspect: z
+    .strictObject({ headers: z.array(headerPattern).optional(), skip_headers: z.array(headerPattern).optional() })
+    .optional(),
+  rules: z.array(customRule).optional(),
   zones: z.array(zone).optional(),
   unknown: unknownZone.optional(),
 });

@@ -6,14 +6,17 @@ import { pipeline } from 'node:stream/promises';
 import type { AuditEvent, AuditFinding } from '../audit/event.js';
 import type { Leaf } from '../body/leaf.js';
 import { decodeContent, encodeContent } from '../body/decode.js';
-import { parseBody } from '../body/parse.js';
 import { parseQuery } from '../body/query.js';
 import { resolveDestination, type ResolvedDestination } from '../destination/resolve.js';
 import { EgError, isEgError } from '../errors.js';
 import { appendVia, endToEndHeaders } from '../forward/headers.js';
 import { toEgError } from '../forward/upstream.js';
-import { decide, type Decision, type FindingDecision } from '../policy/decide.js';
-import { redactBody, redactQuery, type RedactEdit } from '../transform/redact.js';
+import { decide, type Decision } from '../policy/decide.js';
+import type { Finding } from '../classify/finding.js';
+import { maskValue, redactBody, redactQuery } from '../transform/redact.js';
+import { headerLeaves } from './headers-inspect.js';
+import { individualsIn } from './individuals.js';
+import { editsForFindings, inspectBody } from './inspect.js';
 import { readBody, hasBody } from './read-body.js';
 import { sendLocalReply } from './reply.js';
 import type { GatewayEnv, Runtime } from './runtime.js';
@@ -38,18 +41,19 @@ interface RequestRecord {
   uninspectable?: 'allow' | 'block';
   /** True once the request was handed to the upstream: anything else is a refusal. */
   forwarded: boolean;
+  individuals: string[];
+  timings: { parseMs: number | null; classifyMs: number | null; decideMs: number | null; forwardMs: number | null };
 }
 
-const FINDINGS_SEPARATE_QUERY = '?';
-
-function editsFor(decisions: readonly FindingDecision[], fromQuery: boolean): RedactEdit[] {
-  const edits: RedactEdit[] = [];
-  for (const { finding, action } of decisions) {
-    if (action !== 'redact') continue;
-    if (finding.location.startsWith(FINDINGS_SEPARATE_QUERY) !== fromQuery) continue;
-    edits.push({ leafIndex: finding.leafIndex, start: finding.start, end: finding.end });
+/** Spans to mask per leaf index. */
+function spansByLeaf(findings: readonly Finding[]): Map<number, [number, number][]> {
+  const byLeaf = new Map<number, [number, number][]>();
+  for (const f of findings) {
+    const spans = byLeaf.get(f.leafIndex) ?? [];
+    spans.push([f.start, f.end]);
+    byLeaf.set(f.leafIndex, spans);
   }
-  return edits;
+  return byLeaf;
 }
 
 /** Runs one HTTP request through target → destination → body → classify → decide → transform →
@@ -67,6 +71,8 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     response: 0,
     error: null,
     forwarded: false,
+    individuals: [],
+    timings: { parseMs: null, classifyMs: null, decideMs: null, forwardMs: null },
   };
   res.setHeader('x-egress-decision-id', record.decisionId);
   const abort = new AbortController();
@@ -119,68 +125,108 @@ async function run(
 
   const now = new Date();
   const queryLeaves: Leaf[] = target.query === null ? [] : parseQuery(target.query);
-  let bodyLeaves: Leaf[] = [];
+  const selectedHeaders: Leaf[] = runtime.inspects(zone) ? headerLeaves(req.headers, runtime.headerSelector) : [];
+  let bodyLeaves: readonly Leaf[] = [];
+  let bodyFindings: Finding[] = [];
   let outgoingBody: Buffer | Readable | null = null;
   let decoded: Buffer | null = null;
   const encoding = req.headers['content-encoding'];
   const dropHeaders: string[] = [];
+  const markUninspectable = (err: EgError) => {
+    record.uninspectable = zone.uninspectable;
+    record.error = err.code;
+    if (zone.uninspectable === 'block' && zone.mode === 'enforce') throw err;
+  };
 
   if (!runtime.inspects(zone)) {
     outgoingBody = hasBody(req) ? countBytes(req, (n) => (record.requestIn = record.requestOut += n)) : null;
   } else if (hasBody(req)) {
     const read = await readBody(req, policy.limits.maxBodyBytes);
     if (!read.complete) {
-      record.uninspectable = zone.uninspectable;
-      if (zone.uninspectable === 'block' && zone.mode === 'enforce') {
-        throw new EgError('EG_BODY_TOO_LARGE', `limit ${policy.limits.maxBodyBytes} bytes`);
-      }
+      markUninspectable(new EgError('EG_BODY_TOO_LARGE', `limit ${policy.limits.maxBodyBytes} bytes`));
       outgoingBody = countBytes(read.whole(), (n) => (record.requestIn = record.requestOut += n));
     } else {
       record.requestIn = read.body.length;
       outgoingBody = read.body;
       try {
+        const parseStart = performance.now();
         decoded = decodeContent(read.body, encoding, policy.limits.maxDecodedBytes);
-        bodyLeaves = parseBody(decoded, req.headers['content-type']).leaves;
+        const inspection = inspectBody(classifier, decoded, req.headers['content-type'], now);
+        // inspectBody parses and classifies in one call; the split is reported as one figure.
+        record.timings.parseMs = performance.now() - parseStart;
+        bodyLeaves = inspection.parsed.leaves;
+        bodyFindings = inspection.findings;
+        const opaque = inspection.parsed.opaque ?? [];
+        if (opaque.length > 0) {
+          markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `unreadable parts: ${opaque.map((o) => `${o.location} (${o.reason})`).join(', ')}`));
+        }
       } catch (err) {
         if (!isEgError(err)) throw err;
         decoded = null;
-        record.uninspectable = zone.uninspectable;
-        record.error = err.code;
-        if (zone.uninspectable === 'block' && zone.mode === 'enforce') {
-          throw err.code === 'EG_BODY_UNINSPECTABLE' ? err : new EgError('EG_BODY_UNINSPECTABLE', err.detail ?? err.code);
-        }
+        markUninspectable(err.code === 'EG_BODY_UNINSPECTABLE' || err.code === 'EG_BODY_TOO_LARGE' ? err : new EgError('EG_BODY_UNINSPECTABLE', err.detail ?? err.code));
       }
     }
   }
 
+  const classifyStart = performance.now();
   const queryFindings = queryLeaves.length > 0 ? classifier.classify(queryLeaves, now) : [];
-  const bodyFindings = bodyLeaves.length > 0 ? classifier.classify(bodyLeaves, now) : [];
-  const decision = decide(zone, [...queryFindings, ...bodyFindings]);
+  const headerFindings = selectedHeaders.length > 0 ? classifier.classify(selectedHeaders, now) : [];
+  record.timings.classifyMs = performance.now() - classifyStart;
+  record.individuals = individualsIn(env.individualKey, [
+    { leaves: queryLeaves, findings: queryFindings },
+    { leaves: selectedHeaders, findings: headerFindings },
+    { leaves: bodyLeaves, findings: bodyFindings },
+  ]);
+  const decideStart = performance.now();
+  const decision = decide(zone, [...queryFindings, ...headerFindings, ...bodyFindings]);
+  record.timings.decideMs = performance.now() - decideStart;
   record.decision = decision;
+  // No export without its record: a trail that cannot be written stops flows abroad.
+  if (zone.abroad && env.audit.healthy?.() === false && zone.mode === 'enforce') {
+    throw new EgError('EG_AUDIT_UNAVAILABLE');
+  }
   if (decision.action === 'block') throw new EgError('EG_BLOCKED_BY_POLICY', `destination zone ${zone.name} (${zone.jurisdiction})`);
 
   let path = target.query === null ? target.pathname : `${target.pathname}?${target.query}`;
+  const headerRewrites = new Map<string, string>();
   if (decision.action === 'redact') {
-    const queryEdits = editsFor(decision.perFinding, true);
+    const toRedact = new Set(decision.perFinding.filter((d) => d.action === 'redact').map((d) => d.finding));
+    const queryEdits = editsForFindings(queryFindings.filter((f) => toRedact.has(f)));
     if (queryEdits.length > 0) path = `${target.pathname}?${redactQuery(target.query ?? '', queryLeaves, queryEdits)}`;
-    const bodyEdits = editsFor(decision.perFinding, false);
+    const bodyEdits = editsForFindings(bodyFindings.filter((f) => toRedact.has(f)));
     if (bodyEdits.length > 0 && decoded !== null) {
-      const rewritten = encodeContent(redactBody(decoded, bodyLeaves, bodyEdits), encoding);
-      outgoingBody = rewritten;
+      outgoingBody = encodeContent(redactBody(decoded, bodyLeaves, bodyEdits), encoding);
       dropHeaders.push('content-length', 'content-md5', 'digest', 'content-digest', 'repr-digest');
     }
-    for (const { finding, action } of decision.perFinding) {
-      if (action === 'redact' && !record.redacted.includes(finding.location)) record.redacted.push(finding.location);
+    for (const [leafIndex, spans] of spansByLeaf(headerFindings.filter((f) => toRedact.has(f)))) {
+      const leaf = selectedHeaders[leafIndex]!;
+      headerRewrites.set(leaf.location, maskValue(leaf.value, spans));
+    }
+    for (const finding of toRedact) {
+      if (!record.redacted.includes(finding.location)) record.redacted.push(finding.location);
     }
   }
   if (Buffer.isBuffer(outgoingBody)) record.requestOut = outgoingBody.length;
 
   const headers = endToEndHeaders(req.headers, ['host', ...dropHeaders]);
   headers['host'] = target.hostHeader;
+  for (const leaf of selectedHeaders) {
+    const masked = headerRewrites.get(leaf.location);
+    if (masked === undefined) continue;
+    const current = headers[leaf.key!];
+    const index = /\[(\d+)\]$/.exec(leaf.location);
+    if (Array.isArray(current) && index) {
+      // A copy: the array is shared with req.headers.
+      const values = [...current];
+      values[Number(index[1])] = masked;
+      headers[leaf.key!] = values;
+    } else headers[leaf.key!] = masked;
+  }
   if (Buffer.isBuffer(outgoingBody)) headers['content-length'] = String(outgoingBody.length);
   appendVia(headers, req.httpVersion, env.viaPseudonym);
 
   record.forwarded = true;
+  const forwardStart = performance.now();
   const upstreamResponse = await env.upstream.send({
     ip: destination.ip,
     port: destination.port,
@@ -197,6 +243,7 @@ async function run(
   res.writeHead(upstreamResponse.statusCode, responseHeaders);
   try {
     await pipeline(upstreamResponse.body, countBytes(null, (n) => (record.response += n)), res);
+    record.timings.forwardMs = performance.now() - forwardStart;
   } catch (err) {
     if (res.destroyed && !res.writableFinished && signal.aborted) {
       record.error = 'EG_CLIENT_ABORTED';
@@ -270,5 +317,12 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     bytes: { requestIn: record.requestIn, requestOut: record.requestOut, response: record.response },
     durationMs: Math.round((performance.now() - record.started) * 1000) / 1000,
     error: record.error,
+    individuals: { count: record.individuals.length, hashes: record.individuals },
+    timings: roundTimings(record.timings),
   };
+}
+
+function roundTimings(t: RequestRecord['timings']): RequestRecord['timings'] {
+  const r = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+  return { parseMs: r(t.parseMs), classifyMs: r(t.classifyMs), decideMs: r(t.decideMs), forwardMs: r(t.forwardMs) };
 }

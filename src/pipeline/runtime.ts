@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { CompiledPolicy, Zone } from '../config/model.js';
 import { createClassifier, type Classifier } from '../classify/matcher.js';
 import { zoneNeedsInspection } from '../policy/decide.js';
+import { compileHeaderSelector, type HeaderSelector } from './headers-inspect.js';
 import type { AuditSink } from '../audit/writer.js';
 import type { Upstream } from '../forward/upstream.js';
 import type { ResolvedDestination } from '../destination/resolve.js';
@@ -11,16 +12,18 @@ import type { ResolvedDestination } from '../destination/resolve.js';
 export interface Runtime {
   readonly policy: CompiledPolicy;
   readonly classifier: Classifier;
+  readonly headerSelector: HeaderSelector;
   inspects(zone: Zone): boolean;
 }
 
 export function compileRuntime(policy: CompiledPolicy): Runtime {
-  const classifier = createClassifier(policy.categoryGrades);
+  const classifier = createClassifier(policy.categoryGrades, policy.customRules);
   const inspecting = new Map<Zone, boolean>();
   for (const zone of [...policy.zones, policy.unknownZone]) inspecting.set(zone, zoneNeedsInspection(zone));
   return Object.freeze({
     policy,
     classifier,
+    headerSelector: compileHeaderSelector(policy.inspectHeaders.include, policy.inspectHeaders.skip),
     inspects: (zone: Zone) => inspecting.get(zone) ?? true,
   });
 }
@@ -42,4 +45,5 @@ export interface GatewayEnv {
   readonly tunnels: WeakMap<Socket, TunnelBinding>;
   readonly lookupHost?: (host: string) => Promise<string[]>;
   readonly viaPseudonym: string;
+  readonly individualKey: Buffer;
 }

@@ -20,6 +20,8 @@ export interface GatewayOptions {
   readonly adminPort: number;
   /** Replaces system DNS (tests). */
   readonly lookupHost?: (host: string) => Promise<string[]>;
+  /** Operator key for the keyed hashes of individuals in audit events. */
+  readonly individualKey: Buffer;
 }
 
 export interface Gateway {
@@ -52,6 +54,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     selfPorts,
     tunnels: new WeakMap<Socket, TunnelBinding>(),
     viaPseudonym: 'egress-guard',
+    individualKey: options.individualKey,
     ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
   };
 
@@ -104,7 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
 
-  const admin = createAdminServer({ ready: () => true, policy: () => runtime.policy });
+  const admin = createAdminServer({ ready: () => options.audit.healthy?.() ?? true, policy: () => runtime.policy });
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
   try {

@@ -5,6 +5,7 @@
  * survive exactly (see ARCHITECTURE "Redact by span, not by re-serialisation").
  */
 import type { Leaf } from '../body/leaf.js';
+import { percentDecode } from '../body/nested.js';
 import { encodeUrlEncoded } from '../body/urlencoded.js';
 import { EgError } from '../errors.js';
 
@@ -68,10 +69,13 @@ function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskO
     spans.push([edit.start, edit.end]);
   });
 
+  const newValues = new Map<number, string>();
+  for (const [index, spans] of spansByLeaf) newValues.set(index, maskValue(leaves[index]!.value, spans, char));
+  carryNestedEdits(leaves, newValues);
   const rewrites: Rewrite[] = [];
-  for (const [index, spans] of spansByLeaf) {
+  for (const [index, value] of newValues) {
     const leaf = leaves[index]!;
-    rewrites.push({ leaf, text: encodeFor(leaf, maskValue(leaf.value, spans, char)) });
+    if (leaf.parent === undefined) rewrites.push({ leaf, text: encodeFor(leaf, value) });
   }
   rewrites.sort((a, b) => a.leaf.rawStart - b.leaf.rawStart);
   let at = 0;
@@ -83,6 +87,58 @@ function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskO
     at = leaf.rawEnd;
   }
   return rewrites;
+}
+
+/**
+ * Edits inside nested values (JSON in a string, base64, percent-encoding, multipart parts, CSV
+ * cells) are spliced into their parent's decoded value and wrapped again, bottom-up, until they
+ * reach a leaf of the body itself. Children come after their parents, so walking backwards sees
+ * every child of a parent before the parent.
+ */
+function carryNestedEdits(leaves: readonly Leaf[], newValues: Map<number, string>): void {
+  const pending = new Map<number, number[]>();
+  for (let i = leaves.length - 1; i >= 0; i--) {
+    const children = pending.get(i);
+    if (children) {
+      const parent = leaves[i]!;
+      const wrap = leaves[children[0]!]!.wrap;
+      const inner = innerBytes(parent.value, wrap);
+      const parts: Buffer[] = [];
+      let at = 0;
+      for (const c of children.sort((a, b) => leaves[a]!.rawStart - leaves[b]!.rawStart)) {
+        const child = leaves[c]!;
+        parts.push(inner.subarray(at, child.rawStart), Buffer.from(encodeFor(child, newValues.get(c)!), 'utf8'));
+        at = child.rawEnd;
+      }
+      parts.push(inner.subarray(at));
+      newValues.set(i, wrapAgain(parent.value, wrap, Buffer.concat(parts)));
+    }
+    const parentIndex = leaves[i]!.parent;
+    if (parentIndex !== undefined && newValues.has(i)) {
+      const list = pending.get(parentIndex) ?? [];
+      list.push(i);
+      pending.set(parentIndex, list);
+    }
+  }
+}
+
+function innerBytes(value: string, wrap: Leaf['wrap']): Buffer {
+  if (wrap === 'base64') return Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64');
+  if (wrap === 'percent') return percentDecode(value) ?? Buffer.from(value, 'utf8');
+  return Buffer.from(value, 'utf8');
+}
+
+/** The parent's new value: the same wrapping as before (base64 alphabet and padding kept). */
+function wrapAgain(original: string, wrap: Leaf['wrap'], inner: Buffer): string {
+  if (wrap === 'base64') {
+    const url = /[-_]/.test(original);
+    let text = inner.toString(url ? 'base64url' : 'base64');
+    if (original.endsWith('=') && !text.endsWith('=')) text = text.padEnd(Math.ceil(text.length / 4) * 4, '=');
+    if (!original.endsWith('=')) text = text.replace(/=+$/, '');
+    return text;
+  }
+  if (wrap === 'percent') return encodeURIComponent(inner.toString('utf8')).replace(/%2A/g, '*');
+  return inner.toString('utf8');
 }
 
 /** Each code point inside the merged spans becomes one `char`; a span that cuts a surrogate
@@ -119,7 +175,13 @@ function encodeFor(leaf: Leaf, masked: string): string {
     case 'form':
     case 'query':
       return encodeUrlEncoded(masked);
+    case 'csv':
+      // A CSV leaf's raw span is the cell inside its quotes: only quotes need doubling there,
+      // and an unquoted cell had none to begin with (masking adds no separators).
+      return masked.replace(/"/g, '""');
     case 'text':
+    case 'multipart':
+    case 'header':
       return masked;
   }
 }

@@ -76,4 +76,58 @@ describe('egress-guard serve', () => {
       await upstream.close();
     }
   });
+
+  it('keeps a verifiable hash-chained trail with one event per answered request across SIGTERM under load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-chain-'));
+    const policy = join(dir, 'policy.yaml');
+    const keyFile = join(dir, 'audit.key');
+    const trail = join(dir, 'trail');
+    writeFileSync(keyFile, 'ab'.repeat(32), { mode: 0o600 });
+    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\nzones:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
+    const upstream = await startUpstream();
+    const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit-dir', trail, '--audit-key-file', keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const proxy = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 10_000);
+        child.stderr.on('data', () => {
+          const line = stderr.split('\n').find((l) => l.includes('egress-guard listening'));
+          if (line) {
+            clearTimeout(timer);
+            resolve((JSON.parse(line) as { proxy: string }).proxy);
+          }
+        });
+      });
+      const agent = new ProxyAgent({ uri: `http://${proxy}`, connections: 8 });
+      const sends = Array.from({ length: 60 }, (_, i) =>
+        request(`http://api.partner.example:${upstream.port}/n${i}`, { method: 'POST', body: `{"mobile":"139${String(10000000 + i)}"}`, headers: { 'content-type': 'application/json' }, dispatcher: agent })
+          .then(async (res) => {
+            await res.body.text();
+            return res.headers['x-egress-decision-id'] as string | undefined;
+          })
+          .catch(() => undefined),
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      const answered = (await Promise.all(sends)).filter((id): id is string => id !== undefined);
+      expect(await exited).toBe(0);
+      await agent.close();
+      const verify = await run('node', [BIN, 'audit', 'verify', '--key-file', keyFile, trail]);
+      expect(verify.stdout + verify.stderr).not.toMatch(/broken/i);
+      const { readdirSync } = await import('node:fs');
+      const ids = new Set(
+        readdirSync(trail)
+          .flatMap((f) => readFileSync(join(trail, f), 'utf8').trimEnd().split('\n'))
+          .map((l) => JSON.parse(l) as { kind: string; decisionId?: string })
+          .filter((r) => r.kind === 'request')
+          .map((r) => r.decisionId),
+      );
+      for (const id of answered) expect(ids.has(id)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await upstream.close();
+    }
+  });
 });

@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
+import { createClassifier } from '../../src/classify/matcher.js';
+import { BUILTIN_CATEGORIES, type Grade } from '../../src/classify/taxonomy.js';
 import { startTestGateway, startUpstream, eventually, type TestGateway, type TestUpstream } from './harness.js';
 
 const run = promisify(execFile);
+const BUILTIN_GRADES = new Map(Object.entries(BUILTIN_CATEGORIES) as [string, Grade][]);
 const ID_CARD = '11010519491231002X';
 const PHONE = '13812345678';
 
@@ -114,6 +117,11 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
     const lines = gw.audit.lines.join('\n');
     expect(lines).not.toContain(ID_CARD);
     expect(lines).not.toContain(PHONE);
+    // The product's own matcher finds no identifier anywhere in the audit bytes.
+    const classifier = createClassifier(BUILTIN_GRADES);
+    const leaks = classifier.classify([{ location: '', key: undefined, value: lines, rawStart: 0, rawEnd: Buffer.byteLength(lines), source: 'text' }], new Date());
+    expect(leaks.filter((f) => !['pi.name', 'pi.address'].includes(f.category))).toEqual([]);
+    expect(gw.audit.events.some((e) => (e.individuals?.count ?? 0) > 0)).toBe(true);
     const ids = gw.audit.events.filter((e) => e.kind === 'request').map((e) => e.decisionId);
     expect(new Set(ids).size).toBe(ids.length);
   });

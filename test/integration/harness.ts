@@ -66,6 +66,7 @@ resolve:
   api.partner.example: 127.0.0.1
   svc.internal.cn: 127.0.0.1
   monitor.partner.example: 127.0.0.1
+  ids.partner.example: 127.0.0.1
 zones:
   - name: domestic
     jurisdiction: CN
@@ -77,6 +78,11 @@ zones:
     jurisdiction: SG
     hosts: [monitor.partner.example]
     mode: monitor
+  - name: partner-ids-masked
+    jurisdiction: DE
+    hosts: [ids.partner.example]
+    actions:
+      categories: { pi.id_card: redact, pi.minor: redact }
 `;
 
 export interface TestGateway {
@@ -97,6 +103,7 @@ export async function startTestGateway(policyText = TEST_POLICY): Promise<TestGa
     proxyPort: 0,
     adminHost: '127.0.0.1',
     adminPort: 0,
+    individualKey: Buffer.alloc(32, 7),
     lookupHost: async (host) => {
       // Tests never reach real DNS: an unknown name fails as it would without a record.
       throw Object.assign(new Error(`no test record for ${host}`), { code: 'ENOTFOUND' });

@@ -40,3 +40,9 @@ export function addressConfidenceFactor(value: string): number {
   if (letters < 2 || spaces === 0) return 0;
   return digits > 0 ? 1 : 0.7;
 }
+
+/** Words after which an address follows in running text ("家住北京市…", "送到上海市…"). */
+export const ADDRESS_TRIGGERS_ZH = [
+  '住在', '住址是', '地址是', '家住', '现住', '现居', '居住在', '送至', '送到', '寄到', '寄往', '寄至', '户籍地',
+  '户籍所在地', '籍贯', '收货地址', '详细地址',
+];

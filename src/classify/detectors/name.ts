@@ -64,3 +64,168 @@ export function nameConfidenceFactor(value: string): number {
   if (words === 0) return 0;
   return words === 1 ? 0.6 : 1;
 }
+
+// Common Han surnames (together the great majority of the population), single and compound.
+// Left out: surnames that are also everyday function words (于 和 向 时 来 成 全 文 明 平 应 国
+// 都 相 信 由 公 元 海 花 强…), which would read "患者于昨日入院" as a name.
+const SURNAMES = new Set([...(
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈' +
+  '姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤' +
+  '常温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单' +
+  '季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚' +
+  '娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘' +
+  '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧'
+)].map((c) => c.charCodeAt(0)));
+const COMPOUND_SURNAMES = new Set([
+  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
+  '轩辕', '令狐', '端木', '独孤', '南宫', '西门', '百里', '呼延', '澹台', '公羊', '赫连', '万俟', '闻人',
+]);
+// Two-char words that start with a surname character but follow name triggers as ordinary words.
+const NOT_NAMES = new Set([
+  '方式', '方面', '方法', '方便', '时间', '时候', '信息', '周末', '金额', '马上', '任何', '成功', '文件', '安全',
+  '高级', '全部', '明天', '于是', '和你', '向您', '应该', '来自', '都是', '国家', '平台', '计划', '原因', '关于',
+  '同意', '管理', '服务', '单位', '车辆', '申请', '信用', '资料', '电话', '手机', '地址', '姓名', '身份', '查询',
+  '万元', '于此', '师傅', '常用', '党员', '海外', '华为', '宁可', '连续', '江湖', '余额', '东方', '元旦', '尚未',
+  '段落', '毛病', '利息', '宣传', '应用', '支付', '支持', '费用', '席位', '师生', '包裹', '蓝牙', '强制', '明细',
+  '程序', '顾客', '花费', '吉祥', '乐意', '和谐', '沙发', '冷静', '能否', '庞大', '时段', '商品', '商家', '项目',
+  '满意', '关系', '关注', '关联', '经理', '车辆', '车牌', '车型', '司机', '官方', '宫颈', '包括', '包含', '史上',
+  '周期', '周边', '高铁', '高速', '金融', '马桶', '安装', '安排', '白天', '江苏', '黄金', '龙头', '雷达', '宋体',
+  '唐朝', '韩国', '房间', '房屋', '房产', '章节', '路线', '路况', '邮件', '苏州', '杭州', '南京', '武汉', '温度',
+  '康复', '齐全', '易于', '乔迁', '欧洲', '单价', '单号', '单独', '季度', '景区', '党建', '宫殿', '费率', '席位',
+  '米饭', '柏林', '师范', '商户', '沙龙', '荣誉', '官网', '封面', '谈判', '乐园', '楼层', '楼盘', '闻名', '卫生',
+  '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
+]);
+// Where a Han name usually ends in running text: the next word starts here.
+const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊，。、；：'].map((c) => c.charCodeAt(0)));
+
+function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
+  if (COMPOUND_SURNAMES.has(s.slice(i, i + 2))) return 2;
+  return SURNAMES.has(s.charCodeAt(i)) ? 1 : 0;
+}
+
+/**
+ * A Han name right at s[from] after a trigger word ("收件人李淑曦，", "我叫王芳"): a known surname
+ * and one or two given-name characters, cut before the words that usually follow a name.
+ */
+export function hanNameAt(s: string, from: number): { start: number; end: number } | undefined {
+  const sur = isHanSurnameAt(s, from);
+  if (sur === 0) return undefined;
+  let run = from;
+  while (run < s.length && run - from < 8 && isCjkCode(s.charCodeAt(run)) && !NAME_FOLLOWERS.has(s.charCodeAt(run))) run++;
+  const len = run - from;
+  if (len <= sur) return undefined;
+  // Given names are one or two characters; a longer run continues into the next word.
+  const end = from + Math.min(len, sur + 2);
+  if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
+  if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2))) return undefined;
+  return { start: from, end };
+}
+
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'madam', 'mme', 'sir']);
+// Capitalised words that follow "Dear" and the like without being anyone's name.
+const NOT_LATIN_NAMES = new Set([
+  'customer', 'customers', 'sir', 'sirs', 'madam', 'user', 'users', 'team', 'valued', 'friend', 'friends',
+  'colleague', 'colleagues', 'all', 'member', 'members', 'client', 'clients', 'partner', 'partners', 'hiring',
+  'manager', 'applicant', 'patient', 'patients', 'recipient', 'guest', 'guests', 'everyone', 'support',
+  'service', 'admin', 'administrator', 'owner', 'student', 'students', 'parent', 'parents', 'the', 'a', 'an',
+  'this', 'your', 'our', 'my', 'we', 'you', 'i', 'it', 'thank', 'thanks', 'hello', 'hi', 'please', 're',
+  'fwd', 'information', 'info', 'name', 'id', 'number', 'account', 'subscriber', 'reader', 'readers',
+  'doctor', 'developer', 'developers', 'candidate', 'shareholder', 'shareholders', 'director', 'board',
+  'committee', 'editor', 'officer', 'record', 'records', 'care', 'portal', 'data', 'care', 'no', 'with',
+]);
+
+function latinWordEnd(s: string, p: number): number {
+  let q = p;
+  while (q < s.length && q - p < 30) {
+    const c = s.charCodeAt(q);
+    const l = c | 32;
+    if ((l >= 97 && l <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || c === 39 || c === 0x2019 || c === 45) q++;
+    else break;
+  }
+  return q;
+}
+
+/**
+ * Capitalised Latin name words after a trigger ("Dear Mr. Smith", "patient Zhang Wei").
+ * `single` allows a one-word name (after "Dear" or an honorific).
+ */
+export function latinNameAt(s: string, from: number, single: boolean): { start: number; end: number } | undefined {
+  let p = from;
+  let honorific = false;
+  let end = from;
+  let words = 0;
+  let start = from;
+  for (let k = 0; k < 5 && p < s.length; k++) {
+    const c = s.charCodeAt(p);
+    if (!(c >= 65 && c <= 90)) break;
+    const q = latinWordEnd(s, p);
+    const word = s.slice(p, q).toLowerCase();
+    if (k === 0 && HONORIFICS.has(word)) {
+      honorific = true;
+      p = q;
+      if (s.charCodeAt(p) === 46) p++;
+      while (p < s.length && s.charCodeAt(p) === 32) p++;
+      start = p;
+      continue;
+    }
+    if (NOT_LATIN_NAMES.has(word) || q - p < 2 && !(q < s.length && s.charCodeAt(q) === 46)) break;
+    words++;
+    end = q;
+    if (words >= 3 || s.charCodeAt(q) !== 32) break;
+    p = q + 1;
+  }
+  if (words === 0 || (words === 1 && !single && !honorific)) return undefined;
+  return { start, end };
+}
+
+/** Words after which a Han name follows in running text ("收件人李淑曦", "我叫王芳", "患者张三"). */
+export const NAME_TRIGGERS_ZH = [
+  '收件人', '收货人', '寄件人', '联系人', '患者', '病人', '姓名', '我叫', '我的名字是', '本人', '客户', '申请人',
+  '投保人', '被保险人', '被保人', '受益人', '持卡人', '乘客', '旅客', '住客', '租客', '承租人', '借款人',
+  '担保人', '法定代表人', '法人代表', '负责人', '经办人', '签收人', '员工', '学生', '家长', '监护人',
+  '紧急联系人', '尊敬的', '亲爱的', '户主', '车主', '业主', '房东', '主治医生', '医生', '医师', '用户名叫',
+  '名叫', '叫做', '新生', '考生', '求职者', '候选人', '收款人', '付款人', '开户人', '户名', '账户名', '入住人',
+];
+/** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
+export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔'];
+
+/** A Han name (surname and one or two more characters) ending right before `end`; the longer
+ *  reading wins, since most names have three characters. */
+export function hanNameBefore(s: string, end: number): { start: number; end: number } | undefined {
+  for (let len = 4; len >= 2; len--) {
+    const start = end - len;
+    if (start < 0) continue;
+    let ok = true;
+    for (let i = start; i < end && ok; i++) ok = isCjkCode(s.charCodeAt(i)) && !(i > start && NAME_FOLLOWERS.has(s.charCodeAt(i)));
+    if (!ok) continue;
+    const sur = isHanSurnameAt(s, start);
+    if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
+    if (NOT_NAMES.has(s.slice(start, start + 2))) continue;
+    return { start, end };
+  }
+  return undefined;
+}
+
+/** Field names that may hold a login or a display name: a value that is plainly a Han name
+ *  (surname + given name) under them is still a name. */
+export const WEAK_NAME_KEYS = new Set([
+  'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator',
+  'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
+  '用户名', '昵称', '操作人', '创建人', '经手人', '审批人', '负责人姓名', '提交人', '填报人', '登记人',
+]);
+
+/** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜"). */
+export function isPlainHanName(value: string): boolean {
+  const s = value.trim();
+  if (s.length < 2 || s.length > 4) return false;
+  const span = hanNameAt(s, 0);
+  return span !== undefined && span.end === s.length;
+}
+
+/** Latin triggers; `single` means a one-word name is enough after them. */
+export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean]> = [
+  ['dear', true], ['patient', false], ['my name is', true], ['name is', true], ['recipient', false],
+  ['attn', true], ['attention', false], ['passenger', false], ['applicant', false], ['insured', false],
+  ['cardholder', false], ['contact person', false], ['signed by', false], ['mr', true], ['mrs', true],
+  ['ms', true], ['dr', true], ['customer', false], ['consignee', false], ['guest', false], ['employee', false],
+];

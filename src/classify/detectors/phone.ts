@@ -46,3 +46,11 @@ export function mobileNationalStart(digits: string, lens: readonly number[], plu
   if (rest === 1) return head === 11 ? p : -1;
   return rest === 3 && head === 3 && lens[g + 1] === 4 && lens[g + 2] === 4 ? p : -1;
 }
+
+/** Offset of the national number when field or label support vouches for the digits, whatever
+ *  their grouping ("1456 - 3 - 537 - 14 - 1", "159372  22  953"): -1 if they are not a mobile. */
+export function supportedMobileStart(digits: string, plus: boolean): number {
+  const p = countryPrefixLength(digits);
+  if (p < 0 || (plus && p !== 2)) return -1;
+  return isMainlandMobile(p === 0 ? digits : digits.slice(p)) ? p : -1;
+}

@@ -28,7 +28,7 @@ describe('parseBody dispatch', () => {
     ['application/soap+xml', Buffer.from('<a>1</a>'), 'text', ['']],
     ['image/svg+xml', Buffer.from('<svg/>'), 'text', ['']],
     ['application/javascript', Buffer.from('let a = 1;'), 'text', ['']],
-    ['multipart/form-data; boundary=x', Buffer.from('--x\r\n\r\nv\r\n--x--'), 'text', ['']],
+    ['multipart/form-data; boundary=x', Buffer.from('--x\r\n\r\nv\r\n--x--'), 'multipart', ['/0']],
     [undefined, Buffer.from('no content type'), 'text', ['']],
     ['application/x-something-else', Buffer.from('still text'), 'text', ['']],
     ['application/json', Buffer.alloc(0), 'empty', []],

@@ -102,7 +102,7 @@ describe('loadPolicyFile: every issue, with its position', () => {
       '11:5 zones[1].name: is required',
       '13:13 zones[1].cidrs[0]: invalid CIDR "1.2.3.4/24": host bits are set; did you mean 1.2.3.0/24?',
       '14:5 zones[2]: a zone needs at least one entry under hosts or cidrs',
-      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, zones, unknown',
+      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, zones, unknown',
     ]);
   });
 });
@@ -204,5 +204,27 @@ describe('YAML features', () => {
     expect(lines('version: 1\n---\nversion: 1\n')).toEqual([
       'p.yaml:2:1 (syntax): a policy file holds one YAML document; remove the second "---"',
     ]);
+  });
+});
+
+describe('custom rules and inspected headers', () => {
+  it('compiles operator rules and header selections', () => {
+    const policy = loadPolicyText(
+      'version: 1\ninspect:\n  headers: ["x-user-*"]\nrules:\n  - id: member-no\n    category: pi.member_id\n    pattern: "M[0-9]{9}"\n    fields: [memberNo]\ncategories:\n  pi.member_id: { grade: pi }\n',
+      'rules.yaml',
+    );
+    expect(policy.customRules).toEqual([{ id: 'member-no', category: 'pi.member_id', pattern: 'M[0-9]{9}', fields: ['memberNo'] }]);
+    expect(policy.inspectHeaders.include).toEqual(['x-user-*']);
+  });
+
+  it('refuses a rule regex that can backtrack catastrophically, at its line', () => {
+    let lines: string[] = [];
+    try {
+      loadPolicyText('version: 1\nrules:\n  - id: bad\n    category: pi.phone\n    pattern: "(a+)+$"\n', 'bad-rule.yaml');
+    } catch (err) {
+      lines = (err as PolicyInvalidError).lines();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^bad-rule\.yaml:5:14 rules\[0\]\.pattern: /);
   });
 });

@@ -1,0 +1,138 @@
+import * as z from 'zod';
+import type { AuditEvent, AuditHeader, AuditTrailer } from './event.js';
+
+/**
+ * The audit line format as a zod schema: readers validate with it, and `auditJsonSchema()`
+ * turns it into docs/audit.schema.json for the tools security teams load the trail into.
+ * Objects are not strict: a later optional field must not make older validators reject lines.
+ */
+
+const HASH = /^[0-9a-f]{64}$/;
+const action = z.enum(['allow', 'redact', 'block']);
+const ms = z.number().nonnegative();
+
+const finding = z.object({
+  category: z.string().describe('Category id (pi.phone, important.genetic, ...)'),
+  grade: z.string().describe('Grade of the category: general, pi, sensitive_pi, important, core'),
+  location: z.string().describe('Where the value was: JSON Pointer, form field, query:name, header:name'),
+  rule: z.string().describe('Id of the detector or operator rule that found it'),
+  confidence: z.number().min(0).max(1),
+  action: action.describe('What the policy did with this finding'),
+});
+
+const basis = z.object({
+  id: z.string().describe("The operator's id for the basis"),
+  type: z.enum(['security_assessment', 'standard_contract', 'certification', 'exemption']),
+  reference: z.string().nullable().describe('Filing or approval number, contract reference, or the exempting article'),
+  maxIndividuals: z.number().int().nonnegative().nullable().optional().describe('Individuals the basis covers, when it has a figure'),
+});
+
+const chainFields = {
+  prev: z.string().regex(HASH).describe('Hash of the previous record, or the genesis value'),
+  hash: z.string().regex(HASH).describe('HMAC-SHA256(key, prev || canonical JSON of the record without hash), hex'),
+};
+
+export const auditEventSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.enum(['request', 'connect']),
+    decisionId: z.string().describe('Also sent to the client in X-Egress-Decision-Id'),
+    time: z.iso.datetime({ offset: true }).describe('When the event was written (UTC, ISO 8601)'),
+    policyRevision: z.string().describe('Hash of the policy source the decision was made with'),
+    client: z.object({
+      address: z.string(),
+      port: z.number().int().min(0).max(65535),
+      application: z.string().nullable().optional().describe('Source application, when the gateway identified it'),
+    }),
+    via: z.enum(['forward', 'gateway', 'tunnel-http', 'connect']),
+    method: z.string(),
+    destination: z.object({
+      host: z.string(),
+      port: z.number().int().min(0).max(65535),
+      ip: z.string().nullable().describe('The address that was checked and dialled'),
+      zone: z.string().nullable(),
+      jurisdiction: z.string().nullable().describe('ISO 3166-1 alpha-2, ZZ when unknown'),
+      abroad: z.boolean().nullable(),
+      recipient: z.string().nullable().optional().describe('Receiving legal entity'),
+    }),
+    path: z.string().nullable().describe('Path with query values removed'),
+    mode: z.enum(['enforce', 'monitor']),
+    action: action.describe('What the gateway did'),
+    wouldBe: action.describe('What enforce mode would have done'),
+    findings: z.array(finding),
+    redacted: z.array(z.string()).describe('Locations rewritten before forwarding'),
+    status: z.number().int(),
+    bytes: z.object({ requestIn: z.number().int().nonnegative(), requestOut: z.number().int().nonnegative(), response: z.number().int().nonnegative() }),
+    durationMs: ms,
+    error: z.string().nullable().describe('EG_ error code, or null'),
+    tunnel: z.enum(['opaque', 'http']).nullable().optional(),
+    scenario: z.string().nullable().optional().describe('Purpose or catalog scenario the route declares'),
+    basis: basis.nullable().optional().describe('Legal basis the flow relied on'),
+    basisMissing: z.boolean().optional().describe('Personal or important data went abroad with no basis covering it'),
+    individuals: z
+      .object({
+        count: z.number().int().nonnegative(),
+        hashes: z.array(z.string().regex(/^[0-9a-f]{16}$/)).describe('Keyed hashes of one identifier per individual'),
+      })
+      .optional(),
+    timings: z
+      .object({ parseMs: ms.nullable(), classifyMs: ms.nullable(), decideMs: ms.nullable(), forwardMs: ms.nullable() })
+      .optional(),
+    seq: z.number().int().nonnegative().optional().describe('Position of the event in its chain, from 0'),
+    prev: chainFields.prev.optional(),
+    hash: chainFields.hash.optional(),
+  })
+  .meta({ id: 'AuditEvent', description: 'One request or CONNECT tunnel' });
+
+export const auditHeaderSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('header'),
+    chain: z.string().describe('Random id of the chain'),
+    segment: z.number().int().nonnegative().describe('0 for the genesis segment, +1 per file or restart'),
+    firstSeq: z.number().int().nonnegative(),
+    keyId: z.string().describe('Identifies the key without revealing it'),
+    start: z.iso.datetime({ offset: true }).describe('When the chain began'),
+    time: z.iso.datetime({ offset: true }),
+    instance: z.string().describe('Host name of the writer'),
+    unclean: z.boolean().describe('The previous segment ended without a trailer'),
+    ...chainFields,
+  })
+  .meta({ id: 'AuditHeader', description: 'First record of a segment' });
+
+export const auditTrailerSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('trailer'),
+    chain: z.string(),
+    segment: z.number().int().nonnegative(),
+    events: z.number().int().nonnegative().describe('Events in this segment'),
+    nextSeq: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative().describe('Events refused in this segment because the backlog was past its bound'),
+    reason: z.enum(['rotate', 'close']),
+    time: z.iso.datetime({ offset: true }),
+    ...chainFields,
+  })
+  .meta({ id: 'AuditTrailer', description: 'Last record of a segment the writer closed' });
+
+export const auditLineSchema = z.union([auditEventSchema, auditHeaderSchema, auditTrailerSchema]);
+
+/** The JSON Schema checked in as docs/audit.schema.json (a unit test keeps them equal). */
+export function auditJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://egress-guard.invalid/schemas/audit-v1.json',
+    title: 'egress-guard audit trail line (v1)',
+    description: 'One line of an egress-guard audit trail: an event, or a segment header or trailer of the hash chain. See docs/audit.md.',
+    ...z.toJSONSchema(auditLineSchema, { target: 'draft-2020-12', io: 'input' }),
+  };
+}
+
+// The hand-written types and the schema must describe the same lines.
+type Writable<T> = T extends readonly (infer U)[] ? Writable<U>[] : T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesAgree: [
+  Same<z.output<typeof auditEventSchema>, Writable<AuditEvent>>,
+  Same<z.output<typeof auditHeaderSchema>, Writable<AuditHeader>>,
+  Same<z.output<typeof auditTrailerSchema>, Writable<AuditTrailer>>,
+] = [true, true, true];
+void typesAgree;

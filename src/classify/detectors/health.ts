@@ -1,0 +1,193 @@
+/**
+ * Medical content (PIPL Art. 28 "medical health"). There is no format to check, so this is a
+ * dictionary: section words that introduce medical content (诊断, 处方, diagnosis…), terms that
+ * are medical on their own (diseases, procedures, common drugs), dosage sigs, and ICD-10 codes,
+ * which only count with medical support (a medical field name or ancestor, an "ICD" label, or
+ * a medical word close by). A finding covers the clause the word stands in, so the drug and
+ * dose after 处方 are masked with it, while what follows the next clause stop survives.
+ */
+import { isAsciiLetterCode, isCjkCode, isSpaceCode } from '../chars.js';
+import type { Span } from './email.js';
+
+/** Words that head medical content; the finding runs to the end of the sentence. */
+export const HEALTH_SECTIONS_ZH = [
+  '病历', '病史', '既往史', '现病史', '家族史', '过敏史', '诊断', '确诊', '处方', '医嘱', '主诉',
+  '检验报告', '检查报告', '化验单', '化验结果', '检验结果', '体检报告', '体检结果', '出院小结',
+  '出院记录', '病程记录', '手术记录', '用药记录', '治疗方案', '病理报告', '影像报告', '门诊记录',
+  '就诊记录', '病情', '症状', '病因', '病程',
+];
+export const HEALTH_SECTIONS_EN = [
+  'diagnosis', 'diagnosed', 'diagnoses', 'prescription', 'prescriptions', 'prescribed',
+  'medical record', 'medical records', 'medical history', 'clinical history', 'chief complaint',
+  'discharge summary', 'lab report', 'lab results', 'pathology report', 'treatment plan',
+  'clinical note', 'clinical notes', 'progress note', 'visit note', 'symptoms', 'medication list',
+];
+
+/** Medical on their own: conditions, procedures, care settings, drugs. */
+export const HEALTH_TERMS_ZH = [
+  // infectious and sexually transmitted
+  '艾滋病', '传染病', '性病', '乙肝', '丙肝', '肝炎', '梅毒', '淋病', '结核', '肺结核', '尖锐湿疣',
+  '疱疹', '新冠', '流感', '狂犬病', '手足口病', '麻疹', '水痘', '疟疾', '霍乱', '鼠疫',
+  // chronic and cardiovascular
+  '糖尿病', '高血压', '低血压', '高血脂', '高血糖', '低血糖', '冠心病', '心脏病', '心肌梗死', '心梗',
+  '心衰', '心力衰竭', '心律失常', '房颤', '脑梗', '脑梗死', '脑卒中', '中风', '脑出血', '动脉硬化',
+  '哮喘', '慢阻肺', '肾病', '肾衰竭', '尿毒症', '肝硬化', '脂肪肝', '肝病', '痛风', '贫血', '甲亢',
+  '甲减', '骨质疏松', '骨折', '椎间盘突出', '红斑狼疮', '银屑病', '牛皮癣', '白癜风', '湿疹', '荨麻疹',
+  '慢性病', '遗传病', '罕见病', '血友病', '地中海贫血', '职业病', '尘肺', '综合征', '偏头痛', '癫痫',
+  '帕金森', '阿尔茨海默', '老年痴呆', '脑瘫', '结节', '息肉', '囊肿',
+  // cancer
+  '癌', '肿瘤', '白血病', '淋巴瘤', '黑色素瘤', '骨髓瘤', '肉瘤', '癌症', '化疗', '放疗', '靶向治疗',
+  // mental health
+  '抑郁', '抑郁症', '焦虑症', '躁郁症', '双相情感障碍', '精神分裂', '精神病', '精神疾病', '自闭症',
+  '孤独症', '多动症', '强迫症', '创伤后应激', '心理咨询', '心理治疗', '精神科', '自杀倾向',
+  // reproductive
+  '怀孕', '妊娠', '孕周', '孕期', '产检', '流产', '人流', '堕胎', '分娩', '剖宫产', '剖腹产', '早产',
+  '不孕', '不育', '试管婴儿', '月经不调', '痛经', '更年期', '阳痿', '早泄', '勃起功能障碍',
+  // care and procedures
+  '住院', '出院', '入院', '门诊', '急诊', '手术', '术后', '麻醉', '透析', '器官移植', '输血', '重症监护',
+  '康复治疗', '体检', '过敏', '残疾', '失明', '耳聋', '病危', '病逝', '戒毒', '吸毒', '药物滥用', '酗酒',
+  '皮下注射', '静脉注射', '肌肉注射', '静脉滴注', '雾化吸入', '炎', '炎症', '发炎', '消炎', '瘤', '症', '癌',
+  '患有', '罹患', '确诊为', '发病', '患病', '就诊', '就医', '复诊', '复查', '化验', '活检', '穿刺', '胃镜', '肠镜',
+  'B超', '彩超', '核磁共振', '心电图', '血常规', '尿常规', '肝功能', '肾功能', '糖化血红蛋白', '转氨酶',
+  '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '增生', '溃疡', '感染', '失眠', '偏瘫', '瘫痪', '风湿',
+  '休克', '中毒', '烧伤', '耳鸣', '眩晕', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿', '梗阻', '出血',
+  // drugs that name their condition
+  '胰岛素', '二甲双胍', '降压药', '降糖药', '抗抑郁药', '抗生素', '抗病毒药', '抗逆转录病毒',
+  '化疗药', '安眠药', '镇静剂', '阿莫西林', '头孢', '布洛芬', '阿司匹林', '华法林', '他汀', '激素治疗',
+  '对乙酰氨基酚', '阿托伐他汀', '氨氯地平', '硝苯地平', '缬沙坦', '奥美拉唑', '左甲状腺素', '舍曲林', '氟西汀',
+  '帕罗西汀', '泼尼松', '地塞米松', '青霉素', '阿奇霉素', '甲硝唑', '格列美脲', '非布司他', '别嘌醇', '秋水仙碱',
+  '沙丁胺醇', '孟鲁司特', '奥司他韦', '恩替卡韦', '替诺福韦', '拉米夫定', '多奈哌齐', '左旋多巴', '卡马西平',
+  '丙戊酸', '奥氮平', '利培酮', '喹硫平', '阿普唑仑', '艾司唑仑', '吗啡', '曲马多', '美沙酮',
+];
+/** Symptoms and dosage forms: medical only next to other medical words or under a medical
+ *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
+export const HEALTH_WEAK_ZH = [
+  '发烧', '发热', '咳嗽', '腹泻', '呕吐', '头晕', '头痛', '胸闷', '心悸', '乏力', '疼痛', '胶囊', '缓释', '注射液',
+  '口服', '剂量', '用法用量', '血压', '血糖', '血脂', '胆固醇', '尿酸', '体温', '心率',
+];
+export const HEALTH_WEAK_EN = ['fever', 'cough', 'nausea', 'headache', 'dizziness', 'fatigue', 'tablet', 'tablets', 'capsule', 'capsules', 'dose', 'dosage'];
+export const HEALTH_TERMS_EN = [
+  'diabetes', 'diabetic', 'hypertension', 'asthma', 'pneumonia', 'bronchitis', 'hepatitis',
+  'cirrhosis', 'tuberculosis', 'syphilis', 'gonorrhea', 'chlamydia', 'herpes', 'cancer', 'tumor',
+  'tumour', 'carcinoma', 'leukemia', 'leukaemia', 'lymphoma', 'melanoma', 'sarcoma', 'metastasis',
+  'metastatic', 'chemotherapy', 'radiotherapy', 'dialysis', 'depressive disorder', 'major depression',
+  'clinical depression', 'anxiety disorder', 'panic disorder', 'bipolar disorder', 'schizophrenia',
+  'autism', 'dementia', "alzheimer's", 'alzheimer', "parkinson's", 'epilepsy', 'seizures',
+  'heart attack', 'myocardial infarction', 'heart failure', 'arrhythmia', 'angina', 'gout', 'migraine',
+  'arthritis', 'osteoporosis', 'appendicitis', 'gastritis', 'colitis', 'pancreatitis', 'covid-19',
+  'sars-cov-2', 'influenza', 'pregnancy', 'pregnant', 'miscarriage', 'abortion', 'infertility',
+  'allergy', 'allergies', 'allergic', 'anaphylaxis', 'anemia', 'anaemia', 'hypothyroidism',
+  'hyperthyroidism', 'insulin', 'metformin', 'antidepressant', 'antidepressants', 'antiretroviral',
+  'opioid', 'opioids', 'surgery', 'surgical', 'hospitalized', 'hospitalised', 'hospitalization',
+  'hospitalisation', 'inpatient', 'outpatient', 'intensive care', 'blood test', 'blood pressure',
+  'blood glucose', 'blood sugar', 'kidney disease', 'liver disease', 'heart disease', 'mental illness',
+  'psychiatric', 'psychotherapy', 'hiv-positive', 'hiv positive', 'stds', 'sexually transmitted',
+  'kidney stones', 'cataract', 'glaucoma', 'hemorrhoids', 'insomnia', 'stroke patient', 'ibuprofen',
+  'amoxicillin', 'paracetamol', 'acetaminophen', 'atorvastatin', 'lisinopril', 'amlodipine', 'omeprazole',
+  'levothyroxine', 'sertraline', 'fluoxetine', 'paroxetine', 'prednisone', 'warfarin', 'morphine',
+  'methadone', 'oseltamivir', 'diagnosed with', 'suffers from', 'biopsy', 'mri scan', 'ct scan', 'ecg',
+  'hba1c', 'postpartum', 'prenatal', 'gestational',
+];
+/** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
+export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD', 'ICU'];
+/** Section acronyms, exact case. */
+export const HEALTH_SECTION_ACRONYMS = ['Rx', 'Dx'];
+/** Labels that vouch for a nearby ICD-10 code without being medical content themselves. */
+export const ICD_LABELS = ['ICD-10', 'ICD10', 'ICD-10-CM', 'ICD'];
+
+/** Longer phrases that contain a health word but are not about anyone's health. */
+export const HEALTH_NEGATIVES = [
+  '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '车辆诊断', '诊断工具', '诊断日志', '诊断接口',
+  '诊断模式', '诊断码', '故障码', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
+  '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
+  '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
+  '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液',
+];
+
+/** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
+export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod', 'q4h', 'q6h', 'q8h', 'q12h', '每日一次', '每日两次', '每日三次', '一日三次', '一日两次', '一日一次', '每天一次', '每天两次', '每天三次'];
+
+// A dose right before the sig, maybe with a route between: "20mg qd", "8U 皮下注射 bid".
+const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|毫克|毫升|单位|克)(?![a-z])[\s\u4e00-\u9fff]{0,8}$/i;
+
+/** Whether a dose ends within a few chars before `pos`. */
+export function doseBefore(s: string, pos: number): boolean {
+  return DOSE_BEFORE.test(s.slice(Math.max(0, pos - 20), pos));
+}
+
+/** ICD-10 code shape: letter (not U), two digits, optional ".x" with up to 4 more chars. */
+export function isIcd10(code: string): boolean {
+  return /^[A-TV-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?$/.test(code);
+}
+
+const STRONG_STOPS = new Set([...'\n\r。；;！!？?|'].map((c) => c.charCodeAt(0)));
+const CLAUSE_STOPS = new Set([...'，,'].map((c) => c.charCodeAt(0)));
+const LEFT_STOPS = new Set([...'：:—–'].map((c) => c.charCodeAt(0)));
+const MAX_SECTION = 160;
+const MAX_CLAUSE_RIGHT = 80;
+const MAX_CLAUSE_LEFT = 24;
+
+/** A '.' that ends a sentence (not "0.3", not "e.g"): followed by white space or the end. */
+function isSentenceDot(s: string, p: number): boolean {
+  if (s.charCodeAt(p) !== 46) return false;
+  const next = p + 1 < s.length ? s.charCodeAt(p + 1) : 32;
+  return next === 32 || next === 10 || next === 13 || next === 9;
+}
+
+/** A colon whose label is not medical ends a section: "诊断：痛风 费用：¥30" keeps the fee. */
+function labelStartBeforeColon(s: string, from: number, colon: number): number {
+  let p = colon;
+  while (p > from && isSpaceCode(s.charCodeAt(p - 1))) p--;
+  if (p > from && isCjkCode(s.charCodeAt(p - 1))) {
+    while (p > from && colon - p < 6 && isCjkCode(s.charCodeAt(p - 1))) p--;
+  } else {
+    while (p > from && isAsciiLetterCode(s.charCodeAt(p - 1))) p--;
+  }
+  while (p > from && isSpaceCode(s.charCodeAt(p - 1))) p--;
+  return p;
+}
+
+/** How far right a medical span may run from `from`: the sentence end, or (clause) a comma. */
+export function medicalSpanEnd(s: string, from: number, clause: boolean, isMedicalLabel: (a: number, b: number) => boolean): number {
+  const limit = Math.min(s.length, from + (clause ? MAX_CLAUSE_RIGHT : MAX_SECTION));
+  let p = from;
+  while (p < limit) {
+    const c = s.charCodeAt(p);
+    if (STRONG_STOPS.has(c) || isSentenceDot(s, p) || (clause && CLAUSE_STOPS.has(c))) break;
+    if ((c === 58 || c === 0xff1a) && p > from) {
+      const label = labelStartBeforeColon(s, from, p);
+      if (label > from && !isMedicalLabel(label, p)) {
+        p = label;
+        break;
+      }
+    }
+    p++;
+  }
+  while (p > from && isSpaceCode(s.charCodeAt(p - 1))) p--;
+  return p;
+}
+
+/** How far left a medical term's clause reaches ("急性阑尾炎" from "阑尾炎"). */
+export function medicalSpanStart(s: string, at: number): number {
+  const limit = Math.max(0, at - MAX_CLAUSE_LEFT);
+  let p = at;
+  while (p > limit) {
+    const c = s.charCodeAt(p - 1);
+    if (STRONG_STOPS.has(c) || CLAUSE_STOPS.has(c) || LEFT_STOPS.has(c) || (p >= 2 && isSentenceDot(s, p - 1))) break;
+    p--;
+  }
+  while (p < at && isSpaceCode(s.charCodeAt(p))) p++;
+  return p;
+}
+
+export function clauseSpan(s: string, start: number, end: number, section: boolean, isMedicalLabel: (a: number, b: number) => boolean): Span {
+  const from = section ? start : medicalSpanStart(s, start);
+  return { start: from, end: Math.max(end, medicalSpanEnd(s, end, !section, isMedicalLabel)) };
+}
+
+const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}']);
+
+/** Whether a value under a medical field name says something (not a placeholder or flag). */
+export function isMedicalValue(value: string): boolean {
+  return !PLACEHOLDERS.has(value.trim().toLowerCase());
+}

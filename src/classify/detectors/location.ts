@@ -1,0 +1,93 @@
+/**
+ * Precise coordinates inside China (DOMAIN §5): decimal degrees with at least four decimals
+ * (about 11 m) inside the coarse box lng 72.004–137.8347, lat 0.8293–55.8271. The two ranges
+ * do not overlap, so a pair's order ("lat,lng" or "lng,lat", [lng, lat] in GeoJSON) follows
+ * from the values. A lone number is never enough: it takes a latitude and a longitude together,
+ * side by side in text or as sibling fields.
+ */
+import { insideChina } from './china-outline.js';
+
+export const MIN_DECIMALS = 4;
+const LAT_MIN = 0.8293;
+const LAT_MAX = 55.8271;
+const LNG_MIN = 72.004;
+const LNG_MAX = 137.8347;
+
+export type Axis = 'lat' | 'lng';
+
+/** A decimal number: value and the count of digits after the point. */
+export interface Decimal {
+  readonly value: number;
+  readonly decimals: number;
+}
+
+/** Parses "31.2304", "-33.9", " 121.4737 " (JSON numbers and strings alike); no exponents. */
+export function parseDecimal(s: string): Decimal | undefined {
+  const t = s.trim();
+  const m = /^-?(\d{1,3})\.(\d{1,15})$/.exec(t);
+  if (m === null) return undefined;
+  return { value: Number(t), decimals: m[2]!.length };
+}
+
+/** Which axis of China's box a precise value can be, if any. */
+export function chinaAxis(d: Decimal): Axis | undefined {
+  if (d.decimals < MIN_DECIMALS) return undefined;
+  if (d.value >= LAT_MIN && d.value <= LAT_MAX) return 'lat';
+  if (d.value >= LNG_MIN && d.value <= LNG_MAX) return 'lng';
+  return undefined;
+}
+
+/** A latitude and a longitude, in either order, both precise, inside China's outline (the
+ *  box also covers Seoul, Bangkok, Hanoi and Kathmandu). */
+export function isChinaPair(a: Decimal, b: Decimal): boolean {
+  const x = chinaAxis(a);
+  const y = chinaAxis(b);
+  if (x === undefined || y === undefined || x === y) return false;
+  return x === 'lat' ? insideChina(b.value, a.value) : insideChina(a.value, b.value);
+}
+
+function endsWithWord(key: string, words: readonly string[]): boolean {
+  const lower = key.toLowerCase();
+  for (const w of words) {
+    if (lower === w) return true;
+    if (!lower.endsWith(w)) continue;
+    // "pickupLat", "gps_lng", "user-lon": the word starts after a camel hump or separator,
+    // so "flat" and "salon" are not coordinates.
+    const before = key.charCodeAt(key.length - w.length - 1);
+    const first = key.charCodeAt(key.length - w.length);
+    if (before === 95 || before === 45 || before === 46 || before === 32) return true;
+    if (first >= 65 && first <= 90) return true;
+  }
+  return false;
+}
+
+const LAT_WORDS = ['lat', 'latitude', 'weidu', '纬度'];
+const LNG_WORDS = ['lng', 'lon', 'long', 'longitude', 'jingdu', '经度'];
+const CJK_LAT = ['纬度'];
+const CJK_LNG = ['经度'];
+
+/** The axis a field name declares ("lat", "pickupLatitude", "纬度"). */
+export function keyAxis(key: string | undefined): Axis | undefined {
+  if (key === undefined || key.length === 0 || key.length > 40) return undefined;
+  if (endsWithWord(key, LAT_WORDS) || CJK_LAT.some((w) => key.endsWith(w))) return 'lat';
+  if (endsWithWord(key, LNG_WORDS) || CJK_LNG.some((w) => key.endsWith(w))) return 'lng';
+  return undefined;
+}
+
+const POINT_KEYS = new Set([
+  'coordinates', 'coordinate', 'coords', 'coord', 'location', 'loc', 'position', 'pos', 'gps',
+  'track', 'tracks', 'trajectory', 'path', 'route', 'points', 'point', 'latlng', 'lnglat',
+  'latlon', 'lonlat', 'geo', 'geometry', 'center', 'centre', 'waypoints', 'polyline', 'trail',
+  '坐标', '位置', '定位', '轨迹', '经纬度', '位置信息', '定位信息', '轨迹点',
+]);
+
+/** Whether an array under this key holds points ([lng, lat] pairs, tracks of them). */
+export function isPointArrayKey(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
+  if (POINT_KEYS.has(norm)) return true;
+  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', '坐标', '轨迹', '经纬度']) {
+    if (norm.endsWith(k)) return true;
+  }
+  return false;
+}

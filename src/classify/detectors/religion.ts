@@ -1,0 +1,23 @@
+/**
+ * Religious belief (PIPL Art. 28). The name of a faith is not personal by itself ("佛教寺庙一日游",
+ * "Catholic University"), so faith words count only where the value is about someone's belief:
+ * a religion field, a "宗教信仰：" label, or a belief word in the same value (信仰, religion…).
+ * Words that name a believer's own act (受洗, 皈依) count alone.
+ */
+
+export const RELIGION_WORDS_ZH = [
+  '佛教', '道教', '伊斯兰教', '天主教', '基督教', '东正教', '犹太教', '印度教', '藏传佛教', '喇嘛教',
+  '新教', '锡克教', '佛教徒', '基督徒', '天主教徒', '穆斯林', '伊斯兰', '道教徒', '犹太教徒', '无神论',
+];
+export const RELIGION_WORDS_EN = [
+  'buddhist', 'buddhism', 'christian', 'christianity', 'catholic', 'catholicism', 'muslim', 'islam',
+  'islamic', 'hindu', 'hinduism', 'jewish', 'judaism', 'protestant', 'taoist', 'taoism', 'sikh',
+  'sikhism', 'atheist', 'agnostic', 'evangelical', 'orthodox christian',
+];
+/** Make the faith words above personal when they share a value. */
+export const RELIGION_CONTEXT = [
+  '信仰', '宗教', '信教', '信奉', '信徒', '教徒', '礼拜', 'religion', 'religious', 'faith', 'believer',
+  'worship',
+];
+/** Personal on their own. */
+export const RELIGION_TERMS = ['宗教信仰', '受洗', '皈依', '信仰佛教', '信仰基督教', '信仰伊斯兰教', '信仰天主教', 'religious belief', 'religious affiliation'];

@@ -1,0 +1,88 @@
+/**
+ * The built-in keyword dictionary as automaton entries. Each entry says what a match means:
+ * a finding by itself (term, section), a finding only with same-category context in the value
+ * (weak), context only, a dosage sig, a label that vouches for ICD-10 codes, a trigger after
+ * which a name or an address follows, or a negative phrase that cancels what it contains.
+ */
+import { ADDRESS_TRIGGERS_ZH } from './detectors/address.js';
+import { BIOMETRIC_TERMS_EN, BIOMETRIC_TERMS_ZH } from './detectors/biometric.js';
+import { GENETIC_ACRONYMS, GENETIC_CONTEXT } from './detectors/genetic.js';
+import {
+  DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_NEGATIVES, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
+  HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
+} from './detectors/health.js';
+import { NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH } from './detectors/name.js';
+import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
+import type { KeywordSpec } from './keywords.js';
+import { RULES } from './rules.js';
+import type { CategoryId } from './taxonomy.js';
+
+export type KeywordKind =
+  | 'section' | 'term' | 'weak' | 'context' | 'sig' | 'icdLabel' | 'nameTrigger' | 'nameSuffix'
+  | 'addressTrigger' | 'negative' | 'custom';
+
+export interface KeywordInfo {
+  readonly kind: KeywordKind;
+  readonly category: CategoryId;
+  readonly rule: string;
+  readonly confidence: number;
+  /** Name triggers: a one-word Latin name is enough after this one ("Dear John"). */
+  readonly single?: boolean;
+}
+
+const HEALTH = 'pi.health';
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'dr']);
+
+function add(
+  out: KeywordSpec<KeywordInfo>[], words: readonly string[], info: KeywordInfo,
+  options: { caseSensitive?: boolean; boundary?: 'word' | 'stem' | 'none' } = {},
+): void {
+  for (const word of words) out.push({ word, payload: info, ...options });
+}
+
+export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
+  const out: KeywordSpec<KeywordInfo>[] = [];
+  const section: KeywordInfo = { kind: 'section', category: HEALTH, rule: RULES.healthSection, confidence: 0.85 };
+  const term: KeywordInfo = { kind: 'term', category: HEALTH, rule: RULES.healthKeyword, confidence: 0.8 };
+  add(out, HEALTH_SECTIONS_ZH, section);
+  add(out, HEALTH_SECTIONS_EN, section);
+  add(out, HEALTH_SECTION_ACRONYMS, section, { caseSensitive: true });
+  add(out, HEALTH_TERMS_ZH, term);
+  add(out, HEALTH_TERMS_EN, term);
+  add(out, HEALTH_ACRONYMS, term, { caseSensitive: true });
+  const symptom: KeywordInfo = { kind: 'weak', category: HEALTH, rule: RULES.healthKeyword, confidence: 0.7 };
+  add(out, HEALTH_WEAK_ZH, symptom);
+  add(out, HEALTH_WEAK_EN, symptom);
+  add(out, DOSAGE_SIGS, { kind: 'sig', category: HEALTH, rule: RULES.healthDosage, confidence: 0.75 });
+  add(out, ICD_LABELS, { kind: 'icdLabel', category: HEALTH, rule: RULES.healthIcd10, confidence: 0 }, { caseSensitive: true });
+  add(out, HEALTH_NEGATIVES, { kind: 'negative', category: HEALTH, rule: '', confidence: 0 });
+
+  add(out, RELIGION_TERMS, { kind: 'term', category: 'pi.religion', rule: RULES.religionKeyword, confidence: 0.85 });
+  const faith: KeywordInfo = { kind: 'weak', category: 'pi.religion', rule: RULES.religionKeyword, confidence: 0.8 };
+  add(out, RELIGION_WORDS_ZH, faith);
+  add(out, RELIGION_WORDS_EN, faith);
+  add(out, RELIGION_CONTEXT, { kind: 'context', category: 'pi.religion', rule: '', confidence: 0 });
+
+  const bio: KeywordInfo = { kind: 'term', category: 'pi.biometric', rule: RULES.biometricKeyword, confidence: 0.75 };
+  add(out, BIOMETRIC_TERMS_ZH, bio);
+  add(out, BIOMETRIC_TERMS_EN, bio);
+
+  const genetic: KeywordInfo = { kind: 'context', category: 'important.genetic', rule: '', confidence: 0 };
+  add(out, GENETIC_CONTEXT, genetic);
+  add(out, GENETIC_ACRONYMS, genetic, { caseSensitive: true });
+
+  add(out, NAME_TRIGGERS_ZH, { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8 });
+  for (const [word, single] of NAME_TRIGGERS_EN) {
+    const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single };
+    // Honorifics only as written ("Mr", not the "ms" of "26 ms"), other triggers in any case.
+    if (HONORIFICS.has(word)) {
+      const cap = word[0]!.toUpperCase() + word.slice(1);
+      out.push({ word: cap, payload: info, caseSensitive: true }, { word: `${cap}.`, payload: info, caseSensitive: true });
+    } else {
+      out.push({ word, payload: info });
+    }
+  }
+  add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
+  add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Every rule id the built-in classifier emits. Stable: policies, audit events and tests name
+ *  them. Operator rules emit "custom.<id>". */
+export const RULES = Object.freeze({
+  idCardChecksum: 'id_card.checksum',
+  idCardLegacy15: 'id_card.legacy15',
+  minorBirthdate: 'minor.birthdate',
+  phonePattern: 'phone.pattern',
+  phoneField: 'phone.field',
+  phoneContext: 'phone.context',
+  emailPattern: 'email.pattern',
+  bankCardLuhn: 'bank_card.luhn',
+  bankCardField: 'bank_card.field',
+  bankCardContext: 'bank_card.context',
+  passportField: 'passport.field',
+  passportContext: 'passport.context',
+  fieldName: 'field.name',
+  contextLabel: 'context.label',
+  nameContext: 'name.context',
+  addressContext: 'address.context',
+  usccChecksum: 'uscc.checksum',
+  usccField: 'uscc.field',
+  vinChecksum: 'vin.checksum',
+  vinField: 'vin.field',
+  imeiLuhn: 'imei.luhn',
+  imeiField: 'imei.field',
+  deviceIdField: 'device_id.field',
+  platePattern: 'plate.pattern',
+  plateField: 'plate.field',
+  locationPair: 'location.pair',
+  locationFields: 'location.fields',
+  locationArray: 'location.array',
+  geneticSequence: 'genetic.sequence',
+  geneticFasta: 'genetic.fasta',
+  geneticRsid: 'genetic.rsid',
+  geneticField: 'genetic.field',
+  healthKeyword: 'health.keyword',
+  healthSection: 'health.section',
+  healthDosage: 'health.dosage',
+  healthIcd10: 'health.icd10',
+  healthField: 'health.field',
+  biometricKeyword: 'biometric.keyword',
+  biometricField: 'biometric.field',
+  religionKeyword: 'religion.keyword',
+  religionField: 'religion.field',
+});
+
+/** Findings a pattern makes on its own, without field or label support: a reference-number
+ *  field ("orderNo", "trackingNo", "sku") drops them. */
+export const LOWERABLE_RULES: ReadonlySet<string> = new Set([
+  RULES.bankCardLuhn, RULES.phonePattern, RULES.imeiLuhn, RULES.vinChecksum, RULES.usccChecksum,
+  RULES.platePattern, RULES.locationPair,
+]);

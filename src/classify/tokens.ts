@@ -1,0 +1,97 @@
+/**
+ * The alphanumeric candidate scan: a token is a maximal run of ASCII or full-width letters and
+ * digits, with invisible characters inside it skipped (they are an evasion, not a boundary).
+ * Tokens hold the identifiers that mix letters and digits (USCC, VIN, passports, rsIDs, ICD-10
+ * codes) and DNA runs. Counts are gathered while reading; the folded text is built only for
+ * tokens short enough to be an identifier. One AlnumToken is reused for every scan.
+ */
+import { foldAlnum, isAlnumCode, isDigitCode, isInvisibleCode } from './chars.js';
+
+const AT = 64;
+const DASH = 45;
+const UNDERSCORE = 95;
+const DOT = 46;
+/** Longest token whose folded text is ever needed (USCC is 18, the longest identifier). */
+const MAX_FOLDED = 24;
+
+export class AlnumToken {
+  source = '';
+  start = 0;
+  end = 0;
+  /** Letters and digits in the token (invisible chars not counted). */
+  length = 0;
+  letters = 0;
+  digits = 0;
+  upper = 0;
+  /** Letters from A C G T N (either case). */
+  bases = 0;
+  /** Nothing identifier-like touches the token on that side. */
+  leftOk = true;
+  rightOk = true;
+  /** Cache of folded(); cleared by readAlnumToken. */
+  foldedText: string | undefined;
+
+  /** Letters upper-cased, full width folded, invisible chars removed; '' when too long. */
+  folded(): string {
+    if (this.foldedText !== undefined) return this.foldedText;
+    if (this.length > MAX_FOLDED) return (this.foldedText = '');
+    let out = '';
+    for (let i = this.start; i < this.end; i++) {
+      const f = foldAlnum(this.source.charCodeAt(i));
+      if (f >= 0) out += String.fromCharCode(f);
+    }
+    return (this.foldedText = out);
+  }
+}
+
+function isBase(f: number): boolean {
+  return f === 65 || f === 67 || f === 71 || f === 84 || f === 78;
+}
+
+/** Fills `tok` with the token starting at the alphanumeric s[i]. */
+export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
+  tok.source = s;
+  tok.start = i;
+  tok.foldedText = undefined;
+  let length = 0;
+  let letters = 0;
+  let upper = 0;
+  let bases = 0;
+  const n = s.length;
+  let p = i;
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    const f = foldAlnum(c);
+    if (f >= 0) {
+      length++;
+      if (f >= 65) {
+        letters++;
+        if (c === f || (c >= 0xff21 && c <= 0xff3a)) upper++;
+        if (isBase(f)) bases++;
+      }
+      p++;
+    } else if (isInvisibleCode(c) && p + 1 < n && isAlnumCode(s.charCodeAt(p + 1))) {
+      p++;
+    } else {
+      break;
+    }
+  }
+  tok.end = p;
+  tok.length = length;
+  tok.letters = letters;
+  tok.digits = length - letters;
+  tok.upper = upper;
+  tok.bases = bases;
+  tok.leftOk = i === 0 || !joins(s, i - 1, -1);
+  tok.rightOk = p >= n || !joins(s, p, 1);
+}
+
+/** Whether s[p], next to a token on side `dir`, makes it part of a longer identifier
+ *  ("ORD-LSV…", "x_91350100…", "a@b", "1.2"). */
+function joins(s: string, p: number, dir: 1 | -1): boolean {
+  const c = s.charCodeAt(p);
+  if (c === AT) return true;
+  const beyond = p + dir >= 0 && p + dir < s.length ? s.charCodeAt(p + dir) : 0;
+  if (c === DOT) return isDigitCode(beyond);
+  return (c === DASH || c === UNDERSCORE) && isAlnumCode(beyond);
+}
