@@ -1,79 +1,125 @@
-import { escapePointerToken } from './pointer.js';
+/**
+ * CSV (RFC 4180) and its tab-separated variant, read in one pass over the bytes so each cell
+ * keeps its byte span. Every non-empty cell is a leaf keyed by its column header, so a column
+ * named 身份证号 or mobile gives the classifier field context.
+ */
+import { isUtf8 } from 'node:buffer';
+import { EgError } from '../errors.js';
 import type { Leaf } from './leaf.js';
+import { escapePointerToken } from './pointer.js';
+
+export interface CsvOptions {
+  /** ',' (text/csv) or '\t' (text/tab-separated-values). */
+  readonly delimiter?: ',' | '\t';
+  /** Prefix of every location (the holder's location when the CSV is nested). */
+  readonly location?: string;
+}
+
+interface Cell {
+  readonly start: number;
+  readonly end: number;
+  readonly quoted: boolean;
+}
+
+const QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 
 /**
- * RFC 4180 CSV (and tab-separated values): one leaf per non-empty cell, keyed by its column
- * header so a column named 身份证号 or mobile gives the classifier field context. The raw span of
- * a quoted cell is its content inside the quotes. Offsets are bytes of `buf`.
+ * Locations are `<location>/<record>/<column>`: the record index counts from 0 in the file (the
+ * header is record 0, so the index names a record as it is stored), the column is the header
+ * name when there is one, else the 0-based column index. The raw span of a quoted cell is its
+ * content inside the quotes.
  */
-export function parseCsv(buf: Buffer, base: string, separator = 0x2c): Leaf[] {
-  const rows: { start: number; end: number; quoted: boolean }[][] = [];
-  let row: { start: number; end: number; quoted: boolean }[] = [];
-  let i = 0;
-  const n = buf.length;
-  while (i <= n) {
-    if (i === n) {
-      if (row.length > 0) rows.push(row);
-      break;
-    }
-    let start = i;
-    let end: number;
-    let quoted = false;
-    if (buf[i] === 0x22) {
-      quoted = true;
-      start = i + 1;
-      i = start;
-      for (;;) {
-        if (i >= n) break;
-        if (buf[i] === 0x22) {
-          if (buf[i + 1] === 0x22) i += 2;
-          else break;
-        } else i++;
-      }
-      end = i;
-      i = Math.min(i + 1, n);
-      while (i < n && buf[i] !== separator && buf[i] !== 0x0a && buf[i] !== 0x0d) i++;
-    } else {
-      while (i < n && buf[i] !== separator && buf[i] !== 0x0a && buf[i] !== 0x0d) i++;
-      end = i;
-    }
-    row.push({ start, end, quoted });
-    if (i < n && buf[i] === separator) {
-      i++;
-      if (i === n) row.push({ start: n, end: n, quoted: false });
-      continue;
-    }
-    if (buf[i] === 0x0d && buf[i + 1] === 0x0a) i++;
-    i++;
-    rows.push(row);
-    row = [];
-    if (i >= n) break;
-  }
-  const text = (c: { start: number; end: number; quoted: boolean }) => {
+export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
+  const delimiter = (options.delimiter ?? ',').charCodeAt(0);
+  const base = options.location ?? '';
+  if (!isUtf8(buf)) throw malformed('not valid UTF-8');
+  const records = readRecords(buf, delimiter);
+  const text = (c: Cell) => {
     const raw = buf.toString('utf8', c.start, c.end);
-    return c.quoted ? raw.replace(/""/g, '"') : raw;
+    return c.quoted ? raw.replaceAll('""', '"') : raw;
   };
-  const first = rows[0] ?? [];
-  // A header row names columns; a first row of mostly numbers is data.
-  const hasHeader = first.length > 0 && first.every((c) => !/^[\d\s.+-]*\d[\d\s.+-]*$/.test(text(c)));
-  const headers = hasHeader ? first.map(text) : [];
+  const first = records[0]?.map(text) ?? [];
+  const header = looksLikeHeader(first) ? first : undefined;
   const leaves: Leaf[] = [];
-  rows.forEach((cells, r) => {
-    if (hasHeader && r === 0) return;
+  records.forEach((cells, r) => {
     cells.forEach((cell, c) => {
       const value = text(cell);
-      if (value.length === 0) return;
-      const header = headers[c];
-      const column = header !== undefined && header !== '' ? escapePointerToken(header) : String(c);
-      leaves.push({
-        location: `${base}/${hasHeader ? r - 1 : r}/${column}`,
-        key: header !== undefined && header !== '' ? header : undefined,
-        value,
-        rawStart: cell.start,
-        rawEnd: cell.end,
-        source: 'csv',
-      });
+      if (value === '') return;
+      const name = r > 0 && header !== undefined && header[c] ? header[c] : undefined;
+      const column = name === undefined ? String(c) : escapePointerToken(name);
+      leaves.push({ location: `${base}/${r}/${column}`, key: name, value, rawStart: cell.start, rawEnd: cell.end, source: 'csv' });
     });
   });
   return leaves;
+}
+
+/** No cell mostly digits: "mobile,身份证号" is a header, "张三,13800138000" is data. */
+function looksLikeHeader(cells: readonly string[]): boolean {
+  if (!cells.some((c) => c.trim() !== '')) return false;
+  return cells.every((cell) => {
+    const chars = cell.replace(/\s/g, '');
+    const digits = chars.replace(/[^0-9０-９]/g, '').length;
+    return digits * 2 <= chars.length;
+  });
+}
+
+function readRecords(buf: Buffer, delimiter: number): Cell[][] {
+  const n = buf.length;
+  const records: Cell[][] = [];
+  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (i < n) {
+    const row: Cell[] = [];
+    for (;;) {
+      let cell: Cell;
+      if (buf[i] === QUOTE) {
+        let q = i + 1;
+        for (;;) {
+          q = buf.indexOf(QUOTE, q);
+          if (q < 0) throw malformed(`unterminated quoted field at byte ${i}`);
+          if (buf[q + 1] !== QUOTE) break;
+          q += 2;
+        }
+        cell = { start: i + 1, end: q, quoted: true };
+        i = q + 1;
+        const after = i < n ? buf[i]! : -1;
+        const lineEnd = after === LF || (after === CR && buf[i + 1] === LF);
+        if (after !== -1 && after !== delimiter && !lineEnd) throw malformed(`text after a closing quote at byte ${i}`);
+      } else {
+        let j = i;
+        while (j < n && buf[j] !== delimiter && buf[j] !== LF) j++;
+        // CR belongs to the line end only when LF follows; a lone CR is data.
+        const end = j < n && buf[j] === LF && j > i && buf[j - 1] === CR ? j - 1 : j;
+        cell = { start: i, end, quoted: false };
+        i = end;
+      }
+      row.push(cell);
+      if (i < n && buf[i] === delimiter) {
+        i++;
+        if (i === n) row.push({ start: n, end: n, quoted: false });
+        if (i < n) continue;
+      }
+      break;
+    }
+    if (buf[i] === CR) i++;
+    if (buf[i] === LF) i++;
+    records.push(row);
+  }
+  return records;
+}
+
+/** A cell's new content for its raw span: doubled quotes inside quotes; quotes added around an
+ *  unquoted cell that now holds a quote, a line end or a delimiter. */
+export function encodeCsvCell(value: string, outer: Buffer | undefined, start: number, end: number): string {
+  const quoted = outer !== undefined && start > 0 && outer[start - 1] === QUOTE;
+  const doubled = value.replaceAll('"', '""');
+  if (quoted) return doubled;
+  // The neighbours tell the delimiter; a lone cell on its line could be in either format.
+  const around = outer === undefined ? [] : [outer[start - 1], outer[end]];
+  const delimiters = around.includes(0x09) ? '\t' : around.includes(0x2c) ? ',' : ',\t';
+  const needs = /["\r\n]/.test(value) || [...delimiters].some((d) => value.includes(d));
+  return needs ? `"${doubled}"` : value;
+}
+
+function malformed(what: string): EgError {
+  return new EgError('EG_BODY_UNINSPECTABLE', `malformed CSV: ${what}`);
 }

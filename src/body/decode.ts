@@ -1,9 +1,10 @@
 /**
  * Content-Encoding: decode a request body for inspection, and encode it again after redaction.
  *
- * The size limit is enforced inside zlib (`maxOutputLength`): zlib stops and throws as soon as
+ * The limits are enforced inside zlib (`maxOutputLength`): zlib stops and throws as soon as
  * its output passes the limit, so a compression bomb never allocates more than the limit plus
- * one zlib chunk.
+ * one zlib chunk. Besides the absolute size, the expansion ratio is capped: a small body that
+ * inflates a thousandfold is a bomb even when it fits, and costs the proxy CPU for nothing.
  */
 import zlib from 'node:zlib';
 import { EgError } from '../errors.js';
@@ -27,15 +28,36 @@ export function parseContentEncoding(contentEncoding: string | undefined): Codin
   return codings;
 }
 
-export function decodeContent(buf: Buffer, contentEncoding: string | undefined, maxDecodedBytes: number): Buffer {
+export interface RatioLimit {
+  /** Largest decoded size per received byte, over all stacked codings together. Real JSON and
+   *  text compress 5–20×; bombs 1000× and more. */
+  readonly maxRatio: number;
+  /** Decoded sizes up to this are exempt: small, very repetitive payloads are still read. */
+  readonly exemptBytes: number;
+}
+
+export const RATIO_LIMIT: RatioLimit = Object.freeze({ maxRatio: 100, exemptBytes: 1024 * 1024 });
+
+export function decodeContent(
+  buf: Buffer,
+  contentEncoding: string | undefined,
+  maxDecodedBytes: number,
+  ratio: Partial<RatioLimit> = {},
+): Buffer {
   const codings = parseContentEncoding(contentEncoding);
+  const { maxRatio, exemptBytes } = { ...RATIO_LIMIT, ...ratio };
+  const ratioBytes = Math.max(exemptBytes, Math.floor(buf.length * maxRatio));
+  // One cap for every step, so no stage of a stacked chain can balloon either.
+  const cap = Math.min(maxDecodedBytes, ratioBytes);
+  const overCap = () => (cap < maxDecodedBytes ? tooExpanded(maxRatio, buf.length) : tooLarge(maxDecodedBytes));
   let out = buf;
   // Some clients label an empty body (e.g. a bodiless POST) with their usual encoding; there is
   // nothing to inspect, and zlib would call it truncated.
   if (out.length > 0) {
-    for (let i = codings.length - 1; i >= 0; i--) out = decodeOne(out, codings[i]!, maxDecodedBytes);
+    for (let i = codings.length - 1; i >= 0; i--) out = decodeOne(out, codings[i]!, cap, overCap);
   }
   if (out.length > maxDecodedBytes) throw tooLarge(maxDecodedBytes);
+  if (out.length > ratioBytes) throw tooExpanded(maxRatio, buf.length);
   return out;
 }
 
@@ -66,7 +88,7 @@ export function encodeContent(buf: Buffer, contentEncoding: string | undefined):
   return out;
 }
 
-function decodeOne(buf: Buffer, coding: Coding, max: number): Buffer {
+function decodeOne(buf: Buffer, coding: Coding, max: number, overCap: () => EgError): Buffer {
   // zlib rejects a maxOutputLength of 0; the final length check covers that case.
   const opts = { maxOutputLength: Math.max(1, max) };
   try {
@@ -79,7 +101,7 @@ function decodeOne(buf: Buffer, coding: Coding, max: number): Buffer {
         return zlib.brotliDecompressSync(buf, opts);
     }
   } catch (err) {
-    if (isTooLarge(err)) throw tooLarge(max);
+    if (isTooLarge(err)) throw overCap();
     const code = (err as { code?: unknown }).code;
     const why = typeof code === 'string' ? ` (${code})` : '';
     throw new EgError('EG_BODY_UNINSPECTABLE', `${coding} data is corrupt or truncated${why}`, { cause: err });
@@ -116,4 +138,8 @@ function isTooLarge(err: unknown): boolean {
 
 function tooLarge(max: number): EgError {
   return new EgError('EG_BODY_TOO_LARGE', `decoded body exceeds ${max} bytes`);
+}
+
+function tooExpanded(maxRatio: number, received: number): EgError {
+  return new EgError('EG_BODY_TOO_LARGE', `decoded/encoded ratio exceeds ${maxRatio}:1 (${received} bytes received)`);
 }

@@ -1,108 +1,172 @@
+/**
+ * multipart/form-data (RFC 7578, framing of RFC 2046 §5.1.1). One leaf per readable part, its
+ * raw span the part content; JSON and CSV parts get children in their own format; binary parts
+ * are listed as opaque. A framing we cannot read unambiguously is refused: a receiver might
+ * split it differently than we did and see data we never inspected.
+ */
+import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
+import { readBase64 } from './base64.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 import type { Leaf } from './leaf.js';
+import { asContainer, type OpaquePart } from './nested.js';
+import { isBinaryType, parseMediaType, TEXT_CHARSETS } from './media-type.js';
+import { parsePartHeaders, type PartHeaders } from './part-headers.js';
 import { escapePointerToken } from './pointer.js';
 
-export interface MultipartResult {
+export interface MultipartBody {
   readonly leaves: Leaf[];
-  readonly opaque: { readonly location: string; readonly reason: string }[];
+  readonly opaque: OpaquePart[];
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BINARY_TYPE = /^(application\/(octet-stream|zip|gzip|x-gzip|pdf|protobuf|x-protobuf)|image\/|audio\/|video\/|font\/)/;
+const LF = 0x0a, CR = 0x0d, DASH = 0x2d;
 
-function param(header: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|;)\\s*${name}\\*?=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(header);
-  if (!m) return undefined;
-  return (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1').trim();
-}
-
-/**
- * multipart/form-data (RFC 7578): one leaf per readable part, its raw span the part content
- * in the body. JSON parts and CSV files get child leaves; binary parts are listed as opaque so
- * the policy's uninspectable rule decides about them. LF-only line ends are tolerated.
- */
-export function parseMultipart(body: Buffer, contentType: string): MultipartResult {
-  const boundary = param(contentType.slice(contentType.indexOf(';') + 1), 'boundary');
-  if (!boundary) throw new EgError('EG_BODY_UNINSPECTABLE', 'multipart body without a boundary parameter');
-  const delimiter = Buffer.from(`--${boundary}`);
-  const leaves: Leaf[] = [];
-  const opaque: { location: string; reason: string }[] = [];
-  let at = body.indexOf(delimiter);
-  if (at < 0) throw new EgError('EG_BODY_UNINSPECTABLE', 'multipart body without its boundary');
-  let closed = false;
+export function parseMultipart(buf: Buffer, boundary: string | undefined): MultipartBody {
+  if (boundary === undefined || boundary === '' || boundary.length > 200) {
+    throw malformed('no boundary parameter in the content type');
+  }
+  const dash = Buffer.from(`--${boundary}`, 'latin1');
+  const out: MultipartBody = { leaves: [], opaque: [] };
+  let at = nextDelimiter(buf, dash, 0);
+  if (at < 0) throw malformed('no boundary delimiter');
+  // Receivers ignore the preamble and epilogue, but their bytes still leave: read them too.
+  outside(buf, 0, Math.max(0, lineStart(buf, at)), '#preamble', out);
   for (let index = 0; ; index++) {
-    let cursor = at + delimiter.length;
-    if (body[cursor] === 0x2d && body[cursor + 1] === 0x2d) {
-      closed = true;
-      break;
+    let i = at + dash.length;
+    if (buf[i] === DASH && buf[i + 1] === DASH) {
+      i = endOfLine(buf, i + 2, true);
+      outside(buf, i, buf.length, '#epilogue', out);
+      return out;
     }
-    const lineEnd = body.indexOf(0x0a, cursor);
-    if (lineEnd < 0) break;
-    cursor = lineEnd + 1;
-    let headerEnd: number;
-    let contentStart: number;
-    // A part without headers starts with the blank line itself.
-    if (body[cursor] === 0x0d && body[cursor + 1] === 0x0a) [headerEnd, contentStart] = [cursor, cursor + 2];
-    else if (body[cursor] === 0x0a) [headerEnd, contentStart] = [cursor, cursor + 1];
-    else {
-      headerEnd = body.indexOf('\r\n\r\n', cursor);
-      contentStart = headerEnd + 4;
-      const lfEnd = body.indexOf('\n\n', cursor);
-      if (lfEnd >= 0 && (headerEnd < 0 || lfEnd < headerEnd)) {
-        headerEnd = lfEnd;
-        contentStart = lfEnd + 2;
-      }
-    }
-    if (headerEnd < 0) break;
-    const next = body.indexOf(delimiter, contentStart);
-    if (next < 0) break;
-    let contentEnd = next;
-    if (body[contentEnd - 1] === 0x0a) contentEnd--;
-    if (body[contentEnd - 1] === 0x0d) contentEnd--;
-    if (contentEnd < contentStart) contentEnd = contentStart;
-    const headers = body.toString('latin1', cursor, headerEnd).split(/\r?\n/);
-    const header = (name: string) => headers.find((h) => h.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
-    const disposition = header('content-disposition') ?? '';
-    const name = param(disposition, 'name') ?? String(index);
-    const filename = param(disposition, 'filename');
-    const type = (header('content-type') ?? '').toLowerCase();
-    const location = `/${escapePointerToken(name)}${filename !== undefined ? `/${escapePointerToken(filename)}` : ''}`;
-    const content = body.subarray(contentStart, contentEnd);
-    const transfer = (header('content-transfer-encoding') ?? '').toLowerCase();
-    let value: string | undefined;
-    if (!BINARY_TYPE.test(type) && !content.includes(0)) {
-      try {
-        value = utf8.decode(content);
-      } catch {
-        value = undefined;
-      }
-    }
-    if (value === undefined) {
-      opaque.push({ location, reason: type ? `binary part ${type.split(';')[0]}` : 'binary part' });
-    } else if (content.length > 0) {
-      const partIndex = leaves.length;
-      leaves.push({ location, key: name, value, rawStart: contentStart, rawEnd: contentEnd, source: 'multipart' });
-      let children: Leaf[] = [];
-      if (transfer !== 'base64') {
-        try {
-          if (type.startsWith('application/json') || type.includes('+json')) children = parseJson(content);
-          else if (type.startsWith('text/csv') || (filename ?? '').toLowerCase().endsWith('.csv')) children = parseCsv(content, '');
-          else if (type.startsWith('text/tab-separated-values') || (filename ?? '').toLowerCase().endsWith('.tsv')) children = parseCsv(content, '', 0x09);
-        } catch {
-          children = [];
-        }
-      }
-      if (children.length > 0) {
-        leaves[partIndex] = { ...leaves[partIndex]!, container: true };
-        for (const child of children) {
-          leaves.push({ ...child, location: `${location}${child.location}`, parent: partIndex, wrap: child.source === 'csv' ? 'csv' : 'part' });
-        }
-      }
-    }
+    const headersStart = endOfLine(buf, i, false);
+    const contentStart = blankLine(buf, headersStart);
+    const next = nextDelimiter(buf, dash, contentStart - 1);
+    if (next < 0) throw malformed('missing the closing delimiter');
+    const contentEnd = Math.max(contentStart, lineStart(buf, next));
+    const headers = parsePartHeaders(buf.subarray(headersStart, contentStart));
+    part(buf, contentStart, contentEnd, headers, index, out);
     at = next;
   }
-  if (!closed) throw new EgError('EG_BODY_UNINSPECTABLE', 'multipart body is missing its closing boundary');
-  return { leaves, opaque };
+}
+
+/** The next "--boundary" at the start of a line, from `from` on. */
+function nextDelimiter(buf: Buffer, dash: Buffer, from: number): number {
+  for (let i = buf.indexOf(dash, Math.max(0, from)); i >= 0; i = buf.indexOf(dash, i + 1)) {
+    if (i === 0 || buf[i - 1] === LF) {
+      const after = buf[i + dash.length];
+      // "--boundaryX" on its own line is no delimiter to RFC 2046, but is to lax parsers.
+      if (after !== undefined && after !== CR && after !== LF && after !== DASH && after !== 0x20 && after !== 0x09) {
+        throw malformed(`a line starts with the boundary at byte ${i} but is not a delimiter`);
+      }
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Where the line end before a delimiter starts (it belongs to the delimiter, not the part). */
+function lineStart(buf: Buffer, delimiter: number): number {
+  if (delimiter === 0) return 0;
+  return buf[delimiter - 2] === CR ? delimiter - 2 : delimiter - 1;
+}
+
+/** After optional transport padding and the line end; the closing delimiter may end the body. */
+function endOfLine(buf: Buffer, i: number, mayEnd: boolean): number {
+  while (buf[i] === 0x20 || buf[i] === 0x09) i++;
+  if (buf[i] === CR && buf[i + 1] === LF) return i + 2;
+  if (buf[i] === LF) return i + 1;
+  if (mayEnd && i >= buf.length) return i;
+  throw malformed(`bad delimiter line at byte ${i}`);
+}
+
+/** The first byte after the empty line that ends a part's headers. */
+function blankLine(buf: Buffer, i: number): number {
+  for (;;) {
+    if (buf[i] === LF) return i + 1;
+    if (buf[i] === CR && buf[i + 1] === LF) return i + 2;
+    const lf = buf.indexOf(LF, i);
+    if (lf < 0) throw malformed(`part headers without an end at byte ${i}`);
+    i = lf + 1;
+  }
+}
+
+function outside(buf: Buffer, start: number, end: number, location: string, out: MultipartBody): void {
+  if (buf.subarray(start, end).every((b) => b === 0x20 || b === 0x09 || b === CR || b === LF)) return;
+  const content = buf.subarray(start, end);
+  if (!isText(content)) return void out.opaque.push({ location, reason: 'not valid UTF-8 text' });
+  out.leaves.push({ location, key: undefined, value: content.toString('utf8'), rawStart: start, rawEnd: end, source: 'multipart' });
+}
+
+function part(buf: Buffer, start: number, end: number, h: PartHeaders, index: number, out: MultipartBody): void {
+  const name = h.name;
+  let location = `/${name === undefined ? `#${index}` : escapePointerToken(name)}`;
+  if (h.filename !== undefined) location += `/${escapePointerToken(h.filename)}`;
+  // An empty file input is sent as an empty octet-stream part: nothing there to refuse.
+  if (start === end) return;
+  const { type, charset } = parseMediaType(h.contentType);
+  const format = formatOf(type, h.filename);
+  const refuse = (reason: string) => void out.opaque.push({ location, reason });
+  const cte = h.transferEncoding;
+  if (cte !== undefined && !['7bit', '8bit', 'binary', 'base64'].includes(cte)) return refuse(`content-transfer-encoding ${clip(cte)}`);
+  if (format === undefined && isBinaryType(type)) return refuse(`binary content type ${clip(type)}`);
+  if (charset !== undefined && !TEXT_CHARSETS.has(charset)) return refuse(`charset ${clip(charset)}`);
+  const content = buf.subarray(start, end);
+  if (!isText(content)) return refuse('not valid UTF-8 text');
+  const leaves = out.leaves;
+  const holder = leaves.length;
+  leaves.push({ location, key: name, value: content.toString('utf8'), rawStart: start, rawEnd: end, source: 'multipart' });
+  if (cte !== 'base64') return void formatChildren(leaves, holder, content, format);
+  const read = readBase64(content.toString('latin1'));
+  if (read === undefined || !isText(read.bytes)) {
+    leaves.pop();
+    return refuse(read === undefined ? 'invalid base64 content' : 'base64 content is not UTF-8 text');
+  }
+  leaves[holder] = asContainer(leaves[holder]!);
+  leaves.push({
+    location: `${location}|base64`, key: name, value: read.bytes.toString('utf8'),
+    rawStart: 0, rawEnd: content.length, source: 'text', parent: holder, wrap: 'base64',
+  });
+  formatChildren(leaves, holder + 1, read.bytes, format);
+}
+
+type Format = 'json' | 'csv' | 'tsv' | undefined;
+
+function formatOf(type: string, filename: string | undefined): Format {
+  const file = filename?.toLowerCase() ?? '';
+  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return 'json';
+  // Spreadsheet exports are often labelled application/vnd.ms-excel or octet-stream.
+  if (type === 'text/csv' || type === 'application/csv' || file.endsWith('.csv')) return 'csv';
+  if (type === 'text/tab-separated-values' || file.endsWith('.tsv')) return 'tsv';
+  return undefined;
+}
+
+/** JSON or CSV content as children of leaves[holder]; content that does not parse stays text. */
+function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format: Format): void {
+  if (format === undefined) return;
+  const parent = leaves[holder]!;
+  let children: Leaf[];
+  try {
+    children =
+      format === 'json'
+        ? parseJson(content, { location: `${parent.location}|json`, key: parent.key, parent: holder, wrap: 'part' })
+        : parseCsv(content, { location: `${parent.location}|csv`, delimiter: format === 'csv' ? ',' : '\t' }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
+  } catch {
+    return;
+  }
+  if (children.length === 0) return;
+  leaves[holder] = asContainer(parent);
+  leaves.push(...children);
+}
+
+function isText(bytes: Buffer): boolean {
+  return !bytes.includes(0) && isUtf8(bytes);
+}
+
+function malformed(what: string): EgError {
+  return new EgError('EG_BODY_UNINSPECTABLE', `malformed multipart body: ${what}`);
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -1,103 +1,108 @@
+/**
+ * Values that hold other values — a JSON document in a string, base64 of text, percent-encoded
+ * text — are opened into child leaves, so data hidden by encoding is read like a plain field.
+ * The opened leaf becomes a container; children are appended after every existing leaf, which
+ * keeps each index stable and every parent before its children.
+ */
+import { base64Text } from './base64.js';
 import { parseJson } from './json.js';
 import type { Leaf } from './leaf.js';
+import { percentText } from './percent.js';
 
-/** How deep values inside values are opened, and how many leaves nesting may add in total. */
-export const NESTING_LIMITS = Object.freeze({ maxDepth: 3, maxAddedLeaves: 10_000 });
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
-const PERCENT = /%[0-9A-Fa-f]{2}/;
-
-/** Decoded text of a base64 value, or undefined when it is not base64 of readable text. Hex
- *  strings, digit runs and short tokens are left alone: they are ids, not encodings. */
-function base64Text(value: string): string | undefined {
-  if (value.length < 16 || value.length > 8 * 2 ** 20) return undefined;
-  if (!BASE64.test(value) && !BASE64URL.test(value)) return undefined;
-  if (/^[0-9a-fA-F]+$/.test(value)) return undefined;
-  const unpadded = value.replace(/=+$/, '');
-  if (unpadded.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64');
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  // Readable text only: control characters other than tab and line breaks mean binary.
-  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text) ? undefined : text;
+export interface NestedLimits {
+  /** Encodings opened inside one another (JSON in a string is one, base64 is one, ...). */
+  readonly maxDepth: number;
+  /** Child leaves that opening may add to one body. */
+  readonly maxLeaves: number;
+  /** Bytes of opened values, summed over all levels. */
+  readonly maxBytes: number;
 }
 
-export function percentDecode(value: string): Buffer | undefined {
-  const bytes: number[] = [];
-  const raw = Buffer.from(value, 'utf8');
-  for (let i = 0; i < raw.length; i++) {
-    const b = raw[i]!;
-    if (b === 0x25 && i + 2 < raw.length && /^[0-9A-Fa-f]{2}$/.test(String.fromCharCode(raw[i + 1]!, raw[i + 2]!))) {
-      bytes.push(parseInt(String.fromCharCode(raw[i + 1]!, raw[i + 2]!), 16));
-      i += 2;
-    } else bytes.push(b);
-  }
-  return Buffer.from(bytes);
+/** Every supported encoding shrinks when opened, so the bytes opened stay below depth × body
+ *  size; the budget is a backstop against pathological bodies (millions of tiny nested
+ *  documents), set high enough for a batch upload at the default 32 MiB decoded limit where
+ *  every record carries a JSON string. */
+export const NESTED_LIMITS: NestedLimits = Object.freeze({ maxDepth: 3, maxLeaves: 500_000, maxBytes: 64 * 1024 * 1024 });
+
+/** Content the gateway could not read; the policy treats it as uninspectable. */
+export interface OpaquePart {
+  readonly location: string;
+  readonly reason: string;
 }
 
-function percentText(value: string): string | undefined {
-  if (!PERCENT.test(value)) return undefined;
-  const bytes = percentDecode(value);
-  if (!bytes) return undefined;
-  try {
-    const text = utf8.decode(bytes);
-    // Control characters mean the '%' was literal text next to digits, not an encoding.
-    return text === value || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text) ? undefined : text;
-  } catch {
-    return undefined;
-  }
-}
+const MAX_REPORTED = 16;
 
-function looksLikeJsonDocument(value: string): boolean {
-  const t = value.trim();
-  return t.length >= 2 && ((t[0] === '{' && t.at(-1) === '}') || (t[0] === '[' && t.at(-1) === ']'));
-}
-
-/**
- * Opens values that hold other values — JSON inside a JSON string, base64 of text, percent-
- * encoded text — so evasions by encoding are read like plain fields. Children follow their
- * parent (which becomes a container) with offsets into the parent's decoded value.
- */
-export function expandNested(leaves: readonly Leaf[], limits = NESTING_LIMITS): Leaf[] {
-  const out: Leaf[] = [];
-  let budget = limits.maxAddedLeaves;
-  const visit = (leaf: Leaf, depth: number): void => {
-    const index = out.length;
-    out.push(leaf);
-    if (leaf.container || leaf.isNumber || depth >= limits.maxDepth || budget <= 0 || leaf.value.length < 3) return;
-    let children: Leaf[] = [];
-    if (looksLikeJsonDocument(leaf.value)) {
-      try {
-        children = parseJson(Buffer.from(leaf.value, 'utf8')).map((c) => ({ ...c, location: `${leaf.location}|json${c.location}`, parent: index, wrap: 'json' as const }));
-      } catch {
-        children = [];
-      }
+export function expandNested(leaves: readonly Leaf[], limits: Partial<NestedLimits> = {}): { leaves: Leaf[]; opaque: OpaquePart[] } {
+  const { maxDepth, maxLeaves, maxBytes } = { ...NESTED_LIMITS, ...limits };
+  const out = leaves.slice();
+  const opaque: OpaquePart[] = [];
+  // Children a parser made (multipart parts in their own format) are structure, not evasion:
+  // they sit at their parent's level.
+  const level = out.map(() => 0);
+  out.forEach((leaf, i) => (level[i] = leaf.parent === undefined ? 0 : level[leaf.parent]!));
+  let added = 0;
+  let bytes = 0;
+  for (let i = 0; i < out.length; i++) {
+    const leaf = out[i]!;
+    const found = open(leaf, i);
+    if (found === undefined) continue;
+    if (level[i]! >= maxDepth) {
+      // An encoding we stop opening could hide anything: say so rather than read it as text.
+      // One entry already decides; a few name the places, thousands would only bloat the audit.
+      if (opaque.length < MAX_REPORTED) opaque.push({ location: leaf.location, reason: `encoded value nested deeper than ${maxDepth} levels` });
+      continue;
     }
-    if (children.length === 0) {
-      const decoded = base64Text(leaf.value);
-      const wrap = decoded !== undefined ? 'base64' : 'percent';
-      const text = decoded ?? percentText(leaf.value);
-      if (text !== undefined && text.length > 0) {
-        children = [{ location: `${leaf.location}|${decoded !== undefined ? 'base64' : 'pct'}`, key: leaf.key, value: text, rawStart: 0, rawEnd: Buffer.byteLength(text), source: 'text', parent: index, wrap }];
-      }
+    const size = Buffer.byteLength(leaf.value);
+    if (added + found.length > maxLeaves || bytes + size > maxBytes) {
+      opaque.push({ location: leaf.location, reason: 'nested values beyond the inspection budget (this and later ones)' });
+      break;
     }
-    if (children.length === 0) return;
-    budget -= children.length;
-    out[index] = { ...leaf, container: true };
-    for (const child of children) visit(child, depth + 1);
-  };
-  // Existing parent indices shift as children are inserted: map old → new.
-  const moved = new Map<number, number>();
-  leaves.forEach((leaf, oldIndex) => {
-    moved.set(oldIndex, out.length);
-    const parent = leaf.parent === undefined ? undefined : moved.get(leaf.parent);
-    visit(parent === undefined ? leaf : { ...leaf, parent }, leaf.parent === undefined ? 0 : 1);
-  });
-  return out;
+    added += found.length;
+    bytes += size;
+    out[i] = asContainer(leaf);
+    for (const child of found) {
+      out.push(child);
+      level.push(level[i]! + 1);
+    }
+  }
+  return { leaves: out, opaque };
+}
+
+/** A literal rather than a spread, which V8 makes several times slower. Only strings are
+ *  opened, so there is no isNumber to carry. */
+export function asContainer(l: Leaf): Leaf {
+  const { location, key, value, rawStart, rawEnd, source, parent, wrap } = l;
+  return parent === undefined
+    ? { location, key, value, rawStart, rawEnd, source, container: true }
+    : { location, key, value, rawStart, rawEnd, source, parent, wrap, container: true };
+}
+
+/** The children `leaf` would have if opened, or undefined when it holds no encoding. */
+function open(leaf: Leaf, index: number): Leaf[] | undefined {
+  if (leaf.container || leaf.isNumber || leaf.source === 'header') return undefined;
+  const value = leaf.value;
+  if (value.length < 2) return undefined;
+  let children: Leaf[] | undefined;
+  const c = value.charCodeAt(0);
+  // '{', '[' or whitespace before them.
+  if ((c === 0x7b || c === 0x5b || c <= 0x20 || c === 0xfeff) && /^\s*[[{]/.test(value)) {
+    try {
+      const found = parseJson(Buffer.from(value, 'utf8'), { location: `${leaf.location}|json`, key: leaf.key, parent: index, wrap: 'json' });
+      if (found.length > 0) children = found;
+    } catch {
+      // Not JSON after all: the other readings still apply.
+    }
+  }
+  if (children === undefined) {
+    const whole = (suffix: string, text: string, wrap: 'base64' | 'percent'): Leaf[] => [
+      { location: `${leaf.location}|${suffix}`, key: leaf.key, value: text, rawStart: 0, rawEnd: Buffer.byteLength(value), source: 'text', parent: index, wrap },
+    ];
+    const decoded = base64Text(value);
+    // Form and query values were percent-decoded once already by their own format.
+    const text = decoded === undefined && leaf.source !== 'form' && leaf.source !== 'query' ? percentText(value) : undefined;
+    if (decoded !== undefined) children = whole('base64', decoded, 'base64');
+    else if (text !== undefined) children = whole('pct', text, 'percent');
+  }
+  // Offsets are into the value's UTF-8 bytes, which a lone surrogate has none of.
+  return children !== undefined && !/\p{Cs}/u.test(value) ? children : undefined;
 }

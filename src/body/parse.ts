@@ -1,25 +1,34 @@
 /**
- * Picks the parser for a decoded body by its media type. Anything we cannot read as text, JSON
- * or form is refused as uninspectable (what happens then is the destination's policy); a type
- * we do not know is read as text when it is text, so an odd label hides nothing.
+ * Picks the parser for a decoded body by its media type, then opens values nested inside the
+ * leaves (see nested.ts). Anything we cannot read as text or a known format is refused as
+ * uninspectable (what happens then is the destination's policy); a type we do not know is read
+ * as text when it is text, so an odd label hides nothing.
  */
 import { EgError } from '../errors.js';
+import { parseCsv } from './csv.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
 import type { Leaf } from './leaf.js';
-import { parseCsv } from './csv.js';
+import { isBinaryType, mediaTypeParam, parseMediaType, TEXT_CHARSETS } from './media-type.js';
 import { parseMultipart } from './multipart.js';
-import { expandNested } from './nested.js';
+import { expandNested, type NestedLimits, type OpaquePart } from './nested.js';
 import { parseText } from './text.js';
 
-export type BodyFormat = 'json' | 'ndjson' | 'form' | 'multipart' | 'csv' | 'text' | 'empty';
+export { parseMediaType } from './media-type.js';
+export type { OpaquePart } from './nested.js';
+
+export type BodyFormat = 'json' | 'ndjson' | 'form' | 'multipart' | 'csv' | 'tsv' | 'text' | 'empty';
 
 export interface ParsedBody {
   readonly format: BodyFormat;
   readonly leaves: Leaf[];
-  /** Parts that could not be read (binary multipart parts): the policy's uninspectable rule
-   *  applies to them. */
-  readonly opaque?: readonly { readonly location: string; readonly reason: string }[];
+  /** What could not be read (binary multipart parts, encodings nested too deep or beyond the
+   *  budget): the policy's uninspectable rule applies to them. */
+  readonly opaque?: readonly OpaquePart[];
+}
+
+export interface ParseOptions {
+  readonly nested?: Partial<NestedLimits>;
 }
 
 const NDJSON_TYPES = new Set([
@@ -27,54 +36,37 @@ const NDJSON_TYPES = new Set([
   'application/jsonlines', 'application/x-jsonlines',
 ]);
 
-const BINARY_TYPES = new Set([
-  'application/octet-stream', 'application/zip', 'application/gzip', 'application/x-gzip',
-  'application/pdf', 'application/protobuf', 'application/x-protobuf', 'application/vnd.google.protobuf',
-]);
-const BINARY_PREFIXES = ['image/', 'audio/', 'video/', 'font/', 'application/grpc'];
-
-// us-ascii is a subset of UTF-8; anything else would need transcoding, and a redacted value
-// could not be written back in the sender's charset.
-const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
-
-export function parseBody(decoded: Buffer, contentType: string | undefined): ParsedBody {
-  if (decoded.length === 0) return { format: 'empty', leaves: [] };
+export function parseBody(decoded: Buffer, contentType: string | undefined, options: ParseOptions = {}): ParsedBody {
+  if (decoded.length === 0) return { format: 'empty', leaves: [], opaque: [] };
   const { type, charset } = parseMediaType(contentType);
-  // Before the binary check: image/svg+xml is XML text and worth reading.
-  const xml = type.endsWith('+xml');
-  if (!xml && (BINARY_TYPES.has(type) || BINARY_PREFIXES.some((p) => type.startsWith(p)))) {
-    throw new EgError('EG_BODY_UNINSPECTABLE', `binary content type ${clip(type)}`);
-  }
+  if (isBinaryType(type)) throw new EgError('EG_BODY_UNINSPECTABLE', `binary content type ${clip(type)}`);
   if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
     throw new EgError('EG_BODY_UNINSPECTABLE', `charset ${clip(charset)} is not supported (send utf-8)`);
   }
-  if (NDJSON_TYPES.has(type)) return { format: 'ndjson', leaves: expandNested(parseNdjson(decoded)) };
-  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) {
-    return { format: 'json', leaves: expandNested(parseJson(decoded)) };
-  }
-  if (type === 'application/x-www-form-urlencoded') return { format: 'form', leaves: expandNested(parseForm(decoded)) };
-  if (type === 'multipart/form-data') {
-    const { leaves, opaque } = parseMultipart(decoded, contentType ?? '');
-    return { format: 'multipart', leaves: expandNested(leaves), opaque };
-  }
-  if (type === 'text/csv' || type === 'text/tab-separated-values') {
-    return { format: 'csv', leaves: expandNested(parseCsv(decoded, '', type === 'text/csv' ? 0x2c : 0x09)) };
-  }
-  // text/*, XML, JavaScript, unknown and missing types.
-  return { format: 'text', leaves: expandNested(parseText(decoded)) };
+  const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '');
+  const nested = expandNested(leaves, options.nested);
+  return { format, leaves: nested.leaves, opaque: [...opaque, ...nested.opaque] };
 }
 
-/** Lower-cased `type/subtype` ('' when absent) and the charset parameter, unquoted. */
-export function parseMediaType(contentType: string | undefined): { type: string; charset: string | undefined } {
-  if (contentType === undefined) return { type: '', charset: undefined };
-  const [head = '', ...params] = contentType.split(';');
-  let charset: string | undefined;
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+function parseFlat(decoded: Buffer, type: string, contentType: string): [BodyFormat, Leaf[], OpaquePart[]] {
+  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded), []];
+  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded), []];
+  if (type === 'application/x-www-form-urlencoded') return ['form', parseForm(decoded), []];
+  if (type === 'multipart/form-data') {
+    const { leaves, opaque } = parseMultipart(decoded, mediaTypeParam(contentType, 'boundary'));
+    return ['multipart', leaves, opaque];
   }
-  return { type: head.trim().toLowerCase(), charset };
+  if (type === 'text/csv' || type === 'application/csv' || type === 'text/tab-separated-values') {
+    const tsv = type === 'text/tab-separated-values';
+    try {
+      return [tsv ? 'tsv' : 'csv', parseCsv(decoded, { delimiter: tsv ? '\t' : ',' }), []];
+    } catch (err) {
+      // Real-world CSV is often loose (a stray quote); as text every byte is still read.
+      if (!(err instanceof EgError)) throw err;
+    }
+  }
+  // text/*, XML, JavaScript, other multipart types, unknown and missing types.
+  return ['text', parseText(decoded), []];
 }
 
 /** Header values go into error details; keep them short. */

@@ -37,6 +37,12 @@ function labelStart(s: string, end: number): number {
   let p = end;
   if (isCjkCode(s.charCodeAt(end - 1))) {
     while (p > 0 && end - p < MAX_CJK_LABEL && isCjkCode(s.charCodeAt(p - 1))) p--;
+    // "IMEI号", "VIN码", "Email地址": a short Han suffix on a Latin word.
+    if (end - p <= 2 && p > 0 && isWordChar(s.charCodeAt(p - 1))) {
+      const q = p;
+      while (p > 0 && q - p < MAX_LATIN_LABEL && isWordChar(s.charCodeAt(p - 1))) p--;
+      if (p > 0 && isWordChar(s.charCodeAt(p - 1))) return q;
+    }
     return p;
   }
   let boundary = end;

@@ -2,10 +2,18 @@
  * What only several leaves together show. A latitude and a longitude are separate leaves
  * ({"lat": 31.2304, "lng": 121.4737}, or [121.4737, 31.2304] under "coordinates") whose
  * locations share a parent pointer; neither number alone is a location. Likewise an rsID is
- * genetic data when a sibling leaf holds its genotype call ({"snp": "rs123", "call": "AG"}).
+ * genetic data when a sibling leaf holds its genotype call ({"snp": "rs123", "call": "AG"}), or
+ * when the request is about genetics at all; and a number under "证件号码" is a passport's when
+ * a sibling says the document is a passport.
  */
 import type { Leaf } from '../body/leaf.js';
 import { isGenotypeCall } from './detectors/genetic.js';
+import { isPlausiblePassport } from './detectors/passport.js';
+import { lookupField } from './fields.js';
+import { RULES } from './rules.js';
+import { GENETIC, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
+import type { PendingRsid } from './scanner.js';
+import type { CategoryId } from './taxonomy.js';
 import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 
 /** The location one level up: "/a/b" → "/a", "?lat" → "?", "" → "". */
@@ -15,14 +23,17 @@ export function parentPointer(location: string): string {
   return location.startsWith('?') ? '?' : '';
 }
 
-function isIndexSegment(location: string): boolean {
+/** The array index the location ends in ("/coordinates/1" → 1), or -1. */
+function arrayIndex(location: string): number {
   const slash = location.lastIndexOf('/');
-  if (slash < 0 || slash === location.length - 1) return false;
+  if (slash < 0 || slash === location.length - 1 || location.length - slash > 8) return -1;
+  let n = 0;
   for (let i = slash + 1; i < location.length; i++) {
     const c = location.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
   }
-  return true;
+  return n;
 }
 
 interface Point {
@@ -36,12 +47,17 @@ export type CoordinateRule = 'fields' | 'array';
 /** Leaves that hold one half of a precise coordinate pair inside China, with the rule. */
 export function siblingCoordinates(leaves: readonly Leaf[], found: (leafIndex: number, rule: CoordinateRule) => void): void {
   let named: Map<string, Point[]> | undefined;
-  let arrays: Map<string, Array<Point | undefined>> | undefined;
+  let arrays: Map<string, Point[]> | undefined;
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
-    if (leaf.container || leaf.key === undefined || leaf.value.length > 24) continue;
+    if (leaf.container || leaf.key === undefined || leaf.value.length > 24 || leaf.value.length < 3) continue;
+    // Only numbers can be coordinates: a cheap test on the first chars before any key lookup.
+    const c0 = leaf.value.charCodeAt(0);
+    if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) || leaf.value.indexOf('.') < 0) continue;
     const declared = keyAxis(leaf.key);
-    const pointArray = declared === undefined && isIndexSegment(leaf.location) && isPointArrayKey(leaf.key);
+    // A point is the first two items of an array ([lng, lat], [lat, lng], maybe an altitude).
+    const index = declared === undefined ? arrayIndex(leaf.location) : -1;
+    const pointArray = index >= 0 && index <= 1 && isPointArrayKey(leaf.key);
     if (declared === undefined && !pointArray) continue;
     const decimal = parseDecimal(leaf.value);
     const axis = decimal === undefined ? undefined : chinaAxis(decimal);
@@ -52,12 +68,10 @@ export function siblingCoordinates(leaves: readonly Leaf[], found: (leafIndex: n
       const list = named.get(parent) ?? [];
       list.push({ leaf: i, axis, decimal: decimal! });
       named.set(parent, list);
-    } else {
-      // Every item of a point array is kept (undefined when not precise) so [a, b, c, …] is
-      // told apart from a pair.
+    } else if (axis !== undefined) {
       arrays ??= new Map();
       const list = arrays.get(parent) ?? [];
-      list.push(axis === undefined ? undefined : { leaf: i, axis, decimal: decimal! });
+      list.push({ leaf: i, axis, decimal: decimal! });
       arrays.set(parent, list);
     }
   }
@@ -69,10 +83,8 @@ export function siblingCoordinates(leaves: readonly Leaf[], found: (leafIndex: n
     }
   }
   for (const items of arrays?.values() ?? []) {
-    // [lng, lat] (GeoJSON) or [lat, lng], optionally with an altitude third.
-    if (items.length < 2 || items.length > 3) continue;
     const [a, b] = items;
-    if (a !== undefined && b !== undefined && isChinaPair(a.decimal, b.decimal)) {
+    if (items.length === 2 && a !== undefined && b !== undefined && isChinaPair(a.decimal, b.decimal)) {
       found(a.leaf, 'array');
       found(b.leaf, 'array');
     }
@@ -86,4 +98,50 @@ export function genotypeCallParents(leaves: readonly Leaf[]): Set<string> {
     if (!leaf.container && leaf.value.length <= 7 && isGenotypeCall(leaf.value)) out.add(parentPointer(leaf.location));
   }
   return out;
+}
+
+const PASSPORT_TYPES = new Set([
+  '护照', '普通护照', '因私护照', '外国护照', '港澳通行证', '往来港澳通行证', '台胞证', '台湾居民来往大陆通行证',
+  '回乡证', '港澳居民来往内地通行证', 'passport', 'travel document', 'travel permit',
+]);
+
+const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
+
+/** Parents of leaves that name the document type as a passport or permit
+ *  ({"证件类型": "护照", "证件号码": "…"}): the number beside them is that document's. */
+export function passportTypeParents(leaves: readonly Leaf[]): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (const leaf of leaves) {
+    const v = leaf.value;
+    if (leaf.container || v.length > 24 || v.length < 2 || !TYPE_FIRST.has(v.charCodeAt(0) | (v.charCodeAt(0) < 128 ? 32 : 0))) continue;
+    if (PASSPORT_TYPES.has(v.trim().toLowerCase())) (out ??= new Set()).add(parentPointer(leaf.location));
+  }
+  return out;
+}
+
+export type Report = (leafIndex: number, category: CategoryId, rule: string, start: number, end: number, confidence: number) => void;
+
+/** Everything the leaves show together; `genetic` says whether the request mentions genetics. */
+export function requestFindings(leaves: readonly Leaf[], pendingRsids: readonly PendingRsid[], genetic: boolean, report: Report): void {
+  siblingCoordinates(leaves, (i, rule) => {
+    report(i, LOCATION, rule === 'fields' ? RULES.locationFields : RULES.locationArray, 0, leaves[i]!.value.length, 0.9);
+  });
+
+  const passports = passportTypeParents(leaves);
+  if (passports !== undefined) {
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i]!;
+      if (leaf.container || leaf.key === undefined || !passports.has(parentPointer(leaf.location))) continue;
+      if (lookupField(leaf.key)?.category !== ID_CARD || !isPlausiblePassport(leaf.value.trim())) continue;
+      report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
+    }
+  }
+
+  if (pendingRsids.length > 0) {
+    const calls = genetic ? undefined : genotypeCallParents(leaves);
+    for (const r of pendingRsids) {
+      if (calls !== undefined && !calls.has(parentPointer(leaves[r.leafIndex]!.location))) continue;
+      report(r.leafIndex, GENETIC, RULES.geneticRsid, r.start, r.end, 0.85);
+    }
+  }
 }

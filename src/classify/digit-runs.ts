@@ -180,11 +180,20 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
       }
     }
     let closed = false;
-    if (pos < n && isXCode(s.charCodeAt(pos)) && endsIdGroup(run, count, off) && !(pos + 1 < n && isAlnumCode(s.charCodeAt(pos + 1)))) {
-      if (s.charCodeAt(pos) > 127) run.clean = false;
+    // The check char may sit behind invisible chars too ("…8\u200bX").
+    let x = pos;
+    while (x < n && isInvisibleCode(s.charCodeAt(x))) x++;
+    if (x < n && isXCode(s.charCodeAt(x)) && endsIdGroup(run, count, off) && !(x + 1 < n && isAlnumCode(s.charCodeAt(x + 1)))) {
+      if (x > pos || s.charCodeAt(x) > 127) run.clean = false;
       count++;
-      pos++;
+      pos = x + 1;
       closed = true;
+    }
+    // A later group glued to letters ("… 91350100M000…") starts a token of its own: the run
+    // ends before it, so the token scan reads it whole.
+    if (run.groups > 0 && !closed && pos < n && isAlnumCode(s.charCodeAt(pos))) {
+      pos = run.gEnd[run.groups - 1]!;
+      break;
     }
     const g = run.groups++;
     run.gStart[g] = gs;

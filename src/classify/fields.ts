@@ -7,6 +7,10 @@
  */
 import type { CategoryId } from './taxonomy.js';
 
+/** Pseudo-category of reference-number fields ("orderNo", "trackingNo", "sku"): not data to
+ *  report, but what such a field holds is a code, so pattern-only findings are dropped there. */
+export const REFERENCE = 'ref';
+
 export interface FieldMatch {
   readonly category: CategoryId;
   /** Confidence the name alone gives (used for name/address findings made by field name). */
@@ -83,13 +87,14 @@ const GROUPS: readonly Group[] = [
       '家长姓名', '监护人', '监护人姓名', '法定代表人', '法人代表', '负责人', '经办人', '收款人', '收款人姓名',
       '付款人', '付款人姓名', '户名', '开户名', '开户人', '车主', '车主姓名', '患者', '病人姓名', '医生姓名',
       '签收人', '寄件人', '寄件人姓名', '收件人姓名', '收货人姓名', '承租人', '借款人', '担保人', '配偶姓名',
-      '父亲姓名', '母亲姓名', '中文名', '中文姓名'] },
+      '父亲姓名', '母亲姓名', '中文名', '中文姓名', '发件人', '签名人', '作者姓名', '当事人', 'nameCn', 'nameZh', 'nameEn', 'nameChinese', 'nameEnglish',
+      'zhName', 'enName', 'fullNameCn', 'realNameCn', 'nameInChinese', 'namePinyin'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key.
   { category: 'pi.name', weight: 0.8,
     exact: ['applicant', 'insured', 'insurant', 'policyholder', 'beneficiary', 'patient', 'passenger',
       'traveler', 'traveller', 'recipient', 'receiver', 'consignee', 'addressee', 'guardian', 'signatory',
-      'emergencyContact'] },
+      'emergencyContact', 'staff', 'employee', 'tenant'] },
 
   { category: 'pi.address', weight: 0.6, exact: ['addr'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },
@@ -108,6 +113,7 @@ const GROUPS: readonly Group[] = [
       '网络地址', '钱包地址', '服务器地址', '服务地址'] },
 
   { category: 'pi.passport', weight: 0.9,
+    exact: ['hzhm', 'hzh'],
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',
@@ -118,7 +124,7 @@ const GROUPS: readonly Group[] = [
     exact: ['rx', 'dx', 'icd', 'diag', 'zhenduan', 'bingli', 'bingshi', 'chufang', 'yizhu',
       'jibing', 'guominshi', 'medical', 'medicalInfo'],
     suffix: ['diagnosis', 'diagnose', 'diagnoses', 'diagnosisCode', 'diagnosisName', 'diagnosisResult',
-      'icdCode', 'icd10Code', 'prescription', 'prescriptions', 'medication', 'medications',
+      'icdCode', 'icd10Code', 'dxCode', 'dxName', 'diagCode', 'diagName', 'diseaseCode', 'prescription', 'prescriptions', 'medication', 'medications',
       'medicalHistory', 'medicalRecord', 'medicalRecords', 'medicalCondition', 'medicalConditions',
       'healthCondition', 'healthStatus', 'chiefComplaint', 'presentIllness', 'pastHistory',
       'pastMedicalHistory', 'familyHistory', 'allergy', 'allergies', 'allergyHistory', 'drugAllergy',
@@ -131,7 +137,8 @@ const GROUPS: readonly Group[] = [
       '药物过敏', '处方', '处方信息', '医嘱', '主诉', '疾病', '疾病名称', '病名', '病情', '病情描述', '症状',
       '检验结果', '检查结果', '检验报告', '化验结果', '体检结果', '体检报告', '用药', '用药记录', '用药信息',
       '手术史', '手术记录', '手术名称', '健康状况', '身体状况', '病理', '病理诊断', '残疾类型', '残疾等级',
-      '传染病史'] },
+      '传染病史', 'medicine', 'medicines', 'medicineName', 'drug', 'drugs', 'drugName', 'dosage', 'surgery',
+      'chronicDisease', 'mentalHealth', '药品', '药品名称', '药物', '用药情况', '慢性病', '既往疾病', '过敏原'] },
   { category: 'pi.religion', weight: 0.9,
     suffix: ['religion', 'religiousBelief', 'religiousAffiliation', 'faith', 'zongjiao', 'zongjiaoxinyang',
       '宗教', '宗教信仰', '信仰'] },
@@ -176,7 +183,7 @@ const GROUPS: readonly Group[] = [
 
   // Reference numbers: what such a field holds is an order or a code, whatever its digits look
   // like, so pattern-only findings (a Luhn-valid 62… tracking number) are dropped under them.
-  { category: 'ref', weight: 0,
+  { category: REFERENCE, weight: 0,
     exact: ['id', 'uuid', 'guid', 'sku', 'spu', 'barcode', 'ean', 'upc', 'isbn', 'hash', 'checksum',
       'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId',
       'spanId', 'requestId', 'reqId', 'req', 'ts', 'timestamp', 'version', 'ver', 'build', 'invoice',

@@ -8,10 +8,10 @@ import { ADDRESS_TRIGGERS_ZH } from './detectors/address.js';
 import { BIOMETRIC_TERMS_EN, BIOMETRIC_TERMS_ZH } from './detectors/biometric.js';
 import { GENETIC_ACRONYMS, GENETIC_CONTEXT } from './detectors/genetic.js';
 import {
-  DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_NEGATIVES, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
+  DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_CONTEXT, HEALTH_NEGATIVES, HEALTH_WEAK_ACRONYMS, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
-import { NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH } from './detectors/name.js';
+import { NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
 import { RULES } from './rules.js';
@@ -28,6 +28,8 @@ export interface KeywordInfo {
   readonly confidence: number;
   /** Name triggers: a one-word Latin name is enough after this one ("Dear John"). */
   readonly single?: boolean;
+  /** Name triggers that are common words: the Han name must end where the run of Han ends. */
+  readonly strict?: boolean;
 }
 
 const HEALTH = 'pi.health';
@@ -53,6 +55,8 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   const symptom: KeywordInfo = { kind: 'weak', category: HEALTH, rule: RULES.healthKeyword, confidence: 0.7 };
   add(out, HEALTH_WEAK_ZH, symptom);
   add(out, HEALTH_WEAK_EN, symptom);
+  add(out, HEALTH_WEAK_ACRONYMS, symptom, { caseSensitive: true });
+  add(out, HEALTH_CONTEXT, { kind: 'context', category: HEALTH, rule: '', confidence: 0 });
   add(out, DOSAGE_SIGS, { kind: 'sig', category: HEALTH, rule: RULES.healthDosage, confidence: 0.75 });
   add(out, ICD_LABELS, { kind: 'icdLabel', category: HEALTH, rule: RULES.healthIcd10, confidence: 0 }, { caseSensitive: true });
   add(out, HEALTH_NEGATIVES, { kind: 'negative', category: HEALTH, rule: '', confidence: 0 });
@@ -72,6 +76,7 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, GENETIC_ACRONYMS, genetic, { caseSensitive: true });
 
   add(out, NAME_TRIGGERS_ZH, { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8 });
+  add(out, NAME_TRIGGERS_ZH_STRICT, { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, strict: true });
   for (const [word, single] of NAME_TRIGGERS_EN) {
     const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single };
     // Honorifics only as written ("Mr", not the "ms" of "26 ms"), other triggers in any case.

@@ -53,12 +53,24 @@ export class KeywordAutomaton<T> {
   private readonly outStart: Int32Array;
   private readonly outEntry: Int32Array;
   private readonly entries: Entry<T>[] = [];
+  /** Classes 1..asciiClasses come from ASCII; for them the full transition function is
+   *  tabulated (states × asciiClasses), so Latin text never follows failure links. */
+  private readonly asciiClasses: number;
+  private readonly asciiDelta: Int32Array;
 
   constructor(specs: readonly KeywordSpec<T>[]) {
     // Build a trie with Maps, then flatten it.
     const next: Array<Map<number, number>> = [new Map()];
     const ends: number[][] = [[]];
     let classes = 0;
+    // ASCII classes are numbered first, so the dense table below covers exactly them.
+    for (const spec of specs) {
+      for (let i = 0; i < spec.word.length; i++) {
+        const f = foldCode(spec.word.charCodeAt(i));
+        if (f < 128 && this.cls[f] === 0) this.cls[f] = ++classes;
+      }
+    }
+    this.asciiClasses = classes;
     for (const spec of specs) {
       const word = spec.word;
       if (word.length === 0) continue;
@@ -150,6 +162,17 @@ export class KeywordAutomaton<T> {
     this.outStart[states] = total;
     this.outEntry = new Int32Array(total);
     for (let s = 0, p = 0; s < states; s++) for (const e of outs[s]!) this.outEntry[p++] = e;
+
+    const a = this.asciiClasses;
+    this.asciiDelta = new Int32Array(states * a);
+    for (let k = 1; k <= a; k++) this.asciiDelta[k - 1] = this.rootNext[k]!;
+    // Breadth-first, so a state's failure target is filled in before the state itself.
+    for (const s of order) {
+      for (let k = 1; k <= a; k++) {
+        const t = this.child(s, k);
+        this.asciiDelta[s * a + k - 1] = t !== 0 ? t : this.asciiDelta[this.fail[s]! * a + k - 1]!;
+      }
+    }
   }
 
   get size(): number {
@@ -181,7 +204,9 @@ export class KeywordAutomaton<T> {
         st = 0;
         continue;
       }
-      for (;;) {
+      if (k <= this.asciiClasses) {
+        st = this.asciiDelta[st * this.asciiClasses + k - 1]!;
+      } else for (;;) {
         if (st === 0) {
           st = this.rootNext[k]!;
           break;

@@ -5,14 +5,13 @@
  * (scanner.ts) and finishes with the few checks that need several leaves (cross-leaf.ts).
  */
 import type { Leaf } from '../body/leaf.js';
-import { genotypeCallParents, parentPointer, siblingCoordinates } from './cross-leaf.js';
+import { requestFindings } from './cross-leaf.js';
 import { CustomRules, type CustomRuleSpec } from './custom.js';
 import { chinaDate } from './detectors/id-card.js';
 import { lookupField } from './fields.js';
 import type { Finding } from './finding.js';
 import { builtinKeywords, type KeywordInfo } from './keyword-table.js';
 import { KeywordAutomaton } from './keywords.js';
-import { RULES } from './rules.js';
 import { LeafScanner } from './scanner.js';
 import { BUILTIN_CATEGORIES, type Grade } from './taxonomy.js';
 
@@ -43,64 +42,82 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
       custom.startRequest();
       scanner.pendingRsids.length = 0;
       let genetic = false;
-      const healthParents = new Map<string, boolean>();
       for (let i = 0; i < leaves.length; i++) {
         const leaf = leaves[i]!;
         // A decoded container's children carry its content; reading both would report twice.
         if (leaf.container === true) continue;
-        scanner.scan(leaf, i, today, out, underHealth(leaf.location, healthParents));
+        scanner.scan(leaf, i, today, out, medicalAncestor);
         genetic ||= scanner.geneticContext;
       }
+      const scanned = out.length;
 
-      siblingCoordinates(leaves, (i, rule) => {
-        const leaf = leaves[i]!;
-        out.push({
-          category: 'pi.location', grade: grade('pi.location'), rule: rule === 'fields' ? RULES.locationFields : RULES.locationArray,
-          location: leaf.location, leafIndex: i, start: 0, end: leaf.value.length, confidence: 0.9,
-        });
+      requestFindings(leaves, scanner.pendingRsids, genetic, (i, category, rule, start, end, confidence) => {
+        out.push({ category, grade: grade(category), rule, location: leaves[i]!.location, leafIndex: i, start, end, confidence });
       });
-
-      if (scanner.pendingRsids.length > 0) {
-        const calls = genetic ? undefined : genotypeCallParents(leaves);
-        for (const r of scanner.pendingRsids) {
-          const leaf = leaves[r.leafIndex]!;
-          if (!genetic && !calls!.has(parentPointer(leaf.location))) continue;
-          out.push({
-            category: 'important.genetic', grade: grade('important.genetic'), rule: RULES.geneticRsid,
-            location: leaf.location, leafIndex: r.leafIndex, start: r.start, end: r.end, confidence: 0.85,
-          });
-        }
-      }
-      return dedupe(out);
+      return dedupe(out, scanned);
     },
   };
 }
 
-/** Whether an object above the leaf is named for medical content ("/medical/notes"). */
-function underHealth(location: string, cache: Map<string, boolean>): boolean {
-  const parent = parentPointer(location);
-  if (parent.length <= 1) return false;
-  const hit = cache.get(parent);
-  if (hit !== undefined) return hit;
-  let result = false;
-  for (const segment of parent.split('/')) {
-    if (segment.length > 1 && lookupField(segment)?.category === 'pi.health') {
-      result = true;
-      break;
-    }
+const medicalAncestor = (leaf: Leaf): boolean => underHealth(leaf.location);
+
+/** Whether an object above the leaf is named for medical content ("/medical/notes"). The
+ *  ancestors' segments are judged by the field dictionary; the verdict per segment is kept
+ *  (keyed by a hash checked against the text, so a hit allocates nothing). */
+const segmentMemo = new Map<number, Array<{ readonly segment: string; readonly medical: boolean }>>();
+const SEGMENT_MEMO_LIMIT = 4096;
+
+function underHealth(location: string): boolean {
+  const last = location.lastIndexOf('/');
+  let i = location.indexOf('/');
+  while (i >= 0 && i < last) {
+    const j = location.indexOf('/', i + 1);
+    if (isMedicalSegment(location, i + 1, j)) return true;
+    i = j;
   }
-  cache.set(parent, result);
-  return result;
+  return false;
 }
 
-/** Two rules may find the same span (a label and a trigger); report it once. */
-function dedupe(findings: Finding[]): Finding[] {
+function isMedicalSegment(s: string, from: number, to: number): boolean {
+  const c0 = s.charCodeAt(from);
+  if (to - from < 2 || (c0 >= 48 && c0 <= 57)) return false;
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  const bucket = segmentMemo.get(h);
+  if (bucket !== undefined) {
+    for (const e of bucket) if (e.segment.length === to - from && s.startsWith(e.segment, from)) return e.medical;
+  }
+  const segment = s.slice(from, to);
+  const medical = lookupField(segment)?.category === 'pi.health';
+  if (segmentMemo.size >= SEGMENT_MEMO_LIMIT) segmentMemo.clear();
+  const list = segmentMemo.get(h) ?? [];
+  list.push({ segment, medical });
+  segmentMemo.set(h, list);
+  return medical;
+}
+
+/** Two rules may find the same span (a label and a trigger), or one inside another (a medical
+ *  label's value inside the clause of its section word): report the widest once. A leaf's
+ *  scanner findings are contiguous, so they are compared within their run; the few
+ *  request-level ones (from `scanned` on) against everything. */
+function dedupe(findings: Finding[], scanned: number): Finding[] {
   if (findings.length < 2) return findings;
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.leafIndex}|${f.category}|${f.start}|${f.end}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const out: Array<Finding | undefined> = [];
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    let dup = false;
+    for (let j = out.length - 1; j >= 0 && !dup; j--) {
+      const g = out[j];
+      if (g === undefined) continue;
+      if (g.leafIndex !== f.leafIndex) {
+        if (i < scanned) break;
+        continue;
+      }
+      if (g.category !== f.category) continue;
+      if (g.start <= f.start && g.end >= f.end) dup = true;
+      else if (f.start <= g.start && f.end >= g.end) out[j] = undefined;
+    }
+    if (!dup) out.push(f);
+  }
+  return out.filter((f): f is Finding => f !== undefined);
 }

@@ -343,7 +343,9 @@ export function regexProblems(source: string, flags: string): string[] {
   analyzer.run();
   problems.push(...analyzer.problems);
   if (problems.length === 0 && !safeRegex(source)) {
-    problems.push('pattern may backtrack catastrophically (nested or too many repetitions): simplify the repetitions, or use fields/keywords instead of a pattern');
+    problems.push(
+      'pattern may backtrack catastrophically by safe-regex2\'s measure: it repeats a group that itself contains a quantifier (even a bounded one, as "(?:-?\\d{4}){3}") or has more than 25 repetitions; write the repetitions out (e.g. "\\d{4}-?\\d{4}-?\\d{4}") or use fields/keywords instead',
+    );
   }
   return problems;
 }

@@ -59,6 +59,21 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
   let bases = 0;
   const n = s.length;
   let p = i;
+  // Fast path: most tokens are plain ASCII words; count them without folding.
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    if (c >= 97 && c <= 122) {
+      if (c === 97 || c === 99 || c === 103 || c === 116 || c === 110) bases++;
+    } else if (c >= 65 && c <= 90) {
+      upper++;
+      if (c === 65 || c === 67 || c === 71 || c === 84 || c === 78) bases++;
+    } else {
+      break;
+    }
+    letters++;
+    p++;
+  }
+  length = letters;
   while (p < n) {
     const c = s.charCodeAt(p);
     const f = foldAlnum(c);

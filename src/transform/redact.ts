@@ -1,13 +1,17 @@
 /**
  * Masking by byte span: each affected leaf's decoded value is masked, encoded again for its
- * source (JSON string, form/query value, text) and written over rawStart..rawEnd. Every byte
- * outside those spans is copied as it was, so key order, whitespace and untouched values
- * survive exactly (see ARCHITECTURE "Redact by span, not by re-serialisation").
+ * source (JSON string, form/query value, CSV cell, text) and written over rawStart..rawEnd.
+ * Every byte outside those spans is copied as it was, so key order, whitespace and untouched
+ * values survive exactly (see ARCHITECTURE "Redact by span, not by re-serialisation").
+ *
+ * Nested leaves (JSON in a string, base64, percent-encoding, multipart parts, CSV in a part)
+ * follow the same rule one level down: a child is rewritten inside its parent's decoded value,
+ * the parent's new value is wrapped again (rewrap.ts) and written over the parent's own span,
+ * bottom-up until the body is reached.
  */
 import type { Leaf } from '../body/leaf.js';
-import { percentDecode } from '../body/nested.js';
-import { encodeUrlEncoded } from '../body/urlencoded.js';
 import { EgError } from '../errors.js';
+import { encodeLeaf } from './rewrap.js';
 
 /** A span to mask: UTF-16 offsets into leaves[leafIndex].value, end exclusive (as findings). */
 export interface RedactEdit {
@@ -21,41 +25,85 @@ export interface MaskOptions {
   readonly char?: string;
 }
 
+/** New text for rawStart..rawEnd of the buffer (or parent value) the leaf was read from. */
 interface Rewrite {
-  readonly leaf: Leaf;
+  readonly start: number;
+  readonly end: number;
   readonly text: string;
 }
 
 export function redactBody(buf: Buffer, leaves: readonly Leaf[], edits: readonly RedactEdit[], mask?: MaskOptions): Buffer {
-  const rewrites = plan(leaves, edits, mask, buf.length);
+  const rewrites = plan(leaves, edits, mask, buf);
   if (rewrites.length === 0) return buf;
+  checkSpans(rewrites, buf.length);
   const parts: Buffer[] = [];
   let at = 0;
-  for (const { leaf, text } of rewrites) {
-    parts.push(buf.subarray(at, leaf.rawStart), Buffer.from(text, 'utf8'));
-    at = leaf.rawEnd;
+  for (const { start, end, text } of rewrites) {
+    parts.push(buf.subarray(at, start), Buffer.from(text, 'utf8'));
+    at = end;
   }
   parts.push(buf.subarray(at));
   return Buffer.concat(parts);
 }
 
-/** The same for a query string (without '?'), whose leaves hold string offsets. */
+/** The same for a query string (without '?'), whose top-level leaves hold string offsets. */
 export function redactQuery(query: string, leaves: readonly Leaf[], edits: readonly RedactEdit[], mask?: MaskOptions): string {
+  const rewrites = plan(leaves, edits, mask, undefined);
+  checkSpans(rewrites, query.length);
   let out = '';
   let at = 0;
-  for (const { leaf, text } of plan(leaves, edits, mask, query.length)) {
-    out += query.slice(at, leaf.rawStart) + text;
-    at = leaf.rawEnd;
+  for (const { start, end, text } of rewrites) {
+    out += query.slice(at, start) + text;
+    at = end;
   }
   return out + query.slice(at);
 }
 
-/** Encoded replacement text per affected leaf, in buffer order. */
-function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskOptions | undefined, size: number): Rewrite[] {
+/** Top-level rewrites in buffer order. Children come after their parents (Leaf.parent), so one
+ *  backward walk finishes every child of a leaf before the leaf itself. */
+function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskOptions | undefined, body: Buffer | undefined): Rewrite[] {
   const char = mask?.char ?? '*';
   // One code point, or masking would change the character count it promises.
   if ([...char].length !== 1) throw new EgError('EG_INTERNAL', 'mask character must be a single character');
+  const spansByLeaf = groupEdits(leaves, edits);
+  if (spansByLeaf.size === 0) return [];
 
+  const childRewrites = new Map<number, Rewrite[]>();
+  const top: Rewrite[] = [];
+  const valueBytes = new Map<number, Buffer>();
+  const bytesOf = (i: number) => {
+    let b = valueBytes.get(i);
+    if (b === undefined) valueBytes.set(i, (b = Buffer.from(leaves[i]!.value, 'utf8')));
+    return b;
+  };
+  let last = 0;
+  for (const i of spansByLeaf.keys()) last = Math.max(last, i);
+  for (let i = last; i >= 0; i--) {
+    const spans = spansByLeaf.get(i);
+    const inner = childRewrites.get(i);
+    if (spans === undefined && inner === undefined) continue;
+    const leaf = leaves[i]!;
+    if (spans !== undefined && inner !== undefined) {
+      throw new EgError('EG_INTERNAL', `redaction edits leaf #${i} and, separately, values nested in it`);
+    }
+    const value = spans !== undefined ? maskValue(leaf.value, spans, char) : splice(bytesOf(i), inner!);
+    const parent = leaf.parent;
+    if (parent === undefined) {
+      top.push({ start: leaf.rawStart, end: leaf.rawEnd, text: encodeLeaf(leaf, value, body, undefined) });
+      continue;
+    }
+    if (!Number.isInteger(parent) || parent < 0 || parent >= i) {
+      throw new EgError('EG_INTERNAL', `leaf #${i} names a parent that does not come before it`);
+    }
+    const text = encodeLeaf(leaf, value, bytesOf(parent), leaves[parent]!.value);
+    let list = childRewrites.get(parent);
+    if (list === undefined) childRewrites.set(parent, (list = []));
+    list.push({ start: leaf.rawStart, end: leaf.rawEnd, text });
+  }
+  return top.sort((a, b) => a.start - b.start);
+}
+
+function groupEdits(leaves: readonly Leaf[], edits: readonly RedactEdit[]): Map<number, Array<[number, number]>> {
   const spansByLeaf = new Map<number, Array<[number, number]>>();
   edits.forEach((edit, n) => {
     const leaf = leaves[edit.leafIndex];
@@ -68,77 +116,30 @@ function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskO
     if (spans === undefined) spansByLeaf.set(edit.leafIndex, (spans = []));
     spans.push([edit.start, edit.end]);
   });
+  return spansByLeaf;
+}
 
-  const newValues = new Map<number, string>();
-  for (const [index, spans] of spansByLeaf) newValues.set(index, maskValue(leaves[index]!.value, spans, char));
-  carryNestedEdits(leaves, newValues);
-  const rewrites: Rewrite[] = [];
-  for (const [index, value] of newValues) {
-    const leaf = leaves[index]!;
-    if (leaf.parent === undefined) rewrites.push({ leaf, text: encodeFor(leaf, value) });
-  }
-  rewrites.sort((a, b) => a.leaf.rawStart - b.leaf.rawStart);
+/** A parent's new decoded value: its bytes with the children's rewrites spliced in. */
+function splice(bytes: Buffer, rewrites: Rewrite[]): string {
+  rewrites.sort((a, b) => a.start - b.start);
+  checkSpans(rewrites, bytes.length);
+  const parts: Buffer[] = [];
   let at = 0;
-  for (const { leaf } of rewrites) {
-    // Overlapping leaves would splice one rewrite into another; parsers never yield them.
-    if (leaf.rawStart < at || leaf.rawEnd < leaf.rawStart || leaf.rawEnd > size) {
-      throw new EgError('EG_INTERNAL', 'redaction leaves overlap or lie outside the body');
-    }
-    at = leaf.rawEnd;
+  for (const { start, end, text } of rewrites) {
+    parts.push(bytes.subarray(at, start), Buffer.from(text, 'utf8'));
+    at = end;
   }
-  return rewrites;
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts).toString('utf8');
 }
 
-/**
- * Edits inside nested values (JSON in a string, base64, percent-encoding, multipart parts, CSV
- * cells) are spliced into their parent's decoded value and wrapped again, bottom-up, until they
- * reach a leaf of the body itself. Children come after their parents, so walking backwards sees
- * every child of a parent before the parent.
- */
-function carryNestedEdits(leaves: readonly Leaf[], newValues: Map<number, string>): void {
-  const pending = new Map<number, number[]>();
-  for (let i = leaves.length - 1; i >= 0; i--) {
-    const children = pending.get(i);
-    if (children) {
-      const parent = leaves[i]!;
-      const wrap = leaves[children[0]!]!.wrap;
-      const inner = innerBytes(parent.value, wrap);
-      const parts: Buffer[] = [];
-      let at = 0;
-      for (const c of children.sort((a, b) => leaves[a]!.rawStart - leaves[b]!.rawStart)) {
-        const child = leaves[c]!;
-        parts.push(inner.subarray(at, child.rawStart), Buffer.from(encodeFor(child, newValues.get(c)!), 'utf8'));
-        at = child.rawEnd;
-      }
-      parts.push(inner.subarray(at));
-      newValues.set(i, wrapAgain(parent.value, wrap, Buffer.concat(parts)));
-    }
-    const parentIndex = leaves[i]!.parent;
-    if (parentIndex !== undefined && newValues.has(i)) {
-      const list = pending.get(parentIndex) ?? [];
-      list.push(i);
-      pending.set(parentIndex, list);
-    }
+/** Overlapping spans would splice one rewrite into another; parsers never yield them. */
+function checkSpans(sorted: readonly Rewrite[], size: number): void {
+  let at = 0;
+  for (const { start, end } of sorted) {
+    if (start < at || end < start || end > size) throw new EgError('EG_INTERNAL', 'redaction leaves overlap or lie outside their value');
+    at = end;
   }
-}
-
-function innerBytes(value: string, wrap: Leaf['wrap']): Buffer {
-  if (wrap === 'base64') return Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64');
-  if (wrap === 'percent') return percentDecode(value) ?? Buffer.from(value, 'utf8');
-  return Buffer.from(value, 'utf8');
-}
-
-/** The parent's new value: the same wrapping as before (base64 alphabet and padding kept). */
-function wrapAgain(original: string, wrap: Leaf['wrap'], inner: Buffer): string {
-  if (wrap === 'base64') {
-    const url = /[-_]/.test(original);
-    let text = inner.toString(url ? 'base64url' : 'base64');
-    if (original.endsWith('=') && !text.endsWith('=')) text = text.padEnd(Math.ceil(text.length / 4) * 4, '=');
-    if (!original.endsWith('=')) text = text.replace(/=+$/, '');
-    return text;
-  }
-  if (wrap === 'percent') return encodeURIComponent(inner.toString('utf8')).replace(/%2A/g, '*');
-  return inner.toString('utf8');
 }
 
 /** Each code point inside the merged spans becomes one `char`; a span that cuts a surrogate
@@ -162,28 +163,6 @@ export function maskValue(value: string, spans: ReadonlyArray<readonly [number, 
     at = end;
   }
   return out + value.slice(at);
-}
-
-function encodeFor(leaf: Leaf, masked: string): string {
-  switch (leaf.source) {
-    case 'json': {
-      // JSON.stringify escapes quotes, backslashes, controls and lone surrogates.
-      const escaped = JSON.stringify(masked).slice(1, -1);
-      // A masked number is no longer a number: it becomes a string.
-      return leaf.isNumber ? `"${escaped}"` : escaped;
-    }
-    case 'form':
-    case 'query':
-      return encodeUrlEncoded(masked);
-    case 'csv':
-      // A CSV leaf's raw span is the cell inside its quotes: only quotes need doubling there,
-      // and an unquoted cell had none to begin with (masking adds no separators).
-      return masked.replace(/"/g, '""');
-    case 'text':
-    case 'multipart':
-    case 'header':
-      return masked;
-  }
 }
 
 function isHigh(s: string, i: number): boolean {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
-import pino from 'pino';
-import { loadPolicyText } from '../../src/config/load.js';
-import { startGateway, type Gateway } from '../../src/server/gateway.js';
-import { MemoryAudit, TEST_POLICY, startUpstream, type TestUpstream } from './harness.js';
+import { MemoryAudit, TEST_POLICY, startTestGateway, startUpstream, type TestGateway, type TestUpstream } from './harness.js';
 
 /** A sink whose disk is full: it accepts nothing and says so. */
 class BrokenAudit extends MemoryAudit {
@@ -13,30 +10,19 @@ class BrokenAudit extends MemoryAudit {
   }
 }
 
-let gateway: Gateway;
-let audit: BrokenAudit;
+let gw: TestGateway & { audit: BrokenAudit };
 let up: TestUpstream;
 let agent: ProxyAgent;
 
 beforeAll(async () => {
   up = await startUpstream();
-  audit = new BrokenAudit();
-  gateway = await startGateway({
-    policy: loadPolicyText(TEST_POLICY, 'test-policy.yaml'),
-    audit,
-    log: pino({ level: 'silent' }),
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    individualKey: Buffer.alloc(32, 1),
-  });
-  agent = new ProxyAgent({ uri: `http://127.0.0.1:${gateway.proxyAddress.port}`, proxyTunnel: false });
+  gw = await startTestGateway(TEST_POLICY, new BrokenAudit());
+  agent = new ProxyAgent({ uri: gw.proxyUrl, proxyTunnel: false });
 });
 
 afterAll(async () => {
   await agent.close();
-  await gateway.close(1_000);
+  await gw.close();
   await up.close();
 });
 
@@ -47,7 +33,7 @@ describe('no export without its record', () => {
     expect(res.statusCode).toBe(503);
     expect(((await res.body.json()) as { error: { code: string } }).error.code).toBe('EG_AUDIT_UNAVAILABLE');
     expect(up.received.length).toBe(before);
-    const ready = await request(`http://127.0.0.1:${gateway.adminAddress.port}/readyz`);
+    const ready = await request(`http://127.0.0.1:${gw.gateway.adminAddress.port}/readyz`);
     expect(ready.statusCode).toBe(503);
     await ready.body.text();
   });
@@ -56,7 +42,7 @@ describe('no export without its record', () => {
     const domestic = await request(`http://svc.internal.cn:${up.port}/d`, { method: 'POST', body: '{}', dispatcher: agent });
     expect(domestic.statusCode).toBe(200);
     await domestic.body.text();
-    audit.ok = true;
+    gw.audit.ok = true;
     const abroad = await request(`http://api.partner.example:${up.port}/x`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' }, dispatcher: agent });
     expect(abroad.statusCode).toBe(200);
     await abroad.body.text();

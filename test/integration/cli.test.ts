@@ -30,6 +30,36 @@ describe('egress-guard check', () => {
   });
 });
 
+describe('egress-guard scan', () => {
+  it('reports findings as JSON, masks with --redact, and applies the policy\'s custom rules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-scan-'));
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, 'version: 1\ncategories:\n  pi.member_id: { grade: pi }\nrules:\n  - id: member-no\n    category: pi.member_id\n    pattern: "MB[0-9]{8}"\n');
+    const body = join(dir, 'body.json');
+    writeFileSync(body, '{"member":"MB12345678","contact":{"mobile":"13812345678"},"order":"A-1"}');
+    const found = JSON.parse((await run('node', [BIN, 'scan', '--json', '--policy', policy, body])).stdout) as { findings: { category: string; location: string; rule: string }[] };
+    expect(found.findings).toContainEqual(expect.objectContaining({ category: 'pi.member_id', location: '/member', rule: 'custom.member-no' }));
+    expect(found.findings).toContainEqual(expect.objectContaining({ category: 'pi.phone', location: '/contact/mobile' }));
+    const redacted = (await run('node', [BIN, 'scan', '--redact', '--policy', policy, body])).stdout;
+    expect(redacted).toBe('{"member":"**********","contact":{"mobile":"***********"},"order":"A-1"}');
+  });
+
+  it('speaks the scorer\'s batch protocol, one line out per line in', async () => {
+    const child = spawn('node', [BIN, 'scan', '--ndjson'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdin.end(
+      `${JSON.stringify({ id: 'a', contentType: 'application/json', body: '{"sfzh":"11010519491231002X"}' })}\n${JSON.stringify({ id: 'b', contentType: 'text/plain', body: 'nothing here' })}\n`,
+    );
+    await new Promise((resolve) => child.once('exit', resolve));
+    const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; findings: { category: string }[]; redacted: string });
+    expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
+    expect(lines[0]!.findings.map((f) => f.category)).toContain('pi.id_card');
+    expect(lines[0]!.redacted).toBe('{"sfzh":"******************"}');
+    expect(lines[1]).toEqual({ id: 'b', findings: [], redacted: 'nothing here' });
+  });
+});
+
 describe('egress-guard serve', () => {
   it('serves, answers /healthz, writes audit lines to a file, and drains on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eg-serve-'));

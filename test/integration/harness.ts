@@ -93,8 +93,7 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(policyText = TEST_POLICY): Promise<TestGateway> {
-  const audit = new MemoryAudit();
+export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(policyText = TEST_POLICY, audit: A = new MemoryAudit() as A): Promise<TestGateway & { audit: A }> {
   const gateway = await startGateway({
     policy: loadPolicyText(policyText, 'test-policy.yaml'),
     audit,

@@ -30,27 +30,34 @@ export function isGenotypeCall(value: string): boolean {
   return /^(?:[ACGT]{1,2}|[ACGT][/|;][ACGT]|[ACGT]{2}\/[ACGT]{2}|--|DD|DI|II)$/i.test(value.trim());
 }
 
-/** End of a FASTA record whose '>' is at s[i] (at a line start), or -1. */
+function isBaseCode(c: number): boolean {
+  const u = c & ~32;
+  // A C G T U, N (unknown) and '-' (gap) / '*' (stop) as FASTA writes them.
+  return u === 65 || u === 67 || u === 71 || u === 84 || u === 85 || u === 78 || c === 45 || c === 42;
+}
+
+/** End of a FASTA record whose '>' is at s[i] (at a line start), or -1: the header line, then
+ *  every following line made only of bases, up to the first line that is not. */
 export function fastaEnd(s: string, i: number): number {
-  let p = s.indexOf('\n', i);
-  if (p < 0 || p - i > 500) return -1;
+  const header = s.indexOf('\n', i);
+  if (header < 0 || header - i > 500) return -1;
   let bases = 0;
   let end = -1;
-  for (p = p + 1; p < s.length; p++) {
-    const c = s.charCodeAt(p);
-    const u = c & ~32;
-    if (u === 65 || u === 67 || u === 71 || u === 84 || u === 78 || u === 85) {
-      bases++;
-      end = p + 1;
-    } else if (c === 10 || c === 13 || isSpaceCode(c)) {
-      continue;
-    } else if (c === 62 && s.charCodeAt(p - 1) === 10) {
-      break;
-    } else if (c === 45 || c === 42) {
-      end = p + 1;
-    } else {
-      break;
+  let p = header + 1;
+  while (p < s.length) {
+    let q = p;
+    let lineBases = 0;
+    while (q < s.length && isBaseCode(s.charCodeAt(q))) {
+      q++;
+      lineBases++;
     }
+    let e = q;
+    while (e < s.length && (s.charCodeAt(e) === 13 || s.charCodeAt(e) === 32 || s.charCodeAt(e) === 9)) e++;
+    const lineEnds = e >= s.length || s.charCodeAt(e) === 10;
+    if (lineBases === 0 || !lineEnds) break;
+    bases += lineBases;
+    end = q;
+    p = e + 1;
   }
   return bases >= MIN_FASTA_BASES ? end : -1;
 }

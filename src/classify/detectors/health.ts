@@ -27,7 +27,7 @@ export const HEALTH_SECTIONS_EN = [
 export const HEALTH_TERMS_ZH = [
   // infectious and sexually transmitted
   '艾滋病', '传染病', '性病', '乙肝', '丙肝', '肝炎', '梅毒', '淋病', '结核', '肺结核', '尖锐湿疣',
-  '疱疹', '新冠', '流感', '狂犬病', '手足口病', '麻疹', '水痘', '疟疾', '霍乱', '鼠疫',
+  '疱疹', 
   // chronic and cardiovascular
   '糖尿病', '高血压', '低血压', '高血脂', '高血糖', '低血糖', '冠心病', '心脏病', '心肌梗死', '心梗',
   '心衰', '心力衰竭', '心律失常', '房颤', '脑梗', '脑梗死', '脑卒中', '中风', '脑出血', '动脉硬化',
@@ -38,7 +38,8 @@ export const HEALTH_TERMS_ZH = [
   // cancer
   '癌', '肿瘤', '白血病', '淋巴瘤', '黑色素瘤', '骨髓瘤', '肉瘤', '癌症', '化疗', '放疗', '靶向治疗',
   // mental health
-  '抑郁', '抑郁症', '焦虑症', '躁郁症', '双相情感障碍', '精神分裂', '精神病', '精神疾病', '自闭症',
+  '抑郁', '抑郁症', '焦虑症', '焦虑障碍', '精神障碍', '睡眠障碍', '认知障碍', '人格障碍', '进食障碍',
+  '应激障碍', '情感障碍', '发育障碍', '功能障碍', '躁郁症', '双相情感障碍', '精神分裂', '精神病', '精神疾病', '自闭症',
   '孤独症', '多动症', '强迫症', '创伤后应激', '心理咨询', '心理治疗', '精神科', '自杀倾向',
   // reproductive
   '怀孕', '妊娠', '孕周', '孕期', '产检', '流产', '人流', '堕胎', '分娩', '剖宫产', '剖腹产', '早产',
@@ -47,10 +48,10 @@ export const HEALTH_TERMS_ZH = [
   '住院', '出院', '入院', '门诊', '急诊', '手术', '术后', '麻醉', '透析', '器官移植', '输血', '重症监护',
   '康复治疗', '体检', '过敏', '残疾', '失明', '耳聋', '病危', '病逝', '戒毒', '吸毒', '药物滥用', '酗酒',
   '皮下注射', '静脉注射', '肌肉注射', '静脉滴注', '雾化吸入', '炎', '炎症', '发炎', '消炎', '瘤', '症', '癌',
-  '患有', '罹患', '确诊为', '发病', '患病', '就诊', '就医', '复诊', '复查', '化验', '活检', '穿刺', '胃镜', '肠镜',
+  '患有', '罹患', '确诊为', '发病', '患病', '就诊', '就医', '复诊', '化验', '活检', '胃镜', '肠镜',
   'B超', '彩超', '核磁共振', '心电图', '血常规', '尿常规', '肝功能', '肾功能', '糖化血红蛋白', '转氨酶',
-  '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '增生', '溃疡', '感染', '失眠', '偏瘫', '瘫痪', '风湿',
-  '休克', '中毒', '烧伤', '耳鸣', '眩晕', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿', '梗阻', '出血',
+  '病', '尿路感染', '肺部感染', '上呼吸道感染', '细菌感染', '真菌感染', '术后感染', '幽门螺杆菌', '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '溃疡', '失眠', '偏瘫', '风湿',
+  '烧伤', '耳鸣', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿', 
   // drugs that name their condition
   '胰岛素', '二甲双胍', '降压药', '降糖药', '抗抑郁药', '抗生素', '抗病毒药', '抗逆转录病毒',
   '化疗药', '安眠药', '镇静剂', '阿莫西林', '头孢', '布洛芬', '阿司匹林', '华法林', '他汀', '激素治疗',
@@ -62,7 +63,8 @@ export const HEALTH_TERMS_ZH = [
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
 export const HEALTH_WEAK_ZH = [
-  '发烧', '发热', '咳嗽', '腹泻', '呕吐', '头晕', '头痛', '胸闷', '心悸', '乏力', '疼痛', '胶囊', '缓释', '注射液',
+  '新冠', '流感', '狂犬病', '手足口病', '麻疹', '水痘', '疟疾', '霍乱', '鼠疫', '感染', '出血', '中毒', '休克', '增生',
+  '梗阻', '眩晕', '瘫痪', '复查', '穿刺', '焦虑', '发烧', '发热', '咳嗽', '腹泻', '呕吐', '头晕', '头痛', '胸闷', '心悸', '乏力', '疼痛', '胶囊', '缓释', '注射液',
   '口服', '剂量', '用法用量', '血压', '血糖', '血脂', '胆固醇', '尿酸', '体温', '心率',
 ];
 export const HEALTH_WEAK_EN = ['fever', 'cough', 'nausea', 'headache', 'dizziness', 'fatigue', 'tablet', 'tablets', 'capsule', 'capsules', 'dose', 'dosage'];
@@ -89,7 +91,11 @@ export const HEALTH_TERMS_EN = [
   'hba1c', 'postpartum', 'prenatal', 'gestational',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
-export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD', 'ICU'];
+export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD'];
+/** Words that make a value medical without being medical content themselves ("患者发烧三天"). */
+export const HEALTH_CONTEXT = ['患者', '病人', '医院', '医生', '诊所', '病房', '卫生院', 'patient', 'hospital', 'clinic', 'physician'];
+/** Acronyms with other senses too ("ICU" is also a Unicode library): weak, exact case. */
+export const HEALTH_WEAK_ACRONYMS = ['ICU', 'CT', 'MRI'];
 /** Section acronyms, exact case. */
 export const HEALTH_SECTION_ACRONYMS = ['Rx', 'Dx'];
 /** Labels that vouch for a nearby ICD-10 code without being medical content themselves. */
@@ -101,7 +107,8 @@ export const HEALTH_NEGATIVES = [
   '诊断模式', '诊断码', '故障码', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
   '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
-  '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液',
+  '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
+  '诟病', '病毒', '病句', '心病', '病娇', '通病性',
 ];
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
@@ -120,7 +127,8 @@ export function isIcd10(code: string): boolean {
   return /^[A-TV-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?$/.test(code);
 }
 
-const STRONG_STOPS = new Set([...'\n\r。；;！!？?|'].map((c) => c.charCodeAt(0)));
+// Money is never medical: a fee after a prescription stays readable.
+const STRONG_STOPS = new Set([...'\n\r。；;！!？?|¥￥$€£'].map((c) => c.charCodeAt(0)));
 const CLAUSE_STOPS = new Set([...'，,'].map((c) => c.charCodeAt(0)));
 const LEFT_STOPS = new Set([...'：:—–'].map((c) => c.charCodeAt(0)));
 const MAX_SECTION = 160;
@@ -134,6 +142,10 @@ function isSentenceDot(s: string, p: number): boolean {
   return next === 32 || next === 10 || next === 13 || next === 9;
 }
 
+function isLabelChar(c: number): boolean {
+  return isAsciiLetterCode(c) || (c >= 48 && c <= 57) || c === 45 || c === 95;
+}
+
 /** A colon whose label is not medical ends a section: "诊断：痛风 费用：¥30" keeps the fee. */
 function labelStartBeforeColon(s: string, from: number, colon: number): number {
   let p = colon;
@@ -141,19 +153,22 @@ function labelStartBeforeColon(s: string, from: number, colon: number): number {
   if (p > from && isCjkCode(s.charCodeAt(p - 1))) {
     while (p > from && colon - p < 6 && isCjkCode(s.charCodeAt(p - 1))) p--;
   } else {
-    while (p > from && isAsciiLetterCode(s.charCodeAt(p - 1))) p--;
+    // "ICD-10", "lab_result": letters, digits and joiners.
+    while (p > from && colon - p < 24 && isLabelChar(s.charCodeAt(p - 1))) p--;
   }
   while (p > from && isSpaceCode(s.charCodeAt(p - 1))) p--;
   return p;
 }
 
-/** How far right a medical span may run from `from`: the sentence end, or (clause) a comma. */
+/** How far right a medical span may run from `from`: the next comma or sentence end, a
+ *  currency sign, or the label of something else ("诊断：痛风 费用：30"). A section ("处方",
+ *  "诊断") may run longer than a term's clause. */
 export function medicalSpanEnd(s: string, from: number, clause: boolean, isMedicalLabel: (a: number, b: number) => boolean): number {
   const limit = Math.min(s.length, from + (clause ? MAX_CLAUSE_RIGHT : MAX_SECTION));
   let p = from;
   while (p < limit) {
     const c = s.charCodeAt(p);
-    if (STRONG_STOPS.has(c) || isSentenceDot(s, p) || (clause && CLAUSE_STOPS.has(c))) break;
+    if (STRONG_STOPS.has(c) || isSentenceDot(s, p) || CLAUSE_STOPS.has(c)) break;
     if ((c === 58 || c === 0xff1a) && p > from) {
       const label = labelStartBeforeColon(s, from, p);
       if (label > from && !isMedicalLabel(label, p)) {

@@ -28,3 +28,10 @@ export function isImeiGrouping(lens: readonly number[]): boolean {
 export function isImeiFieldValue(d: string): boolean {
   return (d.length === 15 && luhn(d)) || d.length === 14 || d.length === 16;
 }
+
+const DEVICE_ID_SHAPE = /^(?:\d{14,16}|[0-9A-Fa-f]{14}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}|[0-9A-Fa-f]{32,64})$/;
+
+/** What device-id fields hold: IMEI/MEID/IMSI digits, Android ids, IDFA/OAID uuids. */
+export function isDeviceIdValue(s: string): boolean {
+  return s.length >= 14 && s.length <= 64 && DEVICE_ID_SHAPE.test(s) && !/^0+$/.test(s.replace(/-/g, ''));
+}

@@ -8,6 +8,9 @@
 import { insideChina } from './china-outline.js';
 
 export const MIN_DECIMALS = 4;
+/** A JSON number loses trailing zeros (31.2300 → 31.23), so the other half of a pair whose
+ *  precision shows in one value may show as few as two. */
+const MIN_PARTNER_DECIMALS = 2;
 const LAT_MIN = 0.8293;
 const LAT_MAX = 55.8271;
 const LNG_MIN = 72.004;
@@ -29,20 +32,21 @@ export function parseDecimal(s: string): Decimal | undefined {
   return { value: Number(t), decimals: m[2]!.length };
 }
 
-/** Which axis of China's box a precise value can be, if any. */
+/** Which axis of China's box a value can be, if any (precision is judged on the pair). */
 export function chinaAxis(d: Decimal): Axis | undefined {
-  if (d.decimals < MIN_DECIMALS) return undefined;
+  if (d.decimals < MIN_PARTNER_DECIMALS) return undefined;
   if (d.value >= LAT_MIN && d.value <= LAT_MAX) return 'lat';
   if (d.value >= LNG_MIN && d.value <= LNG_MAX) return 'lng';
   return undefined;
 }
 
-/** A latitude and a longitude, in either order, both precise, inside China's outline (the
- *  box also covers Seoul, Bangkok, Hanoi and Kathmandu). */
+/** A latitude and a longitude, in either order, precise (four decimals in one of them at
+ *  least), inside China's outline (the box also covers Seoul, Bangkok, Hanoi, Kathmandu). */
 export function isChinaPair(a: Decimal, b: Decimal): boolean {
   const x = chinaAxis(a);
   const y = chinaAxis(b);
   if (x === undefined || y === undefined || x === y) return false;
+  if (Math.max(a.decimals, b.decimals) < MIN_DECIMALS) return false;
   return x === 'lat' ? insideChina(b.value, a.value) : insideChina(a.value, b.value);
 }
 
@@ -66,9 +70,12 @@ const LNG_WORDS = ['lng', 'lon', 'long', 'longitude', 'jingdu', '经度'];
 const CJK_LAT = ['纬度'];
 const CJK_LNG = ['经度'];
 
+// Every axis word ends in one of these: a cheap test before any string work.
+const AXIS_LAST = new Set([...'tTgGnNeE度u'].map((c) => c.charCodeAt(0)));
+
 /** The axis a field name declares ("lat", "pickupLatitude", "纬度"). */
 export function keyAxis(key: string | undefined): Axis | undefined {
-  if (key === undefined || key.length === 0 || key.length > 40) return undefined;
+  if (key === undefined || key.length === 0 || key.length > 40 || !AXIS_LAST.has(key.charCodeAt(key.length - 1))) return undefined;
   if (endsWithWord(key, LAT_WORDS) || CJK_LAT.some((w) => key.endsWith(w))) return 'lat';
   if (endsWithWord(key, LNG_WORDS) || CJK_LNG.some((w) => key.endsWith(w))) return 'lng';
   return undefined;
@@ -83,7 +90,7 @@ const POINT_KEYS = new Set([
 
 /** Whether an array under this key holds points ([lng, lat] pairs, tracks of them). */
 export function isPointArrayKey(key: string | undefined): boolean {
-  if (key === undefined) return false;
+  if (key === undefined || key.length > 40) return false;
   const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
   if (POINT_KEYS.has(norm)) return true;
   for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', '坐标', '轨迹', '经纬度']) {

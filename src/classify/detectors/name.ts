@@ -96,7 +96,9 @@ const NOT_NAMES = new Set([
   '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
 ]);
 // Where a Han name usually ends in running text: the next word starts here.
-const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊，。、；：'].map((c) => c.charCodeAt(0)));
+// Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
+// "张伟已签收"). Characters that also start given names are left out.
+const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊反称表致投咨询购预办拨打留签取寄需想，。、；：'].map((c) => c.charCodeAt(0)));
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
   if (COMPOUND_SURNAMES.has(s.slice(i, i + 2))) return 2;
@@ -107,13 +109,14 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
  * A Han name right at s[from] after a trigger word ("收件人李淑曦，", "我叫王芳"): a known surname
  * and one or two given-name characters, cut before the words that usually follow a name.
  */
-export function hanNameAt(s: string, from: number): { start: number; end: number } | undefined {
+export function hanNameAt(s: string, from: number, strict = false): { start: number; end: number } | undefined {
   const sur = isHanSurnameAt(s, from);
   if (sur === 0) return undefined;
   let run = from;
   while (run < s.length && run - from < 8 && isCjkCode(s.charCodeAt(run)) && !NAME_FOLLOWERS.has(s.charCodeAt(run))) run++;
   const len = run - from;
-  if (len <= sur) return undefined;
+  // After a weak trigger ("我是") the name must stand alone: "我是王者荣耀玩家" is no name.
+  if (len <= sur || (strict && len > sur + 2)) return undefined;
   // Given names are one or two characters; a longer run continues into the next word.
   const end = from + Math.min(len, sur + 2);
   if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
@@ -131,8 +134,31 @@ const NOT_LATIN_NAMES = new Set([
   'this', 'your', 'our', 'my', 'we', 'you', 'i', 'it', 'thank', 'thanks', 'hello', 'hi', 'please', 're',
   'fwd', 'information', 'info', 'name', 'id', 'number', 'account', 'subscriber', 'reader', 'readers',
   'doctor', 'developer', 'developers', 'candidate', 'shareholder', 'shareholders', 'director', 'board',
-  'committee', 'editor', 'officer', 'record', 'records', 'care', 'portal', 'data', 'care', 'no', 'with',
+  'committee', 'editor', 'officer', 'record', 'records', 'care', 'portal', 'data', 'no', 'with',
+  'success', 'experience', 'relations', 'satisfaction', 'feedback', 'code', 'type', 'group', 'list',
+  'order', 'orders', 'details', 'profile', 'center', 'centre', 'handbook', 'policy', 'benefits', 'room',
 ]);
+
+// Pinyin (and common Cantonese/Wade-Giles) surnames: after a role word such as "patient" or
+// "customer", capitalised words are a name only when one of them is a surname.
+const LATIN_SURNAMES = new Set((
+  'wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie ' +
+  'song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ' +
+  'ren shen yao cui zhong tan fan jin shi jia xia fu fang bai zou meng xiong qin qiu yin xue yan duan lei ' +
+  'hou long tao mao hao gong shao wan qian dai mo kong xiang kang niu ge xing an qi qiao pang ni zhuang ' +
+  'nie yue zhai zhan ou geng guan lan jiao zuo gan bao ning shang shu ruan ke ji mei tong ling bi shan ' +
+  'pei huo tu miao gu sheng qu weng ran you xin chai hua pu teng rao mu ai nong si zhuo jian che lian mai ' +
+  'chu lou dou cen jing dang fei bu leng xi mi zong gui zang min gou bian chou luan sui diao sha rong ' +
+  'kou sang lang zhen cong ao she chi zha kuang ju hui le ban lao pi xian wen kan ' +
+  'ouyang sima shangguan zhuge dongfang huangfu murong situ xiahou ' +
+  'wong chan cheung lee ho chow lau leung ng tsang yip kwok chiu tse lam fung yeung kwan lo mak poon siu ' +
+  'tam yuen chang hsu tsai kuo chiang hsieh kao chung chao chou tsui'
+).split(' '));
+
+function hasLatinSurname(s: string, start: number, end: number): boolean {
+  const words = s.slice(start, end).toLowerCase().split(' ');
+  return LATIN_SURNAMES.has(words[0]!) || LATIN_SURNAMES.has(words[words.length - 1]!);
+}
 
 function latinWordEnd(s: string, p: number): number {
   let q = p;
@@ -175,17 +201,22 @@ export function latinNameAt(s: string, from: number, single: boolean): { start: 
     p = q + 1;
   }
   if (words === 0 || (words === 1 && !single && !honorific)) return undefined;
+  if (!single && !honorific && !hasLatinSurname(s, start, end)) return undefined;
   return { start, end };
 }
 
 /** Words after which a Han name follows in running text ("收件人李淑曦", "我叫王芳", "患者张三"). */
 export const NAME_TRIGGERS_ZH = [
-  '收件人', '收货人', '寄件人', '联系人', '患者', '病人', '姓名', '我叫', '我的名字是', '本人', '客户', '申请人',
+  '收件人', '收货人', '寄件人', '联系人', '患者', '病人', '姓名', '我叫', '我的名字是', '申请人',
   '投保人', '被保险人', '被保人', '受益人', '持卡人', '乘客', '旅客', '住客', '租客', '承租人', '借款人',
   '担保人', '法定代表人', '法人代表', '负责人', '经办人', '签收人', '员工', '学生', '家长', '监护人',
   '紧急联系人', '尊敬的', '亲爱的', '户主', '车主', '业主', '房东', '主治医生', '医生', '医师', '用户名叫',
   '名叫', '叫做', '新生', '考生', '求职者', '候选人', '收款人', '付款人', '开户人', '户名', '账户名', '入住人',
+  '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权',
 ];
+/** Triggers after which a name must stand alone (end of the Han run), being common words. */
+export const NAME_TRIGGERS_ZH_STRICT = ['我是', '本人', '客户', '用户', '会员', '您好', '你好'];
+
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔'];
 
@@ -213,6 +244,18 @@ export const WEAK_NAME_KEYS = new Set([
   'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
   '用户名', '昵称', '操作人', '创建人', '经手人', '审批人', '负责人姓名', '提交人', '填报人', '登记人',
 ]);
+
+// "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
+// is a place, shop or product.
+const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|display|nick|user|login|account|screen|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org)name$/;
+
+/** Whether an otherwise unknown "…Name" key can hold a person's name ("operatorName",
+ *  "kehu_name"): keys that name things are excluded. */
+export function isGenericNameKey(norm: string): boolean {
+  if (norm.length > 4 && norm.endsWith('name')) return !THING_NAME_KEYS.test(norm);
+  // "applicant_nm", "cust_nm": the common abbreviation of "name".
+  return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
+}
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜"). */
 export function isPlainHanName(value: string): boolean {

@@ -16,8 +16,8 @@ export const RELIGION_WORDS_EN = [
 ];
 /** Make the faith words above personal when they share a value. */
 export const RELIGION_CONTEXT = [
-  '信仰', '宗教', '信教', '信奉', '信徒', '教徒', '礼拜', 'religion', 'religious', 'faith', 'believer',
-  'worship',
+  '信仰', '宗教', '宗教信仰', '信教', '信奉', '信徒', '教徒', '礼拜', 'religion', 'religious', 'faith', 'believer',
+  'worship', 'religious belief', 'religious affiliation',
 ];
-/** Personal on their own. */
-export const RELIGION_TERMS = ['宗教信仰', '受洗', '皈依', '信仰佛教', '信仰基督教', '信仰伊斯兰教', '信仰天主教', 'religious belief', 'religious affiliation'];
+/** Personal on their own: a believer's own acts. */
+export const RELIGION_TERMS = ['受洗', '皈依', '信仰佛教', '信仰基督教', '信仰伊斯兰教', '信仰天主教', '信仰道教'];

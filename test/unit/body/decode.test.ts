@@ -124,3 +124,46 @@ describe('compression bombs stop at the limit', () => {
     expect(codeOf(() => decodeContent(zlib.deflateRawSync(zeros), 'deflate', MB))).toBe('EG_BODY_TOO_LARGE');
   });
 });
+
+describe('expansion ratio limit', () => {
+  function detailOf(fn: () => unknown): string | undefined {
+    try {
+      fn();
+    } catch (e) {
+      return e instanceof EgError ? `${e.code}: ${e.detail}` : String(e);
+    }
+    return undefined;
+  }
+
+  it('refuses a bomb that fits the size limit but expands past 100:1 beyond the first MiB', () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(8 * MB, 0x61));
+    expect(bomb.length).toBeLessThan(20 * 1024);
+    expect(detailOf(() => decodeContent(bomb, 'gzip', 64 * MB))).toBe(
+      `EG_BODY_TOO_LARGE: decoded/encoded ratio exceeds 100:1 (${bomb.length} bytes received)`,
+    );
+  });
+
+  it('counts stacked codings overall, against the bytes received', () => {
+    // gzip twice: the stages expand about 50:1 and 1000:1, together about 50000:1.
+    const twice = zlib.gzipSync(zlib.gzipSync(Buffer.alloc(4 * MB, 0x61)));
+    expect(detailOf(() => decodeContent(twice, 'gzip, gzip', 64 * MB, { maxRatio: 2000, exemptBytes: 1024 }))).toMatch(
+      /^EG_BODY_TOO_LARGE: decoded\/encoded ratio exceeds 2000:1/,
+    );
+    expect(decodeContent(twice, 'gzip, gzip', 64 * MB, { maxRatio: 60_000, exemptBytes: 1024 }).length).toBe(4 * MB);
+  });
+
+  it('exempts small outputs and passes ordinary compressed JSON', () => {
+    const small = Buffer.alloc(MB, 0x61);
+    expect(decodeContent(zlib.gzipSync(small), 'gzip', 64 * MB).equals(small)).toBe(true);
+    const json = Buffer.from(JSON.stringify(Array.from({ length: 50_000 }, (_, i) => ({ id: i, name: `user${i}`, score: i * 7 }))));
+    expect(decodeContent(zlib.gzipSync(json), 'gzip', 64 * MB).equals(json)).toBe(true);
+  });
+
+  it('takes the ratio and the exemption as options; the size limit still wins when lower', () => {
+    const data = Buffer.alloc(2 * MB, 0x61);
+    const gz = zlib.gzipSync(data);
+    expect(decodeContent(gz, 'gzip', 64 * MB, { maxRatio: Infinity }).length).toBe(data.length);
+    expect(detailOf(() => decodeContent(zlib.gzipSync(Buffer.alloc(4096, 0x61)), 'gzip', 64 * MB, { exemptBytes: 1024 }))).toMatch(/ratio exceeds 100:1/);
+    expect(detailOf(() => decodeContent(gz, 'gzip', MB))).toBe(`EG_BODY_TOO_LARGE: decoded body exceeds ${MB} bytes`);
+  });
+});

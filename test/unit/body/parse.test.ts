@@ -28,7 +28,11 @@ describe('parseBody dispatch', () => {
     ['application/soap+xml', Buffer.from('<a>1</a>'), 'text', ['']],
     ['image/svg+xml', Buffer.from('<svg/>'), 'text', ['']],
     ['application/javascript', Buffer.from('let a = 1;'), 'text', ['']],
-    ['multipart/form-data; boundary=x', Buffer.from('--x\r\n\r\nv\r\n--x--'), 'multipart', ['/0']],
+    ['multipart/form-data; boundary=x', Buffer.from('--x\r\n\r\nv\r\n--x--'), 'multipart', ['/#0']],
+    ['multipart/mixed; boundary=x', Buffer.from('--x\r\n\r\nv\r\n--x--'), 'text', ['']],
+    ['text/csv', Buffer.from('a,b\n1,2\n'), 'csv', ['/0/0', '/0/1', '/1/a', '/1/b']],
+    ['application/csv', Buffer.from('1\n'), 'csv', ['/0/0']],
+    ['text/tab-separated-values', Buffer.from('a\tb\n'), 'tsv', ['/0/0', '/0/1']],
     [undefined, Buffer.from('no content type'), 'text', ['']],
     ['application/x-something-else', Buffer.from('still text'), 'text', ['']],
     ['application/json', Buffer.alloc(0), 'empty', []],
@@ -57,6 +61,8 @@ describe('parseBody dispatch', () => {
     ['text/plain', Buffer.from([0x61, 0xff, 0x62]), /not valid UTF-8/],
     [undefined, Buffer.from([0x89, 0x50, 0x4e, 0x47]), /not valid UTF-8/],
     [undefined, Buffer.from('a\0b'), /NUL/],
+    ['multipart/form-data', Buffer.from('--x\r\n\r\nv\r\n--x--'), /no boundary parameter/],
+    ['text/csv', Buffer.from([0x61, 0x2c, 0xff]), /not valid UTF-8/],
   ];
   it.each(refused)('refuses %s', (contentType, body, detail) => {
     expect(uninspectable(() => parseBody(body, contentType))).toMatch(detail);

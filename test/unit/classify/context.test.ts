@@ -14,11 +14,15 @@ describe('labelBefore (numeric candidates)', () => {
   ])('%s → %s', (s, category) => expect(at(s, s.match(/\d/)![0])).toBe(category));
 
   it.each([
-    '订单号：13812345678', 'amount 13812345678', '13812345678', 'x  :  : 13812345678',
+    'amount 13812345678', '13812345678', 'x  :  : 13812345678',
     'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnphone:13812345678',
   ])(
     'no label in %s', (s) => expect(at(s, '138')).toBeUndefined(),
   );
+
+  it('a reference-number label is known as such (it lowers pattern findings)', () => {
+    expect(at('订单号：13812345678', '138')).toBe('ref');
+  });
 });
 
 describe('labelAtColon and the values after it', () => {

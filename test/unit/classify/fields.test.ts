@@ -57,9 +57,13 @@ describe('lookupField: look-alikes that are not PI fields', () => {
     'username', 'userName', 'user_name', 'loginName', 'nickname', 'filename', 'hostname', 'productName',
     'companyName', 'bankName', 'hotel', 'ipAddress', 'client_ip_address', 'ipv6Address', 'macAddress',
     'remoteAddr', 'walletAddress', 'microphone', 'headphone', 'automobile', 'isMobile', 'phoneType',
-    'mobileOs', 'memberCardNo', 'giftCardNumber', '会员卡号', 'IP地址', 'userAccountNo', 'orderIdNo', 'orderNo', 'id', 'timestamp',
+    'mobileOs', 'memberCardNo', 'giftCardNumber', '会员卡号', 'IP地址', 'userAccountNo', 'orderIdNo',
     'voicemail', 'emailVerified', 'idCardVerified', '',
   ])('%s → none', (key) => expect(cat(key)).toBeUndefined());
+
+  it.each(['orderNo', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo'])(
+    '%s is a reference number (lowers pattern-only findings)', (key) => expect(cat(key)).toBe('ref'),
+  );
 
   it('longest suffix wins', () => {
     expect(cat('idCardNo')).toBe('pi.id_card');

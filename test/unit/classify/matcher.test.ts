@@ -272,13 +272,23 @@ describe('the finding record', () => {
   });
 
   it('names every rule it emits in RULES', () => {
-    const values = [
-      ['11010519491231002X'], ['44030520150615042X'], ['110101900307123', 'idNo'], ['13812345678'],
-      ['13812345678', 'phone'], ['手机：13812345678'], ['a@b.cn'], ['6222020200112230'],
-      ['6222020200112231', 'cardNo'], ['卡号：6222020200112231'], ['E12345678', 'passport'], ['护照：E12345678'],
-      ['张三', '姓名'], ['姓名：张三'],
+    const one = (v: string, k?: string): Leaf[] => [leaf(v, k)];
+    const requests: Leaf[][] = [
+      one('11010519491231002X'), one('44030520150615042X'), one('110101900307123', 'idNo'), one('13812345678'),
+      one('13812345678', 'phone'), one('手机：13812345678'), one('a@b.cn'), one('6222020200112230'),
+      one('6222020200112231', 'cardNo'), one('卡号：6222020200112231'), one('E12345678', 'passport'), one('护照：E12345678'),
+      one('张三', '姓名'), one('姓名：张三'), one('收件人李淑曦，请取件'), one('家住北京市朝阳区建国路88号'),
+      one('91350100M000100Y43'), one('91350100M000100Y43', 'creditCode'), one('LSVAU218XN2183294'),
+      one('LSVAU218XN2183294', 'vin'), one('490154203237518'), one('490154203237518', 'imei'), one('IMEI号：490154203237518'),
+      one('a1b2c3d4e5f60718', 'androidId'), one('京A12345已驶离'), one('京A12345', 'plateNo'),
+      one('31.2304,121.4737'), one('ACGT'.repeat(13)), one('>seq1\n' + 'ACGT'.repeat(6)), one('AG', 'genotype'),
+      [leaf('rs12345', 'snp')], one('诊断：2型糖尿病'), one('既往高血压'), one('take 20mg qd'), one('Visit note: 痛风，M10.9'),
+      one('痛风', 'diagnosis'), one('人脸特征值已上传'), one('x'.repeat(8), 'faceFeature'), one('宗教信仰：佛教'),
+      one('佛教', 'religion'),
+      [leaf('31.2304', 'lat', { location: '/p/lat' }), leaf('121.4737', 'lng', { location: '/p/lng' })],
+      [leaf('121.4737', 'coordinates', { location: '/g/coordinates/0' }), leaf('31.2304', 'coordinates', { location: '/g/coordinates/1' })],
     ];
-    const rules = new Set(values.flatMap(([v, k]) => classifier.classify([leaf(v!, k)], NOW).map((f) => f.rule)));
+    const rules = new Set(requests.flatMap((ls) => classifier.classify(ls, NOW).map((f) => f.rule)));
     expect([...rules].sort()).toEqual(Object.values(RULES).sort());
   });
 

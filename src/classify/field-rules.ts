@@ -1,0 +1,156 @@
+/**
+ * What a field name establishes about its whole value. A name, address, medical, religion or
+ * biometric field holds that category whatever the text; an identifier field (phone, ID,
+ * card, IMEI, USCC, VIN) lets its value be read as one identifier however it is split or
+ * padded ("1456 - 3 - 537 - 14 - 1", "9135 0100 M000 100Y 43"), because the field says what it
+ * is. Each returns the category it reported for the whole value, so parts add nothing.
+ */
+import { foldAlnum, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
+import { addressConfidenceFactor } from './detectors/address.js';
+import { isAccountNumber, isPaymentCardNumber, isValidIban } from './detectors/bank-card.js';
+import { looksLikeTemplate } from './detectors/biometric.js';
+import { isGenotypeCall } from './detectors/genetic.js';
+import { isMedicalValue } from './detectors/health.js';
+import { isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
+import { isDeviceIdValue, isImeiFieldValue } from './detectors/imei.js';
+import { nameConfidenceFactor } from './detectors/name.js';
+import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
+import { supportedMobileStart } from './detectors/phone.js';
+import { usccConfidence } from './detectors/uscc.js';
+import { vinConfidence } from './detectors/vin.js';
+import { RULES } from './rules.js';
+import {
+  ADDRESS, BANK_CARD, BIOMETRIC, DEVICE, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, RELIGION,
+  USCC, VIN, type ScanHost,
+} from './scan-host.js';
+import type { CategoryId } from './taxonomy.js';
+
+const MIN_DIGITS = 11;
+const MAX_DIGITS = 25;
+
+/** Findings the field name makes on its own; returns the category if it took the whole value. */
+export function fieldFindings(host: ScanHost, v: string, category: CategoryId, weight: number): CategoryId | undefined {
+  let f = 0;
+  let rule: string = RULES.fieldName;
+  const trimmed = v.trim();
+  switch (category) {
+    case NAME:
+      f = weight * nameConfidenceFactor(v);
+      break;
+    case ADDRESS:
+      f = weight * addressConfidenceFactor(v);
+      break;
+    case PASSPORT:
+      f = 0.95 * passportConfidenceFactor(trimmed);
+      rule = RULES.passportField;
+      break;
+    case ID_CARD:
+      // "证件号码" / "docNo" holding a passport-format number: the document is a passport.
+      if (isChineseTravelDocument(trimmed)) host.emit(PASSPORT, RULES.passportField, 0, v.length, 0.9);
+      return undefined;
+    case BANK_CARD:
+      f = isValidIban(v) ? 0.9 : 0;
+      rule = RULES.bankCardField;
+      break;
+    case HEALTH:
+    case RELIGION:
+      f = isMedicalValue(v) ? weight : 0;
+      rule = category === HEALTH ? RULES.healthField : RULES.religionField;
+      break;
+    case BIOMETRIC:
+      f = trimmed.length > 0 && (weight >= 0.8 || looksLikeTemplate(v, host.leaf.isNumber === true)) ? weight : 0;
+      rule = RULES.biometricField;
+      break;
+    case GENETIC:
+      f = isGenotypeCall(v) ? 0.85 : 0;
+      rule = RULES.geneticField;
+      break;
+    case DEVICE:
+      f = isDeviceIdValue(trimmed) ? weight : 0;
+      rule = RULES.deviceIdField;
+      break;
+    default:
+      return undefined;
+  }
+  if (f <= 0) return undefined;
+  host.emit(category, rule, 0, v.length, f);
+  return category;
+}
+
+/** Separators and padding an identifier field may hold around and inside its value. */
+function isFiller(c: number): boolean {
+  return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 9 || c === 0xa0 ||
+    c === 0x3000 || c === 0x2013 || c === 0xff0d || isInvisibleCode(c);
+}
+
+/** Unbroken ASCII digits: the numeric scan reads those as one group anyway. */
+function isPlainDigits(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The folded identifier in `v` and where it starts and ends, or undefined when the value holds
+ *  anything but the identifier's chars and fillers. Digits only unless `letters`. */
+function foldIdentifier(v: string, letters: boolean): { text: string; start: number; end: number; plus: boolean } | undefined {
+  let text = '';
+  let first = -1;
+  let last = -1;
+  let plus = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const f = foldAlnum(c);
+    if (f >= 0 && (letters || isDigitCode(c) || (isXCode(c) && text.length === 17))) {
+      text += String.fromCharCode(f);
+      if (first < 0) first = i;
+      last = i;
+    } else if (c === 43 && first < 0) {
+      first = i;
+      plus = true;
+    } else if (!isFiller(c)) {
+      return undefined;
+    }
+  }
+  return first < 0 ? undefined : { text, start: first, end: last + 1, plus };
+}
+
+/**
+ * A phone/ID/card/IMEI/USCC/VIN field whose value is that identifier split or padded in any
+ * way. Returns the category when found (the whole value is then reported).
+ */
+export function fieldIdentifier(host: ScanHost, v: string, category: CategoryId): CategoryId | undefined {
+  const alnum = category === USCC || category === VIN;
+  if (!alnum && category !== PHONE && category !== ID_CARD && category !== BANK_CARD && category !== DEVICE) return undefined;
+  if (isPlainDigits(v)) return undefined;
+  const id = foldIdentifier(v, alnum);
+  if (id === undefined) return undefined;
+  const d = id.text;
+  const { start, end } = id;
+  if (alnum) {
+    const conf = category === USCC ? usccConfidence(d, true) : vinConfidence(d, 1, 1, true);
+    if (conf <= 0) return undefined;
+    host.emit(category, category === USCC ? RULES.usccField : RULES.vinField, start, end, conf);
+    return category;
+  }
+  if (d.length < MIN_DIGITS || d.length > MAX_DIGITS) return undefined;
+  if (category === PHONE) {
+    if (supportedMobileStart(d, id.plus) < 0) return undefined;
+    host.emit(PHONE, RULES.phoneField, start, end, 0.95);
+  } else if (category === ID_CARD) {
+    const info = validateIdCard(d, host.today);
+    if (info === undefined) return undefined;
+    const conf = d.length === 15 ? 0.8 : 0.99;
+    host.emit(ID_CARD, d.length === 18 ? RULES.idCardChecksum : RULES.idCardLegacy15, start, end, conf);
+    if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
+  } else if (category === BANK_CARD) {
+    if (isPaymentCardNumber(d)) host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, 0.98);
+    else if (isAccountNumber(d) && !looksLikeIdCard(d, host.today)) host.emit(BANK_CARD, RULES.bankCardField, start, end, 0.75);
+    else return undefined;
+  } else {
+    if (!isImeiFieldValue(d)) return undefined;
+    host.emit(DEVICE, RULES.imeiField, start, end, 0.95);
+  }
+  return category;
+}

@@ -1,0 +1,155 @@
+/**
+ * What the keyword automaton's matches in one value mean (keyword-table.ts). Negative phrases
+ * cancel what they contain; context words switch on the weak words of their category; health
+ * words become a finding over their clause; triggers read the name or address that follows;
+ * ICD-10 codes the token scan set aside are confirmed by a medical word nearby.
+ */
+import { isCjkCode } from './chars.js';
+import { addressSpanAfter } from './context.js';
+import { addressConfidenceFactor } from './detectors/address.js';
+import { clauseSpan, doseBefore } from './detectors/health.js';
+import { hanNameAt, hanNameBefore, latinNameAt } from './detectors/name.js';
+import { lookupField } from './fields.js';
+import type { KeywordInfo } from './keyword-table.js';
+import type { KeywordMatch } from './keywords.js';
+import { RULES } from './rules.js';
+import { ADDRESS, HEALTH, NAME, type ScanHost } from './scan-host.js';
+import type { CategoryId } from './taxonomy.js';
+
+/** How far a medical word may stand from an ICD-10 code and still vouch for it. */
+const ICD_CONTEXT = 60;
+/** How far after an "ICD-10" label its code may start. */
+const ICD_LABEL_GAP = 16;
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Whether v[a, b) is a medical label ("诊断", "ICD-10"), which does not end a medical span. */
+export function isMedicalLabel(v: string, a: number, b: number): boolean {
+  return lookupField(v.slice(a, b))?.category === HEALTH;
+}
+
+/**
+ * Reports what `matches` (one value's automaton matches, any order) mean; returns the
+ * categories with context in the value. `medicalField` is asked only when an ICD-10 code from
+ * `icds` needs support beyond the value itself.
+ */
+export function applyKeywords(
+  host: ScanHost, v: string, matches: Array<KeywordMatch<KeywordInfo>>, icds: readonly Span[], medicalField: () => boolean,
+): ReadonlySet<CategoryId> {
+  // Negative phrases cancel the matches they contain ("故障诊断" is not a diagnosis).
+  let negatives: Array<KeywordMatch<KeywordInfo>> | undefined;
+  for (const m of matches) if (m.payload.kind === 'negative') (negatives ??= []).push(m);
+  const live = negatives === undefined
+    ? matches
+    : matches.filter((m) => m.payload.kind === 'negative' || !negatives!.some((x) => x.start <= m.start && x.end >= m.end));
+  live.sort((x, y) => x.start - y.start || y.end - x.end);
+
+  const context = new Set<CategoryId>();
+  if (host.keyCategory !== undefined) context.add(host.keyCategory);
+  for (const m of live) {
+    const k = m.payload.kind;
+    if (k === 'context' || k === 'term' || k === 'section') context.add(m.payload.category);
+  }
+
+  const medicalLabel = (a: number, b: number): boolean => isMedicalLabel(v, a, b);
+  // One clause is one finding, however many medical words it holds.
+  let healthEnd = -1;
+  for (const m of live) {
+    const info = m.payload;
+    switch (info.kind) {
+      case 'section':
+      case 'term':
+        if (info.category !== HEALTH) {
+          host.emit(info.category, info.rule, m.start, m.end, info.confidence);
+        } else if (m.start >= healthEnd) {
+          const span = clauseSpan(v, m.start, m.end, info.kind === 'section', medicalLabel);
+          host.emit(HEALTH, info.rule, span.start, span.end, info.confidence);
+          healthEnd = span.end;
+        }
+        break;
+      case 'weak':
+        if (context.has(info.category) && !(info.category === HEALTH && m.start < healthEnd)) {
+          host.emit(info.category, info.rule, m.start, m.end, info.confidence);
+        }
+        break;
+      case 'sig':
+        if (m.start >= healthEnd && doseBefore(v, m.start)) {
+          const span = clauseSpan(v, m.start, m.end, false, medicalLabel);
+          host.emit(HEALTH, info.rule, span.start, span.end, info.confidence);
+          healthEnd = span.end;
+        }
+        break;
+      case 'nameTrigger':
+        nameAfter(host, v, m.end, info);
+        break;
+      case 'nameSuffix': {
+        const span = hanNameBefore(v, m.start);
+        if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+        break;
+      }
+      case 'addressTrigger':
+        addressAfter(host, v, m.end, info);
+        break;
+      case 'custom':
+        host.emit(info.category, info.rule, m.start, m.end, info.confidence);
+        break;
+      default:
+        break;
+    }
+  }
+  if (icds.length > 0) confirmIcds(host, icds, live, medicalField);
+  return context;
+}
+
+const FILLERS = new Set([...' \t\u3000"\'“”「」是为叫'].map((c) => c.charCodeAt(0)));
+
+function skipFillers(v: string, p: number): number {
+  let q = p;
+  while (q < v.length && q - p < 3 && FILLERS.has(v.charCodeAt(q))) q++;
+  return q;
+}
+
+function isColonAt(v: string, p: number): boolean {
+  const c = v.charCodeAt(p);
+  return c === 58 || c === 0xff1a || c === 61;
+}
+
+function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
+  const from = skipFillers(v, end);
+  // "姓名：张三" is the label scan's; a trigger reads names written without a colon.
+  if (from >= v.length || isColonAt(v, from)) return;
+  const span = isCjkCode(v.charCodeAt(from)) ? hanNameAt(v, from, info.strict === true) : latinNameAt(v, from, info.single === true);
+  if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+}
+
+function addressAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
+  const from = skipFillers(v, end);
+  if (from >= v.length || isColonAt(v, from)) return;
+  const span = addressSpanAfter(v, from);
+  // No label vouches for it, so the text has to carry address markers (省 市 路 号…).
+  if (span !== undefined && addressConfidenceFactor(v.slice(span.start, span.end)) >= 1) {
+    host.emit(ADDRESS, info.rule, span.start, span.end, info.confidence);
+  }
+}
+
+/** ICD-10 codes count under a medical field (or object), after an ICD label, or near a
+ *  medical word; a bare "A12" elsewhere is a seat, a grid cell or an error code. */
+export function confirmIcds(
+  host: ScanHost, icds: readonly Span[], live: ReadonlyArray<KeywordMatch<KeywordInfo>>, medicalField: () => boolean,
+): void {
+  let field: boolean | undefined;
+  for (const code of icds) {
+    let ok = false;
+    for (let k = 0; !ok && k < live.length; k++) {
+      const m = live[k]!;
+      if (m.payload.category !== HEALTH || m.payload.kind === 'negative') continue;
+      if (m.payload.kind === 'icdLabel') ok = code.start >= m.end && code.start - m.end <= ICD_LABEL_GAP;
+      else ok = Math.abs(code.start - m.end) <= ICD_CONTEXT || Math.abs(m.start - code.end) <= ICD_CONTEXT;
+    }
+    if (!ok) ok = field ??= medicalField();
+    if (ok) host.emit(HEALTH, RULES.healthIcd10, code.start, code.end, 0.85);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Validation of digit runs (digit-runs.ts): every window of consecutive groups that could be
+ * one identifier is tried, longest first, with the precedence ID card > USCC > payment card >
+ * mobile > IMEI > account number. Decimals met on the way are kept for coordinate pairs
+ * ("31.2304, 121.4737"), which need both numbers and so are judged after the leaf is read.
+ */
+import { isAlnumCode, isDigitCode } from './chars.js';
+import { labelBefore } from './context.js';
+import { isAccountNumber, isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
+import { isIdCardGrouping, isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
+import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
+import { isChinaPair, type Decimal } from './detectors/location.js';
+import { mobileNationalStart, supportedMobileStart } from './detectors/phone.js';
+import { usccConfidence } from './detectors/uscc.js';
+import { DigitRun, GAP_DOT, isBreakGap, readDigitRun } from './digit-runs.js';
+import { RULES } from './rules.js';
+import {
+  BANK_CARD, DEVICE, ID_CARD, LOCATION, MINOR, PHONE, USCC, type ScanHost, type Support,
+} from './scan-host.js';
+import type { CategoryId } from './taxonomy.js';
+
+/** Longest grouping we accept: "6217 0000 0000 0000 004" and "+86 138 1234 5678". */
+const MAX_WINDOW_GROUPS = 5;
+const MIN_CANDIDATE_DIGITS = 11;
+const MAX_CANDIDATE_DIGITS = 25;
+/** Gap between a latitude and a longitude written side by side ("31.23, 121.47", "纬度…经度"). */
+const MAX_PAIR_GAP = 24;
+
+interface DecimalCandidate extends Decimal {
+  readonly start: number;
+  readonly end: number;
+}
+
+export class NumericScanner {
+  private readonly run = new DigitRun();
+  private readonly decimals: DecimalCandidate[] = [];
+  private host!: ScanHost;
+
+  startLeaf(host: ScanHost): void {
+    this.host = host;
+    if (this.decimals.length > 0) this.decimals.length = 0;
+  }
+
+  /** Validates windows of the digit run at i, longest first, left to right; returns its end. */
+  scan(v: string, i: number): number {
+    const run = this.run;
+    readDigitRun(v, i, run);
+    if (run.groups >= 2) this.collectDecimals(v);
+    if (run.length < MIN_CANDIDATE_DIGITS) return run.end;
+    const last = run.groups - 1;
+    let a = 0;
+    while (a <= last) {
+      let matched = -1;
+      // A window may start or end inside the run only at white space: dashes and dots bind
+      // groups together (uuids, dates, versions), spaces separate numbers in prose.
+      if (a === 0 ? run.leftOk : isBreakGap(run.gSep[a]!)) {
+        for (let b = Math.min(last, a + MAX_WINDOW_GROUPS - 1); b >= a; b--) {
+          if (!(b === last ? run.rightOk : isBreakGap(run.gSep[b + 1]!))) continue;
+          const len = run.gOff[b + 1]! - run.gOff[a]!;
+          if (len < MIN_CANDIDATE_DIGITS || len > MAX_CANDIDATE_DIGITS) continue;
+          if (this.window(v, a, b, len)) {
+            matched = b;
+            break;
+          }
+        }
+      }
+      a = matched >= 0 ? matched + 1 : a + 1;
+    }
+    return run.end;
+  }
+
+  /** Decimal numbers inside the run ("31.2304", "31.2304 121.4737"), for coordinate pairs. */
+  private collectDecimals(v: string): void {
+    const run = this.run;
+    const last = run.groups - 1;
+    for (let g = 1; g <= last; g++) {
+      // Coordinates have at most three integer digits and two decimals at least.
+      const intLen = run.gOff[g]! - run.gOff[g - 1]!;
+      const decimals = run.gOff[g + 1]! - run.gOff[g]!;
+      if (run.gSep[g] !== GAP_DOT || intLen > 3 || decimals < 2 || decimals > 15) continue;
+      const leftOk = g === 1 ? run.leftOk || hemisphereBefore(v, run.start) : isBreakGap(run.gSep[g - 1]!);
+      const rightOk = g === last ? run.rightOk || hemisphereAfter(v, run.end) : isBreakGap(run.gSep[g + 1]!);
+      if (!leftOk || !rightOk) continue;
+      const d = run.digits();
+      const from = run.gOff[g - 1]!;
+      let value = 0;
+      for (let k = from; k < from + intLen; k++) value = value * 10 + (d.charCodeAt(k) - 48);
+      let scale = 1;
+      for (let k = from + intLen; k < from + intLen + decimals; k++) value += (d.charCodeAt(k) - 48) / (scale *= 10);
+      if (g === 1 && run.minus) value = -value;
+      this.decimals.push({ start: run.gStart[g - 1]!, end: run.gEnd[g]!, value, decimals });
+    }
+  }
+
+  /** After the leaf: a latitude and a longitude side by side are one finding over both. */
+  finishLeaf(v: string): void {
+    const ds = this.decimals;
+    for (let k = 0; k + 1 < ds.length; k++) {
+      const a = ds[k]!;
+      const b = ds[k + 1]!;
+      if (b.start - a.end > MAX_PAIR_GAP || !isChinaPair(a, b) || !isPairGap(v, a.end, b.start)) continue;
+      this.host.emit(LOCATION, RULES.locationPair, a.start, b.end, 0.9);
+      k++;
+    }
+  }
+
+  /** One candidate; the order encodes precedence (checked ID > Luhn card > weaker forms). */
+  private window(v: string, a: number, b: number, len: number): boolean {
+    const host = this.host;
+    const run = this.run;
+    const d = run.windowDigits(a, b);
+    const lens = run.windowLens(a, b);
+    const start = run.gStart[a]!;
+    const end = run.gEnd[b]!;
+    const plus = a === 0 && run.plus;
+    let label: CategoryId | null | undefined;
+    const support = (category: CategoryId): Support => {
+      if (host.keyCategory === category) return 'field';
+      if (label === undefined) label = labelBefore(v, plus ? start - 1 : start)?.category ?? null;
+      return label === category ? 'context' : undefined;
+    };
+
+    let idShaped = false;
+    if ((len === 18 || len === 15) && isIdCardGrouping(lens)) {
+      const s = support(ID_CARD);
+      if (len === 18 || s !== undefined) {
+        const info = validateIdCard(d, host.today);
+        if (info !== undefined) {
+          const conf = len === 15 ? 0.8 : s !== undefined ? 0.99 : 0.97;
+          host.emit(ID_CARD, len === 18 ? RULES.idCardChecksum : RULES.idCardLegacy15, start, end, conf);
+          if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
+          return true;
+        }
+      }
+      idShaped = len === 18 && looksLikeIdCard(d, host.today);
+    }
+    if (len === 18 && lens.length === 1) {
+      // An all-digit USCC ("913503265347029717"): the structure checks keep order numbers out.
+      const s = support(USCC);
+      const conf = usccConfidence(d, s !== undefined);
+      if (conf > 0) {
+        host.emit(USCC, s !== undefined ? RULES.usccField : RULES.usccChecksum, start, end, conf);
+        return true;
+      }
+    }
+    if (len >= 16 && len <= 19 && isCardGrouping(lens) && isPaymentCardNumber(d) && (!idShaped || support(BANK_CARD) !== undefined)) {
+      host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, support(BANK_CARD) !== undefined ? 0.98 : 0.85);
+      return true;
+    }
+    if (len === 11 || len === 13 || len === 15) {
+      const s = support(PHONE);
+      // With a field or label saying "phone", any split of the digits will do.
+      const p = s !== undefined ? supportedMobileStart(d, plus) : mobileNationalStart(d, lens, plus);
+      if (p >= 0) {
+        const from = plus ? start - 1 : start;
+        if (s === 'field') host.emit(PHONE, RULES.phoneField, from, end, 0.95);
+        else if (s === 'context') host.emit(PHONE, RULES.phoneContext, from, end, 0.9);
+        else host.emit(PHONE, RULES.phonePattern, from, end, p > 0 ? 0.75 : 0.6);
+        return true;
+      }
+    }
+    if (len === 15 && isImeiGrouping(lens) && isImei(d)) {
+      const s = support(DEVICE);
+      if (s !== undefined || hasImeiReportingBody(d)) {
+        host.emit(DEVICE, s !== undefined ? RULES.imeiField : RULES.imeiLuhn, start, end, s !== undefined ? 0.95 : 0.8);
+        return true;
+      }
+    }
+    if (isCardGrouping(lens) && isAccountNumber(d)) {
+      const s = support(BANK_CARD);
+      if (s !== undefined) {
+        host.emit(BANK_CARD, s === 'field' ? RULES.bankCardField : RULES.bankCardContext, start, end, 0.75);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** "N31.2304", "E121.4737": a hemisphere letter may lead a coordinate. */
+function hemisphereBefore(v: string, start: number): boolean {
+  const c = v.charCodeAt(start - 1);
+  if (!(c === 78 || c === 69)) return false;
+  return start < 2 || !isAlnumCode(v.charCodeAt(start - 2));
+}
+
+/** "31.2304°", "31.2304N": a degree sign or hemisphere letter may follow one. */
+function hemisphereAfter(v: string, end: number): boolean {
+  const c = v.charCodeAt(end);
+  if (c === 0xb0) return true;
+  if (!(c === 78 || c === 69)) return false;
+  return end + 1 >= v.length || !isAlnumCode(v.charCodeAt(end + 1));
+}
+
+function isCurrencyCode(c: number): boolean {
+  return c === 0xa5 || c === 0xffe5 || c === 36 || c === 0x20ac || c === 0xa3;
+}
+
+/** Between a latitude and a longitude: separators and short labels, not another number or a
+ *  new line ("31.23, 121.47", "lat 31.23 lng 121.47", "纬度31.23，经度121.47"). */
+function isPairGap(v: string, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) {
+    const c = v.charCodeAt(p);
+    if (isDigitCode(c) || c === 10 || c === 13 || c === 0x3002 || c === 59 || isCurrencyCode(c)) return false;
+  }
+  return true;
+}

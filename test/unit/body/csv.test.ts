@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../src/body/csv.js';
+import { parseBody } from '../../../src/body/parse.js';
+
+/** [location, key, value, raw bytes of the span]. */
+function rows(raw: string, delimiter: ',' | '\t' = ',') {
+  const buf = Buffer.from(raw, 'utf8');
+  return parseCsv(buf, { delimiter }).map((l) => [l.location, l.key, l.value, buf.toString('utf8', l.rawStart, l.rawEnd)]);
+}
+
+describe('parseCsv', () => {
+  const cases: Array<[string, string, Array<[string, string | undefined, string, string]>]> = [
+    ['header row gives keys; record 0 is the header', '身份证号,mobile\r\n11010519491231002X,13812345678\r\n', [
+      ['/0/0', undefined, '身份证号', '身份证号'], ['/0/1', undefined, 'mobile', 'mobile'],
+      ['/1/身份证号', '身份证号', '11010519491231002X', '11010519491231002X'], ['/1/mobile', 'mobile', '13812345678', '13812345678'],
+    ]],
+    ['a first row that is mostly digits is data', '张三,13812345678\n李四,13912345678\n', [
+      ['/0/0', undefined, '张三', '张三'], ['/0/1', undefined, '13812345678', '13812345678'],
+      ['/1/0', undefined, '李四', '李四'], ['/1/1', undefined, '13912345678', '13912345678'],
+    ]],
+    ['quoted fields: delimiters, doubled quotes, line breaks; span inside the quotes', 'name,addr\n"Li, Lei","a ""b""\r\nc"\n', [
+      ['/0/0', undefined, 'name', 'name'], ['/0/1', undefined, 'addr', 'addr'],
+      ['/1/name', 'name', 'Li, Lei', 'Li, Lei'], ['/1/addr', 'addr', 'a "b"\r\nc', 'a ""b""\r\nc'],
+    ]],
+    ['empty cells give no leaf; short rows and a missing final line end are fine', 'a,b,c\n,x\n1,,\n"",y,', [
+      ['/0/0', undefined, 'a', 'a'], ['/0/1', undefined, 'b', 'b'], ['/0/2', undefined, 'c', 'c'],
+      ['/1/b', 'b', 'x', 'x'], ['/2/a', 'a', '1', '1'], ['/3/b', 'b', 'y', 'y'],
+    ]],
+    ['header names are pointer-escaped; empty header names fall back to the index', 'a/b,,x~y\n1,2,3\n', [
+      ['/0/0', undefined, 'a/b', 'a/b'], ['/0/2', undefined, 'x~y', 'x~y'],
+      ['/1/a~1b', 'a/b', '1', '1'], ['/1/1', undefined, '2', '2'], ['/1/x~0y', 'x~y', '3', '3'],
+    ]],
+    ['a BOM stays outside; a lone CR is data', '\uFEFFk\r\nv\rw\r\n', [
+      ['/0/0', undefined, 'k', 'k'], ['/1/k', 'k', 'v\rw', 'v\rw'],
+    ]],
+  ];
+  it.each(cases)('%s', (_name, raw, expected) => {
+    expect(rows(raw)).toEqual(expected);
+  });
+
+  it('reads tab-separated values (commas are data, quotes still quote)', () => {
+    expect(rows('phone\tnote\n13812345678\t"a\tb"\nx,y\t\n', '\t')).toEqual([
+      ['/0/0', undefined, 'phone', 'phone'], ['/0/1', undefined, 'note', 'note'],
+      ['/1/phone', 'phone', '13812345678', '13812345678'], ['/1/note', 'note', 'a\tb', 'a\tb'],
+      ['/2/phone', 'phone', 'x,y', 'x,y'],
+    ]);
+  });
+
+  it.each([
+    ['unterminated quote', 'a,"b\n', /unterminated quoted field at byte 2/],
+    ['text after a closing quote', '"a"b,c\n', /text after a closing quote at byte 3/],
+    ['invalid UTF-8', Buffer.from([0x61, 0x2c, 0xff]), /not valid UTF-8/],
+  ])('refuses %s', (_name, raw, message) => {
+    expect(() => parseCsv(typeof raw === 'string' ? Buffer.from(raw) : raw)).toThrow(message);
+  });
+});
+
+describe('CSV bodies through parseBody', () => {
+  it('dispatches text/csv and text/tab-separated-values', () => {
+    expect(parseBody(Buffer.from('mobile\n13812345678\n'), 'text/csv; charset=utf-8')).toMatchObject({
+      format: 'csv', leaves: [{ location: '/0/0' }, { location: '/1/mobile', key: 'mobile', source: 'csv' }],
+    });
+    expect(parseBody(Buffer.from('a\tb\n1\t2\n'), 'text/tab-separated-values').format).toBe('tsv');
+  });
+
+  it('reads loose CSV as text rather than refusing it', () => {
+    const parsed = parseBody(Buffer.from('a,"b"c\n13812345678\n'), 'text/csv');
+    expect(parsed.format).toBe('text');
+    expect(parsed.leaves.map((l) => l.value)).toEqual(['a,"b"c\n13812345678\n']);
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { Leaf } from '../../../src/body/leaf.js';
+import { parseBody } from '../../../src/body/parse.js';
+import { EgError } from '../../../src/errors.js';
+
+const TYPE = 'multipart/form-data; boundary=XyZ';
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]);
+
+/** [location, key, value, parent, wrap, container]. */
+function rows(leaves: readonly Leaf[]) {
+  return leaves.map((l) => [l.location, l.key, l.value, l.parent ?? '-', l.wrap ?? '-', l.container === true]);
+}
+
+function body(...chunks: Array<string | Buffer>): Buffer {
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+}
+
+function uninspectable(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EgError && e.code === 'EG_BODY_UNINSPECTABLE') return e.detail ?? '';
+    throw e;
+  }
+  throw new Error('expected EG_BODY_UNINSPECTABLE');
+}
+
+describe('multipart/form-data', () => {
+  const csv = '姓名,身份证号\r\n王小明,11010519491231002X\r\n"李,雷",110101199003071233\r\n';
+  const upload = body(
+    'preamble lines are ignored by receivers\r\n',
+    '--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\ncall 13812345678\r\n',
+    '--XyZ\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n{"idCard":"11010519491231002X"}\r\n',
+    `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n`,
+    '--XyZ\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n', PNG, '\r\n',
+    '--XyZ--\r\n',
+  );
+
+  it('reads a text field, a JSON part and a CSV file, and reports the binary part', () => {
+    const parsed = parseBody(upload, TYPE);
+    expect(parsed.format).toBe('multipart');
+    expect(rows(parsed.leaves)).toEqual([
+      ['#preamble', undefined, 'preamble lines are ignored by receivers', '-', '-', false],
+      ['/note', 'note', 'call 13812345678', '-', '-', false],
+      ['/meta', 'meta', '{"idCard":"11010519491231002X"}', '-', '-', true],
+      ['/meta|json/idCard', 'idCard', '11010519491231002X', 2, 'part', false],
+      ['/file/people.csv', 'file', csv, '-', '-', true],
+      ['/file/people.csv|csv/0/0', undefined, '姓名', 4, 'csv', false],
+      ['/file/people.csv|csv/0/1', undefined, '身份证号', 4, 'csv', false],
+      ['/file/people.csv|csv/1/姓名', '姓名', '王小明', 4, 'csv', false],
+      ['/file/people.csv|csv/1/身份证号', '身份证号', '11010519491231002X', 4, 'csv', false],
+      ['/file/people.csv|csv/2/姓名', '姓名', '李,雷', 4, 'csv', false],
+      ['/file/people.csv|csv/2/身份证号', '身份证号', '110101199003071233', 4, 'csv', false],
+    ]);
+    expect(parsed.opaque).toEqual([{ location: '/photo/a.png', reason: 'binary content type image/png' }]);
+  });
+
+  it('gives part spans in the body and child spans in the part content', () => {
+    const { leaves } = parseBody(upload, TYPE);
+    const note = leaves[1]!;
+    expect(upload.toString('utf8', note.rawStart, note.rawEnd)).toBe('call 13812345678');
+    const file = leaves[4]!;
+    expect(upload.subarray(file.rawStart, file.rawEnd).toString('utf8')).toBe(csv);
+    const li = leaves[9]!;
+    expect(Buffer.from(file.value).toString('utf8', li.rawStart, li.rawEnd)).toBe('李,雷');
+  });
+
+  it('accepts LF-only line ends, transport padding, and no final line end', () => {
+    const lf = body('--XyZ \t\nContent-Disposition: form-data; name="a"\n\nhello\nworld\n--XyZ\ncontent-disposition: form-data; name=b\n\n\n--XyZ--');
+    const parsed = parseBody(lf, TYPE);
+    expect(rows(parsed.leaves)).toEqual([['/a', 'a', 'hello\nworld', '-', '-', false]]);
+  });
+
+  it('decodes a base64 transfer encoding (kept line length) and reads the content by its type', () => {
+    const json = JSON.stringify({ phone: '13812345678', pad: 'p'.repeat(60) });
+    const b64 = Buffer.from(json).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const parsed = parseBody(
+      body(`--XyZ\r\nContent-Disposition: form-data; name="j"\r\nContent-Type: application/json\r\nContent-Transfer-Encoding: BASE64\r\n\r\n${b64}\r\n--XyZ--\r\n`),
+      TYPE,
+    );
+    expect(rows(parsed.leaves)).toEqual([
+      ['/j', 'j', b64, '-', '-', true],
+      ['/j|base64', 'j', json, 0, 'base64', true],
+      ['/j|base64|json/phone', 'phone', '13812345678', 1, 'part', false],
+      ['/j|base64|json/pad', 'pad', 'p'.repeat(60), 1, 'part', false],
+    ]);
+  });
+
+  it('names parts by escaped name and filename (filename* preferred), or by index', () => {
+    const parsed = parseBody(
+      body(
+        '--XyZ\r\nContent-Disposition: form-data; name="a/b~c"; filename="x.txt"; filename*=UTF-8\'\'%E5%90%8D%2F1.txt\r\n\r\n内容\r\n',
+        '--XyZ\r\n\r\nno headers\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="q\\"uote"\r\n\r\nv\r\n',
+        '--XyZ--',
+      ),
+      TYPE,
+    );
+    expect(parsed.leaves.map((l) => [l.location, l.key])).toEqual([['/a~1b~0c/名~11.txt', 'a/b~c'], ['/#1', undefined], ['/q"uote', 'q"uote']]);
+  });
+
+  it('treats unreadable content as opaque and skips empty file inputs', () => {
+    const parsed = parseBody(
+      body(
+        '--XyZ\r\nContent-Disposition: form-data; name="empty"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="gbk"\r\nContent-Type: text/plain; charset=gbk\r\n\r\nabc\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="bad"\r\n\r\n', Buffer.from([0x61, 0xff]), '\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="qp"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=3D1\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="b64"\r\nContent-Transfer-Encoding: base64\r\n\r\nnot base64!\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="sheet"; filename="t.csv"\r\nContent-Type: application/vnd.ms-excel\r\n\r\nphone\r\n13812345678\r\n',
+        '--XyZ--\r\n',
+      ),
+      TYPE,
+    );
+    expect(parsed.opaque).toEqual([
+      { location: '/gbk', reason: 'charset gbk' },
+      { location: '/bad', reason: 'not valid UTF-8 text' },
+      { location: '/qp', reason: 'content-transfer-encoding quoted-printable' },
+      { location: '/b64', reason: 'invalid base64 content' },
+    ]);
+    expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/t.csv', '/sheet/t.csv|csv/0/0', '/sheet/t.csv|csv/1/phone']);
+  });
+
+  it('reads a non-blank epilogue', () => {
+    const parsed = parseBody(body('--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--XyZ--\r\ntrailing 13812345678'), TYPE);
+    expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([['/a', 'x'], ['#epilogue', 'trailing 13812345678']]);
+  });
+
+  it.each([
+    ['no boundary parameter', 'multipart/form-data', '--XyZ\r\n\r\nx\r\n--XyZ--', /no boundary parameter/],
+    ['no delimiter at all', TYPE, 'just text', /no boundary delimiter/],
+    ['missing closing delimiter', TYPE, '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n', /missing the closing delimiter/],
+    ['headers never end', TYPE, '--XyZ\r\nContent-Disposition: form-data; name="a"', /part headers without an end/],
+    ['boundary followed by other text on its line', TYPE, '--XyZ\r\n\r\nx\r\n--XyZabc\r\n--XyZ--', /is not a delimiter/],
+    ['garbage after a delimiter', TYPE, '--XyZ junk\r\n\r\nx\r\n--XyZ--', /bad delimiter line/],
+  ])('refuses a malformed body: %s', (_name, type, raw, detail) => {
+    expect(uninspectable(() => parseBody(Buffer.from(raw), type))).toMatch(detail);
+  });
+
+  it('reads a quoted boundary with special characters', () => {
+    const parsed = parseBody(Buffer.from("--a'(b)+_,-./:=?\r\n\r\nv\r\n--a'(b)+_,-./:=?--"), `multipart/form-data; boundary="a'(b)+_,-./:=?"`);
+    expect(parsed.leaves.map((l) => l.value)).toEqual(['v']);
+  });
+});

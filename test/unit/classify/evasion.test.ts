@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifier, fullWidth, leaf, luhnDigit, makeIdCard, makeUscc, makeVin, NOW } from './helpers.js';
+
+/** The finding of `category` that covers value[start, end) entirely, if any. */
+function covers(value: string, key: string | undefined, category: string, start: number, end: number): boolean {
+  return classifier.classify([leaf(value, key)], NOW).some((f) => f.category === category && f.start <= start && f.end >= end);
+}
+
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\ufeff', '\u00ad'];
+
+describe('evasions, table', () => {
+  it.each([
+    ['pi.phone', '１３８１２３４５６７８'], ['pi.phone', '138\u200b1234\u00ad5678'], ['pi.phone', '138.1234.5678'], ['pi.phone', '138-1234-5678'],
+    ['pi.phone', '+86 138 1234 5678'], ['pi.id_card', '11010519491231002Ｘ'], ['pi.id_card', '110105\u206319491231\u200d002X'],
+    ['pi.id_card', '110105-19491231-002X'], ['pi.bank_card', '6222\u20600202\u200c0011\ufeff2230'], ['pi.bank_card', '６２２２ ０２０２ ００１１ ２２３０'],
+    ['org.uscc', '９１３５０１００Ｍ０００１００Ｙ４３'], ['org.uscc', '91350100M\u00ad000100Y43'], ['vehicle.vin', 'ＬＳＶＡＵ２１８ＸＮ２１８３２９４'],
+    ['vehicle.vin', 'LSVAU218X\u200eN2183294'], ['pi.device_id', '４９０１５４２０３２３７５１８'],
+  ])('%s: %j, redacted whole', (category, value) => {
+    const text = `见${value}。`;
+    expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
+  });
+
+  it.each([
+    ['pi.phone', 'mobile', '1456 - 3 - 537 - 14 - 1'], ['pi.phone', 'tel', '159372  22  953'], ['pi.phone', '手机号', '1381234 5678'],
+    ['pi.id_card', 'idCard', '1101 0519 4912 3100 2X'], ['pi.bank_card', 'cardNo', '62220 20200 11223 0'], ['pi.device_id', 'imei', '4901 5420 3237 518'],
+    ['org.uscc', 'uscc', '91350100-M000100Y-43'], ['vehicle.vin', 'vin', 'LSV AU218X N2183294'],
+  ])('%s split any way under %s: %j', (category, key, value) => {
+    expect(covers(value, key, category, 0, value.length)).toBe(true);
+  });
+
+  it('split digits in text need a label', () => {
+    expect(covers('电话：1381234 5678', undefined, 'pi.phone', 3, 15)).toBe(true);
+    expect(covers('见1381234 5678', undefined, 'pi.phone', 1, 13)).toBe(false);
+  });
+});
+
+// ---- property tests: valid identifiers planted in random text, with random evasions ----
+
+const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const REGIONS = ['110105', '310104', '440305', '510107', '330106', '420102', '650102', '460105', '540102'];
+const idCard = fc
+  .record({ region: fc.constantFrom(...REGIONS), y: fc.integer({ min: 1930, max: 2020 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }), seq: digits(3) })
+  .map(({ region, y, m, d, seq }) => makeIdCard(`${region}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${seq}`));
+// 16 and 19 digits: an 18-digit 62… number can also read as a Gansu ID (region 62) and then
+// rightly needs a card label.
+const card = fc
+  .tuple(fc.constantFrom('622202', '621700', '622848', '623668', '436742', '524091'), fc.constantFrom(16, 19))
+  .chain(([p, len]) => digits(len - 7).map((mid) => p + mid + luhnDigit(p + mid)));
+const phone = fc.tuple(fc.constantFrom('13', '14', '15', '16', '17', '18', '19'), digits(9)).map(([a, b]) => a + b);
+const ORG = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const uscc = fc
+  .tuple(fc.constantFrom('91', '92', '93', '12', '51', 'Y1', '11'), fc.constantFrom('110105', '310115', '440300', '510100'), fc.string({ unit: fc.constantFrom(...ORG), minLength: 8, maxLength: 8 }))
+  .map(([h, r, o]) => makeUscc(h, r, o));
+const VIN_CHARS = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+const vin = fc
+  .tuple(fc.constantFrom('LSV', 'LFV', 'LGB', 'WDD', '1HG', 'JTD'), fc.string({ unit: fc.constantFrom(...VIN_CHARS), minLength: 7, maxLength: 7 }), digits(6))
+  .map(([w, mid, tail]) => makeVin(w + mid + tail));
+const imei = fc.tuple(fc.constantFrom('35', '86', '01', '99', '49'), digits(12)).map(([a, b]) => a + b + luhnDigit(a + b));
+
+const CASES: Array<[string, fc.Arbitrary<string>]> = [
+  ['pi.id_card', idCard], ['pi.bank_card', card], ['pi.phone', phone], ['org.uscc', uscc], ['vehicle.vin', vin], ['pi.device_id', imei],
+];
+
+// Filler that cannot join an identifier: Han text, spaces and CJK punctuation.
+const filler = fc.string({ unit: fc.constantFrom(...'的了在是我有和就人都一个上也很到说要去你会着没看好自己这么那里来 ，。！？、'), maxLength: 30 });
+
+/** Full width for some chars, invisible chars between some. */
+function evade(value: string, fw: boolean[], inv: number[]): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    out += fw[i % fw.length] ? fullWidth(value[i]!) : value[i]!;
+    if (i < value.length - 1 && inv[i % inv.length]! > 0) out += INVISIBLE[inv[i % inv.length]! % INVISIBLE.length];
+  }
+  return out;
+}
+
+describe.each(CASES)('property: a valid %s planted in random text', (category, arb) => {
+  it('is found, with full-width chars and invisible chars inside, and the span covers it all', () => {
+    fc.assert(
+      fc.property(arb, filler, filler, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 8 }), (id, before, after, fw, inv) => {
+        const planted = evade(id, fw, inv.map((x) => (x > 20 ? x : 0)));
+        const text = `${before} ${planted} ${after}`;
+        const start = before.length + 1;
+        return covers(text, undefined, category, start, start + planted.length);
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
+    );
+  });
+});
+
+const KEYS: Record<string, string> = {
+  'pi.id_card': 'idCardNo', 'pi.bank_card': 'bankCardNo', 'pi.phone': 'mobile', 'org.uscc': 'creditCode', 'vehicle.vin': 'vin', 'pi.device_id': 'imei',
+};
+const SEPARATORS = ['', '', '', ' ', '-', '.', '  ', ' - ', '\u200b'];
+
+describe.each(CASES)('property: a valid %s split any way under its field', (category, arb) => {
+  it('is found and covered', () => {
+    fc.assert(
+      fc.property(arb, fc.array(fc.nat({ max: SEPARATORS.length - 1 }), { minLength: 1, maxLength: 20 }), (id, seps) => {
+        let value = '';
+        for (let i = 0; i < id.length; i++) value += (i > 0 ? SEPARATORS[seps[i % seps.length]!]! : '') + id[i];
+        return covers(value, KEYS[category], category, 0, value.length);
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
+    );
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { fastaEnd, isGenotypeCall, isRsId } from '../../../src/classify/detectors/genetic.js';
+import { classifier, leaf, NOW, texts } from './helpers.js';
+
+const SEQ = 'GATTACAGATTACACCGGTTAACCGGTTAACGTACGTACGTAGCTAGCTAGCATCGATCG'; // 60 bases
+
+describe('genetic pieces', () => {
+  it.each([['RS123', true], ['RS1234567890', true], ['RS', false], ['RS12345678901', false], ['RSX12', false]])('rsID %s → %s', (s, ok) => {
+    expect(isRsId(s)).toBe(ok);
+  });
+  it.each([['AG', true], ['a/g', true], ['C|T', true], ['GG', true], ['AGTC', false], ['XY', false], ['yes', false]])('call %s → %s', (s, ok) => {
+    expect(isGenotypeCall(s)).toBe(ok);
+  });
+  it('FASTA record end', () => {
+    const s = `>chr1 sample\n${SEQ.slice(0, 30)}\n${SEQ.slice(30)}\nnext`;
+    expect(s.slice(0, fastaEnd(s, 0))).toBe(`>chr1 sample\n${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`);
+    expect(fastaEnd('> quoted reply\nok', 0)).toBe(-1);
+  });
+});
+
+describe('sequences', () => {
+  it.each([
+    [SEQ, [SEQ]], [SEQ.toLowerCase(), [SEQ.toLowerCase()]], [`raw read: ${SEQ} end`, [SEQ]],
+    [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`, [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`]], [`>s1\n${SEQ.slice(0, 25)}`, [`>s1\n${SEQ.slice(0, 25)}`]],
+  ])('%#: found', (value, want) => expect(texts(value, 'important.genetic')).toEqual(want));
+
+  it.each([['GATTACAGTAGTAACGTGTCTAC'], [SEQ.slice(0, 49)], ['CAT TAG ACT GAT'], [`${SEQ}X`], ['>quote\nhello world']])('%#: not a sequence', (value) => {
+    expect(texts(value, 'important.genetic')).toEqual([]);
+  });
+});
+
+describe('rsIDs need genotype context', () => {
+  const gen = (ls: ReturnType<typeof leaf>[]) => classifier.classify(ls, NOW).filter((f) => f.category === 'important.genetic').map((f) => ls[f.leafIndex]!.value.slice(f.start, f.end));
+
+  it.each([
+    [[leaf('rs123456', 'snp')], ['rs123456']],
+    [[leaf('rs123456', 'id', { location: '/m/0/id' }), leaf('AG', 'call', { location: '/m/0/call' })], ['rs123456']],
+    [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'rs7654321']],
+    [[leaf('genotype report: rs4988235 (C;T)')], ['rs4988235']],
+    [[leaf('rs123456', 'x', { location: '/x' }), leaf(SEQ, 'read', { location: '/read' })], ['rs123456', SEQ]],
+  ])('%#', (ls, want) => expect(gen(ls).sort()).toEqual(want.sort()));
+
+  it.each([[[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]]])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
+
+  it('a genotype field holds a call', () => {
+    expect(texts('A/G', 'important.genetic', 'genotype')).toEqual(['A/G']);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { clauseSpan, doseBefore, isIcd10 } from '../../../src/classify/detectors/health.js';
+import { classifier, leaf, NOW, texts } from './helpers.js';
+
+const h = (value: string, key?: string) => texts(value, 'pi.health', key);
+
+describe('health pieces', () => {
+  it.each([['E11.9', true], ['I10', true], ['O24.4', true], ['Z21', true], ['F32.A1', true], ['U07.1', false], ['E1', false], ['E11.99999', false], ['11.9', false]])(
+    'ICD-10 %s → %s', (code, ok) => expect(isIcd10(code)).toBe(ok),
+  );
+  it.each([['20mg qd', true], ['0.3g prn', true], ['8U 皮下注射 bid', true], ['2片 tid', true], ['the bid', false], ['SKU 12 bid', false]])(
+    'dose before the sig in %j → %s', (s, ok) => expect(doseBefore(s, s.lastIndexOf(' ') + 1)).toBe(ok),
+  );
+  it('a clause stops at commas, sentence ends, money and other labels', () => {
+    const span = (s: string, word: string, section: boolean) => {
+      const i = s.indexOf(word);
+      const c = clauseSpan(s, i, i + word.length, section, () => false);
+      return s.slice(c.start, c.end);
+    };
+    expect(span('Visit note — 急性阑尾炎，K35.8; 处方 X', '阑尾炎', false)).toBe('急性阑尾炎');
+    expect(span('处方 头孢呋辛 0.5g bid. Follow-up fee 645.50.', '处方', true)).toBe('处方 头孢呋辛 0.5g bid');
+    expect(span('诊断：痛风 费用：30元', '诊断', true)).toBe('诊断：痛风');
+    expect(span('处方 布洛芬 0.3g prn ¥30.00', '处方', true)).toBe('处方 布洛芬 0.3g prn');
+  });
+});
+
+describe('medical content in values', () => {
+  it.each([
+    ['病历摘要：急性阑尾炎', ['病历摘要：急性阑尾炎']],
+    ['处方 布洛芬缓释胶囊 0.3g prn', ['处方 布洛芬缓释胶囊 0.3g prn']],
+    ['既往有2型糖尿病史，长期服用二甲双胍。', ['既往有2型糖尿病史', '长期服用二甲双胍']],
+    ['患者确诊为乳腺癌，已行化疗', ['患者确诊为乳腺癌', '已行化疗']],
+    ['Diagnosed with type 2 diabetes in 2019.', ['Diagnosed with type 2 diabetes in 2019']],
+    ['He is HIV positive; follow-up in May.', ['He is HIV positive']],
+    ['take 20mg qd', ['take 20mg qd']],
+    ['妊娠期糖尿病（ICD-10: O24.4）', ['妊娠期糖尿病（ICD-10: O24.4）']],
+    ['痛风，M10.9', ['痛风', 'M10.9']],
+    ['ICD-10 E11.9 复查', ['E11.9']],
+  ])('%s', (value, want) => expect(h(value)).toEqual(want));
+
+  it.each([
+    '系统诊断完成，网络诊断正常', '请勿处方药混放：非处方药区', '病毒查杀完成', '炎热的夏天', 'the stroke-width is 2px',
+    'diagnostic mode enabled', 'aids and hearing aids', 'Room B12, seat A10', 'SKU E11.9 in stock', '这个毛病要改', '懒癌晚期',
+    'ICU 72.1 data files loaded', '咳嗽糖浆 买一送一',
+  ])('nothing in %j', (value) => expect(h(value)).toEqual([]));
+
+  it('symptoms count next to other medical words', () => {
+    expect(h('患者发烧三天，伴咳嗽')).toEqual(['发烧', '咳嗽']);
+    expect(h('主诉：咳嗽三天')).toEqual(['主诉：咳嗽三天']);
+    expect(h('咳嗽')).toEqual([]);
+  });
+});
+
+describe('medical fields', () => {
+  it.each([
+    ['痛风，M10.9', 'case_summary'], ['急性阑尾炎', '诊断结果'], ['处方 胰岛素 8U 皮下注射 bid', 'rx'], ['E11.9', 'dx_code'],
+    ['peanuts', 'allergies'], ['阿莫西林胶囊 0.5g tid', 'medication'], ['anything at all', 'diagnosis'],
+  ])('%s under %s is one finding', (value, key) => expect(h(value, key)).toEqual([value]));
+
+  it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));
+
+  it('text under a medical object is medical, whatever its key', () => {
+    const fs = classifier.classify([leaf('慢性胃炎，建议复查', 'notes', { location: '/medical/notes' }), leaf('¥320.00', 'fee', { location: '/medical/fee' })], NOW);
+    expect(fs.filter((f) => f.category === 'pi.health').map((f) => [f.rule, f.leafIndex])).toEqual([['health.field', 0]]);
+  });
+
+  it('an ICD code under a medical object counts alone', () => {
+    const fs = classifier.classify([leaf('B24', 'code', { location: '/diagnosis/code' })], NOW);
+    expect(fs.map((f) => f.rule)).toEqual(['health.icd10']);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { hasImeiReportingBody, isImei, isImeiGrouping } from '../../../src/classify/detectors/imei.js';
+import { matchPlateAt } from '../../../src/classify/detectors/plate.js';
+import { hasUsccStructure, isOrgCode, usccConfidence } from '../../../src/classify/detectors/uscc.js';
+import { vinConfidence } from '../../../src/classify/detectors/vin.js';
+import { found, fullWidth, makeUscc, makeVin, texts } from './helpers.js';
+
+describe('USCC detector', () => {
+  it.each([
+    ['91350100M000100Y43', 0.97], ['91310000MA1FL8XQ11', 0.97], [makeUscc('Y1', '500817', 'FYAB3FAK'), 0.97],
+    [makeUscc('12', '110105', '40000013'), 0.97], [makeUscc('91', '100000', '10000396'), 0.97],
+  ])('%s → %s', (code, conf) => expect(usccConfidence(code, false)).toBe(conf));
+
+  it.each([
+    ['91350100M000100Y44', 'check char'], ['01350100M000100Y43', 'authority 0'], ['94350100M000100Y43', 'type 4 for authority 9'],
+    ['91990100M000100Y43', 'region 99'], ['202403151234567890', 'an order number'],
+  ])('rejects %s (%s)', (code) => expect(usccConfidence(code, true)).toBe(0));
+
+  it('needs support when the organisation code check fails', () => {
+    const code = makeUscc('91', '110105', '40000013');
+    const broken = code.slice(0, 16) + (code[16] === '1' ? '2' : '1');
+    // Re-seal mod 31 over the broken organisation code.
+    const resealed = [...'0123456789ABCDEFGHJKLMNPQRTUWXY'].map((c) => broken.slice(0, 17) + c).find((c) => usccConfidence(c, true) > 0)!;
+    expect(isOrgCode(resealed.slice(8, 17))).toBe(false);
+    expect(usccConfidence(resealed, false)).toBe(0);
+    expect(usccConfidence(resealed, true)).toBe(0.9);
+  });
+
+  it('structure', () => {
+    expect(hasUsccStructure('91350100M000100Y43')).toBe(true);
+    expect(hasUsccStructure('9A350100M000100Y43')).toBe(false);
+  });
+
+  it.each([
+    ['统一社会信用代码：91350100M000100Y43。', 'uscc.field'], ['owner (91310000MA1FL8XQ11).', 'uscc.checksum'],
+    ['913503265347029717', 'uscc.checksum'], ['９１３５０１００Ｍ０００１００Ｙ４３', 'uscc.checksum'], ['91350100M000\u200b100Y43', 'uscc.checksum'],
+  ])('in a value: %s', (value, rule) => {
+    expect(found(value).filter(([c]) => c === 'org.uscc').map(([, r]) => r)).toEqual([rule]);
+  });
+
+  it.each([['91350100M000100Y44'], ['ORD-91350100M000100Y43'], ['x91350100M000100Y43'], ['91350100m000100y43']])('no USCC in %s', (value) => {
+    expect(texts(value, 'org.uscc')).toEqual([]);
+  });
+
+  it('a USCC field reads a spaced or dashed code as one', () => {
+    expect(texts('9135 0100 M000 100Y 43', 'org.uscc', 'creditCode')).toEqual(['9135 0100 M000 100Y 43']);
+  });
+});
+
+describe('VIN detector', () => {
+  it.each([
+    ['LSVAU218XN2183294', 0.97], ['1M8GDM9AXKP042788', 0.97], [makeVin('WDD2050461A12345'), 0.97],
+  ])('%s → %s', (code, conf) => expect(vinConfidence(code, 5, 5, false)).toBe(conf));
+
+  it('lower case or digits only need support', () => {
+    expect(vinConfidence('LSVAU218XN2183294', 9, 0, false)).toBe(0);
+    expect(vinConfidence('LSVAU218XN2183294', 9, 0, true)).toBe(0.9);
+  });
+
+  it.each([
+    ['VIN LSVAU218XN2183294 入库', ['LSVAU218XN2183294']], ['车架号：ＬＳＶＡＵ２１８ＸＮ２１８３２９４', ['ＬＳＶＡＵ２１８ＸＮ２１８３２９４']],
+    ['LSV\u200bAU218XN2183294', ['LSV\u200bAU218XN2183294']], ['LSVAU2180N2183294', []], ['SKU-LSVAU218XN2183294', []],
+    ['LSVAU218XN21832940', []], ['JTD7DAL3XS9226802', []],
+  ])('%s', (value, want) => expect(texts(value, 'vehicle.vin')).toEqual(want));
+
+  it('a valid VIN under a reference field (sku) is the SKU it says it is', () => {
+    expect(texts('LSVAU218XN2183294', 'vehicle.vin', 'sku')).toEqual([]);
+    expect(texts('lsvau218xn2183294', 'vehicle.vin', 'vin')).toEqual(['lsvau218xn2183294']);
+  });
+});
+
+describe('IMEI detector', () => {
+  it.each([['490154203237518', true], ['356938035643809', true], ['490154203237519', false], ['49015420323751', false]])('%s → %s', (d, ok) => {
+    expect(isImei(d)).toBe(ok);
+  });
+  it.each([[[15], true], [[2, 6, 6, 1], true], [[8, 6, 1], true], [[5, 5, 5], false]])('grouping %j → %s', (lens, ok) => {
+    expect(isImeiGrouping(lens)).toBe(ok);
+  });
+  it('reporting bodies', () => {
+    expect(hasImeiReportingBody('86')).toBe(true);
+    expect(hasImeiReportingBody('20')).toBe(false);
+  });
+
+  it.each([
+    ['IMEI: 490154203237518', ['490154203237518']], ['imei 35-209900-176148-1', ['35-209900-176148-1']],
+    ['35209900-176148-1', ['35209900-176148-1']], ['356938035643809', ['356938035643809']],
+    ['202403151234569', []], ['490154203237519', []],
+  ])('%s', (value, want) => expect(texts(value, 'pi.device_id')).toEqual(want));
+
+  it.each([['490154203237518', 'imei'], ['A0000012345678', 'meid'], ['6d92078a-8246-4ba4-ae5b-76104861e7dc', 'idfa']])('%s under %s', (value, key) => {
+    expect(texts(value, 'pi.device_id', key)).toEqual([value]);
+  });
+
+  it('a UUID under a plain id field is nothing', () => {
+    expect(found('6d92078a-8246-4ba4-ae5b-76104861e7dc', 'id')).toEqual([]);
+    expect(found('6d92078a-8246-4ba4-ae5b-76104861e7dc', 'deviceId')).toEqual([]);
+  });
+});
+
+describe('licence plates', () => {
+  const plate = (s: string) => {
+    const i = [...s].findIndex((ch) => /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]/.test(ch));
+    const m = matchPlateAt(s, i);
+    return m && s.slice(m.start, m.end);
+  };
+  it.each([
+    ['京A12345', '京A12345'], ['车牌沪B·C8868已驶离', '沪B·C8868'], ['粤BD12345', '粤BD12345'], ['粤B12345D', '粤B12345D'],
+    ['川A 8U8U8', '川A 8U8U8'], ['湘A1234学', '湘A1234学'], ['京Ａ１２３４５', '京Ａ１２３４５'],
+  ])('%s → %s', (s, want) => expect(plate(s)).toBe(want));
+
+  it.each([['京I12345'], ['京O12345'], ['京A1234'], ['京A1234567'], ['京ABCDEF'], ['京A12345X9'], ['京东'], ['沪a12345'], ['粤B123456']])('no plate in %s', (s) => {
+    expect(plate(s)).toBeUndefined();
+  });
+
+  it('in a value, and loosened by a plate field', () => {
+    expect(texts('车辆京A12345违停', 'pi.plate')).toEqual(['京A12345']);
+    expect(texts('京a12345', 'pi.plate', 'plateNo')).toEqual(['京a12345']);
+  });
+});
+
+describe('full-width letters', () => {
+  it('fold in USCC, VIN and ID check chars', () => {
+    expect(texts(fullWidth('91350100M000100Y43'), 'org.uscc')).toHaveLength(1);
+    expect(texts(fullWidth('11010519491231002X'), 'pi.id_card')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { insideChina } from '../../../src/classify/detectors/china-outline.js';
+import { isChinaPair, isPointArrayKey, keyAxis, parseDecimal } from '../../../src/classify/detectors/location.js';
+import { classifier, leaf, NOW, texts } from './helpers.js';
+
+describe('China outline', () => {
+  it.each([
+    ['Beijing', 116.4074, 39.9042], ['Shanghai', 121.4737, 31.2304], ['Urumqi', 87.6168, 43.8256], ['Kashgar', 75.99, 39.47],
+    ['Lhasa', 91.1, 29.65], ['Mohe', 122.5, 52.97], ['Heihe', 127.49, 50.24], ['Hunchun', 130.37, 42.86], ['Sanya', 109.5, 18.25],
+    ['Hong Kong', 114.17, 22.3], ['Macau', 113.55, 22.15], ['Taipei', 121.56, 25.03], ['Jinghong', 100.8, 22.0], ['Yadong', 88.9, 27.5],
+  ])('%s is inside', (_city, lng, lat) => expect(insideChina(lng, lat)).toBe(true));
+
+  // The coarse box of DOMAIN §5 covers all of these.
+  it.each([
+    ['Seoul', 126.978, 37.5665], ['Pyongyang', 125.75, 39.03], ['Osaka', 135.5, 34.69], ['Vladivostok', 131.89, 43.12],
+    ['Ulaanbaatar', 106.9, 47.9], ['Almaty', 76.95, 43.24], ['Islamabad', 73.05, 33.7], ['Delhi', 77.2, 28.6],
+    ['Kathmandu', 85.3, 27.7], ['Thimphu', 89.64, 27.47], ['Dhaka', 90.4, 23.8], ['Hanoi', 105.85, 21.03],
+    ['Bangkok', 100.5, 13.75], ['Manila', 120.98, 14.6], ['Kuala Lumpur', 101.7, 3.1], ['Singapore', 103.8, 1.35],
+  ])('%s is outside', (_city, lng, lat) => expect(insideChina(lng, lat)).toBe(false));
+});
+
+describe('location pieces', () => {
+  it.each([['31.2304', 31.2304, 4], [' 121.473701 ', 121.473701, 6], ['-33.9', -33.9, 1]])('parses %j', (s, value, decimals) => {
+    expect(parseDecimal(s)).toEqual({ value, decimals });
+  });
+  it.each(['1.2.3', '31', 'abc', '1e5', '1234.5678'])('not a coordinate number: %j', (s) => expect(parseDecimal(s)).toBeUndefined());
+
+  it.each([
+    [31.2304, 4, 121.4737, 4, true], [121.4737, 4, 31.2304, 4, true], [31.23, 2, 121.47, 2, false], [31.23, 2, 121.4737, 4, true],
+    [37.5665, 4, 126.978, 3, false], [13.7563, 4, 100.5018, 4, false], [31.2304, 4, 31.2305, 4, false],
+  ])('pair %s/%s · %s/%s → %s', (a, da, b, db, ok) => {
+    expect(isChinaPair({ value: a, decimals: da }, { value: b, decimals: db })).toBe(ok);
+  });
+
+  it.each([
+    ['lat', 'lat'], ['latitude', 'lat'], ['pickupLat', 'lat'], ['gps_lat', 'lat'], ['纬度', 'lat'], ['lng', 'lng'], ['lon', 'lng'],
+    ['longitude', 'lng'], ['userLongitude', 'lng'], ['经度', 'lng'], ['flat', undefined], ['salon', undefined], ['float', undefined],
+    ['catalog', undefined], ['belong', undefined],
+  ])('key %s → %s', (key, axis) => expect(keyAxis(key)).toBe(axis));
+
+  it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false]])(
+    'point array key %s → %s', (key, ok) => expect(isPointArrayKey(key)).toBe(ok),
+  );
+});
+
+describe('locations in values', () => {
+  it.each([
+    ['19.834168,110.070381', ['19.834168,110.070381']], ['121.473701, 31.230416', ['121.473701, 31.230416']],
+    ['POINT(121.4737 31.2304)', ['121.4737 31.2304']], ['31.2304°N, 121.4737°E', ['31.2304°N, 121.4737']],
+    ['纬度31.2304，经度121.4737', ['31.2304，经度121.4737']], ['lat=31.2304&lng=121.4737', ['31.2304&lng=121.4737']],
+  ])('%s', (value, want) => expect(texts(value, 'pi.location')).toEqual(want));
+
+  it.each([
+    ['37.5665,126.9780', 'Seoul'], ['13.7563,100.5018', 'Bangkok'], ['-33.8688,151.2093', 'Sydney'], ['31.23,121.47', 'two decimals'],
+    ['version 12.2841.0 build 121.4737', 'a version string'], ['¥31.2304 and ¥121.4737', 'not adjacent prices'],
+    ['31.2304\n121.4737', 'different lines'], ['31.2304 12 121.4737', 'another number between'],
+  ])('no location in %s (%s)', (value) => expect(texts(value, 'pi.location')).toEqual([]));
+});
+
+describe('locations across sibling leaves', () => {
+  const locs = (ls: ReturnType<typeof leaf>[]) =>
+    classifier.classify(ls, NOW).filter((f) => f.category === 'pi.location').map((f) => [f.rule, ls[f.leafIndex]!.value]);
+
+  it('lat/lng siblings, numbers or strings', () => {
+    expect(locs([leaf('31.3607', 'lat', { location: '/pickup/lat', isNumber: true }), leaf('121.1614', 'lon', { location: '/pickup/lon', isNumber: true })])).toEqual([
+      ['location.fields', '31.3607'], ['location.fields', '121.1614'],
+    ]);
+    expect(locs([leaf('31.2304', 'latitude', { location: '/a/0/latitude' }), leaf('121.47', 'longitude', { location: '/a/0/longitude' })])).toHaveLength(2);
+  });
+
+  it('GeoJSON [lng, lat] and tracks of points', () => {
+    const track = [
+      leaf('121.4737', 'coordinates', { location: '/geometry/coordinates/0/0' }), leaf('31.2304', 'coordinates', { location: '/geometry/coordinates/0/1' }),
+      leaf('121.4801', 'coordinates', { location: '/geometry/coordinates/1/0' }), leaf('31.2299', 'coordinates', { location: '/geometry/coordinates/1/1' }),
+    ];
+    expect(locs(track)).toHaveLength(4);
+  });
+
+  it.each([
+    [[leaf('31.2304', 'lat', { location: '/a/lat' }), leaf('121.4737', 'lng', { location: '/b/lng' })], 'different parents'],
+    [[leaf('13.79459', 'lat', { location: '/lat' }), leaf('100.5074', 'lon', { location: '/lon' })], 'Bangkok'],
+    [[leaf('31.23', 'lat', { location: '/lat' }), leaf('121.47', 'lng', { location: '/lng' })], 'two decimals'],
+    [[leaf('31.2304', 'lat', { location: '/lat' })], 'a latitude alone'],
+    [[leaf('121.4737', 'prices', { location: '/prices/0' }), leaf('31.2304', 'prices', { location: '/prices/1' })], 'not a point array'],
+    [[leaf('1', 'coordinates', { location: '/c/0' }), leaf('121.4737', 'coordinates', { location: '/c/1' }), leaf('31.2304', 'coordinates', { location: '/c/2' }), leaf('5', 'coordinates', { location: '/c/3' })], 'a longer list'],
+  ])('nothing for %#: %s', (ls) => expect(locs(ls)).toEqual([]));
+});

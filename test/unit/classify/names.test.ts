@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { hanNameAt, hanNameBefore, isGenericNameKey, latinNameAt } from '../../../src/classify/detectors/name.js';
+import { texts } from './helpers.js';
+
+const names = (value: string, key?: string) => texts(value, 'pi.name', key);
+
+describe('Han names after a trigger', () => {
+  const at = (s: string, strict = false) => {
+    const m = hanNameAt(s, 0, strict);
+    return m && s.slice(m.start, m.end);
+  };
+  it.each([
+    ['李淑曦，取件码', '李淑曦'], ['王芳', '王芳'], ['张三的朋友', '张三'], ['欧阳娜娜您好', '欧阳娜娜'], ['王小明已签收', '王小明'],
+    ['李娜反映', '李娜'], ['张伟明天到', '张伟明'],
+  ])('%s → %s', (s, want) => expect(at(s)).toBe(want));
+  it.each(['已签收', '服务中心', '方式', '于昨日入院', '王', '信息', '余额'])('no name in %s', (s) => expect(at(s)).toBeUndefined());
+  it('a strict trigger wants the name to stand alone', () => {
+    expect(at('王者荣耀玩家', true)).toBeUndefined();
+    expect(at('孙杰平', true)).toBe('孙杰平');
+  });
+  it.each([['尊敬的张伟', '张伟'], ['谢谢张小明', '张小明'], ['给李娜', '李娜']])('before a suffix in %s → %s', (s, want) => {
+    const m = hanNameBefore(s, s.length);
+    expect(m && s.slice(m.start, m.end)).toBe(want);
+  });
+});
+
+describe('Latin names after a trigger', () => {
+  const at = (s: string, single: boolean) => {
+    const m = latinNameAt(s, 0, single);
+    return m && s.slice(m.start, m.end);
+  };
+  it.each([
+    ['Zhang Wei was admitted', false, 'Zhang Wei'], ['John Smith, thanks', true, 'John Smith'], ['Mr. Smith', false, 'Smith'],
+    ['Wang', true, 'Wang'], ['John Smith', false, undefined], ['Customer Service Team', true, undefined], ['Success Team', false, undefined],
+  ])('%s (single %s) → %s', (s, single, want) => expect(at(s, single)).toBe(want));
+});
+
+describe('names in running text', () => {
+  it.each([
+    ['【快递】您的包裹已到达，收件人李淑曦，取件码 175902。', ['李淑曦']],
+    ['用户：你好，我叫李佑华，电话+86-132-0101-2259', ['李佑华']],
+    ['您好，我是孙杰平，想咨询一下', ['孙杰平']],
+    ['客户王芳反映快递未送达', ['王芳']],
+    ['尊敬的张伟先生，您的订单已发货', ['张伟']],
+    ['本次由李静明经手', ['李静明']],
+    ['Dear Zhang Wei, your order has shipped.', ['Zhang Wei']],
+    ['Patient Wang Fang was admitted on Monday.', ['Wang Fang']],
+    ['Hi, please call Mr. Chen at the desk.', ['Chen']],
+    ['患者张三，男，45岁', ['张三']],
+    ['姓名：张三，电话：13812345678', ['张三']],
+  ])('%s', (value, want) => expect(names(value)).toEqual(want));
+
+  it.each([
+    '我是王者荣耀玩家', '尊敬的用户，您好', '联系方式：见附件', '客户服务中心', 'Dear Customer, thank you', 'Customer Success Team',
+    'Patient Portal login', '患者于昨日入院', '收件人已签收', 'took 26 ms Total', '员工福利发放通知', '由于系统升级',
+  ])('no name in %s', (value) => expect(names(value)).toEqual([]));
+});
+
+describe('names by field', () => {
+  it.each([
+    ['马桐', 'emp_name'], ['钱胜', 'insured_name'], ['杨珍', 'passenger'], ['章海', 'applicant'], ['周平', 'name_cn'],
+    ['李静', 'staff'], ['谢秀', 'applicant_nm'], ['张伟', 'userName'], ['王芳', 'operatorName'], ['施晓若', 'studentName'],
+  ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
+
+  it.each([['黄山', 'cityName'], ['华为', 'companyName'], ['金牛区', 'districtName'], ['admin', 'userName'], ['abc', 'operatorName']])(
+    '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
+  );
+
+  it.each([['operatorname', true], ['kehuname', true], ['custnm', true], ['cityname', false], ['productname', false], ['name', false]])(
+    'generic name key %s → %s', (norm, ok) => expect(isGenericNameKey(norm)).toBe(ok),
+  );
+});
