@@ -65,9 +65,6 @@ export function isInvisibleCode(c: number): boolean {
   return (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0xad || c === 0x180e;
 }
 
-/** Kept for callers that predate the wider invisible set. */
-export const isZeroWidthCode = isInvisibleCode;
-
 export function isSpaceCode(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0x3000;
 }

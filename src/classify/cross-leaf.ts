@@ -8,13 +8,13 @@
  */
 import type { Leaf } from '../body/leaf.js';
 import { isGenotypeCall } from './detectors/genetic.js';
+import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
 import { lookupField } from './fields.js';
 import { RULES } from './rules.js';
 import { GENETIC, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
 import type { PendingRsid } from './scanner.js';
 import type { CategoryId } from './taxonomy.js';
-import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 
 /** The location one level up: "/a/b" → "/a", "?lat" → "?", "" → "". */
 export function parentPointer(location: string): string {

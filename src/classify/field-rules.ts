@@ -2,10 +2,10 @@
  * What a field name establishes about its whole value. A name, address, medical, religion or
  * biometric field holds that category whatever the text; an identifier field (phone, ID,
  * card, IMEI, USCC, VIN) lets its value be read as one identifier however it is split or
- * padded ("1456 - 3 - 537 - 14 - 1", "9135 0100 M000 100Y 43"), because the field says what it
+ * padded ("1391 - 2 - 345 - 67 - 8", "9135 0100 M000 100Y 43"), because the field says what it
  * is. Each returns the category it reported for the whole value, so parts add nothing.
  */
-import { foldAlnum, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
+import { foldAlnum, isCjkCode, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { isAccountNumber, isPaymentCardNumber, isValidIban } from './detectors/bank-card.js';
 import { looksLikeTemplate } from './detectors/biometric.js';
@@ -13,11 +13,12 @@ import { isGenotypeCall } from './detectors/genetic.js';
 import { isMedicalValue } from './detectors/health.js';
 import { isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { isDeviceIdValue, isImeiFieldValue } from './detectors/imei.js';
-import { nameConfidenceFactor } from './detectors/name.js';
+import { isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
+import { ROLE_WEIGHT } from './fields.js';
 import { RULES } from './rules.js';
 import {
   ADDRESS, BANK_CARD, BIOMETRIC, DEVICE, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, RELIGION,
@@ -35,7 +36,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   const trimmed = v.trim();
   switch (category) {
     case NAME:
-      f = weight * nameConfidenceFactor(v);
+      f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(trimmed) : nameConfidenceFactor(v));
       break;
     case ADDRESS:
       f = weight * addressConfidenceFactor(v);
@@ -75,6 +76,13 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   if (f <= 0) return undefined;
   host.emit(category, rule, 0, v.length, f);
   return category;
+}
+
+/** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). */
+export function roleNameFactor(value: string): number {
+  const f = nameConfidenceFactor(value);
+  if (f === 0 || !isCjkCode(value.charCodeAt(0))) return f;
+  return isPlainHanName(value) ? f : 0;
 }
 
 /** Separators and padding an identifier field may hold around and inside its value. */

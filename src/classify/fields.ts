@@ -11,6 +11,10 @@ import type { CategoryId } from './taxonomy.js';
  *  report, but what such a field holds is a code, so pattern-only findings are dropped there. */
 export const REFERENCE = 'ref';
 
+/** Weight of the role words ("applicant", "患者"): at most this, a Han value must read as a
+ *  surname and given name to count as one. */
+export const ROLE_WEIGHT = 0.8;
+
 export interface FieldMatch {
   readonly category: CategoryId;
   /** Confidence the name alone gives (used for name/address findings made by field name). */
@@ -65,7 +69,7 @@ const GROUPS: readonly Group[] = [
     suffix: ['memberCardNo', 'membershipCardNo', 'vipCardNo', 'giftCardNo', 'giftCardNumber',
       'simCardNo', 'libraryCardNo', 'userAccountNo', 'loginAccountNo', 'memberAccountNo', '会员卡号', '购物卡号', '礼品卡号'] },
 
-  { category: 'pi.name', weight: 0.5, exact: ['name', '名字'] },
+  { category: 'pi.name', weight: 0.5, exact: ['name'] },
   { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi'] },
   { category: 'pi.name', weight: 0.8,
     suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName'] },
@@ -85,16 +89,18 @@ const GROUPS: readonly Group[] = [
       'accountHolderName', 'cardholder', 'cardholderName', '员工姓名', '被保险人', '被保险人姓名', '投保人',
       '投保人姓名', '受益人', '受益人姓名', '乘车人', '乘机人', '旅客姓名', '入住人', '住客姓名', '学生姓名',
       '家长姓名', '监护人', '监护人姓名', '法定代表人', '法人代表', '负责人', '经办人', '收款人', '收款人姓名',
-      '付款人', '付款人姓名', '户名', '开户名', '开户人', '车主', '车主姓名', '患者', '病人姓名', '医生姓名',
+      '付款人', '付款人姓名', '户名', '开户名', '开户人', '车主', '车主姓名', '病人姓名', '医生姓名',
       '签收人', '寄件人', '寄件人姓名', '收件人姓名', '收货人姓名', '承租人', '借款人', '担保人', '配偶姓名',
       '父亲姓名', '母亲姓名', '中文名', '中文姓名', '发件人', '签名人', '作者姓名', '当事人', 'nameCn', 'nameZh', 'nameEn', 'nameChinese', 'nameEnglish',
       'zhName', 'enName', 'fullNameCn', 'realNameCn', 'nameInChinese', 'namePinyin'] },
   // Role words that hold a person's name when the value is a string (an object under them is
-  // not a leaf); too generic to trust at the end of a compound key.
+  // not a leaf); too generic to trust at the end of a compound key. They double as speaker
+  // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
   { category: 'pi.name', weight: 0.8,
     exact: ['applicant', 'insured', 'insurant', 'policyholder', 'beneficiary', 'patient', 'passenger',
       'traveler', 'traveller', 'recipient', 'receiver', 'consignee', 'addressee', 'guardian', 'signatory',
-      'emergencyContact', 'staff', 'employee', 'tenant'] },
+      'emergencyContact', 'staff', 'employee', 'tenant', '客户', '乘客', '学生', '员工', '患者', '病人',
+      '旅客', '住客', '租客', '业主', '房东', '名字'] },
 
   { category: 'pi.address', weight: 0.6, exact: ['addr'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },

@@ -197,6 +197,9 @@ export class KeywordAutomaton<T> {
   /** Every keyword occurrence in `s` (overlaps included), in order of their end. */
   scan(s: string, out: KeywordMatch<T>[]): void {
     const cls = this.cls;
+    const ascii = this.asciiClasses;
+    const delta = this.asciiDelta;
+    const outStart = this.outStart;
     let st = 0;
     for (let i = 0; i < s.length; i++) {
       const k = cls[s.charCodeAt(i)]!;
@@ -204,31 +207,36 @@ export class KeywordAutomaton<T> {
         st = 0;
         continue;
       }
-      if (k <= this.asciiClasses) {
-        st = this.asciiDelta[st * this.asciiClasses + k - 1]!;
-      } else for (;;) {
-        if (st === 0) {
-          st = this.rootNext[k]!;
-          break;
+      if (k <= ascii) {
+        st = delta[st * ascii + k - 1]!;
+      } else {
+        for (;;) {
+          if (st === 0) {
+            st = this.rootNext[k]!;
+            break;
+          }
+          const t = this.child(st, k);
+          if (t !== 0) {
+            st = t;
+            break;
+          }
+          st = this.fail[st]!;
         }
-        const t = this.child(st, k);
-        if (t !== 0) {
-          st = t;
-          break;
-        }
-        st = this.fail[st]!;
       }
-      const a = this.outStart[st]!;
-      const b = this.outStart[st + 1]!;
-      for (let p = a; p < b; p++) {
-        const e = this.entries[this.outEntry[p]!]!;
-        const end = i + 1;
-        const start = end - e.word.length;
-        if (e.checkStart && start > 0 && isAsciiLetterCode(foldCode(s.charCodeAt(start - 1)))) continue;
-        if (e.checkEnd && end < s.length && isAsciiLetterCode(foldCode(s.charCodeAt(end)))) continue;
-        if (e.caseSensitive && s.slice(start, end) !== e.word) continue;
-        out.push({ start, end, payload: e.payload });
-      }
+      const a = outStart[st]!;
+      const b = outStart[st + 1]!;
+      if (a !== b) this.report(s, i + 1, a, b, out);
+    }
+  }
+
+  private report(s: string, end: number, a: number, b: number, out: KeywordMatch<T>[]): void {
+    for (let p = a; p < b; p++) {
+      const e = this.entries[this.outEntry[p]!]!;
+      const start = end - e.word.length;
+      if (e.checkStart && start > 0 && isAsciiLetterCode(foldCode(s.charCodeAt(start - 1)))) continue;
+      if (e.checkEnd && end < s.length && isAsciiLetterCode(foldCode(s.charCodeAt(end)))) continue;
+      if (e.caseSensitive && s.slice(start, end) !== e.word) continue;
+      out.push({ start, end, payload: e.payload });
     }
   }
 }

@@ -121,7 +121,8 @@ export class NumericScanner {
     };
 
     let idShaped = false;
-    if ((len === 18 || len === 15) && isIdCardGrouping(lens)) {
+    // With a field or label saying what the number is, any grouping of it will do.
+    if ((len === 18 || len === 15) && (isIdCardGrouping(lens) || support(ID_CARD) !== undefined)) {
       const s = support(ID_CARD);
       if (len === 18 || s !== undefined) {
         const info = validateIdCard(d, host.today);
@@ -135,7 +136,7 @@ export class NumericScanner {
       idShaped = len === 18 && looksLikeIdCard(d, host.today);
     }
     if (len === 18 && lens.length === 1) {
-      // An all-digit USCC ("913503265347029717"): the structure checks keep order numbers out.
+      // An all-digit USCC ("914403001234567142"): the structure checks keep order numbers out.
       const s = support(USCC);
       const conf = usccConfidence(d, s !== undefined);
       if (conf > 0) {
@@ -143,7 +144,7 @@ export class NumericScanner {
         return true;
       }
     }
-    if (len >= 16 && len <= 19 && isCardGrouping(lens) && isPaymentCardNumber(d) && (!idShaped || support(BANK_CARD) !== undefined)) {
+    if (len >= 16 && len <= 19 && (isCardGrouping(lens) || support(BANK_CARD) !== undefined) && isPaymentCardNumber(d) && (!idShaped || support(BANK_CARD) !== undefined)) {
       host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, support(BANK_CARD) !== undefined ? 0.98 : 0.85);
       return true;
     }
@@ -180,7 +181,7 @@ export class NumericScanner {
 /** "N31.2304", "E121.4737": a hemisphere letter may lead a coordinate. */
 function hemisphereBefore(v: string, start: number): boolean {
   const c = v.charCodeAt(start - 1);
-  if (!(c === 78 || c === 69)) return false;
+  if (!(c === 78 || c === 69 || c === 83 || c === 87)) return false;
   return start < 2 || !isAlnumCode(v.charCodeAt(start - 2));
 }
 
@@ -188,7 +189,7 @@ function hemisphereBefore(v: string, start: number): boolean {
 function hemisphereAfter(v: string, end: number): boolean {
   const c = v.charCodeAt(end);
   if (c === 0xb0) return true;
-  if (!(c === 78 || c === 69)) return false;
+  if (!(c === 78 || c === 69 || c === 83 || c === 87)) return false;
   return end + 1 >= v.length || !isAlnumCode(v.charCodeAt(end + 1));
 }
 

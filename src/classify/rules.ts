@@ -11,6 +11,7 @@ export const RULES = Object.freeze({
   bankCardLuhn: 'bank_card.luhn',
   bankCardField: 'bank_card.field',
   bankCardContext: 'bank_card.context',
+  bankCardIban: 'bank_card.iban',
   passportField: 'passport.field',
   passportContext: 'passport.context',
   fieldName: 'field.name',

@@ -9,12 +9,13 @@
  * is not a card).
  */
 import type { Leaf } from '../body/leaf.js';
-import { isAlnumCode, isDigitCode, isSpaceCode, isXCode } from './chars.js';
+import { isAlnumCode, isDigitCode, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
 import {
   addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
 } from './context.js';
 import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
+import { isRegisteredIban } from './detectors/bank-card.js';
 import { matchEmailAt } from './detectors/email.js';
 import { fastaEnd, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
@@ -24,8 +25,8 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { fieldFindings, fieldIdentifier } from './field-rules.js';
-import { lookupField, normalizeFieldName, REFERENCE } from './fields.js';
+import { fieldFindings, fieldIdentifier, roleNameFactor } from './field-rules.js';
+import { lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -33,7 +34,7 @@ import type { KeywordAutomaton, KeywordMatch } from './keywords.js';
 import { NumericScanner } from './numeric.js';
 import { LOWERABLE_RULES, RULES } from './rules.js';
 import {
-  ADDRESS, EMAIL, GENETIC, HEALTH, ID_CARD, NAME, PASSPORT, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
+  ADDRESS, BANK_CARD, EMAIL, GENETIC, HEALTH, ID_CARD, NAME, PASSPORT, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
 } from './scan-host.js';
 import type { CategoryId, Grade } from './taxonomy.js';
 import { AlnumToken, readAlnumToken } from './tokens.js';
@@ -136,7 +137,20 @@ export class LeafScanner implements ScanHost {
       const c = v.charCodeAt(i);
       if (c < 128) {
         const l = c | 32;
-        if ((c >= 48 && c <= 57) || (l >= 97 && l <= 122)) {
+        if (l >= 97 && l <= 122) {
+          // Plain words are most of the text: skip a short letter run that nothing identifier-
+          // like (a digit, a full-width or invisible char) continues, without reading a token.
+          let p = i + 1;
+          while (p < n && ((v.charCodeAt(p) | 32) - 97) >>> 0 <= 25) p++;
+          const next = p < n ? v.charCodeAt(p) : 0;
+          if (p - i < MIN_SEQUENCE_LINE && !(next >= 48 && next <= 57) && (next < 128 || !(isAlnumCode(next) || isInvisibleCode(next)))) {
+            i = p;
+            continue;
+          }
+          i = this.token(v, i);
+          continue;
+        }
+        if (c >= 48 && c <= 57) {
           i = this.token(v, i);
           continue;
         }
@@ -200,9 +214,19 @@ export class LeafScanner implements ScanHost {
       return this.numeric.scan(v, i);
     }
     if (tok.bases === len && len >= MIN_SEQUENCE_LINE) return this.sequence(v, tok.start, tok.end, len);
-    if (len > MAX_ID_TOKEN) return tok.end;
     const letters = tok.letters;
     const digits = tok.digits;
+    // "E116.4074", "N39.9042": a hemisphere letter before a coordinate. "E11.9" may as well be
+    // an ICD-10 code, so that reading is kept too (it needs medical support to count).
+    if (letters === 1 && digits <= 3 && isHemisphere(v.charCodeAt(tok.start)) && v.charCodeAt(tok.end) === 46 && isDigitCode(v.charCodeAt(tok.end + 1))) {
+      const icdEnd = len === 3 && tok.leftOk && isIcd10(tok.folded()) ? this.icd(v, tok.start, tok.end) : tok.end;
+      return Math.max(icdEnd, this.numeric.scan(v, tok.start + 1));
+    }
+    if (len >= 15 && len <= 34 && looksLikeIbanStart(v, tok.start) && tok.leftOk && tok.rightOk && isRegisteredIban(v.slice(tok.start, tok.end))) {
+      this.emit(BANK_CARD, RULES.bankCardIban, tok.start, tok.end, 0.9);
+      return tok.end;
+    }
+    if (len > MAX_ID_TOKEN) return tok.end;
     // Ordinary words reach none of the checks below, so their text is never folded.
     if (len === 3 && letters === 1 && digits === 2 && tok.leftOk && isIcd10(tok.folded())) return this.icd(v, tok.start, tok.end);
     if (!tok.leftOk || !tok.rightOk) return tok.end;
@@ -287,7 +311,8 @@ export class LeafScanner implements ScanHost {
   /** A colon or '=' at k: if a name/address/passport/health/religion label precedes it, read
    *  the value after it. */
   private label(v: string, k: number): void {
-    const category = labelAtColon(v, k)?.category;
+    const match = labelAtColon(v, k);
+    const category = match?.category;
     if (category === undefined || category === this.fieldCategory) return;
     const from = valueStartAfter(v, k);
     let span: Span | undefined;
@@ -295,7 +320,8 @@ export class LeafScanner implements ScanHost {
     let rule: string = RULES.contextLabel;
     if (category === NAME) {
       span = nameSpanAfter(v, from);
-      conf = span === undefined ? 0 : 0.85 * nameConfidenceFactor(v.slice(span.start, span.end));
+      const text = span === undefined ? '' : v.slice(span.start, span.end);
+      conf = span === undefined ? 0 : 0.85 * (match!.weight <= ROLE_WEIGHT ? roleNameFactor(text) : nameConfidenceFactor(text));
     } else if (category === ADDRESS) {
       span = addressSpanAfter(v, from);
       conf = span === undefined ? 0 : 0.8 * addressConfidenceFactor(v.slice(span.start, span.end));
@@ -310,6 +336,17 @@ export class LeafScanner implements ScanHost {
     }
     if (span !== undefined && conf > 0) this.emit(category, rule, span.start, span.end, conf);
   }
+}
+
+/** Country letters and two check digits ("DE89…"), before any string is built. */
+function looksLikeIbanStart(v: string, i: number): boolean {
+  const a = v.charCodeAt(i);
+  const b = v.charCodeAt(i + 1);
+  return a >= 65 && a <= 90 && b >= 65 && b <= 90 && isDigitCode(v.charCodeAt(i + 2)) && isDigitCode(v.charCodeAt(i + 3));
+}
+
+function isHemisphere(c: number): boolean {
+  return c === 78 || c === 69 || c === 83 || c === 87;
 }
 
 /** Words rather than a code, number or date: two Han characters or two Latin words at least. */

@@ -5,7 +5,6 @@
  * ("rs" + digits) is only genetic where genotypes are the subject: a genotype field, a sibling
  * genotype call, or genetic words in the same request — "rs232" in a cable list is not.
  */
-import { isSpaceCode } from '../chars.js';
 
 export const MIN_SEQUENCE = 50;
 /** A wrapped sequence is joined from lines of at least this many bases. */

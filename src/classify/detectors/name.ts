@@ -247,12 +247,19 @@ export const WEAK_NAME_KEYS = new Set([
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
 // is a place, shop or product.
-const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|display|nick|user|login|account|screen|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org)name$/;
+const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org)name$/;
+
+const THING_NAME_KEYS_ZH = /(?:品|地|店|书|域|文件|别|课程|公司|单位|机构|菜|商品|产品|城市|省|市|区|县|项目|专业|学校|医院|银行|部门|岗位|职位|科室|法|机器)(?:名|人)$/;
 
 /** Whether an otherwise unknown "…Name" key can hold a person's name ("operatorName",
  *  "kehu_name"): keys that name things are excluded. */
 export function isGenericNameKey(norm: string): boolean {
   if (norm.length > 4 && norm.endsWith('name')) return !THING_NAME_KEYS.test(norm);
+  // Chinese role keys end in 人 / 者 / 名 ("填表人", "投诉人", "申请者", "用户名"); pinyin
+  // abbreviations of 姓名 end in "xm" ("khxm" 客户姓名, "hzxm" 患者姓名).
+  const last = norm.charCodeAt(norm.length - 1);
+  if (norm.length >= 2 && (last === 0x4eba || last === 0x8005 || last === 0x540d)) return !THING_NAME_KEYS_ZH.test(norm);
+  if (norm.length >= 3 && norm.length <= 6 && norm.endsWith('xm') && /^[a-z]+$/.test(norm)) return true;
   // "applicant_nm", "cust_nm": the common abbreviation of "name".
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }

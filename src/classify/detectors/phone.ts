@@ -44,11 +44,13 @@ export function mobileNationalStart(digits: string, lens: readonly number[], plu
   }
   const rest = lens.length - g;
   if (rest === 1) return head === 11 ? p : -1;
+  // "138 12345678" and "1381234 5678" are how people split a number they type in two.
+  if (rest === 2) return (head === 3 && lens[g + 1] === 8) || (head === 7 && lens[g + 1] === 4) ? p : -1;
   return rest === 3 && head === 3 && lens[g + 1] === 4 && lens[g + 2] === 4 ? p : -1;
 }
 
 /** Offset of the national number when field or label support vouches for the digits, whatever
- *  their grouping ("1456 - 3 - 537 - 14 - 1", "159372  22  953"): -1 if they are not a mobile. */
+ *  their grouping ("1391 - 2 - 345 - 67 - 8", "139123  45  678"): -1 if they are not a mobile. */
 export function supportedMobileStart(digits: string, plus: boolean): number {
   const p = countryPrefixLength(digits);
   if (p < 0 || (plus && p !== 2)) return -1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  hasCardPrefix, isAccountNumber, isCardGrouping, isPaymentCardNumber, isValidIban, luhnValid,
+  hasCardPrefix, isAccountNumber, isCardGrouping, isPaymentCardNumber, isRegisteredIban, isValidIban, luhnValid,
 } from '../../../src/classify/detectors/bank-card.js';
 
 describe('isPaymentCardNumber', () => {
@@ -59,4 +59,10 @@ describe('pieces', () => {
     ['DE8937040044', false],
     ['1234567890123456', false],
   ])('iban %s → %s', (s, ok) => expect(isValidIban(s)).toBe(ok));
+});
+
+describe('IBANs in running text', () => {
+  it.each([['DE89370400440532013000', true], ['GB82WEST12345698765432', true], ['SF3600163083907', false], ['DE8937040044053201300', false]])(
+    '%s → %s', (s, ok) => expect(isRegisteredIban(s)).toBe(ok),
+  );
 });

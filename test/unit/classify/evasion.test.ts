@@ -22,7 +22,7 @@ describe('evasions, table', () => {
   });
 
   it.each([
-    ['pi.phone', 'mobile', '1456 - 3 - 537 - 14 - 1'], ['pi.phone', 'tel', '159372  22  953'], ['pi.phone', '手机号', '1381234 5678'],
+    ['pi.phone', 'mobile', '1391 - 2 - 345 - 67 - 8'], ['pi.phone', 'tel', '139123  45  678'], ['pi.phone', '手机号', '1381234 5678'],
     ['pi.id_card', 'idCard', '1101 0519 4912 3100 2X'], ['pi.bank_card', 'cardNo', '62220 20200 11223 0'], ['pi.device_id', 'imei', '4901 5420 3237 518'],
     ['org.uscc', 'uscc', '91350100-M000100Y-43'], ['vehicle.vin', 'vin', 'LSV AU218X N2183294'],
   ])('%s split any way under %s: %j', (category, key, value) => {
@@ -31,7 +31,8 @@ describe('evasions, table', () => {
 
   it('split digits in text need a label', () => {
     expect(covers('电话：1381234 5678', undefined, 'pi.phone', 3, 15)).toBe(true);
-    expect(covers('见1381234 5678', undefined, 'pi.phone', 1, 13)).toBe(false);
+    expect(covers('见1381 234 5678', undefined, 'pi.phone', 1, 14)).toBe(false);
+    expect(covers('电话：1381 234 5678', undefined, 'pi.phone', 3, 16)).toBe(true);
   });
 });
 

@@ -53,7 +53,14 @@ describe('names in running text', () => {
   it.each([
     '我是王者荣耀玩家', '尊敬的用户，您好', '联系方式：见附件', '客户服务中心', 'Dear Customer, thank you', 'Customer Success Team',
     'Patient Portal login', '患者于昨日入院', '收件人已签收', 'took 26 ms Total', '员工福利发放通知', '由于系统升级',
+    '患者：我头疼三天了', '客户：你好，在吗', '用户：你好',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
+
+  it('a role label holds a name when the value reads as one', () => {
+    expect(names('患者：张三，男')).toEqual(['张三']);
+    expect(names('我头疼', '患者')).toEqual([]);
+    expect(names('王芳', '患者')).toEqual(['王芳']);
+  });
 });
 
 describe('names by field', () => {
@@ -66,7 +73,10 @@ describe('names by field', () => {
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
 
-  it.each([['operatorname', true], ['kehuname', true], ['custnm', true], ['cityname', false], ['productname', false], ['name', false]])(
+  it.each([
+    ['operatorname', true], ['kehuname', true], ['custnm', true], ['accountname', true], ['填表人', true], ['投诉人', true],
+    ['申请者', true], ['khxm', true], ['地名', false], ['法人', false], ['城市名', false], ['cityname', false], ['productname', false], ['name', false], ['html', false],
+  ])(
     'generic name key %s → %s', (norm, ok) => expect(isGenericNameKey(norm)).toBe(ok),
   );
 });

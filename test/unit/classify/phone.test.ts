@@ -27,6 +27,8 @@ describe('mobileNationalStart', () => {
     ['008613812345678', [4, 11], false, 4],
     ['008613812345678', [15], false, 4],
     ['008613812345678', [4, 3, 4, 4], false, 4],
+    ['13812345678', [3, 8], false, 0],
+    ['13812345678', [7, 4], false, 0],
   ] as const)('%s grouped %j (plus %s) → %i', (d, lens, plus, at) => {
     expect(mobileNationalStart(d, lens, plus)).toBe(at);
   });
@@ -35,7 +37,7 @@ describe('mobileNationalStart', () => {
     ['13812345678', [11], true, '+ without 86 is another country'],
     ['008613812345678', [15], true, '+0086'],
     ['13812345678', [4, 3, 4], false, '4-3-4 grouping'],
-    ['13812345678', [3, 8], false, '3-8 grouping'],
+    ['13812345678', [8, 3], false, '8-3 grouping'],
     ['13812345678', [3, 4, 2, 2], false, 'too many groups'],
     ['8613812345678', [1, 12], false, 'split prefix'],
     ['8612812345678', [13], false, '86 + non-mobile'],
