@@ -136,7 +136,7 @@ export class NumericScanner {
       idShaped = len === 18 && looksLikeIdCard(d, host.today);
     }
     if (len === 18 && lens.length === 1) {
-      // An all-digit USCC ("914403001234567142"): the structure checks keep order numbers out.
+      // An all-digit USCC ("914403001000791900"): the structure checks keep order numbers out.
       const s = support(USCC);
       const conf = usccConfidence(d, s !== undefined);
       if (conf > 0) {
