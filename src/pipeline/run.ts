@@ -307,7 +307,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
       jurisdiction: dest?.zone.jurisdiction ?? null,
       abroad: dest ? dest.zone.abroad : null,
     },
-    path: record.target ? auditPath(record.target) : null,
+    path: record.target ? auditPath(record.target, runtime.classifier, new Date()) : null,
     mode,
     action,
     wouldBe,

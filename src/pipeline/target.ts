@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { Leaf } from '../body/leaf.js';
+import type { Classifier } from '../classify/matcher.js';
 import { EgError } from '../errors.js';
 import { normalizeHost, parseAuthority } from '../destination/host.js';
 import type { TunnelBinding } from './runtime.js';
@@ -86,9 +88,25 @@ export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | unde
   return { via: 'gateway', host, port, pathname, query, hostHeader: hostHeaderFor(host, port) };
 }
 
-/** The path as recorded in audit events: query names kept, values removed. */
-export function auditPath(target: RequestTarget): string {
-  if (target.query === null) return target.pathname;
+/**
+ * The path as recorded in audit events: query names kept, values removed, and every path
+ * segment in which the classifier finds something replaced by its category ("/users/{pi.phone}"),
+ * so an identifier in a REST path never reaches the trail.
+ */
+export function auditPath(target: RequestTarget, classifier: Classifier, now: Date): string {
+  const segments = target.pathname.split('/');
+  const leaves: Leaf[] = segments.map((raw, i) => {
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // malformed escapes: classify the raw text
+    }
+    return { location: `path[${i}]`, key: undefined, value, rawStart: 0, rawEnd: raw.length, source: 'text' };
+  });
+  for (const finding of classifier.classify(leaves, now)) segments[finding.leafIndex] = `{${finding.category}}`;
+  const pathname = segments.join('/');
+  if (target.query === null) return pathname;
   const names = target.query
     .split('&')
     .filter((part) => part.length > 0)
@@ -96,5 +114,5 @@ export function auditPath(target: RequestTarget): string {
       const eq = part.indexOf('=');
       return `${eq < 0 ? part : part.slice(0, eq)}=`;
     });
-  return `${target.pathname}?${names.join('&')}`;
+  return `${pathname}?${names.join('&')}`;
 }

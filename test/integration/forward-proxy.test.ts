@@ -105,6 +105,15 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
     expect(eventsFor(id)[0]).toMatchObject({ mode: 'monitor', action: 'allow', wouldBe: 'block' });
   });
 
+  it('records a path segment holding an identifier by its category, never its value', async () => {
+    const res = await request(`http://svc.internal.cn:${up.port}/users/${PHONE}/orders?id=${ID_CARD}`, { dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    await res.body.text();
+    const id = res.headers['x-egress-decision-id'] as string;
+    await eventually(() => eventsFor(id).length === 1);
+    expect(eventsFor(id)[0]!.path).toBe('/users/{pi.phone}/orders?id=');
+  });
+
   it('refuses a loopback destination that no zone allows', async () => {
     const before = up.received.length;
     const res = await post(`http://127.0.0.1:${up.port}/`, '{}');

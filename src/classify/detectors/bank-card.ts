@@ -3,23 +3,8 @@
  * prefix and a valid Luhn digit; anything else is an account number only when a field name or
  * label says so (the caller decides that).
  */
+import { luhn } from '../validators.js';
 
-/** Luhn over an all-ASCII-digit string; false on any other char. */
-export function luhnValid(d: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = d.length - 1; i >= 0; i--) {
-    let v = d.charCodeAt(i) - 48;
-    if (v < 0 || v > 9) return false;
-    if (double) {
-      v *= 2;
-      if (v > 9) v -= 9;
-    }
-    sum += v;
-    double = !double;
-  }
-  return d.length > 0 && sum % 10 === 0;
-}
 
 /** 62 UnionPay, 4 Visa, 51–55 Mastercard, 35 JCB. */
 export function hasCardPrefix(d: string): boolean {
@@ -41,7 +26,7 @@ export function isCardGrouping(lens: readonly number[]): boolean {
 }
 
 export function isPaymentCardNumber(d: string): boolean {
-  return d.length >= 16 && d.length <= 19 && hasCardPrefix(d) && luhnValid(d);
+  return d.length >= 16 && d.length <= 19 && hasCardPrefix(d) && luhn(d);
 }
 
 /** Shape of a domestic account number once a field name vouches for it (no checksum exists). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../../../src/body/leaf.js';
 import { parseBody } from '../../../src/body/parse.js';
-import { EgError } from '../../../src/errors.js';
+import { uninspectable } from './helpers.js';
 
 const TYPE = 'multipart/form-data; boundary=XyZ';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]);
@@ -15,15 +15,6 @@ function body(...chunks: Array<string | Buffer>): Buffer {
   return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
 }
 
-function uninspectable(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EgError && e.code === 'EG_BODY_UNINSPECTABLE') return e.detail ?? '';
-    throw e;
-  }
-  throw new Error('expected EG_BODY_UNINSPECTABLE');
-}
 
 describe('multipart/form-data', () => {
   const csv = '姓名,身份证号\r\n王小明,11010519491231002X\r\n"李,雷",110101199003071233\r\n';

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody, parseMediaType } from '../../../src/body/parse.js';
 import { parseText } from '../../../src/body/text.js';
-import { EgError } from '../../../src/errors.js';
+import { uninspectable } from './helpers.js';
 
-function uninspectable(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EgError && e.code === 'EG_BODY_UNINSPECTABLE') return e.detail ?? '';
-    throw e;
-  }
-  throw new Error('expected EG_BODY_UNINSPECTABLE');
-}
 
 describe('parseBody dispatch', () => {
   const json = Buffer.from('{"a":"b"}');

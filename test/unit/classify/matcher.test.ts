@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../../../src/body/leaf.js';
 import { createClassifier, RULES } from '../../../src/classify/matcher.js';
-
-const NOW = new Date('2026-03-01T04:00:00Z');
-const classifier = createClassifier(new Map());
-
-function leaf(value: string, key?: string, extra: Partial<Leaf> = {}): Leaf {
-  return {
-    location: key === undefined ? '' : `/${key}`,
-    key,
-    value,
-    rawStart: 0,
-    rawEnd: value.length,
-    source: key === undefined ? 'text' : 'json',
-    ...extra,
-  };
-}
+import { NOW, classifier, leaf } from './helpers.js';
 
 /** [category, rule, matched text] of each finding. */
 function found(value: string, key?: string, now = NOW): Array<[string, string, string]> {
