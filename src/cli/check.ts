@@ -38,7 +38,7 @@ export function summarize(policy: CompiledPolicy): string {
     `resolve  ${policy.resolve.size} static ${policy.resolve.size === 1 ? 'entry' : 'entries'}`,
     `categories ${policy.categoryGrades.size} known`,
   ];
-  for (const zone of policy.zones) lines.push('', ...describeZone(zone, `hosts ${zone.hosts.length}, cidrs ${zone.cidrs.length}`));
+  for (const zone of policy.destinations) lines.push('', ...describeZone(zone, `hosts ${zone.hosts.length}, cidrs ${zone.cidrs.length}`));
   lines.push('', ...describeZone(policy.unknownZone, 'every destination no zone matches'));
   return `${lines.join('\n')}\n`;
 }

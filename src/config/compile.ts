@@ -42,7 +42,7 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
   const exact = new Map<string, Zone>();
   const suffix = new Map<string, Zone>();
   const byPrefix = { 4: new Map<number, Map<bigint, Zone>>(), 6: new Map<number, Map<bigint, Zone>>() };
-  const zones = (wire.zones ?? []).map((w) => {
+  const zones = (wire.destinations ?? []).map((w) => {
     const zone = compileZone(w, w.name, mode, categoryGrades, false);
     for (const pattern of w.hosts ?? []) (pattern.kind === 'exact' ? exact : suffix).set(pattern.host, zone);
     for (const cidr of w.cidrs ?? []) {
@@ -85,7 +85,7 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     revision: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
     source: source.name,
     mode,
-    zones: Object.freeze(zones),
+    destinations: Object.freeze(zones),
     unknownZone,
     resolve: new FrozenMap(Object.entries(wire.resolve ?? {})),
     categoryGrades,

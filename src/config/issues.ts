@@ -4,7 +4,7 @@ import { EgError } from '../errors.js';
  * Policy issues and how they print. One issue per line, `file:line:col path: message`, so an
  * editor or CI log can jump to it. Paths read like the YAML they point at: keys joined with
  * ".", list positions as "[n]" (0-based), keys that are not plain identifiers quoted —
- * `zones[1].jurisdiction`, `categories["pi.id_card"].grade`. "(root)" is the whole document,
+ * `destinations[1].jurisdiction`, `categories["pi.id_card"].grade`. "(root)" is the whole document,
  * "(syntax)" a YAML syntax error.
  */
 export interface PolicyIssue {

@@ -47,7 +47,7 @@ export interface CompiledPolicy {
   /** Path of the file it came from, or "embedded:policies/default.yaml". */
   readonly source: string;
   readonly mode: Mode;
-  readonly zones: readonly Zone[];
+  readonly destinations: readonly Zone[];
   /** Where destinations that match no zone fall. Treated as abroad (fail closed). */
   readonly unknownZone: Zone;
   /** Static name → IP overrides (like curl --resolve), keys normalised host names. */

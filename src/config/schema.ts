@@ -202,7 +202,7 @@ export const policySchema = z.strictObject({
     .strictObject({ headers: z.array(headerPattern).optional(), skip_headers: z.array(headerPattern).optional() })
     .optional(),
   rules: z.array(customRule).optional(),
-  zones: z.array(zone).optional(),
+  destinations: z.array(zone).optional(),
   unknown: unknownZone.optional(),
 });
 

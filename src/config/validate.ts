@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { closest, formatPath, type RawIssue } from './issues.js';
 import { allowedKeysAt, CATEGORY_ID, parseByteSize } from './schema.js';
 
-const ZONE_KEYS = allowedKeysAt(['zones', 0]);
+const ZONE_KEYS = allowedKeysAt(['destinations', 0]);
 
 /**
  * Checks that span several fields. They run on the raw parsed YAML, not on the schema output,
@@ -15,7 +15,7 @@ const ZONE_KEYS = allowedKeysAt(['zones', 0]);
 export function semanticIssues(raw: unknown): RawIssue[] {
   const issues: RawIssue[] = [];
   if (!isObject(raw)) return issues;
-  const zones = Array.isArray(raw.zones) ? raw.zones : [];
+  const zones = Array.isArray(raw.destinations) ? raw.destinations : [];
   checkZoneNames(zones, issues);
   checkZoneTargets(zones, issues);
   checkCategoryRefs(raw, zones, issues);
@@ -36,7 +36,7 @@ function checkZoneNames(zones: unknown[], issues: RawIssue[]): void {
     if (!isObject(zone) || typeof zone.name !== 'string') return;
     const first = seen.get(zone.name);
     if (first === undefined) seen.set(zone.name, i);
-    else issues.push({ path: ['zones', i, 'name'], message: `zone name "${zone.name}" is already used by zones[${first}]` });
+    else issues.push({ path: ['destinations', i, 'name'], message: `destination name "${zone.name}" is already used by destinations[${first}]` });
   });
 }
 
@@ -56,19 +56,19 @@ function checkZoneTargets(zones: unknown[], issues: RawIssue[]): void {
     // With a misspelt key ("hots") the unknown-key issue already says what is wrong.
     const allKnown = Object.keys(zone).every((key) => ZONE_KEYS.includes(key));
     if (empty(zone.hosts) && empty(zone.cidrs) && allKnown) {
-      issues.push({ path: ['zones', i], message: 'a zone needs at least one entry under hosts or cidrs' });
+      issues.push({ path: ['destinations', i], message: 'a destination needs at least one entry under hosts or cidrs' });
     }
     hosts.forEach((host, k) => {
       const pattern = typeof host === 'string' ? parseHostPattern(host) : undefined;
       if (!pattern || 'error' in pattern) return;
       const text = formatHostPattern(pattern);
-      claim(`host ${text}`, `host pattern "${text}"`, ['zones', i, 'hosts', k]);
+      claim(`host ${text}`, `host pattern "${text}"`, ['destinations', i, 'hosts', k]);
     });
     cidrs.forEach((text, k) => {
       const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
       if (!cidr || 'error' in cidr) return;
       const canonical = `${formatIp(cidr)}/${cidr.prefix}`;
-      claim(`cidr ${canonical}`, `CIDR ${canonical}`, ['zones', i, 'cidrs', k]);
+      claim(`cidr ${canonical}`, `CIDR ${canonical}`, ['destinations', i, 'cidrs', k]);
     });
   });
 }
@@ -89,7 +89,7 @@ function checkCategoryRefs(raw: Record<string, unknown>, zones: unknown[], issue
       });
     }
   };
-  zones.forEach((zone, i) => check(zone, ['zones', i]));
+  zones.forEach((zone, i) => check(zone, ['destinations', i]));
   check(raw.unknown, ['unknown']);
 }
 

@@ -19,7 +19,7 @@ export interface Runtime {
 export function compileRuntime(policy: CompiledPolicy): Runtime {
   const classifier = createClassifier(policy.categoryGrades, policy.customRules);
   const inspecting = new Map<Zone, boolean>();
-  for (const zone of [...policy.zones, policy.unknownZone]) inspecting.set(zone, zoneNeedsInspection(zone));
+  for (const zone of [...policy.destinations, policy.unknownZone]) inspecting.set(zone, zoneNeedsInspection(zone));
   return Object.freeze({
     policy,
     classifier,

@@ -21,12 +21,12 @@ describe('egress-guard check', () => {
   it('reports every issue as file:line:col and exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eg-check-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'version: 1\nzones:\n  - name: x\n    jurisdiction: usa\n    hosts: ["a.example"]\n    colour: red\n');
+    writeFileSync(file, 'version: 1\ndestinations:\n  - name: x\n    jurisdiction: usa\n    hosts: ["a.example"]\n    colour: red\n');
     const failed = await run('node', [BIN, 'check', file]).catch((err: { code: number; stderr: string }) => err);
     expect((failed as { code: number }).code).toBe(2);
     const stderr = (failed as { stderr: string }).stderr;
-    expect(stderr).toContain(`${file}:4:19 zones[0].jurisdiction:`);
-    expect(stderr).toContain(`${file}:6:5 zones[0].colour:`);
+    expect(stderr).toContain(`${file}:4:19 destinations[0].jurisdiction:`);
+    expect(stderr).toContain(`${file}:6:5 destinations[0].colour:`);
   });
 });
 
@@ -65,7 +65,7 @@ describe('egress-guard serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eg-serve-'));
     const policy = join(dir, 'policy.yaml');
     const auditFile = join(dir, 'audit.ndjson');
-    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\nzones:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
+    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\ndestinations:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
     const upstream = await startUpstream();
     const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -113,7 +113,7 @@ describe('egress-guard serve', () => {
     const keyFile = join(dir, 'audit.key');
     const trail = join(dir, 'trail');
     writeFileSync(keyFile, 'ab'.repeat(32), { mode: 0o600 });
-    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\nzones:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
+    writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\ndestinations:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
     const upstream = await startUpstream();
     const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit-dir', trail, '--audit-key-file', keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -67,7 +67,7 @@ resolve:
   svc.internal.cn: 127.0.0.1
   monitor.partner.example: 127.0.0.1
   ids.partner.example: 127.0.0.1
-zones:
+destinations:
   - name: domestic
     jurisdiction: CN
     hosts: ["*.cn"]

@@ -48,8 +48,8 @@ describe('runCheck', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err.split('\n')).toEqual([
-      `${file}:6:11 zones[1].name: zone name "partner" is already used by zones[0]`,
-      `${file}:8:13 zones[1].hosts[0]: host pattern "api.partner.example" is already listed at zones[0].hosts[0]`,
+      `${file}:6:11 destinations[1].name: destination name "partner" is already used by destinations[0]`,
+      `${file}:8:13 destinations[1].hosts[0]: host pattern "api.partner.example" is already listed at destinations[0].hosts[0]`,
       `${file}: 2 issues; the policy was not loaded`,
       '',
     ]);

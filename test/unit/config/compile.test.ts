@@ -6,7 +6,7 @@ const load = (text: string): CompiledPolicy => loadPolicyText(text, 'p.yaml');
 
 const ROUTING = `
 version: 1
-zones:
+destinations:
   - name: wide
     jurisdiction: US
     hosts: ["*.example.com"]
@@ -83,14 +83,14 @@ describe('lookupZone precedence', () => {
   });
 
   it('lets a /0 catch every address of its family', () => {
-    const all = load('version: 1\nzones:\n  - { name: all4, jurisdiction: US, cidrs: [0.0.0.0/0] }\n');
+    const all = load('version: 1\ndestinations:\n  - { name: all4, jurisdiction: US, cidrs: [0.0.0.0/0] }\n');
     expect(all.lookupZone('x.test', '8.8.8.8').name).toBe('all4');
     expect(all.lookupZone('x.test', '2001:4860::8888').name).toBe('unknown');
   });
 
   it('normalises host patterns (case, trailing dot, IDN)', () => {
-    const idn = load('version: 1\nzones:\n  - { name: z, jurisdiction: CN, hosts: ["*.例子.测试", "API.Example.COM."] }\n');
-    expect(idn.zones[0]?.hosts).toEqual(['*.xn--fsqu00a.xn--0zwm56d', 'api.example.com']);
+    const idn = load('version: 1\ndestinations:\n  - { name: z, jurisdiction: CN, hosts: ["*.例子.测试", "API.Example.COM."] }\n');
+    expect(idn.destinations[0]?.hosts).toEqual(['*.xn--fsqu00a.xn--0zwm56d', 'api.example.com']);
     expect(idn.lookupZone('www.xn--fsqu00a.xn--0zwm56d', undefined).name).toBe('z');
     expect(idn.lookupZone('api.example.com', undefined).name).toBe('z');
   });
@@ -100,7 +100,7 @@ describe('zone defaults', () => {
   const policy = load(`
 version: 1
 mode: monitor
-zones:
+destinations:
   - { name: cn, jurisdiction: CN, hosts: [a.cn] }
   - { name: hk, jurisdiction: HK, hosts: [a.hk], mode: enforce }
   - name: tw
@@ -109,7 +109,7 @@ zones:
     tunnel: allow
     actions: { default: redact, grades: { pi: allow } }
 `);
-  const [cn, hk, tw] = policy.zones;
+  const [cn, hk, tw] = policy.destinations;
 
   it('allows everything to CN zones by default', () => {
     expect(cn).toMatchObject({ jurisdiction: 'CN', abroad: false, mode: 'monitor', tunnel: 'allow', uninspectable: 'allow', allowSpecialAddresses: false });
@@ -186,7 +186,7 @@ unknown:
 
   it('is frozen all the way down', () => {
     expect(Object.isFrozen(policy)).toBe(true);
-    expect(Object.isFrozen(policy.zones)).toBe(true);
+    expect(Object.isFrozen(policy.destinations)).toBe(true);
     expect(Object.isFrozen(policy.unknownZone)).toBe(true);
     expect(Object.isFrozen(policy.limits)).toBe(true);
     expect(() => (policy.resolve as Map<string, string>).set('x', '1.2.3.4')).toThrow(TypeError);

@@ -28,46 +28,46 @@ function expectIssues(name: string, expected: string[]): void {
 describe('loadPolicyFile: every issue, with its position', () => {
   it('reports unknown keys at the key, with a hint', () => {
     expectIssues('unknown-key.yaml', [
-      '5:5 zones[0].hots: unknown key; did you mean "hosts"?',
-      '6:5 zones[0].alow_special_addresses: unknown key; did you mean "allow_special_addresses"?',
+      '5:5 destinations[0].hots: unknown key; did you mean "hosts"?',
+      '6:5 destinations[0].alow_special_addresses: unknown key; did you mean "allow_special_addresses"?',
       '9:3 unknown.colour: unknown key; expected one of jurisdiction, allow_special_addresses, tunnel, uninspectable, mode, actions',
     ]);
   });
 
   it('reports bad jurisdictions, and a domestic unknown zone', () => {
     expectIssues('bad-jurisdiction.yaml', [
-      '4:19 zones[0].jurisdiction: must be a 2-letter upper-case country code such as CN, US or HK (ZZ when unknown); did you mean "CN"?',
-      '7:19 zones[1].jurisdiction: must be a 2-letter upper-case country code such as CN, US or HK (ZZ when unknown)',
+      '4:19 destinations[0].jurisdiction: must be a 2-letter upper-case country code such as CN, US or HK (ZZ when unknown); did you mean "CN"?',
+      '7:19 destinations[1].jurisdiction: must be a 2-letter upper-case country code such as CN, US or HK (ZZ when unknown)',
       '10:17 unknown.jurisdiction: the unknown zone is always abroad; list domestic destinations in a zone with jurisdiction CN',
     ]);
   });
 
   it('reports bad and repeated CIDRs', () => {
     expectIssues('bad-cidr.yaml', [
-      '7:9 zones[0].cidrs[1]: invalid CIDR "10.20.1.0/16": host bits are set; did you mean 10.20.0.0/16?',
-      '8:9 zones[0].cidrs[2]: invalid CIDR "10.0.0.0/33": prefix length must be a number from 0 to 32',
-      '9:9 zones[0].cidrs[3]: invalid CIDR "300.1.2.3/8": "300.1.2.3" is not an IPv4 or IPv6 address',
-      '10:9 zones[0].cidrs[4]: invalid CIDR "fd00::/129": prefix length must be a number from 0 to 128',
-      '11:9 zones[0].cidrs[5]: CIDR 10.20.0.0/16 is already listed at zones[0].cidrs[0]',
+      '7:9 destinations[0].cidrs[1]: invalid CIDR "10.20.1.0/16": host bits are set; did you mean 10.20.0.0/16?',
+      '8:9 destinations[0].cidrs[2]: invalid CIDR "10.0.0.0/33": prefix length must be a number from 0 to 32',
+      '9:9 destinations[0].cidrs[3]: invalid CIDR "300.1.2.3/8": "300.1.2.3" is not an IPv4 or IPv6 address',
+      '10:9 destinations[0].cidrs[4]: invalid CIDR "fd00::/129": prefix length must be a number from 0 to 128',
+      '11:9 destinations[0].cidrs[5]: CIDR 10.20.0.0/16 is already listed at destinations[0].cidrs[0]',
     ]);
   });
 
   it('reports a duplicate zone name and a host pattern in two zones (after normalisation)', () => {
     expectIssues('duplicate-zone.yaml', [
-      '6:11 zones[1].name: zone name "partner" is already used by zones[0]',
-      '8:13 zones[1].hosts[0]: host pattern "api.partner.example" is already listed at zones[0].hosts[0]',
+      '6:11 destinations[1].name: destination name "partner" is already used by destinations[0]',
+      '8:13 destinations[1].hosts[0]: host pattern "api.partner.example" is already listed at destinations[0].hosts[0]',
     ]);
   });
 
   it('reports bad host patterns', () => {
     const star = '"*" is only allowed as a whole leading label, as in "*.example.com"';
     expectIssues('bad-host.yaml', [
-      `6:9 zones[0].hosts[0]: invalid host pattern "*": ${star}`,
-      `7:9 zones[0].hosts[1]: invalid host pattern "a*.example.com": ${star}`,
-      `8:9 zones[0].hosts[2]: invalid host pattern "*.*.example.com": ${star}`,
-      '9:9 zones[0].hosts[3]: invalid host pattern "exa mple.com": it contains a character not allowed in host names',
-      '10:9 zones[0].hosts[4]: invalid host pattern "10.0.0.1": IP addresses go under cidrs (as 10.0.0.1/32)',
-      '11:9 zones[0].hosts[5]: invalid host pattern "-bad.example.com": each dot-separated label needs 1 to 63 letters, digits, "-" or "_", not starting or ending with "-"',
+      `6:9 destinations[0].hosts[0]: invalid host pattern "*": ${star}`,
+      `7:9 destinations[0].hosts[1]: invalid host pattern "a*.example.com": ${star}`,
+      `8:9 destinations[0].hosts[2]: invalid host pattern "*.*.example.com": ${star}`,
+      '9:9 destinations[0].hosts[3]: invalid host pattern "exa mple.com": it contains a character not allowed in host names',
+      '10:9 destinations[0].hosts[4]: invalid host pattern "10.0.0.1": IP addresses go under cidrs (as 10.0.0.1/32)',
+      '11:9 destinations[0].hosts[5]: invalid host pattern "-bad.example.com": each dot-separated label needs 1 to 63 letters, digits, "-" or "_", not starting or ending with "-"',
     ]);
   });
 
@@ -75,12 +75,12 @@ describe('loadPolicyFile: every issue, with its position', () => {
     expectIssues('bad-action.yaml', [
       '2:7 mode: must be one of enforce, monitor; did you mean "enforce"?',
       '4:26 categories["pi.member_id"].grade: must be one of general, pi, sensitive_pi, important, core (got "personal")',
-      '9:13 zones[0].tunnel: must be one of allow, block (got "maybe")',
-      '11:16 zones[0].actions.default: must be one of allow, redact, block (got "deny")',
-      '12:31 zones[0].actions.grades.sensitive_pi: must be one of allow, redact, block; did you mean "redact"?',
-      '12:39 zones[0].actions.grades.secret: unknown key; expected one of general, pi, sensitive_pi, important, core',
-      '14:9 zones[0].actions.categories["pi.emial"]: unknown category "pi.emial"; did you mean "pi.email"? (new categories are defined under categories)',
-      '17:9 zones[0].actions.categories["Bad-Id"]: invalid category id "Bad-Id": use lower-case dot-separated names, as "pi.id_card"',
+      '9:13 destinations[0].tunnel: must be one of allow, block (got "maybe")',
+      '11:16 destinations[0].actions.default: must be one of allow, redact, block (got "deny")',
+      '12:31 destinations[0].actions.grades.sensitive_pi: must be one of allow, redact, block; did you mean "redact"?',
+      '12:39 destinations[0].actions.grades.secret: unknown key; expected one of general, pi, sensitive_pi, important, core',
+      '14:9 destinations[0].actions.categories["pi.emial"]: unknown category "pi.emial"; did you mean "pi.email"? (new categories are defined under categories)',
+      '17:9 destinations[0].actions.categories["Bad-Id"]: invalid category id "Bad-Id": use lower-case dot-separated names, as "pi.id_card"',
     ]);
   });
 
@@ -97,12 +97,12 @@ describe('loadPolicyFile: every issue, with its position', () => {
       '5:27 limits.max_body_bytes: must be a byte count from 1 to 1073741824, or a whole number with B, KiB, MiB or GiB (as "8MiB")',
       '6:22 timeouts.connect: must be milliseconds from 1 to 3600000, or a whole number with ms, s or m (as "30s")',
       '6:42 timeouts.headers: must be milliseconds from 1 to 3600000, or a whole number with ms, s or m (as "30s")',
-      '8:11 zones[0].name: must be 1 to 63 lower-case letters, digits, "-" or "_", starting with a letter',
-      '10:12 zones[0].hosts: expected a list, got "*.cn"',
-      '11:5 zones[1].name: is required',
-      '13:13 zones[1].cidrs[0]: invalid CIDR "1.2.3.4/24": host bits are set; did you mean 1.2.3.0/24?',
-      '14:5 zones[2]: a zone needs at least one entry under hosts or cidrs',
-      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, zones, unknown',
+      '8:11 destinations[0].name: must be 1 to 63 lower-case letters, digits, "-" or "_", starting with a letter',
+      '10:12 destinations[0].hosts: expected a list, got "*.cn"',
+      '11:5 destinations[1].name: is required',
+      '13:13 destinations[1].cidrs[0]: invalid CIDR "1.2.3.4/24": host bits are set; did you mean 1.2.3.0/24?',
+      '14:5 destinations[2]: a destination needs at least one entry under hosts or cidrs',
+      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, destinations, unknown',
     ]);
   });
 });
@@ -117,8 +117,8 @@ describe('loadPolicyText', () => {
 
   it('rejects duplicate keys and reports the reserved zone name', () => {
     expect(lines('version: 1\nversion: 1\n')).toEqual(['p.yaml:2:1 (syntax): Map keys must be unique']);
-    expect(lines('version: 1\nzones:\n  - { name: unknown, jurisdiction: US, hosts: [a.example] }\n')).toEqual([
-      'p.yaml:3:13 zones[0].name: the name "unknown" is reserved for the unknown section',
+    expect(lines('version: 1\ndestinations:\n  - { name: unknown, jurisdiction: US, hosts: [a.example] }\n')).toEqual([
+      'p.yaml:3:13 destinations[0].name: the name "unknown" is reserved for the unknown section',
     ]);
   });
 
@@ -142,7 +142,7 @@ describe('loadPolicyText', () => {
   it('throws one PolicyInvalidError (EG_POLICY_INVALID) whose message lists every issue', () => {
     let caught: unknown;
     try {
-      loadPolicyText('version: 1\nmode: x\nzones: 3\n', 'p.yaml');
+      loadPolicyText('version: 1\nmode: x\ndestinations: 3\n', 'p.yaml');
     } catch (err) {
       caught = err;
     }
@@ -150,8 +150,8 @@ describe('loadPolicyText', () => {
     expect(caught).toBeInstanceOf(EgError);
     const err = caught as PolicyInvalidError;
     expect(err.code).toBe('EG_POLICY_INVALID');
-    expect(err.issues.map((i) => [i.line, i.col, i.path])).toEqual([[2, 7, 'mode'], [3, 8, 'zones']]);
-    expect(err.message).toContain('2 issues:\np.yaml:2:7 mode: must be one of enforce, monitor (got "x")\np.yaml:3:8 zones: expected a list, got 3');
+    expect(err.issues.map((i) => [i.line, i.col, i.path])).toEqual([[2, 7, 'mode'], [3, 15, 'destinations']]);
+    expect(err.message).toContain('2 issues:\np.yaml:2:7 mode: must be one of enforce, monitor (got "x")\np.yaml:3:15 destinations: expected a list, got 3');
   });
 });
 
@@ -172,7 +172,7 @@ describe('reading files', () => {
     const policy = loadDefaultPolicy();
     expect(policy.source).toBe('embedded:policies/default.yaml');
     expect(policy.mode).toBe('enforce');
-    expect(policy.zones.map((z) => [z.name, z.jurisdiction, z.abroad])).toEqual([['domestic', 'CN', false]]);
+    expect(policy.destinations.map((z) => [z.name, z.jurisdiction, z.abroad])).toEqual([['domestic', 'CN', false]]);
     expect(policy.lookupZone('www.gov.cn', undefined).name).toBe('domestic');
     const unknown = policy.lookupZone('api.openai.com', '104.18.0.1');
     expect(unknown).toBe(policy.unknownZone);
@@ -191,8 +191,8 @@ describe('YAML features', () => {
   const lines = (text: string): string[] => issueLines(() => loadPolicyText(text, 'p.yaml'));
 
   it('follows anchors and aliases, and reports dangling ones at the alias', () => {
-    const text = 'version: 1\nzones:\n  - { name: a, jurisdiction: &cn CN, hosts: [a.cn] }\n  - { name: b, jurisdiction: *cn, hosts: [b.cn] }\n';
-    expect(loadPolicyText(text, 'p.yaml').zones.map((z) => z.jurisdiction)).toEqual(['CN', 'CN']);
+    const text = 'version: 1\ndestinations:\n  - { name: a, jurisdiction: &cn CN, hosts: [a.cn] }\n  - { name: b, jurisdiction: *cn, hosts: [b.cn] }\n';
+    expect(loadPolicyText(text, 'p.yaml').destinations.map((z) => z.jurisdiction)).toEqual(['CN', 'CN']);
     expect(lines('version: 1\nmode: *nope\n')).toEqual(['p.yaml:2:7 (syntax): unknown alias *nope']);
   });
 
