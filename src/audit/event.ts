@@ -15,6 +15,19 @@ export interface AuditFinding {
   readonly rule: string;
   readonly confidence: number;
   readonly action: Action;
+  /** Id of the basis that covered it, null when none did (absent in events written before 03). */
+  readonly basis?: string | null;
+  /** Rule id of the deciding reason ("basis:<id>", "no-basis", "core", "category:pi.phone", ...). */
+  readonly reason?: string | null;
+  /** True when the finding came from a rule in monitor mode: its action was recorded, not done. */
+  readonly monitor?: boolean;
+}
+
+/** One reason behind a decision: a rule id, a sentence, and the legal clause it rests on. */
+export interface AuditReason {
+  readonly rule: string;
+  readonly text: string;
+  readonly clause: string | null;
 }
 
 /** The legal mechanism a flow relies on (DOMAIN §2). */
@@ -90,9 +103,13 @@ export interface AuditEvent {
   readonly scenario?: string | null;
   /** The legal basis the flow relied on, or null when none applied. */
   readonly basis?: AuditBasis | null;
-  /** True when personal or important data left for a destination abroad (allowed or redacted)
-   *  with no basis covering it; false for blocked flows. */
+  /** Every basis relied on, when more than one was (then `basis` is the first). */
+  readonly bases?: readonly AuditBasis[];
+  /** True when personal or important data left for a destination abroad (allowed, partially
+   *  masked or pseudonymised) with no basis covering it; false for blocked flows. */
   readonly basisMissing?: boolean;
+  /** The distinct reasons behind the decision, deciding ones first. */
+  readonly reasons?: readonly AuditReason[];
   readonly individuals?: AuditIndividuals;
   readonly timings?: AuditTimings;
   /** Set by the chained sink (chain-writer.ts); producers leave them out. */

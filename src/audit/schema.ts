@@ -18,6 +18,15 @@ const finding = z.object({
   rule: z.string().describe('Id of the detector or operator rule that found it'),
   confidence: z.number().min(0).max(1),
   action: action.describe('What the policy did with this finding'),
+  basis: z.string().nullable().optional().describe('Id of the basis that covered it, null when none did'),
+  reason: z.string().nullable().optional().describe('Rule id of the deciding reason (basis:<id>, no-basis, core, category:<id>, grade:<grade>, default, catalog:<c>/<e>, ...)'),
+  monitor: z.boolean().optional().describe('True when a rule in monitor mode found it: the action was recorded, not done'),
+});
+
+const reason = z.object({
+  rule: z.string().describe('Stable rule id of the reason'),
+  text: z.string().describe('The reason in one sentence; names no detected value'),
+  clause: z.string().nullable().describe('The legal clause it rests on, when one applies'),
 });
 
 const basis = z.object({
@@ -68,7 +77,9 @@ export const auditEventSchema = z
     tunnel: z.enum(['opaque', 'http']).nullable().optional(),
     scenario: z.string().nullable().optional().describe('Purpose or catalog scenario the route declares'),
     basis: basis.nullable().optional().describe('Legal basis the flow relied on'),
+    bases: z.array(basis).optional().describe('Every basis relied on, when more than one was'),
     basisMissing: z.boolean().optional().describe('Personal or important data went abroad with no basis covering it'),
+    reasons: z.array(reason).optional().describe('Distinct reasons behind the decision, deciding ones first'),
     individuals: z
       .object({
         count: z.number().int().nonnegative(),

@@ -77,18 +77,21 @@ class Scanner {
   ) {}
 
   /** Literal objects, not spreads: spreading is several times slower in V8 and this runs
-   *  once per value. */
-  private push(path: string, key: string | undefined, value: string, rawStart: number, rawEnd: number, isNumber: boolean): void {
+   *  once per value. memberStart is undefined for a document's root (no member holds it). */
+  private push(
+    path: string, key: string | undefined, value: string, rawStart: number, rawEnd: number, isNumber: boolean,
+    memberStart: number | undefined, memberEnd: number | undefined,
+  ): void {
     const { parent, wrap } = this;
     let leaf: Leaf;
     if (parent === undefined) {
       leaf = isNumber
-        ? { location: path, key, value, rawStart, rawEnd, source: 'json', isNumber }
-        : { location: path, key, value, rawStart, rawEnd, source: 'json' };
+        ? { location: path, key, value, rawStart, rawEnd, memberStart, memberEnd, source: 'json', isNumber }
+        : { location: path, key, value, rawStart, rawEnd, memberStart, memberEnd, source: 'json' };
     } else {
       leaf = isNumber
-        ? { location: path, key, value, rawStart, rawEnd, source: 'json', isNumber, parent, wrap }
-        : { location: path, key, value, rawStart, rawEnd, source: 'json', parent, wrap };
+        ? { location: path, key, value, rawStart, rawEnd, memberStart, memberEnd, source: 'json', isNumber, parent, wrap }
+        : { location: path, key, value, rawStart, rawEnd, memberStart, memberEnd, source: 'json', parent, wrap };
     }
     this.leaves.push(leaf);
   }
@@ -114,6 +117,9 @@ class Scanner {
     const stack: Frame[] = [];
     let path = rootPath;
     let key = rootKey;
+    // Where the member or item holding the current value starts: its key's opening quote in an
+    // object, the value itself in an array; -1 for the root, which no member holds.
+    let memberStart = -1;
     for (;;) {
       this.ws();
       const c = this.peek();
@@ -124,6 +130,7 @@ class Scanner {
           if (stack.length >= MAX_JSON_DEPTH) this.fail(this.pos, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
           const frame: Frame = { array: c === LBRACKET, path, key, index: 0 };
           stack.push(frame);
+          memberStart = this.pos;
           if (frame.array) {
             path += '/0';
           } else {
@@ -136,12 +143,12 @@ class Scanner {
       } else if (c === QUOTE) {
         const rawStart = this.pos + 1;
         this.string();
-        this.push(path, key, this.str, rawStart, this.pos - 1, false);
+        this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
       } else if (c === MINUS || isDigit(c)) {
         const rawStart = this.pos;
         this.number();
         const value = buf.toString('latin1', rawStart, this.pos);
-        this.push(path, key, value, rawStart, this.pos, true);
+        this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
       } else if (c === 0x74) this.literal('true');
       else if (c === 0x66) this.literal('false');
       else if (c === 0x6e) this.literal('null');
@@ -155,12 +162,13 @@ class Scanner {
         const b = this.peek();
         if (b === COMMA) {
           this.pos++;
+          this.ws();
+          memberStart = this.pos;
           if (top.array) {
             top.index++;
             path = `${top.path}/${top.index}`;
             key = top.key;
           } else {
-            this.ws();
             key = this.memberKey();
             path = `${top.path}/${escapePointerToken(key)}`;
           }

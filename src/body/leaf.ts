@@ -22,6 +22,15 @@ export interface Leaf {
    *  percent-encoded text after '='. rawEnd is exclusive. */
   readonly rawStart: number;
   readonly rawEnd: number;
+  /** The whole member that holds the value, in the same buffer (or parent value) and unit as
+   *  rawStart/rawEnd, end exclusive: for a JSON object member from the opening quote of its key
+   *  to the end of the value (closing quote included), for a JSON array item the item itself,
+   *  for a form or query pair from the first byte of the name to the end of the value. Separators
+   *  (',' and the whitespace around it, '&') are outside it. Undefined where a value has no
+   *  removable member: a JSON document's root, text bodies, CSV cells, multipart parts, base64
+   *  and percent-encoded children. Redaction's drop mode removes this span and one separator. */
+  readonly memberStart?: number | undefined;
+  readonly memberEnd?: number | undefined;
   readonly source: LeafSource;
   /** For JSON numbers: true, so redaction knows to write a string (or keep digits) instead. */
   readonly isNumber?: boolean;

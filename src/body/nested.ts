@@ -69,12 +69,12 @@ export function expandNested(leaves: readonly Leaf[], limits: Partial<NestedLimi
 }
 
 /** A literal rather than a spread, which V8 makes several times slower. Only strings are
- *  opened, so there is no isNumber to carry. */
+ *  opened, so there is no isNumber to carry; the member span is (a container can be dropped). */
 export function asContainer(l: Leaf): Leaf {
-  const { location, key, value, rawStart, rawEnd, source, parent, wrap } = l;
+  const { location, key, value, rawStart, rawEnd, memberStart, memberEnd, source, parent, wrap } = l;
   return parent === undefined
-    ? { location, key, value, rawStart, rawEnd, source, container: true }
-    : { location, key, value, rawStart, rawEnd, source, parent, wrap, container: true };
+    ? { location, key, value, rawStart, rawEnd, memberStart, memberEnd, source, container: true }
+    : { location, key, value, rawStart, rawEnd, memberStart, memberEnd, source, parent, wrap, container: true };
 }
 
 /** The children `leaf` would have if opened, or undefined when it holds no encoding. */

@@ -28,7 +28,7 @@ export function parseUrlEncoded(s: string, source: 'form' | 'query', rawBytes: b
       const key = decode(s, i, eq, rawBytes, source, field);
       const value = decode(s, rawStart, amp, rawBytes, source, field);
       const location = source === 'form' ? `/${escapePointerToken(key)}` : `?${key}`;
-      leaves.push({ location, key, value, rawStart, rawEnd: amp, source });
+      leaves.push({ location, key, value, rawStart, rawEnd: amp, memberStart: i, memberEnd: amp, source });
     }
     i = amp + 1;
   }

@@ -1,13 +1,21 @@
 import { GRADE_RANK, type Grade } from '../classify/taxonomy.js';
-import { loadPolicyFile, PolicyInvalidError } from '../config/load.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import { formatIssue, loadPolicyFile, PolicyInvalidError } from '../config/load.js';
 import type { CompiledPolicy, Zone } from '../config/model.js';
 import { isEgError } from '../errors.js';
 
 /**
- * `egress-guard check <policy>`: 0 and a summary of what was compiled, or 2 and every issue,
- * one per line (file:line:col path: message), so CI logs and editors can point at each one.
+ * `egress-guard check <policy…>`: every error and warning of every file, one per line
+ * (file:line:col path: message), so CI logs and editors can point at each one. Exit 0 when all
+ * are clean, 1 when there are warnings only, 2 when any file is invalid.
  */
-export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+export function runChecks(paths: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false): number {
+  let worst = 0;
+  for (const path of paths) worst = Math.max(worst, runCheck(path, out, err, quiet || paths.length > 1));
+  return worst;
+}
+
+export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false): number {
   let policy: CompiledPolicy;
   try {
     policy = loadPolicyFile(path);
@@ -23,8 +31,10 @@ export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.W
     }
     throw e;
   }
-  out.write(summarize(policy));
-  return 0;
+  for (const w of policy.warnings) err.write(`${formatIssue(w)} (warning)\n`);
+  if (quiet) out.write(`${path}: ok, revision ${policy.revision}${policy.warnings.length > 0 ? `, ${policy.warnings.length} warning(s)` : ''}\n`);
+  else out.write(summarize(policy));
+  return policy.warnings.length > 0 ? 1 : 0;
 }
 
 export function summarize(policy: CompiledPolicy): string {
@@ -37,9 +47,20 @@ export function summarize(policy: CompiledPolicy): string {
     `timeouts connect ${timeouts.connectMs} ms, headers ${timeouts.headersMs} ms, body ${timeouts.bodyMs} ms`,
     `resolve  ${policy.resolve.size} static ${policy.resolve.size === 1 ? 'entry' : 'entries'}`,
     `categories ${policy.categoryGrades.size} known`,
+    `handler  ${policy.handler.entity ?? '(unnamed)'}${policy.handler.ciio ? ', CIIO' : ''}${policy.handler.ftz ? `, FTZ ${policy.handler.ftz}` : ''}`,
+    `clients  ${policy.clients.map((c) => c.id).join(', ') || '(none)'}${policy.clientHeader ? ` (header ${policy.clientHeader})` : ''}`,
+    `catalogs ${policy.catalogs.map((c) => `${c.id} (${c.kind}, ${c.entries.length})`).join(', ') || '(none)'}`,
   ];
+  const today = shanghaiDate(new Date());
+  const expiries = new Map(policy.basisExpiries(today).map((e) => [e.id, e]));
+  if (policy.bases.length > 0) lines.push('', 'bases');
+  for (const b of policy.bases) {
+    const e = expiries.get(b.id)!;
+    const state = e.state === 'valid' ? '' : e.state === 'expiring' ? `  EXPIRES IN ${e.daysLeft} DAYS` : `  ${e.state.toUpperCase().replace(/_/g, ' ')}`;
+    lines.push(`  ${b.id}: ${b.exemption ?? b.type}, ${b.validFrom} to ${b.validTo ?? 'open'}; recipients ${[...b.recipients].join(', ')}; categories ${b.categories.ids.join(', ')}${b.scenarios ? `; scenarios ${[...b.scenarios].join(', ')}` : ''}${state}`);
+  }
   for (const zone of policy.destinations) lines.push('', ...describeZone(zone, `hosts ${zone.hosts.length}, cidrs ${zone.cidrs.length}`));
-  lines.push('', ...describeZone(policy.unknownZone, 'every destination no zone matches'));
+  lines.push('', ...describeZone(policy.unknownZone, 'every host no destination matches'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -52,7 +73,7 @@ function describeZone(zone: Zone, what: string): string[] {
   rows.push(['default', zone.actions.fallback]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return [
-    `zone ${zone.name}: ${zone.jurisdiction}, ${zone.abroad ? 'abroad' : 'domestic'} (${what})`,
+    `destination ${zone.name}: ${zone.jurisdiction}, ${zone.abroad ? 'abroad' : 'domestic'} (${what})${zone.recipient ? `, recipient ${zone.recipient}` : ''}${zone.hardBlock ? `, REFUSED (${zone.hardBlock})` : ''}`,
     `  mode ${zone.mode}; tunnel ${zone.tunnel}; uninspectable ${zone.uninspectable}; special addresses ${zone.allowSpecialAddresses ? 'allowed' : 'refused'}`,
     '  actions',
     ...rows.map(([k, v]) => `    ${k.padEnd(width)}  ${v}`),

@@ -2,7 +2,10 @@
 import { Command, Option } from 'commander';
 import { isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
-import { runCheck } from './check.js';
+import { policyJsonSchema } from '../config/json-schema.js';
+import { runChecks } from './check.js';
+import { runExplain, type ExplainOptions } from './explain.js';
+import { runPolicyTests } from './policy-test.js';
 import { runScanFile, runScanNdjson, type ScanOptions } from './scan.js';
 import { runServe } from './serve.js';
 
@@ -22,6 +25,7 @@ program
   .addOption(new Option('--audit-rotate-bytes <n>', 'start a new audit file past this size').env('EG_AUDIT_ROTATE_BYTES').default('104857600'))
   .addOption(new Option('--audit-rotate-age <ms>', 'start a new audit file after this long').env('EG_AUDIT_ROTATE_AGE_MS').default('86400000'))
   .addOption(new Option('--log-level <level>', 'operational log level (logs go to stderr)').env('EG_LOG_LEVEL').default('info').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+  .option('--no-watch', 'do not watch the policy file for changes (SIGHUP still reloads; also EG_POLICY_WATCH=off)')
   .addOption(new Option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish').env('EG_DRAIN_TIMEOUT_MS').default('10000'))
   .action(async (opts) => {
     await runServe(opts);
@@ -29,10 +33,11 @@ program
 
 program
   .command('check')
-  .description('validate a policy file and print a summary (exit 2 when invalid)')
-  .argument('<policy>', 'policy file')
-  .action((policy: string) => {
-    process.exitCode = runCheck(policy, process.stdout, process.stderr);
+  .description('validate policy files: every error and warning as file:line:col (exit 0 clean, 1 warnings, 2 errors)')
+  .argument('<policy...>', 'policy files')
+  .option('-q, --quiet', 'one line per file instead of the summary')
+  .action((policies: string[], opts: { quiet?: boolean }) => {
+    process.exitCode = runChecks(policies, process.stdout, process.stderr, opts.quiet ?? false);
   });
 
 program
@@ -46,6 +51,41 @@ program
   .option('--ndjson', 'batch protocol: {id, contentType, body} lines in, {id, findings, redacted} lines out')
   .action(async (file: string, opts: ScanOptions) => {
     process.exitCode = opts.ndjson ? await runScanNdjson(opts, process.stdin, process.stdout, process.stderr) : runScanFile(file, opts, process.stdout);
+  });
+
+program
+  .command('schema')
+  .description('print the policy format as JSON Schema (the content of policies/schema.json)')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+  });
+
+program
+  .command('test')
+  .description('run policy test cases (YAML) through the real pipeline, nothing dialled; exit 1 on a failure, 2 on an error')
+  .argument('<cases...>', 'test case files')
+  .option('-v, --verbose', 'print passing cases too')
+  .action(async (files: string[], opts: { verbose?: boolean }) => {
+    process.exitCode = await runPolicyTests(files, process.stdout, opts.verbose ?? false);
+  });
+
+program
+  .command('explain')
+  .description('show the decision for one request and every reason behind it (nothing is dialled)')
+  .argument('[url]', 'request URL, with curl-like -X, -H, -d')
+  .option('-p, --policy <file>', 'policy file (default: embedded)')
+  .option('-r, --request <file>', 'the request as YAML/JSON {method, url, headers, body | json}; - for stdin')
+  .option('-X, --method <method>', 'HTTP method (default GET, POST with -d)')
+  .option('-H, --header <header...>', 'request header "Name: value" (repeatable)')
+  .option('-d, --data <data>', 'request body, or @file')
+  .option('--client <address>', 'client address the request comes from')
+  .option('--app <id>', 'client application id (sent in the policy\'s client_header)')
+  .option('--scenario <id>', 'scenario (sent in the policy\'s scenario_header)')
+  .option('--now <date>', 'decide as on this date (YYYY-MM-DD or ISO time)')
+  .option('--json', 'print the explanation as JSON')
+  .option('--show-body', 'also print the body as it would be forwarded')
+  .action(async (url: string | undefined, opts: ExplainOptions) => {
+    process.exitCode = await runExplain(url, opts, process.stdout);
   });
 
 registerAuditCommands(program);

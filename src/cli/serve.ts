@@ -2,10 +2,14 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { createChainedAuditSink } from '../audit/chain-writer.js';
 import { loadAuditKey } from '../audit/key.js';
-import { loadDefaultPolicy, loadPolicyFile } from '../config/load.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import { formatIssue, loadDefaultPolicy } from '../config/load.js';
+import type { CompiledPolicy } from '../config/model.js';
 import { EgError } from '../errors.js';
 import { createAuditSink, type AuditSink } from '../audit/writer.js';
 import { startGateway } from '../server/gateway.js';
+import { PolicyFileReloader, readPolicyFile, type ReloadTrigger } from '../server/reload.js';
+import { watchPolicyFile, type FileWatcher } from '../server/watch.js';
 
 export interface ServeOptions {
   readonly policy?: string;
@@ -18,6 +22,18 @@ export interface ServeOptions {
   readonly auditRotateAge: string;
   readonly logLevel: string;
   readonly drainTimeout: string;
+  /** Reload when the policy file changes on disk (default: on, unless EG_POLICY_WATCH is
+   *  0/false/off). SIGHUP reloads either way. */
+  readonly watch?: boolean;
+}
+
+function watchEnabled(options: ServeOptions): boolean {
+  // commander sets watch to true unless --no-watch is given, so only false is an explicit choice.
+  if (options.watch === false) return false;
+  const env = process.env['EG_POLICY_WATCH']?.trim().toLowerCase();
+  if (env === undefined || env === '' || ['1', 'true', 'on', 'yes'].includes(env)) return true;
+  if (['0', 'false', 'off', 'no'].includes(env)) return false;
+  throw new EgError('EG_CONFIG_INVALID', `EG_POLICY_WATCH "${process.env['EG_POLICY_WATCH']}": expected on or off`);
 }
 
 /** "host:port", "[::1]:port" or ":port" / "port" (loopback). */
@@ -77,7 +93,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const adminAt = parseListen(options.admin, '--admin');
   const drainMs = Number(options.drainTimeout);
   if (!Number.isFinite(drainMs) || drainMs < 0) throw new EgError('EG_CONFIG_INVALID', `--drain-timeout "${options.drainTimeout}": expected milliseconds`);
-  const policy = options.policy ? loadPolicyFile(options.policy) : loadDefaultPolicy();
+  const watch = watchEnabled(options);
+  // A file's text is kept: its hash tells a later edit from an unchanged rewrite.
+  const loaded = options.policy ? readPolicyFile(options.policy) : { text: undefined, policy: loadDefaultPolicy() };
+  const { policy } = loaded;
   const { audit, key } = openAudit(options, log);
   const gateway = await startGateway({
     policy,
@@ -89,6 +108,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     adminPort: adminAt.port,
     individualKey: key,
   });
+  reportPolicy(log, policy);
+  gateway.policy.onSwap((current) => reportPolicy(log, current.policy));
   log.info(
     {
       proxy: `${gateway.proxyAddress.address}:${gateway.proxyAddress.port}`,
@@ -100,6 +121,27 @@ export async function runServe(options: ServeOptions): Promise<void> {
     'egress-guard listening',
   );
 
+  // Hot reload: SIGHUP, and changes to the file on disk. Loading and compiling are synchronous,
+  // so two reloads never overlap; a rejected file leaves the running policy in place.
+  let watcher: FileWatcher | undefined;
+  if (options.policy !== undefined && loaded.text !== undefined) {
+    const reloader = new PolicyFileReloader({ path: options.policy, holder: gateway.policy, log, loadedText: loaded.text });
+    const reload = (trigger: ReloadTrigger) => {
+      try {
+        reloader.check(trigger);
+      } catch (err) {
+        log.error({ err, trigger }, 'policy reload failed unexpectedly');
+      }
+    };
+    process.on('SIGHUP', () => reload('sighup'));
+    if (watch) watcher = watchPolicyFile(options.policy, () => reload('watch'), { log });
+    const watching = !watch ? 'off' : watcher?.watchingDirectory ? 'directory' : 'poll';
+    log.info({ policy: options.policy, sighup: true, watch: watching }, 'policy reload enabled');
+  } else {
+    // SIGHUP's default action would kill the process.
+    process.on('SIGHUP', () => log.warn({ policy: policy.source }, 'SIGHUP: the embedded default policy cannot be reloaded; start with --policy FILE'));
+  }
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -107,6 +149,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    watcher?.close();
     log.info({ signal, drainMs }, 'draining');
     gateway
       .close(drainMs)
@@ -123,4 +166,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Warnings and bases near or past their end, at every load: operators read them in the log
+ *  before a basis lapses and flows start being refused. */
+function reportPolicy(log: Logger, policy: CompiledPolicy): void {
+  for (const warning of policy.warnings) log.warn({ policy: policy.source, revision: policy.revision }, `policy warning: ${formatIssue(warning)}`);
+  for (const e of policy.basisExpiries(shanghaiDate(new Date()))) {
+    if (e.state === 'valid') continue;
+    log.warn({ basis: e.id, state: e.state, validTo: e.validTo, daysLeft: e.daysLeft }, `legal basis ${e.id} is ${e.state.replace(/_/g, ' ')}`);
+  }
 }

@@ -3,7 +3,18 @@ import { BUILTIN_CATEGORIES, type Grade } from '../classify/taxonomy.js';
 import { formatHostPattern } from '../destination/host.js';
 import { bitsOf, formatIp, parseIp, type IpAddress } from '../destination/ip.js';
 import { DEFAULTS } from './defaults.js';
-import type { Action, ActionTable, CompiledPolicy, Mode, Zone } from './model.js';
+import {
+  basisExpiries,
+  catalogRules,
+  categorySet,
+  compileBases,
+  compileCatalogs,
+  compileClients,
+  compileRedaction,
+  DEFAULT_EXPIRY_WARNING_DAYS,
+} from './compile-legal.js';
+import type { PolicyIssue } from './issues.js';
+import type { ActionTable, CompiledPolicy, Mode, Verdict, Zone } from './model.js';
 import type { ActionsWire, PolicyWire, UnknownZoneWire, ZoneWire } from './schema.js';
 
 /**
@@ -32,18 +43,25 @@ class FrozenMap<K, V> extends Map<K, V> {
   }
 }
 
-export function compilePolicy(wire: PolicyWire, source: { readonly text: string; readonly name: string }): CompiledPolicy {
+export function compilePolicy(
+  wire: PolicyWire,
+  source: { readonly text: string; readonly name: string },
+  placeWarnings: (policy: CompiledPolicy) => readonly PolicyIssue[] = () => [],
+): CompiledPolicy {
   const mode = wire.mode ?? DEFAULTS.mode;
+  const fromCatalogs = catalogRules(wire.catalogs ?? []);
   const categoryGrades = new FrozenMap<string, Grade>([
     ...(Object.entries(BUILTIN_CATEGORIES) as [string, Grade][]),
+    ...fromCatalogs.grades,
     ...Object.entries(wire.categories ?? {}).map(([id, def]) => [id, def.grade] as [string, Grade]),
   ]);
+  const restrictedEntities = new Set(wire.restricted?.entities ?? []);
 
   const exact = new Map<string, Zone>();
   const suffix = new Map<string, Zone>();
   const byPrefix = { 4: new Map<number, Map<bigint, Zone>>(), 6: new Map<number, Map<bigint, Zone>>() };
   const zones = (wire.destinations ?? []).map((w) => {
-    const zone = compileZone(w, w.name, mode, categoryGrades, false);
+    const zone = compileZone(w, w.name, mode, categoryGrades, false, restrictedEntities);
     for (const pattern of w.hosts ?? []) (pattern.kind === 'exact' ? exact : suffix).set(pattern.host, zone);
     for (const cidr of w.cidrs ?? []) {
       const table = byPrefix[cidr.family];
@@ -53,7 +71,22 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     }
     return zone;
   });
-  const unknownZone = compileZone(wire.unknown ?? {}, 'unknown', mode, categoryGrades, true);
+  const unknownZone = compileZone(wire.unknown ?? {}, 'unknown', mode, categoryGrades, true, restrictedEntities);
+  // Hosts on the restriction list are refused whatever zone they would otherwise fall in.
+  if ((wire.restricted?.hosts ?? []).length > 0) {
+    const restrictedZone = Object.freeze({ ...unknownZone, name: 'restricted', hardBlock: 'restricted' as const, hosts: Object.freeze((wire.restricted?.hosts ?? []).map(formatHostPattern)) });
+    for (const pattern of wire.restricted?.hosts ?? []) (pattern.kind === 'exact' ? exact : suffix).set(pattern.host, restrictedZone);
+  }
+  const catalogs = compileCatalogs(wire.catalogs ?? []);
+  const bases = compileBases(wire.bases ?? [], new Map(catalogs.map((c) => [c.id, c])));
+  const { clients, clientFor } = compileClients(wire.clients ?? []);
+  const handler = Object.freeze({
+    entity: wire.handler?.entity ?? null,
+    ciio: wire.handler?.ciio ?? false,
+    ftz: wire.handler?.ftz ?? null,
+    expiryWarningDays: wire.handler?.expiry_warning_days ?? DEFAULT_EXPIRY_WARNING_DAYS,
+  });
+  const customRules = [...(wire.rules ?? []), ...fromCatalogs.rules];
   // Most specific prefix first: the first hit is the answer.
   const prefixes = {
     4: [...byPrefix[4].keys()].sort((a, b) => b - a),
@@ -81,7 +114,8 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     return undefined;
   };
 
-  const policy: CompiledPolicy = {
+  const policy: Omit<CompiledPolicy, 'warnings'> & { warnings: readonly PolicyIssue[] } = {
+    warnings: [],
     revision: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
     source: source.name,
     mode,
@@ -89,7 +123,17 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     unknownZone,
     resolve: new FrozenMap(Object.entries(wire.resolve ?? {})),
     categoryGrades,
-    customRules: Object.freeze((wire.rules ?? []).map((rule) => Object.freeze({ ...rule }))),
+    customRules: Object.freeze(customRules.map((rule) => Object.freeze({ ...rule }))),
+    monitorRules: new Set((wire.rules ?? []).filter((r) => r.mode === 'monitor').map((r) => `custom.${r.id}`)),
+    handler,
+    bases: Object.freeze(bases),
+    catalogs: Object.freeze(catalogs),
+    clients: Object.freeze(clients),
+    clientHeader: wire.client_header ?? null,
+    scenarioHeader: wire.scenario_header ?? null,
+    redaction: compileRedaction(wire.redaction),
+    clientFor,
+    basisExpiries: (date: string) => basisExpiries(bases, date, handler.expiryWarningDays),
     inspectHeaders: Object.freeze({
       include: Object.freeze([...(wire.inspect?.headers ?? DEFAULTS.inspect.headers)].map((h) => h.toLowerCase())),
       skip: Object.freeze([...(wire.inspect?.skip_headers ?? DEFAULTS.inspect.skipHeaders)].map((h) => h.toLowerCase())),
@@ -112,6 +156,7 @@ export function compilePolicy(wire: PolicyWire, source: { readonly text: string;
     },
     zoneForHost,
   };
+  policy.warnings = Object.freeze(placeWarnings(policy));
   return Object.freeze(policy);
 }
 
@@ -121,11 +166,16 @@ function compileZone(
   policyMode: Mode,
   categoryGrades: ReadonlyMap<string, Grade>,
   isUnknown: boolean,
+  restrictedEntities: ReadonlySet<string>,
 ): Zone {
   const jurisdiction = w.jurisdiction ?? DEFAULTS.unknownJurisdiction;
   const abroad = isUnknown || jurisdiction !== DEFAULTS.domesticJurisdiction;
   const base = abroad ? DEFAULTS.zone.abroad : DEFAULTS.zone.domestic;
   const listed = 'name' in w ? w : undefined;
+  const recipient = listed?.recipient ?? null;
+  let hardBlock: Zone['hardBlock'] = null;
+  if (listed?.judicial) hardBlock = 'judicial';
+  else if (recipient !== null && restrictedEntities.has(recipient)) hardBlock = 'restricted';
   return Object.freeze({
     name,
     jurisdiction,
@@ -135,6 +185,13 @@ function compileZone(
     tunnel: w.tunnel ?? base.tunnel,
     uninspectable: w.uninspectable ?? base.uninspectable,
     actions: compileActions(w.actions, base.actions, categoryGrades),
+    always: w.always ? compileActions(w.always, { default: 'allow', grades: {} }, categoryGrades) : null,
+    recipient,
+    ports: listed?.ports ? new Set(listed.ports) : null,
+    inspect: w.inspect ?? 'auto',
+    scenario: listed?.scenario ?? null,
+    hardBlock,
+    nonImportant: listed?.non_important ? categorySet(listed.non_important) : null,
     hosts: Object.freeze((listed?.hosts ?? []).map(formatHostPattern)),
     cidrs: Object.freeze((listed?.cidrs ?? []).map((c) => `${formatIp(c)}/${c.prefix}`)),
   });
@@ -152,11 +209,11 @@ function compileActions(
   categoryGrades: ReadonlyMap<string, Grade>,
 ): ActionTable {
   const byGrade = new FrozenMap(
-    Object.entries({ ...base.grades, ...w?.grades }).filter((e): e is [Grade, Action] => e[1] !== undefined),
+    Object.entries({ ...base.grades, ...w?.grades }).filter((e): e is [Grade, Verdict] => e[1] !== undefined),
   );
   const entries = Object.entries(w?.categories ?? {});
   const wildcards = entries.filter(([id]) => id.endsWith('.*')).sort(([a], [b]) => a.length - b.length);
-  const byCategory = new Map<string, Action>();
+  const byCategory = new Map<string, Verdict>();
   for (const [id, action] of wildcards) {
     const prefix = id.slice(0, -1);
     byCategory.set(id, action);
@@ -164,7 +221,7 @@ function compileActions(
   }
   for (const [id, action] of entries) if (!id.endsWith('.*')) byCategory.set(id, action);
   return Object.freeze({
-    fallback: w?.default ?? base.default,
+    fallback: (w?.default ?? base.default) as Verdict,
     byGrade,
     byCategory: new FrozenMap(byCategory),
   });

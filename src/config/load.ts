@@ -6,6 +6,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, vi
 import { EgError } from '../errors.js';
 import { compilePolicy } from './compile.js';
 import { allowedKeysAt, policySchema } from './schema.js';
+import { policyWarnings } from './warnings.js';
 import { closest, PolicyInvalidError, formatPath, type PolicyIssue, type RawIssue } from './issues.js';
 import type { CompiledPolicy } from './model.js';
 import { semanticIssues } from './validate.js';
@@ -85,7 +86,8 @@ export function loadPolicyText(text: string, sourceName: string): CompiledPolicy
   const issues = result.success ? [] : result.error.issues.flatMap((issue) => fromZod(issue, raw));
   issues.push(...semanticIssues(raw));
   if (issues.length > 0 || !result.success) throw new PolicyInvalidError(at(issues));
-  return compilePolicy(result.data, { text, name: sourceName });
+  const wire = result.data;
+  return compilePolicy(wire, { text, name: sourceName }, (policy) => at(policyWarnings(wire, policy, new Date())));
 }
 
 function fromZod(issue: z.core.$ZodIssue, raw: unknown): RawIssue[] {

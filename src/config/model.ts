@@ -1,5 +1,6 @@
 import type { CustomRuleSpec } from '../classify/custom.js';
 import type { Grade } from '../classify/taxonomy.js';
+import type { PolicyIssue } from './issues.js';
 
 /**
  * The compiled, frozen domain model of a policy file. The YAML wire format (schema.ts) is kept
@@ -7,16 +8,105 @@ import type { Grade } from '../classify/taxonomy.js';
  */
 export type Action = 'allow' | 'redact' | 'block';
 export type Mode = 'enforce' | 'monitor';
+export type RedactModeName = 'mask' | 'partial' | 'hash' | 'drop';
+/** What a policy entry says: an action, or `redact` in a named mode. `redact` alone means the
+ *  policy's default redaction mode. */
+export type Verdict = Action | RedactModeName;
 
 /** Severity order used when several findings meet: the strictest action wins. */
 export const ACTION_RANK: Readonly<Record<Action, number>> = Object.freeze({ allow: 0, redact: 1, block: 2 });
 
+export function actionOf(verdict: Verdict): Action {
+  return verdict === 'allow' || verdict === 'block' ? verdict : 'redact';
+}
+
 export interface ActionTable {
-  /** Action for a finding whose category and grade have no entry. */
-  readonly fallback: Action;
-  readonly byGrade: ReadonlyMap<Grade, Action>;
+  /** Verdict for a finding whose category and grade have no entry. */
+  readonly fallback: Verdict;
+  readonly byGrade: ReadonlyMap<Grade, Verdict>;
   /** Category entries win over grade entries. */
-  readonly byCategory: ReadonlyMap<string, Action>;
+  readonly byCategory: ReadonlyMap<string, Verdict>;
+}
+
+/** Category ids as written in a basis or catalog: exact ids and "prefix.*" wildcards. */
+export interface CategorySet {
+  has(category: string): boolean;
+  /** As written, for explanations. */
+  readonly ids: readonly string[];
+}
+
+export type BasisType = 'security_assessment' | 'standard_contract' | 'certification' | 'exemption';
+export type Exemption = 'contract_with_individual' | 'hr_management' | 'emergency' | 'transit' | 'ftz_negative_list' | 'small_volume';
+
+/** A legal basis for transfers abroad (DOMAIN §2), compiled. */
+export interface LegalBasis {
+  readonly id: string;
+  readonly type: BasisType;
+  readonly exemption: Exemption | null;
+  /** Destination names and recipient entities it covers. */
+  readonly recipients: ReadonlySet<string>;
+  readonly categories: CategorySet;
+  /** null: any scenario. */
+  readonly scenarios: ReadonlySet<string> | null;
+  /** null: any client. */
+  readonly clients: ReadonlySet<string> | null;
+  readonly maxIndividuals: number | null;
+  /** Inclusive, YYYY-MM-DD, in Asia/Shanghai. */
+  readonly validFrom: string;
+  readonly validTo: string | null;
+  readonly reference: string | null;
+  /** For the FTZ exemption: data matching this list is not covered. */
+  readonly negativeList: Catalog | null;
+  /** A basis rolled out in monitor mode: what it would refuse is recorded, not enforced. */
+  readonly mode: Mode | null;
+}
+
+export type CatalogKind = 'important' | 'general' | 'negative_list';
+
+export interface CatalogEntry {
+  /** "<catalog id>/<entry id>": the rule id in decisions and audit events. */
+  readonly rule: string;
+  readonly scenario: string | null;
+  readonly categories: CategorySet | null;
+  /** Normalised field names (normalizeFieldName). */
+  readonly fields: ReadonlySet<string> | null;
+  /** JSON Pointer segments; "*" matches one segment. */
+  readonly paths: readonly (readonly string[])[] | null;
+  /** The entry does not apply when the request carries any of these categories. */
+  readonly unless: CategorySet | null;
+  /** For important catalogs: the grade matched data takes. */
+  readonly treatment: 'important' | 'core';
+  readonly mode: Mode | null;
+}
+
+export interface Catalog {
+  readonly id: string;
+  readonly kind: CatalogKind;
+  readonly source: string | null;
+  readonly entries: readonly CatalogEntry[];
+}
+
+export interface Client {
+  readonly id: string;
+  readonly scenario: string | null;
+}
+
+export interface RedactionSettings {
+  readonly defaultMode: RedactModeName;
+  readonly partial: { readonly head: number; readonly tail: number };
+  /** HMAC key for `hash`; null when the policy configures none (then no entry may use hash). */
+  readonly hashKey: Buffer | null;
+  readonly hashLength: number;
+}
+
+/** A basis whose validity ends soon, or has ended, or has not begun: reported at load. */
+export interface BasisExpiry {
+  readonly id: string;
+  readonly validTo: string | null;
+  readonly validFrom: string;
+  /** Days from today until validTo (negative once expired); null without an end date. */
+  readonly daysLeft: number | null;
+  readonly state: 'valid' | 'expiring' | 'expired' | 'not_yet_valid';
 }
 
 export interface Zone {
@@ -33,7 +123,24 @@ export interface Zone {
   readonly tunnel: 'allow' | 'block';
   /** Bodies that cannot be inspected (binary, undecodable, over the inspection limit). */
   readonly uninspectable: 'allow' | 'block';
+  /** For findings with no basis covering them (abroad), or every finding (domestic). */
   readonly actions: ActionTable;
+  /** Applied whatever the basis (data minimisation): the stricter of this and the rest wins. */
+  readonly always: ActionTable | null;
+  /** The receiving legal entity, when named. */
+  readonly recipient: string | null;
+  /** Ports requests may use; null: any. */
+  readonly ports: ReadonlySet<number> | null;
+  /** auto: read payloads when a finding could change the outcome; always: also record findings
+   *  of flows that are allowed anyway; never: payloads are not read (uninspectable abroad). */
+  readonly inspect: 'auto' | 'always' | 'never';
+  /** Default scenario of flows to this destination. */
+  readonly scenario: string | null;
+  /** A foreign judicial or law-enforcement body, or a recipient on the PIPL Art. 42 list: no
+   *  data at all (DSL Art. 36, PIPL Arts. 41-42). The reason is kept for explanations. */
+  readonly hardBlock: 'judicial' | 'restricted' | null;
+  /** Categories certified as non-important for this destination (their important grade drops). */
+  readonly nonImportant: CategorySet | null;
   /** Host patterns as normalised ("*.example.com", "api.example.com"); empty for the unknown
    *  zone. For summaries and explanations: lookups use the compiled maps. */
   readonly hosts: readonly string[];
@@ -54,8 +161,27 @@ export interface CompiledPolicy {
   readonly resolve: ReadonlyMap<string, string>;
   /** Grade of each known category (built-ins plus operator additions, with switches applied). */
   readonly categoryGrades: ReadonlyMap<string, Grade>;
-  /** Operator detection rules, compiled into the classifier with the built-in detectors. */
+  /** Operator detection rules, compiled into the classifier with the built-in detectors
+   *  (catalog entries that match by field or path are among them). */
   readonly customRules: readonly CustomRuleSpec[];
+  /** Rule ids ("custom.<id>") rolled out in monitor mode. */
+  readonly monitorRules: ReadonlySet<string>;
+  /** The data handler: the legal entity whose exports are counted (DOMAIN §3). */
+  readonly handler: { readonly entity: string | null; readonly ciio: boolean; readonly ftz: string | null; readonly expiryWarningDays: number };
+  readonly bases: readonly LegalBasis[];
+  readonly catalogs: readonly Catalog[];
+  readonly clients: readonly Client[];
+  /** Header naming the client application (stripped before forwarding), or null. */
+  readonly clientHeader: string | null;
+  /** Header naming the scenario of a request (stripped before forwarding), or null. */
+  readonly scenarioHeader: string | null;
+  readonly redaction: RedactionSettings;
+  /** Client by id, then by source address (most specific CIDR); null when unidentified. */
+  clientFor(headerValue: string | undefined, address: string): Client | null;
+  /** What `check` reports as warnings, placed file:line:col; computed at load. */
+  readonly warnings: readonly PolicyIssue[];
+  /** The validity of every basis on `date` (YYYY-MM-DD). */
+  basisExpiries(date: string): BasisExpiry[];
   /** Request headers classified like body fields (names or "prefix*"), and those skipped. */
   readonly inspectHeaders: { readonly include: readonly string[]; readonly skip: readonly string[] };
   readonly limits: {

@@ -45,6 +45,15 @@ export function parseByteSize(input: unknown): number | { readonly error: string
   return Number.isInteger(bytes) && bytes >= 1 && bytes <= max ? bytes : fail;
 }
 
+/** "YYYY-MM-DD", a real calendar date; kept as that string (it sorts as it compares). */
+export function parseIsoDate(input: string): string | { readonly error: string } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
+  const fail = { error: `must be a date as YYYY-MM-DD (got ${JSON.stringify(input)})` };
+  if (!m) return fail;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === input ? input : { error: `${input} is not a calendar date` };
+}
+
 export function parseDuration(input: unknown): number | { readonly error: string } {
   const max = DEFAULTS.bounds.maxTimeoutMs;
   const fail = { error: `must be milliseconds from 1 to ${max}, or a whole number with ms, s or m (as "30s")` };
@@ -125,7 +134,10 @@ const cidr = parsed((text) => {
   return 'error' in out ? { error: `invalid CIDR ${JSON.stringify(text)}: ${out.error}` } : out;
 });
 
-const action = z.enum(['allow', 'redact', 'block']);
+/** `redact` masks by the policy's default redaction mode; mask, partial, hash and drop name one. */
+export const ACTIONS = ['allow', 'redact', 'mask', 'partial', 'hash', 'drop', 'block'] as const;
+const action = z.enum(ACTIONS);
+const scenarioId = z.string().regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits, ".", "-" or "_", starting with a letter');
 const allowBlock = z.enum(['allow', 'block']);
 const mode = z.enum(['enforce', 'monitor']);
 
@@ -145,17 +157,25 @@ const actions = z.strictObject({
 
 const zoneSettings = {
   allow_special_addresses: z.boolean().optional(),
+  inspect: z.enum(['auto', 'always', 'never']).optional(),
+  always: actions.optional(),
   tunnel: allowBlock.optional(),
   uninspectable: allowBlock.optional(),
   mode: mode.optional(),
   actions: actions.optional(),
 };
 
+const port = z.number().int().min(1).max(65535);
 const zone = z.strictObject({
   name: zoneName,
   jurisdiction,
   hosts: z.array(hostPattern).optional(),
   cidrs: z.array(cidr).optional(),
+  ports: z.array(port).min(1).optional(),
+  recipient: z.string().min(1).optional(),
+  scenario: scenarioId.optional(),
+  judicial: z.boolean().optional(),
+  non_important: z.array(categoryRefId).optional(),
   ...zoneSettings,
 });
 
@@ -178,6 +198,7 @@ const customRule = z
     validator: z.enum(['luhn', 'mod11-2', 'mod31', 'vin']).optional(),
     keywords: z.array(z.string().min(1)).min(1).optional(),
     confidence: z.number().min(0).max(1).optional(),
+    mode: mode.optional(),
   })
   .superRefine((rule, ctx) => {
     if (!rule.fields && !rule.paths && !rule.pattern && !rule.keywords) {
@@ -186,6 +207,93 @@ const customRule = z
     if (rule.validator && !rule.pattern) ctx.addIssue({ code: 'custom', path: ['validator'], message: 'a validator applies to pattern matches: add a pattern' });
     for (const problem of validateCustomRule(rule)) ctx.addIssue({ code: 'custom', path: rule.pattern ? ['pattern'] : [], message: problem });
   });
+
+const headerName = z
+  .string()
+  .regex(/^[a-z0-9!#$%&'+.^_`|~-]+$/i, 'must be a header name, as "x-egress-client"')
+  .transform((h) => h.toLowerCase());
+const ruleId = z.string().regex(RULE_ID, 'must be 1 to 63 lower-case letters, digits, ".", "-" or "_", starting with a letter');
+const isoDate = parsed(parseIsoDate);
+
+const handler = z.strictObject({
+  entity: z.string().min(1).optional(),
+  ciio: z.boolean().optional(),
+  ftz: z.string().min(1).optional(),
+  expiry_warning_days: z.number().int().min(0).max(3650).optional(),
+});
+
+const keyLength = z.number().int().min(8).max(64);
+const redaction = z.strictObject({
+  default: z.enum(['mask', 'partial', 'hash', 'drop']).optional(),
+  partial: z.strictObject({ head: z.number().int().min(0).max(32).optional(), tail: z.number().int().min(0).max(32).optional() }).optional(),
+  hash: z.strictObject({ key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(), key_file: z.string().min(1).optional(), length: keyLength.optional() }).optional(),
+});
+
+const client = z.strictObject({
+  id: ruleId,
+  description: z.string().optional(),
+  cidrs: z.array(cidr).optional(),
+  scenario: scenarioId.optional(),
+});
+
+export const BASIS_TYPES = ['security_assessment', 'standard_contract', 'certification', 'exemption'] as const;
+export const EXEMPTIONS = ['contract_with_individual', 'hr_management', 'emergency', 'transit', 'ftz_negative_list', 'small_volume'] as const;
+const basis = z
+  .strictObject({
+    id: ruleId,
+    type: z.enum(BASIS_TYPES),
+    exemption: z.enum(EXEMPTIONS).optional(),
+    recipients: z.array(z.string().min(1)).min(1),
+    categories: z.array(categoryRefId).min(1),
+    scenarios: z.array(scenarioId).min(1).optional(),
+    clients: z.array(ruleId).min(1).optional(),
+    max_individuals: z.number().int().min(1).optional(),
+    valid_from: isoDate,
+    valid_to: isoDate.optional(),
+    reference: z.string().min(1).optional(),
+    negative_list: ruleId.optional(),
+    mode: mode.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.type === 'exemption' && !b.exemption) ctx.addIssue({ code: 'custom', path: ['exemption'], message: `an exemption names its kind: one of ${EXEMPTIONS.join(', ')}` });
+    if (b.type !== 'exemption' && b.exemption) ctx.addIssue({ code: 'custom', path: ['exemption'], message: 'only a basis of type exemption has an exemption kind' });
+    if (b.exemption === 'ftz_negative_list' && !b.negative_list) ctx.addIssue({ code: 'custom', path: ['negative_list'], message: 'an FTZ negative-list exemption names the negative_list catalog it relies on' });
+    if (b.negative_list && b.exemption !== 'ftz_negative_list') ctx.addIssue({ code: 'custom', path: ['negative_list'], message: 'negative_list only applies to the ftz_negative_list exemption' });
+    if (b.valid_to && b.valid_to < b.valid_from) ctx.addIssue({ code: 'custom', path: ['valid_to'], message: `ends before it starts (valid_from ${b.valid_from})` });
+  });
+
+const catalogEntry = z
+  .strictObject({
+    id: ruleId,
+    description: z.string().optional(),
+    sector: z.string().optional(),
+    scenario: scenarioId.optional(),
+    category: categoryDefId.optional(),
+    categories: z.array(categoryRefId).min(1).optional(),
+    fields: z.array(z.string().min(1)).min(1).optional(),
+    paths: z.array(z.string().regex(/^\//, 'must be a JSON Pointer starting with "/"')).min(1).optional(),
+    unless: z.array(categoryRefId).min(1).optional(),
+    treatment: z.enum(['important', 'core']).optional(),
+    mode: mode.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.categories && !e.fields && !e.paths) ctx.addIssue({ code: 'custom', message: 'an entry needs at least one of categories, fields or paths' });
+  });
+
+export const CATALOG_KINDS = ['important', 'general', 'negative_list'] as const;
+const catalog = z.strictObject({
+  id: ruleId,
+  kind: z.enum(CATALOG_KINDS),
+  source: z.string().optional(),
+  sector: z.string().optional(),
+  entries: z.array(catalogEntry).min(1),
+});
+
+const restricted = z.strictObject({
+  entities: z.array(z.string().min(1)).optional(),
+  hosts: z.array(hostPattern).optional(),
+  reference: z.string().optional(),
+});
 
 export const policySchema = z.strictObject({
   version: z.literal(1),
@@ -202,6 +310,14 @@ export const policySchema = z.strictObject({
     .strictObject({ headers: z.array(headerPattern).optional(), skip_headers: z.array(headerPattern).optional() })
     .optional(),
   rules: z.array(customRule).optional(),
+  handler: handler.optional(),
+  redaction: redaction.optional(),
+  clients: z.array(client).optional(),
+  client_header: headerName.optional(),
+  scenario_header: headerName.optional(),
+  bases: z.array(basis).optional(),
+  catalogs: z.array(catalog).optional(),
+  restricted: restricted.optional(),
   destinations: z.array(zone).optional(),
   unknown: unknownZone.optional(),
 });
@@ -210,6 +326,9 @@ export type PolicyWire = z.output<typeof policySchema>;
 export type ZoneWire = z.output<typeof zone>;
 export type UnknownZoneWire = z.output<typeof unknownZone>;
 export type ActionsWire = z.output<typeof actions>;
+export type BasisWire = z.output<typeof basis>;
+export type CatalogWire = z.output<typeof catalog>;
+export type ClientWire = z.output<typeof client>;
 
 /** The keys an object at `path` accepts (for "did you mean" hints), or [] if none is known. */
 export function allowedKeysAt(path: readonly PropertyKey[]): string[] {

@@ -4,6 +4,7 @@ import { formatIp, parseCidr } from '../destination/ip.js';
 import { DEFAULTS } from './defaults.js';
 import { closest, formatPath, type RawIssue } from './issues.js';
 import { allowedKeysAt, CATEGORY_ID, parseByteSize } from './schema.js';
+import { legalIssues } from './validate-legal.js';
 
 const ZONE_KEYS = allowedKeysAt(['destinations', 0]);
 
@@ -21,6 +22,7 @@ export function semanticIssues(raw: unknown): RawIssue[] {
   checkCategoryRefs(raw, zones, issues);
   checkResolve(raw.resolve, issues);
   checkLimits(raw.limits, issues);
+  issues.push(...legalIssues(raw));
   if (isObject(raw.unknown) && raw.unknown.jurisdiction === DEFAULTS.domesticJurisdiction) {
     issues.push({
       path: ['unknown', 'jurisdiction'],
@@ -77,6 +79,9 @@ function checkZoneTargets(zones: unknown[], issues: RawIssue[]): void {
 function checkCategoryRefs(raw: Record<string, unknown>, zones: unknown[], issues: RawIssue[]): void {
   const known = new Set<string>(Object.keys(BUILTIN_CATEGORIES));
   if (isObject(raw.categories)) for (const id of Object.keys(raw.categories)) known.add(id);
+  for (const c of Array.isArray(raw.catalogs) ? raw.catalogs : []) {
+    for (const e of isObject(c) && Array.isArray(c.entries) ? c.entries : []) if (isObject(e) && typeof e.category === 'string') known.add(e.category);
+  }
   const check = (zone: unknown, path: readonly PropertyKey[]): void => {
     if (!isObject(zone) || !isObject(zone.actions) || !isObject(zone.actions.categories)) return;
     for (const id of Object.keys(zone.actions.categories)) {

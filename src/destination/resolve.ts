@@ -20,6 +20,8 @@ export interface ResolveOptions {
   /** The gateway's own listeners: a destination that is one of them would loop. */
   readonly selfPorts: ReadonlySet<number>;
   readonly lookupHost?: (host: string) => Promise<string[]>;
+  /** Looked-up answers classified as public whatever they are (offline evaluation only). */
+  readonly publicAddresses?: ReadonlySet<string>;
 }
 
 async function systemLookup(host: string): Promise<string[]> {
@@ -54,13 +56,16 @@ export async function resolveDestination(
   }
   const ip = addresses[0]!;
   const zone = policy.lookupZone(host, ip);
+  if (zone.ports !== null && !zone.ports.has(port)) {
+    throw new EgError('EG_DEST_PORT_FORBIDDEN', `port ${port} of ${host} (destination ${zone.name} accepts ${[...zone.ports].join(', ')})`);
+  }
   const addressClass = classifyIp(ip);
   if (options.selfPorts.has(port) && (addressClass === 'loopback' || addressClass === 'unspecified')) {
     throw new EgError('EG_LOOP_DETECTED', `${host}:${port} is this gateway`);
   }
   if (!pinned && !zone.allowSpecialAddresses) {
     for (const address of addresses) {
-      const cls = classifyIp(address);
+      const cls = options.publicAddresses?.has(address) ? 'public' : classifyIp(address);
       if (cls !== 'public') {
         throw new EgError('EG_DEST_ADDRESS_FORBIDDEN', `host ${host} resolves to a ${cls} address (zone ${zone.name})`);
       }

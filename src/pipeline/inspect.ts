@@ -4,7 +4,8 @@ import { parseText } from '../body/text.js';
 import type { Classifier } from '../classify/matcher.js';
 import type { Finding } from '../classify/finding.js';
 import { isEgError, type EgError } from '../errors.js';
-import { redactBody, type RedactEdit } from '../transform/redact.js';
+import type { RedactionSettings, RedactModeName } from '../config/model.js';
+import { redactBody, type RedactEdit, type RedactMode } from '../transform/redact.js';
 
 export interface BodyInspection {
   readonly parsed: ParsedBody;
@@ -45,6 +46,21 @@ export function scanBody(classifier: Classifier, decoded: Buffer, contentType: s
 /** Edits that mask every given finding. */
 export function editsForFindings(findings: readonly Finding[]): RedactEdit[] {
   return findings.map((f) => ({ leafIndex: f.leafIndex, start: f.start, end: f.end }));
+}
+
+/** The transform's mode for a decided redaction; a hash mode without a key cannot reach here
+ *  (the loader refuses such a policy), so that case masks rather than leaks. */
+export function toRedactMode(name: RedactModeName | null, settings: RedactionSettings): RedactMode {
+  switch (name ?? settings.defaultMode) {
+    case 'partial':
+      return { kind: 'partial', head: settings.partial.head, tail: settings.partial.tail };
+    case 'hash':
+      return settings.hashKey === null ? { kind: 'mask' } : { kind: 'hash', key: settings.hashKey, length: settings.hashLength };
+    case 'drop':
+      return { kind: 'drop' };
+    default:
+      return { kind: 'mask' };
+  }
 }
 
 export function redactAll(decoded: Buffer, inspection: BodyInspection): Buffer {

@@ -5,11 +5,19 @@ export interface ReplyFinding {
   readonly category: string;
   readonly location: string;
   readonly rule: string;
+  /** Rule id of the policy reason that decided it ("no-basis", "core", ...). */
+  readonly reason?: string | null;
 }
 
-export function errorBody(err: EgError, decisionId: string, findings: readonly ReplyFinding[]): string {
+export interface ReplyReason {
+  readonly rule: string;
+  readonly text: string;
+  readonly clause: string | null;
+}
+
+export function errorBody(err: EgError, decisionId: string, findings: readonly ReplyFinding[], reasons: readonly ReplyReason[] = []): string {
   return JSON.stringify({
-    error: { code: err.code, message: err.message, decisionId, findings },
+    error: { code: err.code, message: err.message, decisionId, findings, ...(reasons.length > 0 ? { reasons } : {}) },
   });
 }
 
@@ -24,6 +32,7 @@ export function sendLocalReply(
   err: EgError,
   decisionId: string,
   findings: readonly ReplyFinding[],
+  reasons: readonly ReplyReason[] = [],
 ): void {
   if (res.headersSent) {
     // Part of an upstream response already went out: cutting the connection is the only way
@@ -31,7 +40,7 @@ export function sendLocalReply(
     res.destroy();
     return;
   }
-  const body = errorBody(err, decisionId, findings);
+  const body = errorBody(err, decisionId, findings, reasons);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AuditEvent, AuditFinding } from '../audit/event.js';
+import type { AuditBasis, AuditEvent, AuditFinding } from '../audit/event.js';
 import type { Leaf } from '../body/leaf.js';
 import { decodeContent, encodeContent } from '../body/decode.js';
 import { parseQuery } from '../body/query.js';
@@ -11,12 +11,14 @@ import { resolveDestination, type ResolvedDestination } from '../destination/res
 import { EgError, isEgError } from '../errors.js';
 import { appendVia, endToEndHeaders } from '../forward/headers.js';
 import { toEgError } from '../forward/upstream.js';
-import { decide, type Decision } from '../policy/decide.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import type { Client, LegalBasis } from '../config/model.js';
+import { decide, type Decision, type FindingDecision, type Reason } from '../policy/decide.js';
 import type { Finding } from '../classify/finding.js';
-import { maskValue, redactBody, redactQuery } from '../transform/redact.js';
+import { redactBody, redactQuery, rewriteValue, type RedactEdit, type RedactMode } from '../transform/redact.js';
 import { headerLeaves } from './headers-inspect.js';
 import { individualsIn } from './individuals.js';
-import { editsForFindings, inspectBody } from './inspect.js';
+import { inspectBody, toRedactMode } from './inspect.js';
 import { readBody, hasBody } from './read-body.js';
 import { sendLocalReply } from './reply.js';
 import type { GatewayEnv, Runtime } from './runtime.js';
@@ -31,6 +33,8 @@ interface RequestRecord {
   target?: RequestTarget;
   destination?: ResolvedDestination;
   decision?: Decision;
+  application: Client | null;
+  scenario: string | null;
   redacted: string[];
   status: number;
   requestIn: number;
@@ -45,17 +49,6 @@ interface RequestRecord {
   timings: { parseMs: number | null; classifyMs: number | null; decideMs: number | null; forwardMs: number | null };
 }
 
-/** Spans to mask per leaf index. */
-function spansByLeaf(findings: readonly Finding[]): Map<number, [number, number][]> {
-  const byLeaf = new Map<number, [number, number][]>();
-  for (const f of findings) {
-    const spans = byLeaf.get(f.leafIndex) ?? [];
-    spans.push([f.start, f.end]);
-    byLeaf.set(f.leafIndex, spans);
-  }
-  return byLeaf;
-}
-
 /** Runs one HTTP request through target → destination → body → classify → decide → transform →
  *  forward, and writes its audit event whatever happens. */
 export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> {
@@ -63,8 +56,10 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
   const record: RequestRecord = {
     decisionId: randomUUID(),
     started: performance.now(),
-    client: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
+    client: { address: env.clientAddressOf?.(req) ?? req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
     redacted: [],
+    application: null,
+    scenario: null,
     status: 0,
     requestIn: 0,
     requestOut: 0,
@@ -87,7 +82,7 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     const egError = isEgError(err) ? err : clientOrInternalError(err, env);
     record.error = egError.code;
     record.status = res.headersSent ? record.status : egError.status;
-    if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision));
+    if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision), replyReasons(record.decision));
   } finally {
     res.off('close', onClientGone);
     env.audit.write(toAuditEvent(runtime, req, record));
@@ -118,12 +113,23 @@ async function run(
   const destination = await resolveDestination(policy, target.host, target.port, {
     selfPorts: env.selfPorts,
     ...(env.lookupHost ? { lookupHost: env.lookupHost } : {}),
+    ...(env.publicAddresses ? { publicAddresses: env.publicAddresses } : {}),
   });
   record.destination = destination;
   const zone = destination.zone;
+  const clientHeaderValue = policy.clientHeader === null ? undefined : headerValue(req, policy.clientHeader);
+  record.application = policy.clientFor(clientHeaderValue, record.client.address);
+  const scenarioHeaderValue = policy.scenarioHeader === null ? undefined : headerValue(req, policy.scenarioHeader);
+  record.scenario = scenarioHeaderValue ?? record.application?.scenario ?? zone.scenario;
+  const now = env.clock?.() ?? new Date();
+  const ctx = { policy, zone, client: record.application, scenario: record.scenario, date: shanghaiDate(now) };
+  if (zone.hardBlock !== null) {
+    // Refused before the body is read: no data at all goes to such a recipient.
+    record.decision = decide(ctx, []);
+    if (zone.mode === 'enforce') throw new EgError('EG_RECIPIENT_RESTRICTED', `destination ${zone.name}`);
+  }
   if (expectsContinue) res.writeContinue();
 
-  const now = new Date();
   const queryLeaves: Leaf[] = target.query === null ? [] : parseQuery(target.query);
   const selectedHeaders: Leaf[] = runtime.inspects(zone) ? headerLeaves(req.headers, runtime.headerSelector) : [];
   let bodyLeaves: readonly Leaf[] = [];
@@ -131,7 +137,8 @@ async function run(
   let outgoingBody: Buffer | Readable | null = null;
   let decoded: Buffer | null = null;
   const encoding = req.headers['content-encoding'];
-  const dropHeaders: string[] = [];
+  // Identity headers are for the gateway only.
+  const dropHeaders: string[] = [policy.clientHeader, policy.scenarioHeader].filter((h): h is string => h !== null);
   const markUninspectable = (err: EgError) => {
     record.uninspectable = zone.uninspectable;
     record.error = err.code;
@@ -139,6 +146,10 @@ async function run(
   };
 
   if (!runtime.inspects(zone)) {
+    // A destination abroad whose payloads are never read is what `uninspectable` is about.
+    if (zone.inspect === 'never' && zone.abroad && hasBody(req)) {
+      markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `inspection is off for destination ${zone.name} (inspect: never)`));
+    }
     outgoingBody = hasBody(req) ? countBytes(req, (n) => (record.requestIn = record.requestOut += n)) : null;
   } else if (hasBody(req)) {
     const read = await readBody(req, policy.limits.maxBodyBytes);
@@ -178,7 +189,7 @@ async function run(
     { leaves: bodyLeaves, findings: bodyFindings },
   ]);
   const decideStart = performance.now();
-  const decision = decide(zone, [...queryFindings, ...headerFindings, ...bodyFindings]);
+  const decision = decide(ctx, [...queryFindings, ...headerFindings, ...bodyFindings]);
   record.timings.decideMs = performance.now() - decideStart;
   record.decision = decision;
   // No export without its record: a trail that cannot be written stops flows abroad.
@@ -188,21 +199,33 @@ async function run(
   if (decision.action === 'block') throw new EgError('EG_BLOCKED_BY_POLICY', `destination zone ${zone.name} (${zone.jurisdiction})`);
 
   let path = target.query === null ? target.pathname : `${target.pathname}?${target.query}`;
-  const headerRewrites = new Map<string, string>();
+  const headerRewrites = new Map<string, string | null>();
   if (decision.action === 'redact') {
-    const toRedact = new Set(decision.perFinding.filter((d) => d.action === 'redact').map((d) => d.finding));
-    const queryEdits = editsForFindings(queryFindings.filter((f) => toRedact.has(f)));
-    if (queryEdits.length > 0) path = `${target.pathname}?${redactQuery(target.query ?? '', queryLeaves, queryEdits)}`;
-    const bodyEdits = editsForFindings(bodyFindings.filter((f) => toRedact.has(f)));
+    const toRedact = new Map<Finding, RedactMode>();
+    for (const d of decision.perFinding) {
+      if (d.action === 'redact' && d.enforced) toRedact.set(d.finding, toRedactMode(d.redactMode, policy.redaction));
+    }
+    const editsIn = (findings: readonly Finding[]) => findings.flatMap((f) => {
+      const mode = toRedact.get(f);
+      return mode === undefined ? [] : [{ leafIndex: f.leafIndex, start: f.start, end: f.end, mode }];
+    });
+    const queryEdits = editsIn(queryFindings);
+    if (queryEdits.length > 0) {
+      const query = redactQuery(target.query ?? '', queryLeaves, queryEdits);
+      path = query === '' ? target.pathname : `${target.pathname}?${query}`;
+    }
+    const bodyEdits = editsIn(bodyFindings);
     if (bodyEdits.length > 0 && decoded !== null) {
       outgoingBody = encodeContent(redactBody(decoded, bodyLeaves, bodyEdits), encoding);
       dropHeaders.push('content-length', 'content-md5', 'digest', 'content-digest', 'repr-digest');
     }
-    for (const [leafIndex, spans] of spansByLeaf(headerFindings.filter((f) => toRedact.has(f)))) {
+    const headerEdits = new Map<number, RedactEdit[]>();
+    for (const edit of editsIn(headerFindings)) headerEdits.set(edit.leafIndex, [...(headerEdits.get(edit.leafIndex) ?? []), edit]);
+    for (const [leafIndex, edits] of headerEdits) {
       const leaf = selectedHeaders[leafIndex]!;
-      headerRewrites.set(leaf.location, maskValue(leaf.value, spans));
+      headerRewrites.set(leaf.location, rewriteValue(leaf.value, edits));
     }
-    for (const finding of toRedact) {
+    for (const finding of toRedact.keys()) {
       if (!record.redacted.includes(finding.location)) record.redacted.push(finding.location);
     }
   }
@@ -211,16 +234,20 @@ async function run(
   const headers = endToEndHeaders(req.headers, ['host', ...dropHeaders]);
   headers['host'] = target.hostHeader;
   for (const leaf of selectedHeaders) {
-    const masked = headerRewrites.get(leaf.location);
-    if (masked === undefined) continue;
+    const rewritten = headerRewrites.get(leaf.location);
+    if (rewritten === undefined) continue;
     const current = headers[leaf.key!];
     const index = /\[(\d+)\]$/.exec(leaf.location);
     if (Array.isArray(current) && index) {
-      // A copy: the array is shared with req.headers.
-      const values = [...current];
-      values[Number(index[1])] = masked;
-      headers[leaf.key!] = values;
-    } else headers[leaf.key!] = masked;
+      // A copy: the array is shared with req.headers. A dropped value leaves a hole, filtered below.
+      const values: (string | null)[] = [...current];
+      values[Number(index[1])] = rewritten;
+      headers[leaf.key!] = values as string[];
+    } else if (rewritten === null) delete headers[leaf.key!];
+    else headers[leaf.key!] = rewritten;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value) && value.includes(null as unknown as string)) headers[name] = value.filter((v) => v !== null);
   }
   if (Buffer.isBuffer(outgoingBody)) headers['content-length'] = String(outgoingBody.length);
   appendVia(headers, req.httpVersion, env.viaPseudonym);
@@ -272,20 +299,46 @@ function replyFindings(decision: Decision | undefined) {
   if (!decision) return [];
   return decision.perFinding
     .filter((d) => d.action === 'block')
-    .map(({ finding }) => ({ category: finding.category, location: finding.location, rule: finding.rule }));
+    .map(({ finding, reasons }) => ({ category: finding.category, location: finding.location, rule: finding.rule, reason: reasons[0]?.rule ?? null }));
+}
+
+/** The distinct reasons behind a refusal, so the client learns which basis or clause is missing. */
+function replyReasons(decision: Decision | undefined) {
+  if (!decision) return [];
+  if (decision.hardBlock) return [decision.hardBlock];
+  return distinctReasons(decision.perFinding.filter((d) => d.action === 'block'));
+}
+
+function distinctReasons(decisions: readonly FindingDecision[]): Reason[] {
+  const seen = new Map<string, Reason>();
+  for (const d of decisions) {
+    const r = d.reasons[0];
+    if (r && !seen.has(r.text)) seen.set(r.text, r);
+  }
+  return [...seen.values()];
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
 }
 
 function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord): AuditEvent {
   const dest = record.destination;
   const decision = record.decision;
-  const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, action }) => ({
+  const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, grade, action, basis, reasons, enforced }) => ({
     category: finding.category,
-    grade: finding.grade,
+    grade,
     location: finding.location,
     rule: finding.rule,
     confidence: finding.confidence,
     action,
+    basis: basis?.id ?? null,
+    reason: reasons[0]?.rule ?? null,
+    ...(enforced ? {} : { monitor: true }),
   }));
+  const bases = (decision?.bases ?? []).map(auditBasis);
   const mode = dest?.zone.mode ?? runtime.policy.mode;
   const action = record.forwarded ? (decision?.action ?? 'allow') : 'block';
   let wouldBe = decision?.wouldBe ?? 'block';
@@ -296,7 +349,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     decisionId: record.decisionId,
     time: new Date().toISOString(),
     policyRevision: runtime.policy.revision,
-    client: record.client,
+    client: { ...record.client, application: record.application?.id ?? null },
     via: record.target?.via ?? 'forward',
     method: req.method ?? '',
     destination: {
@@ -306,6 +359,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
       zone: dest?.zone.name ?? null,
       jurisdiction: dest?.zone.jurisdiction ?? null,
       abroad: dest ? dest.zone.abroad : null,
+      recipient: dest?.zone.recipient ?? null,
     },
     path: record.target ? auditPath(record.target, runtime.classifier, new Date()) : null,
     mode,
@@ -317,9 +371,25 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     bytes: { requestIn: record.requestIn, requestOut: record.requestOut, response: record.response },
     durationMs: Math.round((performance.now() - record.started) * 1000) / 1000,
     error: record.error,
+    scenario: record.scenario,
+    basis: bases[0] ?? null,
+    ...(bases.length > 1 ? { bases } : {}),
+    basisMissing: action !== 'block' && (decision?.basisMissing ?? false),
+    reasons: auditReasons(decision),
     individuals: { count: record.individuals.length, hashes: record.individuals },
     timings: roundTimings(record.timings),
   };
+}
+
+function auditBasis(b: LegalBasis): AuditBasis {
+  return { id: b.id, type: b.type, reference: b.reference, maxIndividuals: b.maxIndividuals };
+}
+
+/** Every distinct reason behind the decision, deciding ones first: what an auditor reads. */
+function auditReasons(decision: Decision | undefined): Reason[] {
+  if (!decision) return [];
+  if (decision.hardBlock) return [decision.hardBlock];
+  return distinctReasons(decision.perFinding);
 }
 
 function roundTimings(t: RequestRecord['timings']): RequestRecord['timings'] {

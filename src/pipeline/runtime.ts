@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { CompiledPolicy, Zone } from '../config/model.js';
 import { createClassifier, type Classifier } from '../classify/matcher.js';
 import { zoneNeedsInspection } from '../policy/decide.js';
@@ -23,7 +24,11 @@ export function compileRuntime(policy: CompiledPolicy): Runtime {
   return Object.freeze({
     policy,
     classifier,
-    headerSelector: compileHeaderSelector(policy.inspectHeaders.include, policy.inspectHeaders.skip),
+    // The identity headers name an application and a scenario, never personal data.
+    headerSelector: compileHeaderSelector(policy.inspectHeaders.include, [
+      ...policy.inspectHeaders.skip,
+      ...[policy.clientHeader, policy.scenarioHeader].filter((h): h is string => h !== null),
+    ]),
     inspects: (zone: Zone) => inspecting.get(zone) ?? true,
   });
 }
@@ -45,5 +50,12 @@ export interface GatewayEnv {
   readonly tunnels: WeakMap<Socket, TunnelBinding>;
   readonly lookupHost?: (host: string) => Promise<string[]>;
   readonly viaPseudonym: string;
+  /** The time decisions are made at (bases are valid by day); `test` and `explain` set it. */
+  readonly clock?: () => Date;
+  /** Overrides the peer address a request is attributed to (`test` and `explain` only). */
+  readonly clientAddressOf?: (req: IncomingMessage) => string | undefined;
+  /** Looked-up addresses to treat as public (`test` and `explain` resolve names to a
+   *  placeholder that is never dialled). */
+  readonly publicAddresses?: ReadonlySet<string>;
   readonly individualKey: Buffer;
 }

@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import type { CompiledPolicy } from '../config/model.js';
+import type { PolicyStatus } from './reload.js';
 
 export interface AdminOptions {
   readonly ready: () => boolean;
-  readonly policy: () => CompiledPolicy;
+  /** The running policy and its reload status. */
+  readonly policy: () => PolicyStatus;
 }
 
-/** The admin listener: health and policy identity. Never reachable through the proxy (its port
- *  is one of the gateway's own, refused as a destination). */
+/** The admin listener: health, and the running policy with its reload status. Never reachable
+ *  through the proxy (its port is one of the gateway's own, refused as a destination). */
 export function createAdminServer(options: AdminOptions): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -22,10 +23,9 @@ export function createAdminServer(options: AdminOptions): Server {
         return send(200, { status: 'ok' });
       case '/readyz':
         return options.ready() ? send(200, { status: 'ready' }) : send(503, { status: 'not ready' });
-      case '/policy': {
-        const policy = options.policy();
-        return send(200, { revision: policy.revision, source: policy.source, mode: policy.mode });
-      }
+      case '/policy':
+        // revision, source, mode, loadedAt, reloads {ok, failed}, lastError {at, lines, omitted} | null
+        return send(200, options.policy());
       default:
         return send(404, { error: 'not found', endpoints: ['/healthz', '/readyz', '/policy'] });
     }

@@ -49,11 +49,12 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
         zone: zone?.name ?? null,
         jurisdiction: zone?.jurisdiction ?? null,
         abroad: zone ? zone.abroad : null,
+        recipient: zone?.recipient ?? null,
       },
       path: null,
       mode: zone?.mode ?? runtime.policy.mode,
       action: fields.action,
-      wouldBe: fields.error === 'EG_TUNNEL_REFUSED' ? 'block' : fields.action,
+      wouldBe: fields.error === 'EG_TUNNEL_REFUSED' || zone?.hardBlock ? 'block' : fields.action,
       findings: [],
       redacted: [],
       status: fields.status,
@@ -72,6 +73,9 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
       ...(env.lookupHost ? { lookupHost: env.lookupHost } : {}),
     });
     const zone = destination.zone;
+    if (zone.hardBlock !== null && zone.mode === 'enforce') {
+      throw new EgError('EG_RECIPIENT_RESTRICTED', `destination ${zone.name}`);
+    }
     // Port 443 is TLS in practice: refuse up front, where the client can still show the reason.
     if (zone.tunnel === 'block' && zone.mode === 'enforce' && port === 443) {
       throw new EgError('EG_TUNNEL_REFUSED', `zone ${zone.name} (${zone.jurisdiction})`);

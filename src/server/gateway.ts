@@ -5,10 +5,11 @@ import type { CompiledPolicy } from '../config/model.js';
 import { createUpstream, type Upstream } from '../forward/upstream.js';
 import type { AuditSink } from '../audit/writer.js';
 import { handleRequest } from '../pipeline/run.js';
-import { compileRuntime, type GatewayEnv, type Runtime, type TunnelBinding } from '../pipeline/runtime.js';
+import type { GatewayEnv, TunnelBinding } from '../pipeline/runtime.js';
 import { ERRORS } from '../errors.js';
 import { handleConnect } from './connect.js';
 import { createAdminServer } from './admin.js';
+import { PolicyHolder, type ReloadResult } from './reload.js';
 
 export interface GatewayOptions {
   readonly policy: CompiledPolicy;
@@ -22,11 +23,25 @@ export interface GatewayOptions {
   readonly lookupHost?: (host: string) => Promise<string[]>;
   /** Operator key for the keyed hashes of individuals in audit events. */
   readonly individualKey: Buffer;
+  /** Replaces the undici pool (in-process evaluation). Kept across reloads: a policy's
+   *  timeouts then do not apply to it. */
+  readonly upstream?: Upstream;
+  /** See GatewayEnv: the decision time, the client address, addresses treated as public. */
+  readonly clock?: GatewayEnv['clock'];
+  readonly clientAddressOf?: GatewayEnv['clientAddressOf'];
+  readonly publicAddresses?: GatewayEnv['publicAddresses'];
 }
 
 export interface Gateway {
   readonly proxyAddress: AddressInfo;
   readonly adminAddress: AddressInfo;
+  /** The running policy, its reload counters and status (what /policy shows). */
+  readonly policy: PolicyHolder;
+  /** Compiles `next` beside the running policy and swaps it in only if that succeeds; requests
+   *  in flight finish under the policy they started with. Never throws: a failure keeps the
+   *  running policy and is counted. A function is called to load the policy, so its errors
+   *  count as failed reloads too. */
+  reload(next: CompiledPolicy | (() => CompiledPolicy)): ReloadResult;
   /** Stop accepting, let in-flight requests finish up to `drainMs`, then close everything and
    *  flush the audit trail. */
   close(drainMs?: number): Promise<void>;
@@ -43,12 +58,26 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const runtime: Runtime = compileRuntime(options.policy);
-  const upstream: Upstream = createUpstream(options.policy.timeouts);
+  const holder = new PolicyHolder(options.policy);
+  let upstream: Upstream = options.upstream ?? createUpstream(options.policy.timeouts);
+  const retired: Promise<void>[] = [];
+  // The upstream pool carries the policy's timeouts: a reload that changes them gets a new pool.
+  // The old one closes gracefully (undici lets its running requests finish).
+  holder.onSwap((current, previous) => {
+    if (options.upstream) return;
+    const next = current.policy.timeouts;
+    const prev = previous.policy.timeouts;
+    if (next.connectMs === prev.connectMs && next.headersMs === prev.headersMs && next.bodyMs === prev.bodyMs) return;
+    const old = upstream;
+    upstream = createUpstream(next);
+    retired.push(old.close().catch((err: unknown) => options.log.warn({ err }, 'closing the previous upstream pool failed')));
+  });
   const selfPorts = new Set<number>();
   const env: GatewayEnv = {
-    runtime: () => runtime,
-    upstream,
+    runtime: () => holder.runtime(),
+    get upstream() {
+      return upstream;
+    },
     audit: options.audit,
     log: options.log,
     selfPorts,
@@ -56,6 +85,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     viaPseudonym: 'egress-guard',
     individualKey: options.individualKey,
     ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.clientAddressOf ? { clientAddressOf: options.clientAddressOf } : {}),
+    ...(options.publicAddresses ? { publicAddresses: options.publicAddresses } : {}),
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -107,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
 
-  const admin = createAdminServer({ ready: () => options.audit.healthy?.() ?? true, policy: () => runtime.policy });
+  const admin = createAdminServer({ ready: () => options.audit.healthy?.() ?? true, policy: () => holder.status() });
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
   try {
@@ -123,6 +155,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     proxyAddress,
     adminAddress,
+    policy: holder,
+    reload: (next) => holder.reload(next),
     close(drainMs = 10_000) {
       closing ??= (async () => {
         draining = true;
@@ -138,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await stopped;
         await new Promise<void>((resolve) => admin.close(() => resolve()));
         admin.closeAllConnections();
-        await upstream.close();
+        await Promise.all([upstream.close(), ...retired]);
         await options.audit.flush();
       })();
       return closing;

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 describe('egress-guard check', () => {
   it('prints a summary of the embedded default policy and exits 0', async () => {
     const { stdout } = await run('node', [BIN, 'check', new URL('../../policies/default.yaml', import.meta.url).pathname]);
-    expect(stdout).toMatch(/zone domestic: CN/);
+    expect(stdout).toMatch(/destination domestic: CN/);
     expect(stdout).toMatch(/zone unknown: ZZ, abroad/);
   });
 

@@ -43,7 +43,7 @@ describe.each([
     const error = (JSON.parse(res.text) as { error: { code: string; decisionId: string; findings: unknown[] } }).error;
     expect(error.code).toBe('EG_BLOCKED_BY_POLICY');
     expect(error.decisionId).toBe(res.headers['x-egress-decision-id']);
-    expect(error.findings).toContainEqual({ category: 'pi.id_card', location: '/customer/sfzh', rule: 'id_card.checksum' });
+    expect(error.findings).toContainEqual({ category: 'pi.id_card', location: '/customer/sfzh', rule: 'id_card.checksum', reason: 'no-basis' });
     expect(up.received.length).toBe(before);
   });
 

@@ -60,7 +60,7 @@ describe('parseJson: leaves', () => {
 
   it('skips a UTF-8 BOM and keeps offsets absolute', () => {
     const buf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"b"}')]);
-    expect(parseJson(buf)).toEqual([{ location: '/a', key: 'a', value: 'b', rawStart: 9, rawEnd: 10, source: 'json' }]);
+    expect(parseJson(buf)).toEqual([{ location: '/a', key: 'a', value: 'b', rawStart: 9, rawEnd: 10, memberStart: 4, memberEnd: 11, source: 'json' }]);
   });
 
   it('handles nesting at the limit without recursion', () => {

@@ -20,10 +20,10 @@ describe('runCheck', () => {
     expect(err).toBe('');
     expect(out).toMatch(/^policy {3}.*default\.yaml\nrevision [0-9a-f]{16}\nmode {5}enforce\n/);
     expect(out).toContain('limits   body 8 MiB, decoded 32 MiB\n');
-    expect(out).toContain('zone domestic: CN, domestic (hosts 1, cidrs 0)\n');
+    expect(out).toContain('destination domestic: CN, domestic (hosts 1, cidrs 0)\n');
     expect(out).toContain(
       [
-        'zone unknown: ZZ, abroad (every destination no zone matches)',
+        'destination unknown: ZZ, abroad (every host no destination matches)',
         '  mode enforce; tunnel block; uninspectable block; special addresses refused',
         '  actions',
         '    grade core          block',
@@ -38,7 +38,7 @@ describe('runCheck', () => {
   it('lists category actions of a zone', () => {
     const { code, out } = run(`${POLICIES}examples/partner.yaml`);
     expect(code).toBe(0);
-    expect(out).toContain('zone partner-sg: SG, abroad (hosts 2, cidrs 0)\n');
+    expect(out).toContain('destination partner-sg: SG, abroad (hosts 2, cidrs 0)\n');
     expect(out).toContain('    category pi.email      allow\n');
   });
 

@@ -30,7 +30,7 @@ describe('loadPolicyFile: every issue, with its position', () => {
     expectIssues('unknown-key.yaml', [
       '5:5 destinations[0].hots: unknown key; did you mean "hosts"?',
       '6:5 destinations[0].alow_special_addresses: unknown key; did you mean "allow_special_addresses"?',
-      '9:3 unknown.colour: unknown key; expected one of jurisdiction, allow_special_addresses, tunnel, uninspectable, mode, actions',
+      '9:3 unknown.colour: unknown key; expected one of jurisdiction, allow_special_addresses, inspect, always, tunnel, uninspectable, mode, actions',
     ]);
   });
 
@@ -76,8 +76,8 @@ describe('loadPolicyFile: every issue, with its position', () => {
       '2:7 mode: must be one of enforce, monitor; did you mean "enforce"?',
       '4:26 categories["pi.member_id"].grade: must be one of general, pi, sensitive_pi, important, core (got "personal")',
       '9:13 destinations[0].tunnel: must be one of allow, block (got "maybe")',
-      '11:16 destinations[0].actions.default: must be one of allow, redact, block (got "deny")',
-      '12:31 destinations[0].actions.grades.sensitive_pi: must be one of allow, redact, block; did you mean "redact"?',
+      '11:16 destinations[0].actions.default: must be one of allow, redact, mask, partial, hash, drop, block (got "deny")',
+      '12:31 destinations[0].actions.grades.sensitive_pi: must be one of allow, redact, mask, partial, hash, drop, block; did you mean "redact"?',
       '12:39 destinations[0].actions.grades.secret: unknown key; expected one of general, pi, sensitive_pi, important, core',
       '14:9 destinations[0].actions.categories["pi.emial"]: unknown category "pi.emial"; did you mean "pi.email"? (new categories are defined under categories)',
       '17:9 destinations[0].actions.categories["Bad-Id"]: invalid category id "Bad-Id": use lower-case dot-separated names, as "pi.id_card"',
@@ -102,7 +102,7 @@ describe('loadPolicyFile: every issue, with its position', () => {
       '11:5 destinations[1].name: is required',
       '13:13 destinations[1].cidrs[0]: invalid CIDR "1.2.3.4/24": host bits are set; did you mean 1.2.3.0/24?',
       '14:5 destinations[2]: a destination needs at least one entry under hosts or cidrs',
-      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, destinations, unknown',
+      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, handler, redaction, clients, client_header, scenario_header, bases, catalogs, restricted, destinations, unknown',
     ]);
   });
 });

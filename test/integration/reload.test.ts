@@ -1,0 +1,248 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProxyAgent, request } from 'undici';
+import { startUpstream, type TestUpstream } from './harness.js';
+
+// The built CLI (npm test builds first), as `egress-guard serve` runs in production.
+const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+const PHONE = '13912345678';
+
+const BASE = `version: 1
+resolve:
+  api.partner.example: 127.0.0.1
+destinations:
+  - name: partner
+    jurisdiction: US
+    hosts: [api.partner.example]
+`;
+const BLOCK_PHONE = `${BASE}    actions: {categories: {pi.phone: block}}\n`;
+/** BASE (which would let the phone through, masked) plus a YAML syntax error. */
+const SYNTAX_ERROR = `${BASE}    actions: {categories: {pi.phone: allow}\n`;
+/** BASE with a schema error on line 6 (jurisdiction must be ISO 3166 alpha-2). */
+const SCHEMA_ERROR = BASE.replace('jurisdiction: US', 'jurisdiction: usa');
+
+interface PolicyStatus {
+  revision: string;
+  source: string;
+  loadedAt: string;
+  reloads: { ok: number; failed: number };
+  lastError: { at: string; lines: string[]; omitted: number } | null;
+}
+
+interface Served {
+  readonly child: ChildProcess;
+  readonly proxy: string;
+  readonly admin: string;
+  stderr(): string;
+  logLines(): { level: number; msg: string; [key: string]: unknown }[];
+  policy(): Promise<PolicyStatus>;
+  send(): Promise<{ status: number; decisionId: string }>;
+  close(): Promise<void>;
+}
+
+async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 3_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let running: Served[] = [];
+let upstream: TestUpstream | undefined;
+let dirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.map((s) => s.close()));
+  running = [];
+  await upstream?.close();
+  upstream = undefined;
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-reload-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function serve(policyFile: string, auditFile: string, env: Record<string, string> = {}): Promise<Served> {
+  upstream ??= await startUpstream();
+  const port = upstream.port;
+  const child = spawn('node', [BIN, 'serve', '--policy', policyFile, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile, '--log-level', 'debug', '--drain-timeout', '500'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const listening = await until(
+    () => stderr.split('\n').find((l) => l.includes('egress-guard listening')),
+    (line) => line !== undefined || child.exitCode !== null,
+    'the listening line',
+    8_000,
+  );
+  if (!listening) throw new Error(`serve exited: ${stderr}`);
+  const { proxy, admin } = JSON.parse(listening) as { proxy: string; admin: string };
+  const agent = new ProxyAgent({ uri: `http://${proxy}` });
+  const served: Served = {
+    child,
+    proxy,
+    admin,
+    stderr: () => stderr,
+    logLines: () =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string }),
+    async policy() {
+      const res = await request(`http://${admin}/policy`);
+      return (await res.body.json()) as PolicyStatus;
+    },
+    async send() {
+      const res = await request(`http://api.partner.example:${port}/p`, {
+        method: 'POST',
+        body: `{"mobile":"${PHONE}"}`,
+        headers: { 'content-type': 'application/json' },
+        dispatcher: agent,
+      });
+      await res.body.text();
+      return { status: res.statusCode, decisionId: String(res.headers['x-egress-decision-id']) };
+    },
+    async close() {
+      await agent.close();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  running.push(served);
+  return served;
+}
+
+/** Audit events written so far (the file is appended asynchronously). */
+function auditEvents(file: string): { kind: string; decisionId: string; policyRevision: string }[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; decisionId: string; policyRevision: string });
+}
+
+/** Replaces the file the way editors save: write a sibling, rename it over. */
+function saveAtomically(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe('serve: policy hot reload', () => {
+  it('reloads an edited file, ignores unchanged rewrites, keeps the running policy when the file is broken, and audits under the new revision', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'policy.yaml');
+    const auditFile = join(dir, 'audit.ndjson'); // in the watched directory on purpose
+    writeFileSync(file, BASE);
+    const gw = await serve(file, auditFile);
+
+    const initial = await gw.policy();
+    expect(initial).toMatchObject({ source: file, reloads: { ok: 0, failed: 0 }, lastError: null });
+    const enabled = await until(() => gw.logLines().find((l) => l.msg === 'policy reload enabled'), Boolean, 'the reload mode log line');
+    expect(enabled).toMatchObject({ sighup: true, watch: 'directory' });
+    const first = await gw.send();
+    expect(first.status).toBe(200); // the phone is masked, not refused
+
+    // (d) The same bytes written again, and a touch: checked (debug log), not a reload.
+    writeFileSync(file, BASE);
+    await until(() => count(gw.stderr(), '"policy file unchanged"'), (n) => n >= 1, 'the unchanged check');
+    const seen = count(gw.stderr(), '"policy file unchanged"');
+    utimesSync(file, new Date(), new Date(Date.now() + 2_000));
+    await until(() => count(gw.stderr(), '"policy file unchanged"'), (n) => n > seen, 'the unchanged check after touch');
+    expect(await gw.policy()).toMatchObject({ revision: initial.revision, loadedAt: initial.loadedAt, reloads: { ok: 0, failed: 0 } });
+
+    // (a) The destination now blocks phone numbers.
+    saveAtomically(file, BLOCK_PHONE);
+    const reloaded = await until(() => gw.policy(), (p) => p.revision !== initial.revision, 'the new revision');
+    expect(reloaded).toMatchObject({ reloads: { ok: 1, failed: 0 }, lastError: null });
+    expect(Date.parse(reloaded.loadedAt)).toBeGreaterThan(Date.parse(initial.loadedAt));
+    const blocked = await gw.send();
+    expect(blocked.status).toBe(403);
+    // The log line goes out after the swap: it may reach the pipe after /policy answered.
+    const reloadLog = await until(() => gw.logLines().find((l) => l.msg === 'policy reloaded'), Boolean, 'the reload log line');
+    expect(reloadLog).toMatchObject({ level: 30, previous: initial.revision, revision: reloaded.revision, trigger: 'watch' });
+
+    // (e) Each audit event names the revision its request was decided under.
+    const events = await until(() => auditEvents(auditFile).filter((e) => e.kind === 'request'), (e) => e.length >= 2, 'two audit events');
+    expect(events.find((e) => e.decisionId === first.decisionId)?.policyRevision).toBe(initial.revision);
+    expect(events.find((e) => e.decisionId === blocked.decisionId)?.policyRevision).toBe(reloaded.revision);
+
+    // (b) A YAML syntax error: rejected, counted, the running policy (which blocks) stays.
+    writeFileSync(file, SYNTAX_ERROR);
+    const afterSyntax = await until(() => gw.policy(), (p) => p.reloads.failed === 1, 'the failed reload');
+    expect(afterSyntax.revision).toBe(reloaded.revision);
+    expect(afterSyntax.reloads.ok).toBe(1);
+    expect(afterSyntax.lastError!.lines[0]).toMatch(new RegExp(`^${escape(file)}:\\d+:\\d+ \\(syntax\\): `));
+    expect((await gw.send()).status).toBe(403);
+
+    // ... and a schema error: the issue's file:line:col, also at error level in the log.
+    writeFileSync(file, SCHEMA_ERROR);
+    const afterSchema = await until(() => gw.policy(), (p) => p.reloads.failed === 2, 'the second failed reload');
+    expect(afterSchema.revision).toBe(reloaded.revision);
+    expect(afterSchema.lastError!.lines[0]).toMatch(new RegExp(`^${escape(file)}:6:19 destinations\\[0\\]\\.jurisdiction: `));
+    await until(() => gw.logLines().some((l) => l.level === 50 && l.msg === afterSchema.lastError!.lines[0]), Boolean, 'the issue at error level');
+    expect((await gw.send()).status).toBe(403);
+
+    // Back to the running content: no reload, and no error left to show.
+    saveAtomically(file, BLOCK_PHONE);
+    const inSync = await until(() => gw.policy(), (p) => p.lastError === null, 'lastError cleared');
+    expect(inSync).toMatchObject({ revision: reloaded.revision, reloads: { ok: 1, failed: 2 } });
+
+    // Request data never reaches the operational log.
+    expect(gw.stderr()).not.toContain(PHONE);
+  });
+
+  it('reloads on SIGHUP (file watching off), and an unchanged file is not a reload', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'policy.yaml');
+    const auditFile = join(dir, 'audit.ndjson');
+    writeFileSync(file, BASE);
+    const gw = await serve(file, auditFile, { EG_POLICY_WATCH: 'off' });
+    const initial = await gw.policy();
+    const enabled = await until(() => gw.logLines().find((l) => l.msg === 'policy reload enabled'), Boolean, 'the reload mode log line');
+    expect(enabled).toMatchObject({ sighup: true, watch: 'off' });
+
+    // (c) An edit, then SIGHUP.
+    writeFileSync(file, BLOCK_PHONE);
+    expect((await gw.policy()).revision).toBe(initial.revision);
+    gw.child.kill('SIGHUP');
+    const reloaded = await until(() => gw.policy(), (p) => p.revision !== initial.revision, 'the SIGHUP reload');
+    expect(reloaded.reloads).toEqual({ ok: 1, failed: 0 });
+    const reloadLog = await until(() => gw.logLines().find((l) => l.msg === 'policy reloaded'), Boolean, 'the reload log line');
+    expect(reloadLog).toMatchObject({ trigger: 'sighup', previous: initial.revision });
+    expect((await gw.send()).status).toBe(403);
+
+    // (d) SIGHUP with nothing changed.
+    gw.child.kill('SIGHUP');
+    await until(() => gw.stderr().includes('policy unchanged: nothing to reload'), Boolean, 'the unchanged SIGHUP');
+    expect((await gw.policy()).reloads).toEqual({ ok: 1, failed: 0 });
+
+    // A broken file on SIGHUP: counted each time it is asked for.
+    writeFileSync(file, SCHEMA_ERROR);
+    gw.child.kill('SIGHUP');
+    const failed = await until(() => gw.policy(), (p) => p.reloads.failed === 1, 'the failed SIGHUP reload');
+    expect(failed.revision).toBe(reloaded.revision);
+    expect(failed.lastError!.lines.join('\n')).toContain(`${file}:6:19`);
+    expect((await gw.send()).status).toBe(403);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
