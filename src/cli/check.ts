@@ -75,8 +75,14 @@ function describeZone(zone: Zone, what: string): string[] {
   return [
     `destination ${zone.name}: ${zone.jurisdiction}, ${zone.abroad ? 'abroad' : 'domestic'} (${what})${zone.recipient ? `, recipient ${zone.recipient}` : ''}${zone.hardBlock ? `, REFUSED (${zone.hardBlock})` : ''}`,
     `  mode ${zone.mode}; tunnel ${zone.tunnel}; uninspectable ${zone.uninspectable}; special addresses ${zone.allowSpecialAddresses ? 'allowed' : 'refused'}`,
-    '  actions',
+    ...(zone.ports || zone.scenario || zone.inspect !== 'auto' || zone.nonImportant
+      ? [`  ${[zone.ports ? `ports ${[...zone.ports].join(', ')}` : '', zone.scenario ? `scenario ${zone.scenario}` : '', zone.inspect !== 'auto' ? `inspect ${zone.inspect}` : '', zone.nonImportant ? `non-important ${zone.nonImportant.ids.join(', ')}` : ''].filter(Boolean).join('; ')}`]
+      : []),
+    '  actions (findings no basis covers)',
     ...rows.map(([k, v]) => `    ${k.padEnd(width)}  ${v}`),
+    ...(zone.always
+      ? ['  always', ...[...zone.always.byCategory].map(([k, v]) => `    category ${k}  ${v}`), ...[...zone.always.byGrade].map(([k, v]) => `    grade ${k}  ${v}`)]
+      : []),
   ];
 }
 

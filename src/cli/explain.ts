@@ -83,6 +83,13 @@ function explanation(r: EvalResult, showBody: boolean) {
   };
 }
 
+function basisLine(e: EvalResult['event']): string {
+  if (e.basis) return `${e.basis.id} (${e.basis.type}${e.basis.reference ? `, ${e.basis.reference}` : ''})${(e.bases ?? []).length > 1 ? ` and ${(e.bases ?? []).slice(1).map((b) => b.id).join(', ')}` : ''}`;
+  if (e.basisMissing) return 'MISSING: personal data went abroad without one';
+  if (e.findings.some((f) => f.reason === 'no-basis')) return 'none covers the data found (see reasons)';
+  return '(none needed)';
+}
+
 function describe(r: EvalResult, showBody: boolean): string {
   const e = r.event;
   const d = e.destination;
@@ -91,7 +98,7 @@ function describe(r: EvalResult, showBody: boolean): string {
     `policy     revision ${e.policyRevision}`,
     `destination ${d.host}:${d.port} → ${d.zone ?? '(none)'} (${d.jurisdiction ?? '?'}, ${d.abroad ? 'abroad' : 'domestic'})${d.recipient ? `, recipient ${d.recipient}` : ''}`,
     `client     ${e.client.application ?? '(unidentified)'}; scenario ${e.scenario ?? '(none)'}`,
-    `basis      ${e.basis ? `${e.basis.id} (${e.basis.type}${e.basis.reference ? `, ${e.basis.reference}` : ''})` : e.basisMissing ? 'MISSING' : '(none needed or used)'}`,
+    `basis      ${basisLine(e)}`,
   ];
   if (e.findings.length === 0) lines.push('findings   none');
   else {

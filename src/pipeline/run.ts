@@ -12,7 +12,7 @@ import { EgError, isEgError } from '../errors.js';
 import { appendVia, endToEndHeaders } from '../forward/headers.js';
 import { toEgError } from '../forward/upstream.js';
 import { shanghaiDate } from '../config/compile-legal.js';
-import type { Client, LegalBasis } from '../config/model.js';
+import { ACTION_RANK, type Client, type LegalBasis } from '../config/model.js';
 import { decide, type Decision, type FindingDecision, type Reason } from '../policy/decide.js';
 import type { Finding } from '../classify/finding.js';
 import { redactBody, redactQuery, rewriteValue, type RedactEdit, type RedactMode } from '../transform/redact.js';
@@ -309,9 +309,11 @@ function replyReasons(decision: Decision | undefined) {
   return distinctReasons(decision.perFinding.filter((d) => d.action === 'block'));
 }
 
+/** Reasons of the strictest findings first: the first reason is the one that decided. */
 function distinctReasons(decisions: readonly FindingDecision[]): Reason[] {
   const seen = new Map<string, Reason>();
-  for (const d of decisions) {
+  const ordered = [...decisions].sort((a, b) => ACTION_RANK[b.action] - ACTION_RANK[a.action]);
+  for (const d of ordered) {
     const r = d.reasons[0];
     if (r && !seen.has(r.text)) seen.set(r.text, r);
   }

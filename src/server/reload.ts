@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { CompiledPolicy } from '../config/model.js';
-import { loadPolicyText, PolicyInvalidError } from '../config/load.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import type { BasisExpiry, CompiledPolicy } from '../config/model.js';
+import { formatIssue, loadPolicyText, PolicyInvalidError } from '../config/load.js';
 import { EgError, isEgError } from '../errors.js';
 import { compileRuntime, type Runtime } from '../pipeline/runtime.js';
 
@@ -35,6 +36,10 @@ export interface PolicyStatus {
   /** The last rejected reload, while the policy source differs from the running policy; null
    *  once a reload succeeds or the source is back to the running revision. */
   readonly lastError: ReloadError | null;
+  /** Warnings of the running policy (file:line:col path: message). */
+  readonly warnings: readonly string[];
+  /** Every legal basis with its state today (valid, expiring, expired, not_yet_valid). */
+  readonly bases: readonly BasisExpiry[];
 }
 
 export type ReloadResult =
@@ -134,6 +139,8 @@ export class PolicyHolder {
       loadedAt: this.#loadedAt.toISOString(),
       reloads: this.counters(),
       lastError: this.#lastError,
+      warnings: policy.warnings.map(formatIssue),
+      bases: policy.basisExpiries(shanghaiDate(new Date())),
     };
   }
 }

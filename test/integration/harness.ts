@@ -4,7 +4,9 @@ import pino from 'pino';
 import type { AuditEvent } from '../../src/audit/event.js';
 import type { AuditSink } from '../../src/audit/writer.js';
 import { loadPolicyText } from '../../src/config/load.js';
-import { startGateway, type Gateway } from '../../src/server/gateway.js';
+import { EgError } from '../../src/errors.js';
+import { createUpstream, type Upstream, type UpstreamRequest } from '../../src/forward/upstream.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -93,7 +95,20 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(policyText = TEST_POLICY, audit: A = new MemoryAudit() as A): Promise<TestGateway & { audit: A }> {
+/** Optional overrides for startTestGateway; without them it behaves as before. */
+export interface TestGatewayOptions {
+  /** Replaces the harness's DNS, which knows no name (see lookupTable). */
+  readonly lookupHost?: GatewayOptions['lookupHost'];
+  /** Replaces the undici pool (see loopbackOnlyUpstream). */
+  readonly upstream?: Upstream;
+  readonly clock?: GatewayOptions['clock'];
+}
+
+export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
+  policyText = TEST_POLICY,
+  audit: A = new MemoryAudit() as A,
+  options: TestGatewayOptions = {},
+): Promise<TestGateway & { audit: A }> {
   const gateway = await startGateway({
     policy: loadPolicyText(policyText, 'test-policy.yaml'),
     audit,
@@ -107,6 +122,9 @@ export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(poli
       // Tests never reach real DNS: an unknown name fails as it would without a record.
       throw Object.assign(new Error(`no test record for ${host}`), { code: 'ENOTFOUND' });
     },
+    ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
+    ...(options.upstream ? { upstream: options.upstream } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const port = gateway.proxyAddress.port;
   return { gateway, audit, port, proxyUrl: `http://127.0.0.1:${port}`, close: () => gateway.close(2_000) };
@@ -119,4 +137,38 @@ export async function eventually(predicate: () => boolean, timeoutMs = 3_000): P
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A fake DNS for the gateway's lookupHost: answers from `records` (several answers allowed,
+ *  in order), ENOTFOUND for any other name; every name asked is kept in `asked`. */
+export function lookupTable(records: Record<string, readonly string[]>): { lookupHost: (host: string) => Promise<string[]>; asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    lookupHost: async (host) => {
+      asked.push(host);
+      const answers = records[host];
+      if (!answers) throw Object.assign(new Error(`no test record for ${host}`), { code: 'ENOTFOUND' });
+      return [...answers];
+    },
+  };
+}
+
+/** The real undici upstream, behind a guard that records every request the gateway hands it and
+ *  refuses, without dialling, any address off loopback: a test that goes wrong never sends
+ *  traffic off the machine. */
+export function loopbackOnlyUpstream(timeouts = { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000 }): Upstream & { readonly sent: Pick<UpstreamRequest, 'ip' | 'port' | 'method' | 'path'>[] } {
+  const real = createUpstream(timeouts);
+  const sent: Pick<UpstreamRequest, 'ip' | 'port' | 'method' | 'path'>[] = [];
+  return {
+    sent,
+    send(request) {
+      sent.push({ ip: request.ip, port: request.port, method: request.method, path: request.path });
+      if (!/^127\./.test(request.ip) && request.ip !== '::1') {
+        return Promise.reject(new EgError('EG_UPSTREAM_CONNECT', `test guard: ${request.ip} is not loopback, not dialled`));
+      }
+      return real.send(request);
+    },
+    close: () => real.close(),
+  };
 }

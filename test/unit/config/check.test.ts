@@ -25,7 +25,7 @@ describe('runCheck', () => {
       [
         'destination unknown: ZZ, abroad (every host no destination matches)',
         '  mode enforce; tunnel block; uninspectable block; special addresses refused',
-        '  actions',
+        '  actions (findings no basis covers)',
         '    grade core          block',
         '    grade important     block',
         '    grade sensitive_pi  block',

@@ -50,6 +50,8 @@ describe('PolicyHolder', () => {
       loadedAt: '2030-01-01T00:00:00.000Z',
       reloads: { ok: 0, failed: 0 },
       lastError: null,
+      warnings: [],
+      bases: [],
     });
     clock += 5_000;
     const result = holder.reload(policy(BLOCK_PHONE));
