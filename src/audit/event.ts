@@ -91,6 +91,8 @@ export interface AuditEvent {
   readonly action: Action;
   readonly wouldBe: Action;
   readonly findings: readonly AuditFinding[];
+  /** Findings left out of `findings` (allowed domestic flows at audit.domestic_detail summary). */
+  readonly findingsOmitted?: number;
   readonly redacted: readonly string[];
   readonly status: number;
   readonly bytes: { readonly requestIn: number; readonly requestOut: number; readonly response: number };

@@ -69,6 +69,7 @@ export const auditEventSchema = z
     action: action.describe('What the gateway did'),
     wouldBe: action.describe('What enforce mode would have done'),
     findings: z.array(finding),
+    findingsOmitted: z.number().int().nonnegative().optional().describe('Findings left out of findings (allowed domestic flows recorded in summary)'),
     redacted: z.array(z.string()).describe('Locations rewritten before forwarding'),
     status: z.number().int(),
     bytes: z.object({ requestIn: z.number().int().nonnegative(), requestOut: z.number().int().nonnegative(), response: z.number().int().nonnegative() }),

@@ -6,12 +6,14 @@ import { keyId } from '../audit/chain.js';
 import { loadAuditKey } from '../audit/key.js';
 import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
 import { aggregateTrail } from '../audit/report/aggregate.js';
-import { renderReport } from '../audit/report/html.js';
+import { renderReport, type ReportBasis } from '../audit/report/html.js';
 import { auditJsonSchema } from '../audit/schema.js';
 import { findSubject, formatSubject, subjectHashes } from '../audit/subject.js';
 import { formatSummary, parseDimensions, summariseTrail, SUMMARY_DIMENSIONS } from '../audit/summary.js';
 import { verifyTrail, type VerifyReport } from '../audit/verify.js';
 import { EgError, isEgError } from '../errors.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import { loadPolicyFile } from '../config/load.js';
 
 /**
  * `egress-guard audit …`: verify, summary, subject, report, schema, keygen. Each command is a
@@ -146,6 +148,7 @@ export interface ReportFlags {
   readonly since?: string;
   readonly until?: string;
   readonly title?: string;
+  readonly policy?: string;
 }
 
 export function runAuditReport(args: readonly string[], opts: ReportFlags, io: AuditIo = defaultIo()): Promise<number> {
@@ -153,7 +156,7 @@ export function runAuditReport(args: readonly string[], opts: ReportFlags, io: A
     const filter = { since: parseTimeArg(opts.since, '--since'), until: parseTimeArg(opts.until, '--until') };
     const files = expandTrailArgs(args);
     const data = await aggregateTrail(files, filter, progressFor(files, 'reading', io));
-    const html = renderReport(data, opts.title ? { title: opts.title } : {});
+    const html = renderReport(data, { ...(opts.title ? { title: opts.title } : {}), ...(opts.policy ? { bases: reportBases(opts.policy) } : {}) });
     // Written beside and renamed, so a reader never opens half a report.
     mkdirSync(dirname(opts.out), { recursive: true });
     const partial = `${opts.out}.partial`;
@@ -161,6 +164,15 @@ export function runAuditReport(args: readonly string[], opts: ReportFlags, io: A
     renameSync(partial, opts.out);
     io.stderr.write(`wrote ${opts.out}: ${data.totals.flows.toLocaleString('en-US')} flows, ${data.links.length} data links\n`);
     return 0;
+  });
+}
+
+function reportBases(path: string): ReportBasis[] {
+  const policy = loadPolicyFile(path);
+  const states = new Map(policy.basisExpiries(shanghaiDate(new Date())).map((e) => [e.id, e]));
+  return policy.bases.map((b) => {
+    const e = states.get(b.id)!;
+    return { id: b.id, type: b.exemption ?? b.type, reference: b.reference, recipients: [...b.recipients], validTo: b.validTo, daysLeft: e.daysLeft, state: e.state };
   });
 }
 
@@ -221,7 +233,8 @@ export function registerAuditCommands(program: Command, io: AuditIo = defaultIo(
       .description('render one self-contained HTML report (charts and the data-links table)')
       .argument('<files...>', 'trail files or directories')
       .requiredOption('--out <file>', 'where to write the HTML')
-      .option('--title <text>', 'report title'),
+      .option('--title <text>', 'report title')
+      .option('--policy <file>', 'policy whose legal bases (and their expiry) the report lists'),
   ).action(async (files: string[], opts: ReportFlags) => setExitCode(await runAuditReport(files, opts, io)));
 
   audit

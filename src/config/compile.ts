@@ -132,6 +132,10 @@ export function compilePolicy(
     clientHeader: wire.client_header ?? null,
     scenarioHeader: wire.scenario_header ?? null,
     redaction: compileRedaction(wire.redaction),
+    audit: Object.freeze({
+      onAuditFailure: wire.audit?.on_audit_failure ?? 'refuse',
+      domesticDetail: wire.audit?.domestic_detail ?? 'summary',
+    }),
     clientFor,
     basisExpiries: (date: string) => basisExpiries(bases, date, handler.expiryWarningDays),
     inspectHeaders: Object.freeze({

@@ -176,6 +176,13 @@ export interface CompiledPolicy {
   /** Header naming the scenario of a request (stripped before forwarding), or null. */
   readonly scenarioHeader: string | null;
   readonly redaction: RedactionSettings;
+  readonly audit: {
+    /** refuse: no export abroad while the trail cannot be written (EG_AUDIT_UNAVAILABLE). */
+    readonly onAuditFailure: 'refuse' | 'allow';
+    /** Allowed domestic flows: full (findings listed), summary (findings counted, not listed),
+     *  off (not recorded). Refusals and errors are always recorded in full. */
+    readonly domesticDetail: 'full' | 'summary' | 'off';
+  };
   /** Client by id, then by source address (most specific CIDR); null when unidentified. */
   clientFor(headerValue: string | undefined, address: string): Client | null;
   /** What `check` reports as warnings, placed file:line:col; computed at load. */

@@ -318,6 +318,12 @@ export const policySchema = z.strictObject({
   bases: z.array(basis).optional(),
   catalogs: z.array(catalog).optional(),
   restricted: restricted.optional(),
+  audit: z
+    .strictObject({
+      on_audit_failure: z.enum(['refuse', 'allow']).optional(),
+      domestic_detail: z.enum(['full', 'summary', 'off']).optional(),
+    })
+    .optional(),
   destinations: z.array(zone).optional(),
   unknown: unknownZone.optional(),
 });

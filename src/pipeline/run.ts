@@ -85,7 +85,11 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision), replyReasons(record.decision));
   } finally {
     res.off('close', onClientGone);
-    env.audit.write(toAuditEvent(runtime, req, record));
+    const event = toAuditEvent(runtime, req, record);
+    const domesticAllowed = event.destination.abroad === false && event.action === 'allow' && event.error === null;
+    const detail = runtime.policy.audit.domesticDetail;
+    if (!domesticAllowed || detail === 'full') env.audit.write(event);
+    else if (detail === 'summary') env.audit.write({ ...event, findings: [], findingsOmitted: event.findings.length });
   }
 }
 
@@ -193,7 +197,7 @@ async function run(
   record.timings.decideMs = performance.now() - decideStart;
   record.decision = decision;
   // No export without its record: a trail that cannot be written stops flows abroad.
-  if (zone.abroad && env.audit.healthy?.() === false && zone.mode === 'enforce') {
+  if (zone.abroad && env.audit.healthy?.() === false && zone.mode === 'enforce' && policy.audit.onAuditFailure === 'refuse') {
     throw new EgError('EG_AUDIT_UNAVAILABLE');
   }
   if (decision.action === 'block') throw new EgError('EG_BLOCKED_BY_POLICY', `destination zone ${zone.name} (${zone.jurisdiction})`);

@@ -48,3 +48,55 @@ describe('no export without its record', () => {
     await abroad.body.text();
   });
 });
+
+describe('audit settings in the policy', () => {
+  const PHONE = '13912345678';
+  const withAudit = (settings: string) => `${TEST_POLICY}\naudit:\n${settings}\n`;
+  const send = (g: TestGateway, a: ProxyAgent, host: string) =>
+    request(`http://${host}:${up.port}/p`, { method: 'POST', body: JSON.stringify({ phone: PHONE }), headers: { 'content-type': 'application/json' }, dispatcher: a });
+
+  it('on_audit_failure: allow forwards flows abroad while the trail is down', async () => {
+    const g = await startTestGateway(withAudit('  on_audit_failure: allow'), new BrokenAudit());
+    const a = new ProxyAgent({ uri: g.proxyUrl, proxyTunnel: false });
+    try {
+      const before = up.received.length;
+      const res = await send(g, a, 'api.partner.example');
+      expect(res.statusCode).toBe(200);
+      await res.body.text();
+      expect(up.received.length).toBe(before + 1);
+      expect(up.received.at(-1)?.body.toString()).not.toContain(PHONE);
+    } finally {
+      await a.close();
+      await g.close();
+    }
+  });
+
+  it.each([
+    ['summary', 1, 0],
+    ['full', 1, 1],
+    ['off', 0, 0],
+  ] as const)('domestic_detail %s: allowed domestic flows recorded (%i) with %i findings listed', async (detail, events, listed) => {
+    // inspect: always so the domestic flow has findings to record at all.
+    const policy = withAudit(`  domestic_detail: ${detail}`).replace('    hosts: ["*.cn"]', '    hosts: ["*.cn"]\n    inspect: always');
+    const g = await startTestGateway(policy);
+    const a = new ProxyAgent({ uri: g.proxyUrl, proxyTunnel: false });
+    try {
+      const res = await send(g, a, 'svc.internal.cn');
+      expect(res.statusCode).toBe(200);
+      await res.body.text();
+      expect(g.audit.events).toHaveLength(events);
+      if (events > 0) {
+        expect(g.audit.events[0]?.findings).toHaveLength(listed);
+        if (detail === 'summary') expect(g.audit.events[0]?.findingsOmitted).toBe(1);
+      }
+      // A refusal is always recorded in full, whatever the level.
+      const refused = await request(`http://api.partner.example:${up.port}/p`, { method: 'POST', body: '{"id":"11010519491231002X"}', headers: { 'content-type': 'application/json' }, dispatcher: a });
+      expect(refused.statusCode).toBe(403);
+      await refused.body.text();
+      expect(g.audit.events.at(-1)?.findings.length).toBeGreaterThan(0);
+    } finally {
+      await a.close();
+      await g.close();
+    }
+  });
+});

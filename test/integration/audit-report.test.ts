@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,19 +31,33 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI !== undefined)('audit repo
     const html = join(OUT, 'report.html');
     const png = join(OUT, 'report.png');
     rmSync(png, { force: true });
-    expect(await runAuditReport(listTrailFiles(TRAIL), { out: html }, { stdout: process.stdout, stderr: process.stderr })).toBe(0);
+    // A policy whose bases the report lists with their expiry: one ending in 20 days, one ended.
+    const policy = join(OUT, 'policy.yaml');
+    const soon = new Date(Date.now() + (20 * 24 + 8) * 3_600_000).toISOString().slice(0, 10);
+    writeFileSync(
+      policy,
+      `version: 1
+destinations:
+  - { name: crm, jurisdiction: US, recipient: Acme CRM Inc., hosts: [api.crm.example] }
+bases:
+  - { id: crm-scc, type: standard_contract, recipients: [crm], categories: ["pi.*"], valid_from: 2024-01-01, valid_to: ${soon}, reference: SCC-2024-17 }
+  - { id: crm-old, type: certification, recipients: [crm], categories: [pi.email], valid_from: 2020-01-01, valid_to: 2023-12-31 }
+`,
+    );
+    expect(await runAuditReport(listTrailFiles(TRAIL), { out: html, policy }, { stdout: process.stdout, stderr: process.stderr })).toBe(0);
     const url = pathToFileURL(html).href;
 
     const profile = mkdtempSync(join(tmpdir(), 'eg-chromium-'));
     try {
-      await run(CHROMIUM, [...chromiumArgs(profile), `--screenshot=${png}`, '--window-size=1400,2000', url], { timeout: 60_000 });
+      await run(CHROMIUM, [...chromiumArgs(profile), `--screenshot=${png}`, '--window-size=1400,3200', url], { timeout: 60_000 });
       const image = readFileSync(png);
       expect(image.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
       expect(image.length).toBeGreaterThan(10_000);
 
       const { stdout: dom } = await run(CHROMIUM, [...chromiumArgs(profile), '--dump-dom', url], { timeout: 60_000, maxBuffer: 32 * 2 ** 20 });
       expect(dom.match(/<svg /g)?.length).toBe(3);
-      for (const id of ['flows', 'timeline', 'individuals', 'links', 'missing-basis']) expect(dom).toContain(`<section id="${id}">`);
+      for (const id of ['flows', 'timeline', 'individuals', 'links', 'bases', 'missing-basis']) expect(dom).toContain(`<section id="${id}">`);
+      expect(dom).toMatch(/<table id="bases-table">[\s\S]*crm-old[\s\S]*EXPIRED[\s\S]*crm-scc[\s\S]*expires in 20 days[\s\S]*<\/table>/);
       expect(dom).toMatch(/<table id="links-table">[\s\S]*api\.crm\.example:443[\s\S]*<\/table>/);
       expect(dom).toMatch(/<table id="recipients-table">[\s\S]*Acme CRM Inc\.[\s\S]*<\/table>/);
       expect(dom).toContain('class="bar-block"');

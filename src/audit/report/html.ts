@@ -18,7 +18,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 32px 0 8p
 .figure { border: 1px solid #d8dde3; border-radius: 6px; padding: 10px 12px; } .figure b { display: block; font-size: 20px; }
 .figure.alert b { color: #b03a2e; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 12.5px; } th, td { border: 1px solid #d8dde3; padding: 4px 7px; text-align: left; vertical-align: top; }
-th { background: #f2f4f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f2f4f6; } tr.alert td { color: #b03a2e; } td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .chart { overflow-x: auto; } code { font-size: 12px; }
 @media print { body { margin: 0; } .chart { overflow: visible; } }
 `;
@@ -36,7 +36,18 @@ function band(n: number): string {
   return 'security assessment band (1,000,000 or more)';
 }
 
-export function renderReport(data: ReportData, options: { title?: string; generated?: Date } = {}): string {
+/** A legal basis as the report shows it: from the policy given with `--policy`. */
+export interface ReportBasis {
+  readonly id: string;
+  readonly type: string;
+  readonly reference: string | null;
+  readonly recipients: readonly string[];
+  readonly validTo: string | null;
+  readonly daysLeft: number | null;
+  readonly state: 'valid' | 'expiring' | 'expired' | 'not_yet_valid';
+}
+
+export function renderReport(data: ReportData, options: { title?: string; generated?: Date; bases?: readonly ReportBasis[] } = {}): string {
   const t = data.totals;
   const title = options.title ?? 'egress-guard: cross-border data flows';
   const period = data.from ? `${data.from} — ${data.to}` : 'no flows in the selected period';
@@ -55,6 +66,20 @@ export function renderReport(data: ReportData, options: { title?: string; genera
     .map((m) => `<tr><td>${esc(m.recipient)}</td><td>${esc(m.jurisdiction)}</td><td>${list(m.categories)}</td><td class="n">${num(m.flows)}</td></tr>`)
     .join('\n');
   const generated = (options.generated ?? new Date()).toISOString();
+  const stateText = (b: ReportBasis) =>
+    b.state === 'expiring' ? `expires in ${b.daysLeft} days` : b.state === 'expired' ? 'EXPIRED' : b.state === 'not_yet_valid' ? 'not yet valid' : 'valid';
+  const bases = [...(options.bases ?? [])]
+    .sort((a, b) => (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity))
+    .map((b) => `<tr${b.state === 'valid' ? '' : ' class="alert"'}><td>${esc(b.id)}</td><td>${esc(b.type)}</td><td>${esc(b.reference ?? '—')}</td><td>${list(b.recipients)}</td><td>${esc(b.validTo ?? 'open')}</td><td>${esc(stateText(b))}</td></tr>`)
+    .join('\n');
+  const basesSection = options.bases === undefined
+    ? ''
+    : `<section id="bases">
+<h2>Legal bases and their expiry</h2>
+<p class="note">From the policy given with --policy, as of the day the report was generated (Asia/Shanghai). A basis past its end covers nothing: flows it covered are refused from that day.</p>
+${bases ? `<table id="bases-table"><thead><tr><th>basis</th><th>type</th><th>reference</th><th>recipients</th><th>valid to</th><th>state</th></tr></thead><tbody>\n${bases}\n</tbody></table>` : '<p class="empty">The policy declares no legal bases.</p>'}
+</section>
+`;
 
   return `<!doctype html>
 <html lang="en">
@@ -122,7 +147,7 @@ ${links}
 </div>
 </section>
 
-<section id="missing-basis">
+${basesSection}<section id="missing-basis">
 <h2>Flows without a legal basis</h2>
 ${missing ? `<table id="missing-table"><thead><tr><th>recipient</th><th>jurisdiction</th><th>categories</th><th>flows</th></tr></thead><tbody>\n${missing}\n</tbody></table>` : '<p class="empty">None in this period.</p>'}
 </section>
