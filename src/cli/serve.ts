@@ -58,8 +58,11 @@ function positiveInt(value: string, flag: string): number {
  * configured, else with a key made for this process (hashes then do not match across restarts,
  * which the log says).
  */
-function openAudit(options: ServeOptions, log: Logger): { audit: AuditSink; key: Buffer } {
-  const onError = (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'audit trail cannot be written: exports are refused until it can');
+function openAudit(options: ServeOptions, log: Logger, failed: (code: string | undefined) => void): { audit: AuditSink; key: Buffer } {
+  const onError = (err: NodeJS.ErrnoException) => {
+    failed(err.code);
+    log.error({ code: err.code }, 'audit trail cannot be written: exports are refused until it can');
+  };
   const configured = options.auditKeyFile !== undefined || process.env['EG_AUDIT_KEY'] !== undefined || process.env['EG_AUDIT_KEY_FILE'] !== undefined;
   if (options.auditDir !== undefined) {
     if (!configured) throw new EgError('EG_CONFIG_INVALID', '--audit-dir needs an operator key: --audit-key-file, EG_AUDIT_KEY or EG_AUDIT_KEY_FILE (make one with `egress-guard audit keygen`)');
@@ -97,7 +100,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
   // A file's text is kept: its hash tells a later edit from an unchanged rewrite.
   const loaded = options.policy ? readPolicyFile(options.policy) : { text: undefined, policy: loadDefaultPolicy() };
   const { policy } = loaded;
-  const { audit, key } = openAudit(options, log);
+  // The sink exists before the gateway (and its metrics); failures are counted once both do.
+  let countFailure: (code: string | undefined) => void = () => {};
+  const { audit, key } = openAudit(options, log, (code) => countFailure(code));
   const gateway = await startGateway({
     policy,
     audit,
@@ -107,7 +112,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
     adminHost: adminAt.host,
     adminPort: adminAt.port,
     individualKey: key,
+    processMetrics: true,
   });
+  countFailure = (code) => gateway.metrics.auditWriteFailed(code);
   reportPolicy(log, policy);
   gateway.policy.onSwap((current) => reportPolicy(log, current.policy));
   log.info(

@@ -9,6 +9,7 @@ import type { GatewayEnv, TunnelBinding } from '../pipeline/runtime.js';
 import { ERRORS } from '../errors.js';
 import { handleConnect } from './connect.js';
 import { createAdminServer } from './admin.js';
+import { createMetrics, type GatewayMetrics } from '../ops/metrics.js';
 import { PolicyHolder, type ReloadResult } from './reload.js';
 
 export interface GatewayOptions {
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly lookupHost?: (host: string) => Promise<string[]>;
   /** Operator key for the keyed hashes of individuals in audit events. */
   readonly individualKey: Buffer;
+  /** Export process and event-loop metrics too (one registry per process: `serve` only). */
+  readonly processMetrics?: boolean;
   /** Replaces the undici pool (in-process evaluation). Kept across reloads: a policy's
    *  timeouts then do not apply to it. */
   readonly upstream?: Upstream;
@@ -37,6 +40,8 @@ export interface Gateway {
   readonly adminAddress: AddressInfo;
   /** The running policy, its reload counters and status (what /policy shows). */
   readonly policy: PolicyHolder;
+  /** What /metrics exports; `auditWriteFailed` is fed by the audit sink's error hook. */
+  readonly metrics: GatewayMetrics;
   /** Compiles `next` beside the running policy and swaps it in only if that succeeds; requests
    *  in flight finish under the policy they started with. Never throws: a failure keeps the
    *  running policy and is counted. A function is called to load the policy, so its errors
@@ -72,13 +77,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     upstream = createUpstream(next);
     retired.push(old.close().catch((err: unknown) => options.log.warn({ err }, 'closing the previous upstream pool failed')));
   });
+  const metrics = createMetrics({
+    policy: () => holder.runtime().policy,
+    reloads: () => holder.counters(),
+    auditStatus: () => (options.audit as { status?: () => { pendingBytes: number; dropped: number } }).status?.(),
+    defaultMetrics: options.processMetrics ?? false,
+  });
+  // Request metrics come from the audit events: what is counted is what is recorded.
+  const inner = options.audit;
+  const audit: AuditSink = {
+    write(event) {
+      metrics.observe(event);
+      inner.write(event);
+    },
+    flush: () => inner.flush(),
+    close: () => inner.close(),
+    healthy: () => inner.healthy?.() ?? true,
+  };
   const selfPorts = new Set<number>();
   const env: GatewayEnv = {
     runtime: () => holder.runtime(),
     get upstream() {
       return upstream;
     },
-    audit: options.audit,
+    audit,
     log: options.log,
     selfPorts,
     tunnels: new WeakMap<Socket, TunnelBinding>(),
@@ -139,7 +161,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
 
-  const admin = createAdminServer({ ready: () => options.audit.healthy?.() ?? true, policy: () => holder.status() });
+  const admin = createAdminServer({ ready: () => inner.healthy?.() ?? true, policy: () => holder.status(), metrics: metrics.registry });
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
   try {
@@ -156,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     proxyAddress,
     adminAddress,
     policy: holder,
+    metrics,
     reload: (next) => holder.reload(next),
     close(drainMs = 10_000) {
       closing ??= (async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
+import { createAuditSink } from '../../src/audit/writer.js';
 import { MemoryAudit, TEST_POLICY, startTestGateway, startUpstream, type TestGateway, type TestUpstream } from './harness.js';
 
 /** A sink whose disk is full: it accepts nothing and says so. */
@@ -97,6 +98,40 @@ describe('audit settings in the policy', () => {
     } finally {
       await a.close();
       await g.close();
+    }
+  });
+});
+
+describe('a trail on a full disk', () => {
+  it('refuses the export, counts the write failure and the refusal in /metrics, and reports not ready', async () => {
+    // /dev/full answers every write with ENOSPC: a real disk-full failure, no mock.
+    let metrics: { auditWriteFailed(code: string | undefined): void } | undefined;
+    const sink = createAuditSink('/dev/full', { onError: (err) => metrics?.auditWriteFailed(err.code) });
+    const g = await startTestGateway(TEST_POLICY, sink as unknown as MemoryAudit);
+    metrics = g.gateway.metrics;
+    const a = new ProxyAgent({ uri: g.proxyUrl, proxyTunnel: false });
+    try {
+      // The first flow is written (and fails on disk); the sink is unhealthy from then on.
+      const first = await request(`http://svc.internal.cn:${up.port}/d`, { method: 'POST', body: '{}', dispatcher: a });
+      await first.body.text();
+      await new Promise((r) => setTimeout(r, 50));
+      await sink.flush().catch(() => {});
+      const before = up.received.length;
+      const res = await request(`http://api.partner.example:${up.port}/x`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' }, dispatcher: a });
+      expect(res.statusCode).toBe(503);
+      await res.body.text();
+      expect(up.received.length).toBe(before);
+      const admin = `http://127.0.0.1:${g.gateway.adminAddress.port}`;
+      const text = await (await request(`${admin}/metrics`)).body.text();
+      expect(text).toMatch(/^egress_guard_audit_write_failures_total\{code="ENOSPC"\} [1-9]/m);
+      expect(text).toMatch(/^egress_guard_audit_refusals_total 1$/m);
+      expect(text).toMatch(/^egress_guard_errors_total\{code="EG_AUDIT_UNAVAILABLE"\} 1$/m);
+      const ready = await request(`${admin}/readyz`);
+      expect(ready.statusCode).toBe(503);
+      await ready.body.text();
+    } finally {
+      await a.close();
+      await g.gateway.close(500).catch(() => {});
     }
   });
 });

@@ -202,6 +202,21 @@ bases:
     expect(event.findings[0]).toMatchObject({ category: 'pi.id_card', basis: 'scc-partner', reason: 'basis:scc-partner', action: 'allow' });
   });
 
+  it('counts valid_from and valid_to as whole days, inclusive, on the Asia/Shanghai calendar', async () => {
+    // 2025-06-30T16:10Z is still June 30 in UTC but already July 1 in Shanghai.
+    let now = new Date('2025-06-30T23:30:00+08:00');
+    const { gw, agent } = await gateway(policy('2025-06-30').replace('valid_from: 2020-01-01', 'valid_from: 2025-01-01'), { clock: () => now });
+    const statusAt = async (at: string) => {
+      now = new Date(at);
+      const res = await send(agent, `http://api.partner.example:${up.port}/v1/kyc`, { body: payload });
+      return [res.status, (await eventFor(gw, res.headers['x-egress-decision-id'])).basis?.id ?? null];
+    };
+    expect(await statusAt('2025-06-30T23:30:00+08:00')).toEqual([200, 'scc-partner']);
+    expect(await statusAt('2025-07-01T00:10:00+08:00')).toEqual([403, null]);
+    expect(await statusAt('2025-01-01T00:10:00+08:00')).toEqual([200, 'scc-partner']);
+    expect(await statusAt('2024-12-31T23:50:00+08:00')).toEqual([403, null]);
+  });
+
   it('is refused the same way when the request comes from curl -x', async () => {
     const { gw } = await gateway(policy('2020-12-31'));
     const before = up.received.length;
@@ -342,6 +357,22 @@ destinations:
     expect(dns.asked.filter((h) => h !== h.toLowerCase() || h.endsWith('.'))).toEqual([]);
   });
 
+  it('refuses the same targets in gateway mode, named by the Host header', async () => {
+    const before = up.received.length;
+    for (const host of [`127.0.0.1:${up.port}`, `0x7f000001:${up.port}`, `[::ffff:127.0.0.1]:${up.port}`, `localhost.:${up.port}`, `internal.attacker.example:${up.port}`]) {
+      const res = await rawProxy(gw, '/latest/meta-data/', { headers: { host } });
+      expect(res.status, host).toBe(403);
+      expect(parseError(res).code).toBe('EG_DEST_ADDRESS_FORBIDDEN');
+      const event = await eventFor(gw, res.headers['x-egress-decision-id']);
+      expect(event).toMatchObject({ via: 'gateway', action: 'block', error: 'EG_DEST_ADDRESS_FORBIDDEN' });
+    }
+    const self = await rawProxy(gw, '/policy', { headers: { host: `127.0.0.1:${adminPort}` } });
+    expect(self.status).toBe(508);
+    expect(parseError(self).code).toBe('EG_LOOP_DETECTED');
+    expect(up.received.length).toBe(before);
+    expect(guard.sent).toEqual([]);
+  });
+
   it('says which answer of a rebinding name was refused', async () => {
     const res = await rawProxy(gw, `http://rebind.attacker.example:${up.port}/x`);
     expect(res.status).toBe(403);
@@ -366,6 +397,9 @@ destinations:
       [`127.0.0.1:${up.port}`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
       [`[::ffff:7f00:1]:${up.port}`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
       [`rebind.attacker.example:${up.port}`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
+      [`0x7f000001:${up.port}`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
+      [`localhost.:${up.port}`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
+      [`169.254.169.254:80`, 403, 'EG_DEST_ADDRESS_FORBIDDEN'],
       [`127.0.0.1:${gw.port}`, 508, 'EG_LOOP_DETECTED'],
     ] as const) {
       const answer = await rawConnect(gw, authority);

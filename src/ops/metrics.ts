@@ -1,0 +1,182 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuditEvent } from '../audit/event.js';
+import { shanghaiDate } from '../config/compile-legal.js';
+import type { CompiledPolicy } from '../config/model.js';
+import { ERRORS } from '../errors.js';
+
+/**
+ * Every metric the gateway exports, declared here and nowhere else. Label values come from
+ * closed sets only: actions, modes, grades, the policy's own destination and category ids, the
+ * error-code registry. Never a host the client chose, a path, or a detected value.
+ *
+ * Request metrics are derived from the audit event of each request (the record that is written
+ * anyway), so the figures and the trail cannot disagree.
+ */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** One audit event → requests, findings, bytes, stage latencies, upstream errors. */
+  observe(event: AuditEvent): void;
+  /** The audit sink failed to write (disk full, permission, backlog past its bound). */
+  auditWriteFailed(code: string | undefined): void;
+}
+
+export interface MetricsSources {
+  /** The running policy, read at scrape time (bases' days left). */
+  readonly policy: () => CompiledPolicy;
+  /** Reload counters of the policy holder. */
+  readonly reloads?: () => { ok: number; failed: number };
+  /** Audit sink backlog and drops, when the sink reports them. */
+  readonly auditStatus?: () => { pendingBytes: number; dropped: number } | undefined;
+  /** Include process and event-loop metrics (off in tests that build many registries). */
+  readonly defaultMetrics?: boolean;
+}
+
+const PREFIX = 'egress_guard_';
+const STAGES = ['parse', 'classify', 'decide', 'forward'] as const;
+const ERROR_CODES = new Set(Object.keys(ERRORS));
+
+export function createMetrics(sources: MetricsSources, registry: Registry = new Registry()): GatewayMetrics {
+  const registers = [registry];
+  const requests = new Counter({
+    name: `${PREFIX}requests_total`,
+    help: 'Requests and CONNECT tunnels decided, by action, mode, destination, jurisdiction and kind',
+    labelNames: ['action', 'would_be', 'mode', 'destination', 'jurisdiction', 'kind'] as const,
+    registers,
+  });
+  const findings = new Counter({
+    name: `${PREFIX}findings_total`,
+    help: 'Findings by category, grade and the action taken on them',
+    labelNames: ['category', 'grade', 'action'] as const,
+    registers,
+  });
+  const bytes = new Counter({
+    name: `${PREFIX}bytes_total`,
+    help: 'Body bytes by direction: received from clients (inspected or streamed), sent upstream, relayed back',
+    labelNames: ['direction'] as const,
+    registers,
+  });
+  const stage = new Histogram({
+    name: `${PREFIX}stage_duration_seconds`,
+    help: 'Time per pipeline stage',
+    labelNames: ['stage'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const errors = new Counter({
+    name: `${PREFIX}errors_total`,
+    help: 'Requests answered with an EG_ error code (upstream faults, refusals, limits), by code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const individuals = new Counter({
+    name: `${PREFIX}individuals_forwarded_abroad_total`,
+    help: 'Individuals (per request, not deduplicated across requests) in flows forwarded abroad',
+    registers,
+  });
+  const auditFailures = new Counter({
+    name: `${PREFIX}audit_write_failures_total`,
+    help: 'Audit trail write failures (disk full, permission, backlog past its bound), by code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const auditRefusals = new Counter({
+    name: `${PREFIX}audit_refusals_total`,
+    help: 'Flows abroad refused because the audit trail could not be written (EG_AUDIT_UNAVAILABLE)',
+    registers,
+  });
+  new Gauge({
+    name: `${PREFIX}audit_pending_bytes`,
+    help: 'Audit bytes accepted but not yet on disk',
+    registers,
+    collect() {
+      this.set(sources.auditStatus?.()?.pendingBytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}audit_dropped_events`,
+    help: 'Audit events dropped since start because the backlog was past its hard bound',
+    registers,
+    collect() {
+      this.set(sources.auditStatus?.()?.dropped ?? 0);
+    },
+  });
+  new Counter({
+    name: `${PREFIX}policy_reloads_total`,
+    help: 'Policy reloads by result',
+    labelNames: ['result'] as const,
+    registers,
+    collect() {
+      const counts = sources.reloads?.() ?? { ok: 0, failed: 0 };
+      this.reset();
+      this.inc({ result: 'ok' }, counts.ok);
+      this.inc({ result: 'failed' }, counts.failed);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}legal_basis_days_left`,
+    help: 'Days until each legal basis ends (negative once expired; absent for open-ended bases)',
+    labelNames: ['basis', 'type'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const policy = sources.policy();
+      const types = new Map(policy.bases.map((b) => [b.id, b.exemption ?? b.type]));
+      for (const e of policy.basisExpiries(shanghaiDate(new Date()))) {
+        if (e.daysLeft !== null) this.set({ basis: e.id, type: types.get(e.id) ?? 'unknown' }, e.daysLeft);
+      }
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}policy_info`,
+    help: 'The running policy revision (value 1)',
+    labelNames: ['revision', 'mode'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const policy = sources.policy();
+      this.set({ revision: policy.revision, mode: policy.mode }, 1);
+    },
+  });
+  if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX, eventLoopMonitoringPrecision: 10 });
+
+  auditRefusals.inc(0);
+
+  return {
+    registry,
+    observe(event) {
+      const policy = sources.policy();
+      // Destination names come from the policy; an event recorded under an older revision may
+      // name one that is gone, which is still a closed set (the policy history).
+      const destination = event.destination.zone ?? 'none';
+      requests.inc({
+        action: event.action,
+        would_be: event.wouldBe,
+        mode: event.mode,
+        destination,
+        jurisdiction: event.destination.jurisdiction ?? 'none',
+        kind: event.kind,
+      });
+      for (const f of event.findings) {
+        findings.inc({ category: policy.categoryGrades.has(f.category) ? f.category : 'other', grade: f.grade, action: f.action });
+      }
+      bytes.inc({ direction: 'in' }, event.bytes.requestIn);
+      bytes.inc({ direction: 'out' }, event.bytes.requestOut);
+      bytes.inc({ direction: 'response' }, event.bytes.response);
+      const t = event.timings;
+      if (t) {
+        for (const s of STAGES) {
+          const ms = t[`${s}Ms`];
+          if (ms !== null) stage.observe({ stage: s }, ms / 1000);
+        }
+      }
+      if (event.error !== null) {
+        errors.inc({ code: ERROR_CODES.has(event.error) ? event.error : 'other' });
+        if (event.error === 'EG_AUDIT_UNAVAILABLE') auditRefusals.inc();
+      }
+      if (event.destination.abroad && event.action !== 'block' && event.individuals) individuals.inc(event.individuals.count);
+    },
+    auditWriteFailed(code) {
+      auditFailures.inc({ code: code && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'other' });
+    },
+  };
+}
