@@ -5,7 +5,7 @@
  */
 import { isCjkCode, isSpaceCode } from './chars.js';
 import type { Span } from './detectors/email.js';
-import { lookupExact, lookupField, type FieldMatch } from './fields.js';
+import { lookupExact, lookupField, mayBeField, type FieldMatch } from './fields.js';
 
 const MAX_CJK_LABEL = 10;
 const MAX_LATIN_LABEL = 40;
@@ -59,7 +59,7 @@ function labelStart(s: string, end: number): number {
 
 function labelEndingAt(s: string, end: number): FieldMatch | undefined {
   const start = labelStart(s, end);
-  return start === end ? undefined : lookupField(s.slice(start, end));
+  return start === end || !mayBeField(s, start, end) ? undefined : lookupField(s.slice(start, end));
 }
 
 /** The label right before a candidate starting at `pos`, skipping fillers. */

@@ -236,8 +236,53 @@ function build(): void {
   }
   // Longest first, so "idcardno" wins over "cardno" and "ipaddress" over "address".
   suffixLengths = [...lengths].sort((a, b) => b - a);
+  for (const norm of exactMap.keys()) {
+    if (norm.length === 1) tailOne.add(norm.charCodeAt(0));
+    else if (norm.length > 1) tailTwo.add(norm.charCodeAt(norm.length - 2) * 0x10000 + norm.charCodeAt(norm.length - 1));
+  }
 }
+
+/** Last char, and last two chars, of every normalised dictionary word: any match (whole or
+ *  suffix) ends the normalised name with one of them, so most text before a colon or a number
+ *  ("2025-01-01T12", "https") is turned away without building a string. */
+const tailOne = new Set<number>();
+const tailTwo = new Set<number>();
 build();
+
+function isNormDropped(c: number): boolean {
+  return c === 95 || c === 45 || c === 46 || c === 32;
+}
+
+/** A code unit as normalizeFieldName leaves it, or -1 when that is not known without
+ *  lower-casing a string (letters outside ASCII and Han). */
+function normCode(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  return (c >= 0x3000 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ? c : -1;
+}
+
+/**
+ * Whether s[start, end) can name a dictionary field at all, read from its last chars without
+ * building a string. False means lookupField(s.slice(start, end)) is undefined; true means
+ * nothing (look it up).
+ */
+export function mayBeField(s: string, start: number, end: number): boolean {
+  let p = end - 1;
+  // Trailing digits and the separators normalisation drops.
+  while (p >= start) {
+    const c = s.charCodeAt(p);
+    if ((c >= 48 && c <= 57) || isNormDropped(c)) p--;
+    else break;
+  }
+  if (p < start) return false;
+  const last = normCode(s.charCodeAt(p));
+  if (last < 0) return true;
+  let q = p - 1;
+  while (q >= start && isNormDropped(s.charCodeAt(q))) q--;
+  if (q < start) return tailOne.has(last);
+  const before = normCode(s.charCodeAt(q));
+  if (before < 0) return true;
+  return tailTwo.has(before * 0x10000 + last) || tailOne.has(last);
+}
 
 /** Lookup of an already normalised name. */
 export function lookupNormalized(norm: string): FieldMatch | undefined {

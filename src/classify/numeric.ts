@@ -105,25 +105,34 @@ export class NumericScanner {
   }
 
   /** One candidate; the order encodes precedence (checked ID > Luhn card > weaker forms). */
+  /** The label before the current window, read once per window and only when asked. */
+  private label: CategoryId | null | undefined;
+  private labelAt = 0;
+  private readonly lens: number[] = [];
+
+  private support(v: string, category: CategoryId): Support {
+    if (this.host.keyCategory === category) return 'field';
+    if (this.label === undefined) this.label = labelBefore(v, this.labelAt)?.category ?? null;
+    return this.label === category ? 'context' : undefined;
+  }
+
   private window(v: string, a: number, b: number, len: number): boolean {
     const host = this.host;
     const run = this.run;
     const d = run.windowDigits(a, b);
-    const lens = run.windowLens(a, b);
+    const lens = this.lens;
+    lens.length = 0;
+    for (let g = a; g <= b; g++) lens.push(run.gOff[g + 1]! - run.gOff[g]!);
     const start = run.gStart[a]!;
     const end = run.gEnd[b]!;
     const plus = a === 0 && run.plus;
-    let label: CategoryId | null | undefined;
-    const support = (category: CategoryId): Support => {
-      if (host.keyCategory === category) return 'field';
-      if (label === undefined) label = labelBefore(v, plus ? start - 1 : start)?.category ?? null;
-      return label === category ? 'context' : undefined;
-    };
+    this.label = undefined;
+    this.labelAt = plus ? start - 1 : start;
 
     let idShaped = false;
     // With a field or label saying what the number is, any grouping of it will do.
-    if ((len === 18 || len === 15) && (isIdCardGrouping(lens) || support(ID_CARD) !== undefined)) {
-      const s = support(ID_CARD);
+    if ((len === 18 || len === 15) && (isIdCardGrouping(lens) || this.support(v, ID_CARD) !== undefined)) {
+      const s = this.support(v, ID_CARD);
       if (len === 18 || s !== undefined) {
         const info = validateIdCard(d, host.today);
         if (info !== undefined) {
@@ -137,19 +146,19 @@ export class NumericScanner {
     }
     if (len === 18 && lens.length === 1) {
       // An all-digit USCC ("914403001000791900"): the structure checks keep order numbers out.
-      const s = support(USCC);
+      const s = this.support(v, USCC);
       const conf = usccConfidence(d, s !== undefined);
       if (conf > 0) {
         host.emit(USCC, s !== undefined ? RULES.usccField : RULES.usccChecksum, start, end, conf);
         return true;
       }
     }
-    if (len >= 16 && len <= 19 && (isCardGrouping(lens) || support(BANK_CARD) !== undefined) && isPaymentCardNumber(d) && (!idShaped || support(BANK_CARD) !== undefined)) {
-      host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, support(BANK_CARD) !== undefined ? 0.98 : 0.85);
+    if (len >= 16 && len <= 19 && (isCardGrouping(lens) || this.support(v, BANK_CARD) !== undefined) && isPaymentCardNumber(d) && (!idShaped || this.support(v, BANK_CARD) !== undefined)) {
+      host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, this.support(v, BANK_CARD) !== undefined ? 0.98 : 0.85);
       return true;
     }
     if (len === 11 || len === 13 || len === 15) {
-      const s = support(PHONE);
+      const s = this.support(v, PHONE);
       // With a field or label saying "phone", any split of the digits will do.
       const p = s !== undefined ? supportedMobileStart(d, plus) : mobileNationalStart(d, lens, plus);
       if (p >= 0) {
@@ -161,14 +170,14 @@ export class NumericScanner {
       }
     }
     if (len === 15 && isImeiGrouping(lens) && isImei(d)) {
-      const s = support(DEVICE);
+      const s = this.support(v, DEVICE);
       if (s !== undefined || hasImeiReportingBody(d)) {
         host.emit(DEVICE, s !== undefined ? RULES.imeiField : RULES.imeiLuhn, start, end, s !== undefined ? 0.95 : 0.8);
         return true;
       }
     }
     if (isCardGrouping(lens) && isAccountNumber(d)) {
-      const s = support(BANK_CARD);
+      const s = this.support(v, BANK_CARD);
       if (s !== undefined) {
         host.emit(BANK_CARD, s === 'field' ? RULES.bankCardField : RULES.bankCardContext, start, end, 0.75);
         return true;

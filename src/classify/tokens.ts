@@ -28,6 +28,8 @@ export class AlnumToken {
   /** Nothing identifier-like touches the token on that side. */
   leftOk = true;
   rightOk = true;
+  /** Only ASCII letters and digits, nothing skipped: folded() is the upper-cased slice. */
+  ascii = true;
   /** Cache of folded(); cleared by readAlnumToken. */
   foldedText: string | undefined;
 
@@ -35,6 +37,11 @@ export class AlnumToken {
   folded(): string {
     if (this.foldedText !== undefined) return this.foldedText;
     if (this.length > MAX_FOLDED) return (this.foldedText = '');
+    if (this.ascii) {
+      // Plain ASCII: one slice (upper-cased when needed) instead of a string per char.
+      const text = this.source.slice(this.start, this.end);
+      return (this.foldedText = this.upper === this.letters ? text : text.toUpperCase());
+    }
     let out = '';
     for (let i = this.start; i < this.end; i++) {
       const f = foldAlnum(this.source.charCodeAt(i));
@@ -74,10 +81,17 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
     p++;
   }
   length = letters;
+  let ascii = true;
   while (p < n) {
     const c = s.charCodeAt(p);
+    if (c >= 48 && c <= 57) {
+      length++;
+      p++;
+      continue;
+    }
     const f = foldAlnum(c);
     if (f >= 0) {
+      if (c > 127) ascii = false;
       length++;
       if (f >= 65) {
         letters++;
@@ -86,12 +100,14 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
       }
       p++;
     } else if (isInvisibleCode(c) && p + 1 < n && isAlnumCode(s.charCodeAt(p + 1))) {
+      ascii = false;
       p++;
     } else {
       break;
     }
   }
   tok.end = p;
+  tok.ascii = ascii;
   tok.length = length;
   tok.letters = letters;
   tok.digits = length - letters;

@@ -73,10 +73,23 @@ export function compilePolicy(
   });
   const unknownZone = compileZone(wire.unknown ?? {}, 'unknown', mode, categoryGrades, true, restrictedEntities);
   // Hosts on the restriction list are refused whatever zone they would otherwise fall in.
-  if ((wire.restricted?.hosts ?? []).length > 0) {
-    const restrictedZone = Object.freeze({ ...unknownZone, name: 'restricted', hardBlock: 'restricted' as const, hosts: Object.freeze((wire.restricted?.hosts ?? []).map(formatHostPattern)) });
-    for (const pattern of wire.restricted?.hosts ?? []) (pattern.kind === 'exact' ? exact : suffix).set(pattern.host, restrictedZone);
-  }
+  // Hosts on the restriction list are refused whatever destination they would otherwise fall in,
+  // however specific: they are looked up first, in tables of their own.
+  const restrictedExact = new Set<string>();
+  const restrictedSuffix = new Set<string>();
+  for (const pattern of wire.restricted?.hosts ?? []) (pattern.kind === 'exact' ? restrictedExact : restrictedSuffix).add(pattern.host);
+  const restrictedZone: Zone = Object.freeze({
+    ...unknownZone,
+    name: 'restricted',
+    hardBlock: 'restricted' as const,
+    hosts: Object.freeze((wire.restricted?.hosts ?? []).map(formatHostPattern)),
+  });
+  const isRestricted = (host: string): boolean => {
+    if (restrictedExact.has(host)) return true;
+    if (restrictedSuffix.size === 0) return false;
+    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) if (restrictedSuffix.has(host.slice(dot + 1))) return true;
+    return false;
+  };
   const catalogs = compileCatalogs(wire.catalogs ?? []);
   const bases = compileBases(wire.bases ?? [], new Map(catalogs.map((c) => [c.id, c])));
   const { clients, clientFor } = compileClients(wire.clients ?? []);
@@ -94,6 +107,7 @@ export function compilePolicy(
   };
 
   const zoneForHost = (host: string): Zone | undefined => {
+    if (isRestricted(host)) return restrictedZone;
     const hit = exact.get(host);
     if (hit) return hit;
     // "*.a.b" is stored under "a.b"; the leftmost dot gives the longest candidate suffix, and

@@ -15,7 +15,10 @@ export function policyWarnings(wire: PolicyWire, policy: CompiledPolicy, now: Da
   const today = shanghaiDate(now);
   policy.basisExpiries(today).forEach((e, i) => {
     if (e.state === 'expired') out.push({ path: ['bases', i, 'valid_to'], message: `basis ${e.id} expired on ${e.validTo} and covers nothing; renew it or remove it` });
-    else if (e.state === 'expiring') out.push({ path: ['bases', i, 'valid_to'], message: `basis ${e.id} expires in ${e.daysLeft} days (${e.validTo}); a security assessment extension is requested 60 working days ahead` });
+    else if (e.state === 'expiring') {
+      const renew = policy.bases[i]?.type === 'security_assessment' ? '; an extension is requested 60 working days before it ends' : '; renew it before then';
+      out.push({ path: ['bases', i, 'valid_to'], message: `basis ${e.id} expires in ${e.daysLeft} days (${e.validTo})${renew}` });
+    }
     else if (e.state === 'not_yet_valid') out.push({ path: ['bases', i, 'valid_from'], message: `basis ${e.id} is not valid until ${e.validFrom} and covers nothing before` });
   });
 

@@ -8,7 +8,8 @@ export interface ResolvedDestination {
   /** Normalised host name or IP literal. */
   readonly host: string;
   readonly port: number;
-  /** The address that was checked and will be dialled. */
+  /** The address that was checked and will be dialled; '' for a destination refused before
+   *  resolution (a hard block: judicial body or restricted recipient). */
   readonly ip: string;
   readonly addressClass: IpClass;
   readonly zone: Zone;
@@ -40,6 +41,9 @@ export async function resolveDestination(
   port: number,
   options: ResolveOptions,
 ): Promise<ResolvedDestination> {
+  // A destination refused whatever it carries is refused before any DNS query names it.
+  const byHost = policy.zoneForHost(host);
+  if (byHost?.hardBlock && byHost.mode === 'enforce') return { host, port, ip: '', addressClass: 'unspecified', zone: byHost, pinned: false };
   let addresses: string[];
   const pinnedIp = policy.resolve.get(host);
   const pinned = pinnedIp !== undefined;

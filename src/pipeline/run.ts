@@ -361,7 +361,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     destination: {
       host: record.target?.host ?? '',
       port: record.target?.port ?? 0,
-      ip: dest?.ip ?? null,
+      ip: dest?.ip || null,
       zone: dest?.zone.name ?? null,
       jurisdiction: dest?.zone.jurisdiction ?? null,
       abroad: dest ? dest.zone.abroad : null,

@@ -45,7 +45,7 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
       destination: {
         host,
         port,
-        ip: destination?.ip ?? null,
+        ip: destination?.ip || null,
         zone: zone?.name ?? null,
         jurisdiction: zone?.jurisdiction ?? null,
         abroad: zone ? zone.abroad : null,

@@ -15,7 +15,7 @@ describe('egress-guard check', () => {
   it('prints a summary of the embedded default policy and exits 0', async () => {
     const { stdout } = await run('node', [BIN, 'check', new URL('../../policies/default.yaml', import.meta.url).pathname]);
     expect(stdout).toMatch(/destination domestic: CN/);
-    expect(stdout).toMatch(/zone unknown: ZZ, abroad/);
+    expect(stdout).toMatch(/destination unknown: ZZ, abroad/);
   });
 
   it('reports every issue as file:line:col and exits 2', async () => {

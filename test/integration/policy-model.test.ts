@@ -756,14 +756,23 @@ destinations:
     expect(up.received.length).toBe(before);
   });
 
-  // PRODUCT BUG (src/config/compile.ts, compilePolicy): restricted hosts are put into the same
-  // exact/suffix tables as the destinations, so a destination's exact host ("api.listed.example")
-  // beats a restricted suffix ("*.listed.example") and the request is forwarded (200).
-  it.fails('refuses a host that a destination names exactly when the list names it by suffix', async () => {
+  // The restriction list wins over any destination, however specific its host entry.
+  it('refuses a host that a destination names exactly when the list names it by suffix', async () => {
     const before = up.received.length;
     const res = await send(agent, `http://api.listed.example:${up.port}/x`);
     expect(res.status).toBe(403);
     expect(parseError(res).code).toBe('EG_RECIPIENT_RESTRICTED');
     expect(up.received.length).toBe(before);
+  });
+});
+
+describe('a restricted host is refused before DNS is asked about it', () => {
+  it('answers 403 EG_RECIPIENT_RESTRICTED with no lookup, even for a name with no DNS record', async () => {
+    const dns = lookupTable({});
+    const { agent } = await gateway('version: 1\nrestricted:\n  hosts: ["*.banned.example"]\n', { lookupHost: dns.lookupHost });
+    const res = await send(agent, `http://api.banned.example:${up.port}/x`);
+    expect(res.status).toBe(403);
+    expect(parseError(res).code).toBe('EG_RECIPIENT_RESTRICTED');
+    expect(dns.asked).toEqual([]);
   });
 });
