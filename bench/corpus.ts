@@ -358,7 +358,7 @@ function record(rng: Rng, kind: number): Record<string, unknown> {
   const [k, v] = negative(rng);
   switch (kind) {
     case 0:
-      return { sku: vinLikeSku(rng), name: rng.pick(PRODUCTS), qty: rng.int(1, 5), price: Number((rng.next() * 500).toFixed(2)), attrs: { color: rng.pick(['black', 'white', '红色']), size: rng.pick(['S', 'M', 'L']) }, [k]: v };
+      return { sku: vinLikeSku(rng), title: rng.pick(PRODUCTS), qty: rng.int(1, 5), price: Number((rng.next() * 500).toFixed(2)), attrs: { color: rng.pick(['black', 'white', '红色']), size: rng.pick(['S', 'M', 'L']) }, [k]: v };
     case 1:
       return { ts: msTimestamp(rng), level: rng.pick(['info', 'warn', 'debug', 'error']), msg: prose(rng), requestId: uuid(rng), durationMs: rng.int(1, 900), path: rng.pick(['/api/v1/orders', '/api/v2/cart', '/healthz']), [k]: v };
     case 2:

@@ -42,54 +42,27 @@ interface Entry<T> {
   readonly caseSensitive: boolean;
 }
 
-export class KeywordAutomaton<T> {
-  /** Folded code unit → alphabet class (0 = in no keyword, which resets the scan to root). */
-  private readonly cls = new Uint16Array(65536);
-  private readonly rootNext: Int32Array;
-  private readonly childStart: Int32Array;
-  private readonly childCls: Uint16Array;
-  private readonly childState: Int32Array;
-  private readonly fail: Int32Array;
-  private readonly outStart: Int32Array;
-  private readonly outEntry: Int32Array;
-  private readonly entries: Entry<T>[] = [];
-  /** Classes 1..asciiClasses come from ASCII; for them the full transition function is
-   *  tabulated (states × asciiClasses), so Latin text never follows failure links. */
-  private readonly asciiClasses: number;
-  private readonly asciiDelta: Int32Array;
+/** One trie over some of the entries, flattened into typed arrays. With failure links it is an
+ *  Aho–Corasick automaton whose outputs are merged along them; without, a plain trie whose
+ *  outputs are each node's own words. */
+class Trie {
+  readonly rootNext: Int32Array;
+  readonly childStart: Int32Array;
+  readonly childCls: Uint16Array;
+  readonly childState: Int32Array;
+  readonly fail: Int32Array;
+  readonly outStart: Int32Array;
+  readonly outEntry: Int32Array;
+  /** Transitions on the ASCII classes 1..ascii, tabulated (states × ascii): with failure links
+   *  followed for an automaton, 0 for a missing child in a plain trie. */
+  readonly delta: Int32Array;
 
-  constructor(specs: readonly KeywordSpec<T>[]) {
-    // Build a trie with Maps, then flatten it.
+  constructor(words: ReadonlyArray<{ readonly entry: number; readonly classes: readonly number[] }>, classes: number, readonly ascii: number, links: boolean) {
     const next: Array<Map<number, number>> = [new Map()];
     const ends: number[][] = [[]];
-    let classes = 0;
-    // ASCII classes are numbered first, so the dense table below covers exactly them.
-    for (const spec of specs) {
-      for (let i = 0; i < spec.word.length; i++) {
-        const f = foldCode(spec.word.charCodeAt(i));
-        if (f < 128 && this.cls[f] === 0) this.cls[f] = ++classes;
-      }
-    }
-    this.asciiClasses = classes;
-    for (const spec of specs) {
-      const word = spec.word;
-      if (word.length === 0) continue;
-      const entryIndex = this.entries.length;
-      const latinStart = isAsciiLetterCode(foldCode(word.charCodeAt(0)));
-      const latinEnd = isAsciiLetterCode(foldCode(word.charCodeAt(word.length - 1)));
-      const boundary = spec.boundary ?? 'word';
-      this.entries.push({
-        word,
-        payload: spec.payload,
-        checkStart: boundary !== 'none' && latinStart,
-        checkEnd: boundary === 'word' && latinEnd,
-        caseSensitive: spec.caseSensitive === true,
-      });
+    for (const w of words) {
       let st = 0;
-      for (let i = 0; i < word.length; i++) {
-        const f = foldCode(word.charCodeAt(i));
-        if (this.cls[f] === 0) this.cls[f] = ++classes;
-        const k = this.cls[f]!;
+      for (const k of w.classes) {
         let to = next[st]!.get(k);
         if (to === undefined) {
           to = next.length;
@@ -99,14 +72,8 @@ export class KeywordAutomaton<T> {
         }
         st = to;
       }
-      ends[st]!.push(entryIndex);
+      ends[st]!.push(w.entry);
     }
-    // Every unfolded form shares its folded form's class.
-    for (let c = 0; c < 65536; c++) {
-      const f = foldCode(c);
-      if (f !== c && this.cls[f] !== 0) this.cls[c] = this.cls[f]!;
-    }
-
     const states = next.length;
     this.rootNext = new Int32Array(classes + 1);
     for (const [k, to] of next[0]!) this.rootNext[k] = to;
@@ -120,7 +87,7 @@ export class KeywordAutomaton<T> {
     this.childCls = new Uint16Array(edges);
     this.childState = new Int32Array(edges);
     for (let s = 0; s < states; s++) {
-      const sorted = [...next[s]!].sort((a, b) => a[0] - b[0]);
+      const sorted = [...next[s]!].sort((x, y) => x[0] - y[0]);
       let e = this.childStart[s]!;
       for (const [k, to] of sorted) {
         this.childCls[e] = k;
@@ -135,16 +102,18 @@ export class KeywordAutomaton<T> {
     for (let q = 0; q < order.length; q++) {
       const s = order[q]!;
       for (const [k, to] of next[s]!) {
-        let f = this.fail[s]!;
         let target = 0;
-        for (;;) {
-          const t = f === 0 ? this.rootNext[k]! : this.child(f, k);
-          if (t > 0 && t !== to) {
-            target = t;
-            break;
+        if (links) {
+          let f = this.fail[s]!;
+          for (;;) {
+            const t = f === 0 ? this.rootNext[k]! : this.child(f, k);
+            if (t > 0 && t !== to) {
+              target = t;
+              break;
+            }
+            if (f === 0) break;
+            f = this.fail[f]!;
           }
-          if (f === 0) break;
-          f = this.fail[f]!;
         }
         this.fail[to] = target;
         order.push(to);
@@ -152,7 +121,7 @@ export class KeywordAutomaton<T> {
     }
     const outs: number[][] = new Array<number[]>(states);
     outs[0] = ends[0]!;
-    for (const s of order) outs[s] = [...ends[s]!, ...outs[this.fail[s]!]!];
+    for (const s of order) outs[s] = links ? [...ends[s]!, ...outs[this.fail[s]!]!] : ends[s]!;
     this.outStart = new Int32Array(states + 1);
     let total = 0;
     for (let s = 0; s < states; s++) {
@@ -163,24 +132,19 @@ export class KeywordAutomaton<T> {
     this.outEntry = new Int32Array(total);
     for (let s = 0, p = 0; s < states; s++) for (const e of outs[s]!) this.outEntry[p++] = e;
 
-    const a = this.asciiClasses;
-    this.asciiDelta = new Int32Array(states * a);
-    for (let k = 1; k <= a; k++) this.asciiDelta[k - 1] = this.rootNext[k]!;
+    this.delta = new Int32Array(states * ascii);
+    for (let k = 1; k <= ascii; k++) this.delta[k - 1] = this.rootNext[k]!;
     // Breadth-first, so a state's failure target is filled in before the state itself.
     for (const s of order) {
-      for (let k = 1; k <= a; k++) {
+      for (let k = 1; k <= ascii; k++) {
         const t = this.child(s, k);
-        this.asciiDelta[s * a + k - 1] = t !== 0 ? t : this.asciiDelta[this.fail[s]! * a + k - 1]!;
+        this.delta[s * ascii + k - 1] = t !== 0 || !links ? t : this.delta[this.fail[s]! * ascii + k - 1]!;
       }
     }
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   /** Child of state s on class k, or 0. */
-  private child(s: number, k: number): number {
+  child(s: number, k: number): number {
     let lo = this.childStart[s]!;
     let hi = this.childStart[s + 1]! - 1;
     const cc = this.childCls;
@@ -194,12 +158,163 @@ export class KeywordAutomaton<T> {
     return 0;
   }
 
-  /** Every keyword occurrence in `s` (overlaps included), in order of their end. */
+  /** The automaton's next state from st on class k (k > 0). */
+  step(st: number, k: number): number {
+    if (k <= this.ascii) return this.delta[st * this.ascii + k - 1]!;
+    for (;;) {
+      if (st === 0) return this.rootNext[k]!;
+      const t = this.child(st, k);
+      if (t !== 0) return t;
+      st = this.fail[st]!;
+    }
+  }
+}
+
+/**
+ * Keywords that must start a Latin word (the usual case) are not fed to the automaton: a scan
+ * walks their trie from each word start only, so Latin text costs a letter test per char
+ * instead of an automaton step. The other keywords (Han, or marked to match anywhere) stay in
+ * an Aho–Corasick automaton; when none of them starts with an ASCII char, ASCII text can never
+ * leave its root and is skipped without stepping. Otherwise everything is one automaton.
+ */
+export class KeywordAutomaton<T> {
+  /** Folded code unit → alphabet class (0 = in no keyword, which resets the scan to root). */
+  private readonly cls = new Uint16Array(65536);
+  private readonly entries: Entry<T>[] = [];
+  private readonly free: Trie;
+  private readonly anchored: Trie | undefined;
+  /** Per ASCII char: a word-start keyword begins with its class. */
+  private readonly anchoredFirst = new Uint8Array(128);
+
+  constructor(specs: readonly KeywordSpec<T>[]) {
+    let classes = 0;
+    // ASCII classes are numbered first, so the dense tables cover exactly them.
+    for (const spec of specs) {
+      for (let i = 0; i < spec.word.length; i++) {
+        const f = foldCode(spec.word.charCodeAt(i));
+        if (f < 128 && this.cls[f] === 0) this.cls[f] = ++classes;
+      }
+    }
+    const ascii = classes;
+    const words: Array<{ entry: number; classes: number[]; anchored: boolean; asciiFirst: boolean }> = [];
+    for (const spec of specs) {
+      const word = spec.word;
+      if (word.length === 0) continue;
+      const entryIndex = this.entries.length;
+      const latinStart = isAsciiLetterCode(foldCode(word.charCodeAt(0)));
+      const latinEnd = isAsciiLetterCode(foldCode(word.charCodeAt(word.length - 1)));
+      const boundary = spec.boundary ?? 'word';
+      const checkStart = boundary !== 'none' && latinStart;
+      this.entries.push({
+        word,
+        payload: spec.payload,
+        checkStart,
+        checkEnd: boundary === 'word' && latinEnd,
+        caseSensitive: spec.caseSensitive === true,
+      });
+      const ks: number[] = [];
+      for (let i = 0; i < word.length; i++) {
+        const f = foldCode(word.charCodeAt(i));
+        if (this.cls[f] === 0) this.cls[f] = ++classes;
+        ks.push(this.cls[f]!);
+      }
+      words.push({ entry: entryIndex, classes: ks, anchored: checkStart, asciiFirst: foldCode(word.charCodeAt(0)) < 128 });
+    }
+    // Every unfolded form shares its folded form's class.
+    for (let c = 0; c < 65536; c++) {
+      const f = foldCode(c);
+      if (f !== c && this.cls[f] !== 0) this.cls[c] = this.cls[f]!;
+    }
+    const split = !words.some((w) => !w.anchored && w.asciiFirst);
+    if (split) {
+      const anchored = words.filter((w) => w.anchored);
+      this.free = new Trie(words.filter((w) => !w.anchored), classes, ascii, true);
+      this.anchored = anchored.length > 0 ? new Trie(anchored, classes, ascii, false) : undefined;
+      for (let c = 65; c <= 122; c++) {
+        if (isAsciiLetterCode(c) && this.anchored !== undefined && this.anchored.rootNext[this.cls[c]!]! !== 0) this.anchoredFirst[c] = 1;
+      }
+    } else {
+      this.free = new Trie(words, classes, ascii, true);
+      this.anchored = undefined;
+    }
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Every keyword occurrence in `s` (overlaps included), in order of their end (longest
+   *  first among those ending together). */
   scan(s: string, out: KeywordMatch<T>[]): void {
+    if (this.anchored === undefined) {
+      this.scanAll(s, out);
+      return;
+    }
+    const base = out.length;
     const cls = this.cls;
-    const ascii = this.asciiClasses;
-    const delta = this.asciiDelta;
-    const outStart = this.outStart;
+    const free = this.free;
+    const first = this.anchoredFirst;
+    const outStart = free.outStart;
+    const n = s.length;
+    let st = 0;
+    let prevLetter = false;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128) {
+        if (((c | 32) - 97) >>> 0 <= 25) {
+          if (!prevLetter) {
+            if (first[c] === 1) this.wordAt(s, i, out);
+            prevLetter = true;
+          }
+          // In the automaton's root (no Han keyword under way) the rest of the word is skipped.
+          if (st === 0) {
+            while (i + 1 < n && ((s.charCodeAt(i + 1) | 32) - 97) >>> 0 <= 25) i++;
+            continue;
+          }
+        } else {
+          prevLetter = false;
+          if (st === 0) continue;
+        }
+        const k = cls[c]!;
+        st = k === 0 ? 0 : free.step(st, k);
+      } else {
+        const letter = (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
+        if (letter && !prevLetter) this.wordAt(s, i, out);
+        prevLetter = letter;
+        const k = cls[c]!;
+        st = k === 0 ? 0 : free.step(st, k);
+      }
+      if (st !== 0) {
+        const a = outStart[st]!;
+        const b = outStart[st + 1]!;
+        if (a !== b) this.report(s, i + 1, free.outEntry, a, b, out);
+      }
+    }
+    // Word-start matches were found at their start: put everything in order of the end.
+    if (out.length - base > 1) sortByEnd(out, base);
+  }
+
+  /** Keywords that start the Latin word at i. */
+  private wordAt(s: string, i: number, out: KeywordMatch<T>[]): void {
+    const trie = this.anchored!;
+    const cls = this.cls;
+    let st = 0;
+    for (let p = i; p < s.length; p++) {
+      const k = cls[s.charCodeAt(p)]!;
+      if (k === 0) return;
+      st = st === 0 ? trie.rootNext[k]! : k <= trie.ascii ? trie.delta[st * trie.ascii + k - 1]! : trie.child(st, k);
+      if (st === 0) return;
+      const a = trie.outStart[st]!;
+      const b = trie.outStart[st + 1]!;
+      if (a !== b) this.report(s, p + 1, trie.outEntry, a, b, out);
+    }
+  }
+
+  /** One automaton over every keyword (when some keyword may start anywhere with ASCII). */
+  private scanAll(s: string, out: KeywordMatch<T>[]): void {
+    const cls = this.cls;
+    const free = this.free;
+    const outStart = free.outStart;
     let st = 0;
     for (let i = 0; i < s.length; i++) {
       const k = cls[s.charCodeAt(i)]!;
@@ -207,31 +322,16 @@ export class KeywordAutomaton<T> {
         st = 0;
         continue;
       }
-      if (k <= ascii) {
-        st = delta[st * ascii + k - 1]!;
-      } else {
-        for (;;) {
-          if (st === 0) {
-            st = this.rootNext[k]!;
-            break;
-          }
-          const t = this.child(st, k);
-          if (t !== 0) {
-            st = t;
-            break;
-          }
-          st = this.fail[st]!;
-        }
-      }
+      st = free.step(st, k);
       const a = outStart[st]!;
       const b = outStart[st + 1]!;
-      if (a !== b) this.report(s, i + 1, a, b, out);
+      if (a !== b) this.report(s, i + 1, free.outEntry, a, b, out);
     }
   }
 
-  private report(s: string, end: number, a: number, b: number, out: KeywordMatch<T>[]): void {
+  private report(s: string, end: number, list: Int32Array, a: number, b: number, out: KeywordMatch<T>[]): void {
     for (let p = a; p < b; p++) {
-      const e = this.entries[this.outEntry[p]!]!;
+      const e = this.entries[list[p]!]!;
       const start = end - e.word.length;
       if (e.checkStart && start > 0 && isAsciiLetterCode(foldCode(s.charCodeAt(start - 1)))) continue;
       if (e.checkEnd && end < s.length && isAsciiLetterCode(foldCode(s.charCodeAt(end)))) continue;
@@ -239,4 +339,11 @@ export class KeywordAutomaton<T> {
       out.push({ start, end, payload: e.payload });
     }
   }
+}
+
+/** Sorts out[base..] by end, then start (stable: equal spans keep their entry order). */
+function sortByEnd<T>(out: KeywordMatch<T>[], base: number): void {
+  const tail = out.splice(base);
+  tail.sort((x, y) => x.end - y.end || x.start - y.start);
+  for (const m of tail) out.push(m);
 }

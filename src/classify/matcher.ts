@@ -67,15 +67,36 @@ const medicalAncestor = (leaf: Leaf): boolean => underHealth(leaf.location);
 const segmentMemo = new Map<number, Array<{ readonly segment: string; readonly medical: boolean }>>();
 const SEGMENT_MEMO_LIMIT = 4096;
 
+/** The last verdict and the location it was for: siblings follow one another in the leaves,
+ *  so most calls ask about the parent the previous call just judged. */
+let lastLocation = '';
+let lastParentEnd = -1;
+let lastVerdict = false;
+
 function underHealth(location: string): boolean {
   const last = location.lastIndexOf('/');
+  if (last === lastParentEnd && sameHead(location, lastLocation, last)) return lastVerdict;
+  let verdict = false;
   let i = location.indexOf('/');
   while (i >= 0 && i < last) {
     const j = location.indexOf('/', i + 1);
-    if (isMedicalSegment(location, i + 1, j)) return true;
+    if (isMedicalSegment(location, i + 1, j)) {
+      verdict = true;
+      break;
+    }
     i = j;
   }
-  return false;
+  lastLocation = location;
+  lastParentEnd = last;
+  lastVerdict = verdict;
+  return verdict;
+}
+
+/** Whether a and b agree on their first n code units (both are at least that long). */
+function sameHead(a: string, b: string, n: number): boolean {
+  if (a === b) return true;
+  for (let k = n - 1; k >= 0; k--) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
 }
 
 function isMedicalSegment(s: string, from: number, to: number): boolean {

@@ -55,6 +55,16 @@ function isBase(f: number): boolean {
   return f === 65 || f === 67 || f === 71 || f === 84 || f === 78;
 }
 
+/** ASCII letters and digits: bit 0 letter, bit 1 upper case, bit 2 base (A C G T N), bit 3
+ *  digit; 0 for everything else. */
+const ASCII_ALNUM = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ASCII_ALNUM[c] = 8;
+for (let c = 65; c <= 90; c++) {
+  const base = isBase(c) ? 4 : 0;
+  ASCII_ALNUM[c] = 1 | 2 | base;
+  ASCII_ALNUM[c + 32] = 1 | base;
+}
+
 /** Fills `tok` with the token starting at the alphanumeric s[i]. */
 export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
   tok.source = s;
@@ -64,38 +74,29 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
   let letters = 0;
   let upper = 0;
   let bases = 0;
+  let ascii = true;
   const n = s.length;
   let p = i;
-  // Fast path: most tokens are plain ASCII words; count them without folding.
   while (p < n) {
     const c = s.charCodeAt(p);
-    if (c >= 97 && c <= 122) {
-      if (c === 97 || c === 99 || c === 103 || c === 116 || c === 110) bases++;
-    } else if (c >= 65 && c <= 90) {
-      upper++;
-      if (c === 65 || c === 67 || c === 71 || c === 84 || c === 78) bases++;
-    } else {
-      break;
-    }
-    letters++;
-    p++;
-  }
-  length = letters;
-  let ascii = true;
-  while (p < n) {
-    const c = s.charCodeAt(p);
-    if (c >= 48 && c <= 57) {
+    if (c < 128) {
+      // Most tokens are plain ASCII: one table read per char.
+      const t = ASCII_ALNUM[c]!;
+      if (t === 0) break;
       length++;
+      letters += t & 1;
+      upper += (t >> 1) & 1;
+      bases += (t >> 2) & 1;
       p++;
       continue;
     }
     const f = foldAlnum(c);
     if (f >= 0) {
-      if (c > 127) ascii = false;
+      ascii = false;
       length++;
       if (f >= 65) {
         letters++;
-        if (c === f || (c >= 0xff21 && c <= 0xff3a)) upper++;
+        if (c >= 0xff21 && c <= 0xff3a) upper++;
         if (isBase(f)) bases++;
       }
       p++;

@@ -9,16 +9,16 @@ import { isEgError } from '../errors.js';
  * (file:line:col path: message), so CI logs and editors can point at each one. Exit 0 when all
  * are clean, 1 when there are warnings only, 2 when any file is invalid.
  */
-export function runChecks(paths: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false): number {
+export function runChecks(paths: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false, now?: Date): number {
   let worst = 0;
-  for (const path of paths) worst = Math.max(worst, runCheck(path, out, err, quiet || paths.length > 1));
+  for (const path of paths) worst = Math.max(worst, runCheck(path, out, err, quiet || paths.length > 1, now));
   return worst;
 }
 
-export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false): number {
+export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream, quiet = false, now?: Date): number {
   let policy: CompiledPolicy;
   try {
-    policy = loadPolicyFile(path);
+    policy = loadPolicyFile(path, now ? { now } : {});
   } catch (e) {
     if (e instanceof PolicyInvalidError) {
       for (const line of e.lines()) err.write(`${line}\n`);
@@ -33,11 +33,11 @@ export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.W
   }
   for (const w of policy.warnings) err.write(`${formatIssue(w)} (warning)\n`);
   if (quiet) out.write(`${path}: ok, revision ${policy.revision}${policy.warnings.length > 0 ? `, ${policy.warnings.length} warning(s)` : ''}\n`);
-  else out.write(summarize(policy));
+  else out.write(summarize(policy, now));
   return policy.warnings.length > 0 ? 1 : 0;
 }
 
-export function summarize(policy: CompiledPolicy): string {
+export function summarize(policy: CompiledPolicy, now = new Date()): string {
   const { limits, timeouts } = policy;
   const lines = [
     `policy   ${policy.source}`,
@@ -51,7 +51,7 @@ export function summarize(policy: CompiledPolicy): string {
     `clients  ${policy.clients.map((c) => c.id).join(', ') || '(none)'}${policy.clientHeader ? ` (header ${policy.clientHeader})` : ''}`,
     `catalogs ${policy.catalogs.map((c) => `${c.id} (${c.kind}, ${c.entries.length})`).join(', ') || '(none)'}`,
   ];
-  const today = shanghaiDate(new Date());
+  const today = shanghaiDate(now);
   const expiries = new Map(policy.basisExpiries(today).map((e) => [e.id, e]));
   if (policy.bases.length > 0) lines.push('', 'bases');
   for (const b of policy.bases) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { isEgError } from '../errors.js';
+import { EgError, isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
 import { policyJsonSchema } from '../config/json-schema.js';
 import { runChecks } from './check.js';
@@ -36,8 +36,9 @@ program
   .description('validate policy files: every error and warning as file:line:col (exit 0 clean, 1 warnings, 2 errors)')
   .argument('<policy...>', 'policy files')
   .option('-q, --quiet', 'one line per file instead of the summary')
-  .action((policies: string[], opts: { quiet?: boolean }) => {
-    process.exitCode = runChecks(policies, process.stdout, process.stderr, opts.quiet ?? false);
+  .option('--now <date>', 'check bases as on this day (YYYY-MM-DD), e.g. to keep a CI check reproducible')
+  .action((policies: string[], opts: { quiet?: boolean; now?: string }) => {
+    process.exitCode = runChecks(policies, process.stdout, process.stderr, opts.quiet ?? false, opts.now ? parseDay(opts.now) : undefined);
   });
 
 program
@@ -89,6 +90,12 @@ program
   });
 
 registerAuditCommands(program);
+
+function parseDay(text: string): Date {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T12:00:00+08:00` : text);
+  if (Number.isNaN(d.getTime())) throw new EgError('EG_CONFIG_INVALID', `--now ${JSON.stringify(text)}: expected YYYY-MM-DD or an ISO 8601 time`);
+  return d;
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isEgError(err)) {

@@ -48,7 +48,6 @@ export function compileBases(wire: readonly BasisWire[], catalogs: ReadonlyMap<s
       validTo: b.valid_to ?? null,
       reference: b.reference ?? null,
       negativeList: b.negative_list ? (catalogs.get(b.negative_list) ?? null) : null,
-      mode: b.mode ?? null,
     }),
   );
 }

@@ -16,7 +16,7 @@ export { PolicyInvalidError, formatIssue, type PolicyIssue } from './issues.js';
 export const DEFAULT_POLICY_SOURCE = 'embedded:policies/default.yaml';
 
 /** Reads, validates and compiles a policy file. Throws EG_POLICY_READ or PolicyInvalidError. */
-export function loadPolicyFile(path: string): CompiledPolicy {
+export function loadPolicyFile(path: string, options: LoadOptions = {}): CompiledPolicy {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -24,7 +24,12 @@ export function loadPolicyFile(path: string): CompiledPolicy {
     const reason = err instanceof Error ? err.message : String(err);
     throw new EgError('EG_POLICY_READ', `${path}: ${reason}`, { cause: err });
   }
-  return loadPolicyText(text, path);
+  return loadPolicyText(text, path, options);
+}
+
+export interface LoadOptions {
+  /** The day warnings are computed for (bases expiring or expired); default now. */
+  readonly now?: Date;
 }
 
 /** The policy shipped with the package (policies/default.yaml). */
@@ -59,7 +64,7 @@ function packageRoot(): string {
 }
 
 /** Parses, validates and compiles policy text; `sourceName` is the file named in issues. */
-export function loadPolicyText(text: string, sourceName: string): CompiledPolicy {
+export function loadPolicyText(text: string, sourceName: string, options: LoadOptions = {}): CompiledPolicy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (raw: RawIssue[]): PolicyIssue[] => place(raw, doc, lineCounter, sourceName);
@@ -87,7 +92,7 @@ export function loadPolicyText(text: string, sourceName: string): CompiledPolicy
   issues.push(...semanticIssues(raw));
   if (issues.length > 0 || !result.success) throw new PolicyInvalidError(at(issues));
   const wire = result.data;
-  return compilePolicy(wire, { text, name: sourceName }, (policy) => at(policyWarnings(wire, policy, new Date())));
+  return compilePolicy(wire, { text, name: sourceName }, (policy) => at(policyWarnings(wire, policy, options.now ?? new Date())));
 }
 
 function fromZod(issue: z.core.$ZodIssue, raw: unknown): RawIssue[] {

@@ -57,8 +57,6 @@ export interface LegalBasis {
   readonly reference: string | null;
   /** For the FTZ exemption: data matching this list is not covered. */
   readonly negativeList: Catalog | null;
-  /** A basis rolled out in monitor mode: what it would refuse is recorded, not enforced. */
-  readonly mode: Mode | null;
 }
 
 export type CatalogKind = 'important' | 'general' | 'negative_list';

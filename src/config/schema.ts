@@ -252,7 +252,6 @@ const basis = z
     valid_to: isoDate.optional(),
     reference: z.string().min(1).optional(),
     negative_list: ruleId.optional(),
-    mode: mode.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.type === 'exemption' && !b.exemption) ctx.addIssue({ code: 'custom', path: ['exemption'], message: `an exemption names its kind: one of ${EXEMPTIONS.join(', ')}` });

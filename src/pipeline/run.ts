@@ -207,7 +207,7 @@ async function run(
   if (decision.action === 'redact') {
     const toRedact = new Map<Finding, RedactMode>();
     for (const d of decision.perFinding) {
-      if (d.action === 'redact' && d.enforced) toRedact.set(d.finding, toRedactMode(d.redactMode, policy.redaction));
+      if (d.action === 'redact') toRedact.set(d.finding, toRedactMode(d.redactMode, policy.redaction));
     }
     const editsIn = (findings: readonly Finding[]) => findings.flatMap((f) => {
       const mode = toRedact.get(f);
@@ -313,14 +313,12 @@ function replyReasons(decision: Decision | undefined) {
   return distinctReasons(decision.perFinding.filter((d) => d.action === 'block'));
 }
 
-/** Reasons of the strictest findings first: the first reason is the one that decided. */
+/** Every reason, those of the strictest findings first: the first reason is the one that
+ *  decided; the catalog reasons that set a grade follow the decision they led to. */
 function distinctReasons(decisions: readonly FindingDecision[]): Reason[] {
   const seen = new Map<string, Reason>();
   const ordered = [...decisions].sort((a, b) => ACTION_RANK[b.action] - ACTION_RANK[a.action]);
-  for (const d of ordered) {
-    const r = d.reasons[0];
-    if (r && !seen.has(r.text)) seen.set(r.text, r);
-  }
+  for (const d of ordered) for (const r of d.reasons) if (!seen.has(r.text)) seen.set(r.text, r);
   return [...seen.values()];
 }
 

@@ -31,10 +31,14 @@ export interface FindingDecision {
   readonly finding: Finding;
   /** The grade after catalogs and whitelists. */
   readonly grade: Grade;
+  /** What the rules in enforce mode decide for it. */
   readonly action: Action;
+  /** What every rule, monitored ones included, would decide. */
+  readonly wouldBe: Action;
   /** How a redact is done; null unless action is redact. */
   readonly redactMode: RedactModeName | null;
-  /** False when the finding came from a rule rolled out in monitor mode. */
+  /** False when a rule in monitor mode (a detection rule or a catalog entry) made a difference:
+   *  `wouldBe` then records what it would have done. */
   readonly enforced: boolean;
   /** The basis that covered the finding, if one did. */
   readonly basis: LegalBasis | null;
@@ -97,7 +101,7 @@ export function decide(ctx: DecisionContext, findings: readonly Finding[]): Deci
         : `recipient ${zone.recipient ?? zone.name} is on the restriction list`,
       clause: zone.hardBlock === 'judicial' ? CLAUSES.judicial : CLAUSES.restricted,
     };
-    const perFinding = findings.map((finding) => ({ finding, grade: finding.grade, action: 'block' as const, redactMode: null, enforced: true, basis: null, reasons: [reason] }));
+    const perFinding = findings.map((finding) => ({ finding, grade: finding.grade, action: 'block' as const, wouldBe: 'block' as const, redactMode: null, enforced: true, basis: null, reasons: [reason] }));
     return { action: zone.mode === 'monitor' ? 'allow' : 'block', wouldBe: 'block', mode: zone.mode, perFinding, hardBlock: reason, bases: [], basisMissing: false };
   }
 
@@ -107,79 +111,142 @@ export function decide(ctx: DecisionContext, findings: readonly Finding[]): Deci
   let enforcedAction: Action = 'allow';
   let basisMissing = false;
   const bases: LegalBasis[] = [];
-  const perFinding = findings.map((finding) => {
-    const reasons: Reason[] = [];
-    let enforced = !policy.monitorRules.has(finding.rule);
-    let grade = finding.grade;
-    for (const catalog of policy.catalogs) {
-      if (catalog.kind === 'negative_list') continue;
-      for (const entry of catalog.entries) {
-        if (!entryMatches(entry, finding, ctx.scenario, present)) continue;
-        if (catalog.kind === 'important' && GRADE_RANK[entry.treatment] > GRADE_RANK[grade]) {
-          grade = entry.treatment;
-          reasons.push({ rule: `catalog:${entry.rule}`, text: `catalog entry ${entry.rule} makes it ${entry.treatment} data`, clause: null });
-          if (entry.mode === 'monitor') enforced = false;
-        } else if (catalog.kind === 'general' && GRADE_RANK[grade] < GRADE_RANK.important && grade !== 'general') {
-          grade = 'general';
-          reasons.push({ rule: `catalog:${entry.rule}`, text: `general data list entry ${entry.rule} covers it in scenario ${ctx.scenario ?? '(any)'}`, clause: CLAUSES.generalList });
-          if (entry.mode === 'monitor') enforced = false;
-        }
-      }
-    }
-    if (grade === 'important' && zone.nonImportant?.has(finding.category)) {
-      grade = 'general';
-      reasons.push({ rule: 'non-important', text: `${finding.category} is certified non-important for ${zone.name}`, clause: CLAUSES.nonImportant });
-    }
-
-    let verdict: Verdict;
-    let basis: LegalBasis | null = null;
-    if (grade === 'core') {
-      verdict = 'block';
-      reasons.unshift({ rule: 'core', text: `${finding.category} is core data`, clause: CLAUSES.core });
-    } else if (!zone.abroad || grade === 'general') {
-      const [v, rule] = lookup(zone.actions, finding.category, grade);
-      verdict = v;
-      reasons.unshift({ rule, text: `${zone.abroad ? 'general data' : 'domestic destination'}: ${rule} says ${v}`, clause: zone.abroad ? CLAUSES.general : null });
-    } else {
-      const found = findBasis(ctx, finding, grade);
-      if (found.basis) {
-        basis = found.basis;
-        verdict = 'allow';
-        if (!bases.includes(basis)) bases.push(basis);
-        reasons.unshift({
-          rule: `basis:${basis.id}`,
-          text: `covered by ${basis.id}${basis.reference ? ` (${basis.reference})` : ''}, valid ${basis.validFrom} to ${basis.validTo ?? 'open'}`,
-          clause: basisClause(basis.type, basis.exemption),
-        });
-      } else {
-        const [v, rule] = lookup(zone.actions, finding.category, grade);
-        verdict = v;
-        // Partial masks and keyed hashes still carry personal information (pseudonymised data
-        // is PI under PIPL Art. 73(3)); full masks and drops do not.
-        basisMissing ||= v === 'allow' || v === 'partial' || v === 'hash' || (v === 'redact' && (policy.redaction.defaultMode === 'partial' || policy.redaction.defaultMode === 'hash'));
-        const why = found.near.length > 0 ? `; ${found.near.join('; ')}` : '';
-        reasons.unshift({
-          rule: 'no-basis',
-          text: `no basis covers ${finding.category} (${grade}) to ${zone.recipient ?? zone.name}${why}; ${rule} says ${v}`,
-          clause: grade === 'important' ? CLAUSES.important : policy.handler.ciio ? CLAUSES.ciio : grade === 'sensitive_pi' ? CLAUSES.sensitivePi : CLAUSES.pi,
-        });
-      }
-    }
-    if (zone.always && grade !== 'core') {
-      const [v, rule] = lookup(zone.always, finding.category, grade);
-      if (ACTION_RANK[actionOf(v)] > ACTION_RANK[actionOf(verdict)]) {
-        verdict = v;
-        reasons.unshift({ rule: `always:${rule}`, text: `the destination's always table says ${v} whatever the basis`, clause: null });
-      }
-    }
-    const action = actionOf(verdict);
-    if (ACTION_RANK[action] > ACTION_RANK[wouldBe]) wouldBe = action;
-    if (enforced && ACTION_RANK[action] > ACTION_RANK[enforcedAction]) enforcedAction = action;
+  const perFinding = findings.map((finding): FindingDecision => {
+    const graded = gradeOf(ctx, finding, present);
+    const full = judge(ctx, finding, graded.grade, graded.reasons);
+    // What the rules in force alone decide: a finding of a monitored detection rule would not
+    // exist; a monitored catalog entry would not have changed the grade.
+    const detectedByMonitoredRule = policy.monitorRules.has(finding.rule);
+    const enforcedJudgement = detectedByMonitoredRule
+      ? null
+      : graded.enforcedGrade === graded.grade
+        ? full
+        : judge(ctx, finding, graded.enforcedGrade, graded.enforcedReasons);
+    const action = enforcedJudgement ? actionOf(enforcedJudgement.verdict) : 'allow';
+    const findingWouldBe = actionOf(full.verdict);
+    if (ACTION_RANK[findingWouldBe] > ACTION_RANK[wouldBe]) wouldBe = findingWouldBe;
+    if (ACTION_RANK[action] > ACTION_RANK[enforcedAction]) enforcedAction = action;
+    const applied = enforcedJudgement ?? full;
+    if (enforcedJudgement?.basis && !bases.includes(enforcedJudgement.basis)) bases.push(enforcedJudgement.basis);
+    if (enforcedJudgement) basisMissing ||= enforcedJudgement.basisMissing;
+    const verdict = applied.verdict;
     const redactMode: RedactModeName | null = action !== 'redact' ? null : verdict === 'redact' ? policy.redaction.defaultMode : (verdict as RedactModeName);
-    return { finding, grade, action, redactMode, enforced, basis, reasons } satisfies FindingDecision;
+    return {
+      finding,
+      grade: graded.grade,
+      action,
+      wouldBe: findingWouldBe,
+      redactMode,
+      enforced: enforcedJudgement === full,
+      basis: enforcedJudgement?.basis ?? null,
+      reasons: full.reasons,
+    };
   });
   const action: Action = zone.mode === 'monitor' ? 'allow' : enforcedAction;
   return { action, wouldBe, mode: zone.mode, perFinding, hardBlock: null, bases, basisMissing };
+}
+
+interface Graded {
+  /** With every catalog entry. */
+  readonly grade: Grade;
+  readonly reasons: readonly Reason[];
+  /** With the entries in enforce mode only. */
+  readonly enforcedGrade: Grade;
+  readonly enforcedReasons: readonly Reason[];
+}
+
+/** Step 2 of the precedence: catalogs and the destination's non-important whitelist. */
+function gradeOf(ctx: DecisionContext, finding: Finding, present: ReadonlySet<string>): Graded {
+  const apply = (withMonitored: boolean): [Grade, Reason[]] => {
+    let grade = finding.grade;
+    const reasons: Reason[] = [];
+    for (const catalog of ctx.policy.catalogs) {
+      if (catalog.kind === 'negative_list') continue;
+      for (const entry of catalog.entries) {
+        if (!withMonitored && entry.mode === 'monitor') continue;
+        if (!entryMatches(entry, finding, ctx.scenario, present)) continue;
+        if (catalog.kind === 'important' && GRADE_RANK[entry.treatment] > GRADE_RANK[grade]) {
+          grade = entry.treatment;
+          reasons.push({ rule: `catalog:${entry.rule}`, text: `catalog entry ${entry.rule} makes ${finding.category} ${entry.treatment} data`, clause: null });
+        } else if (catalog.kind === 'general' && GRADE_RANK[grade] < GRADE_RANK.important && grade !== 'general') {
+          grade = 'general';
+          reasons.push({ rule: `catalog:${entry.rule}`, text: `general data list entry ${entry.rule} covers ${finding.category} in scenario ${ctx.scenario ?? '(any)'}`, clause: CLAUSES.generalList });
+        }
+      }
+    }
+    if (grade === 'important' && ctx.zone.nonImportant?.has(finding.category)) {
+      grade = 'general';
+      reasons.push({ rule: 'non-important', text: `${finding.category} is certified non-important for ${ctx.zone.name}`, clause: CLAUSES.nonImportant });
+    }
+    return [grade, reasons];
+  };
+  const [grade, reasons] = apply(true);
+  const hasMonitored = ctx.policy.catalogs.some((c) => c.entries.some((e) => e.mode === 'monitor'));
+  const [enforcedGrade, enforcedReasons] = hasMonitored ? apply(false) : [grade, reasons];
+  return { grade, reasons, enforcedGrade, enforcedReasons };
+}
+
+interface Judgement {
+  readonly verdict: Verdict;
+  readonly basis: LegalBasis | null;
+  readonly basisMissing: boolean;
+  /** The deciding reason first, then those that set the grade. */
+  readonly reasons: readonly Reason[];
+}
+
+/** Steps 3 to 6 of the precedence for one finding at a given grade. */
+function judge(ctx: DecisionContext, finding: Finding, grade: Grade, gradeReasons: readonly Reason[]): Judgement {
+  const { zone, policy } = ctx;
+  let verdict: Verdict;
+  let basis: LegalBasis | null = null;
+  let basisMissing = false;
+  let deciding: Reason;
+  if (grade === 'core') {
+    verdict = 'block';
+    deciding = { rule: 'core', text: `${finding.category} is core data`, clause: CLAUSES.core };
+  } else if (!zone.abroad || grade === 'general') {
+    const [v, rule] = lookup(zone.actions, finding.category, grade);
+    verdict = v;
+    // Lowered by a list or whitelist: the reason that lowered it carries the clause.
+    const lowered = finding.grade !== 'general' && gradeReasons.length > 0;
+    deciding = {
+      rule,
+      text: zone.abroad ? `${finding.category} is general data${lowered ? ' here' : ''}: ${rule} says ${v}` : `domestic destination: ${rule} says ${v}`,
+      clause: zone.abroad && !lowered ? CLAUSES.general : null,
+    };
+  } else {
+    const found = findBasis(ctx, finding, grade);
+    if (found.basis) {
+      basis = found.basis;
+      verdict = 'allow';
+      deciding = {
+        rule: `basis:${basis.id}`,
+        text: `covered by ${basis.id}${basis.reference ? ` (${basis.reference})` : ''}, valid ${basis.validFrom} to ${basis.validTo ?? 'open'}`,
+        clause: basisClause(basis.type, basis.exemption),
+      };
+    } else {
+      const [v, rule] = lookup(zone.actions, finding.category, grade);
+      verdict = v;
+      // Partial masks and keyed hashes still carry personal information (pseudonymised data
+      // is PI under PIPL Art. 73(3)); full masks and drops do not.
+      basisMissing = v === 'allow' || v === 'partial' || v === 'hash' || (v === 'redact' && (policy.redaction.defaultMode === 'partial' || policy.redaction.defaultMode === 'hash'));
+      const why = found.near.length > 0 ? `; ${found.near.join('; ')}` : '';
+      deciding = {
+        rule: 'no-basis',
+        text: `no basis covers ${finding.category} (${grade}) to ${zone.recipient ?? zone.name}${why}; ${rule} says ${v}`,
+        clause: grade === 'important' ? CLAUSES.important : policy.handler.ciio ? CLAUSES.ciio : grade === 'sensitive_pi' ? CLAUSES.sensitivePi : CLAUSES.pi,
+      };
+    }
+  }
+  const reasons = [deciding, ...gradeReasons];
+  if (zone.always && grade !== 'core') {
+    const [v, rule] = lookup(zone.always, finding.category, grade);
+    if (ACTION_RANK[actionOf(v)] > ACTION_RANK[actionOf(verdict)]) {
+      verdict = v;
+      reasons.unshift({ rule: `always:${rule}`, text: `the destination's always table says ${v} whatever the basis`, clause: null });
+    }
+  }
+  return { verdict, basis, basisMissing, reasons };
 }
 
 function lookup(table: ActionTable, category: string, grade: Grade): [Verdict, string] {

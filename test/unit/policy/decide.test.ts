@@ -257,3 +257,40 @@ describe('zoneNeedsInspection', () => {
     expect(zoneNeedsInspection(p.unknownZone)).toBe(true);
   });
 });
+
+describe('catalog entries in monitor mode', () => {
+  const p = loadPolicyText(
+    `
+version: 1
+destinations:
+  - { name: icv, jurisdiction: DE, hosts: [cars.example], scenario: after_sales }
+catalogs:
+  - id: lingang
+    kind: general
+    entries:
+      - { id: vin, scenario: after_sales, categories: [vehicle.vin], mode: monitor }
+  - id: fleet
+    kind: important
+    entries:
+      - { id: plates, categories: [pi.plate], mode: monitor }
+`,
+    'c.yaml',
+  );
+  const ctx: DecisionContext = { policy: p, zone: p.destinations[0]!, client: null, scenario: 'after_sales', date: '2026-06-01' };
+  const f = (category: string): Finding => ({ category, grade: p.categoryGrades.get(category)!, rule: 'test', location: '/a', leafIndex: 0, start: 0, end: 1, confidence: 1 });
+
+  it('a monitored general list does not lower the grade in force; wouldBe shows what it would', () => {
+    const r = decide(ctx, [f('vehicle.vin')]);
+    expect([r.action, r.wouldBe]).toEqual(['redact', 'allow']);
+    expect(r.perFinding[0]).toMatchObject({ action: 'redact', wouldBe: 'allow', enforced: false, redactMode: 'mask' });
+    expect(r.perFinding[0]?.reasons.map((x) => x.rule)).toEqual(['default', 'catalog:lingang/vin']);
+  });
+
+  it('a monitored important entry does not raise the grade in force', () => {
+    const r = decide(ctx, [f('pi.plate')]);
+    expect([r.action, r.wouldBe]).toEqual(['redact', 'block']);
+    expect(r.perFinding[0]?.reasons.map((x) => x.rule)).toEqual(['no-basis', 'catalog:fleet/plates']);
+    expect(r.perFinding[0]?.reasons[0]?.clause).toMatch(/Art\. 7/);
+  });
+});
+
