@@ -19,8 +19,10 @@ export interface AuditFinding {
   readonly basis?: string | null;
   /** Rule id of the deciding reason ("basis:<id>", "no-basis", "core", "category:pi.phone", ...). */
   readonly reason?: string | null;
-  /** True when the finding came from a rule in monitor mode: its action was recorded, not done. */
+  /** True when a rule in monitor mode (a detection rule or catalog entry) changed the outcome:
+   *  `action` is what was done, `wouldBe` what the monitored rule would have done. */
   readonly monitor?: boolean;
+  readonly wouldBe?: Action;
 }
 
 /** One reason behind a decision: a rule id, a sentence, and the legal clause it rests on. */

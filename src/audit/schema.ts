@@ -20,7 +20,8 @@ const finding = z.object({
   action: action.describe('What the policy did with this finding'),
   basis: z.string().nullable().optional().describe('Id of the basis that covered it, null when none did'),
   reason: z.string().nullable().optional().describe('Rule id of the deciding reason (basis:<id>, no-basis, core, category:<id>, grade:<grade>, default, catalog:<c>/<e>, ...)'),
-  monitor: z.boolean().optional().describe('True when a rule in monitor mode found it: the action was recorded, not done'),
+  monitor: z.boolean().optional().describe('True when a rule in monitor mode changed the outcome: action is what was done, wouldBe what the rule would have done'),
+  wouldBe: action.optional().describe('With monitor: what the monitored rule would have done with this finding'),
 });
 
 const reason = z.object({

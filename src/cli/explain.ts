@@ -104,7 +104,7 @@ function describe(r: EvalResult, showBody: boolean): string {
   else {
     lines.push('findings');
     for (const f of e.findings) {
-      lines.push(`  ${f.location || '(body)'}  ${f.category} (${f.grade})  → ${f.action}${f.monitor ? ' [monitor rule]' : ''}  [${f.reason ?? ''}]  by ${f.rule}`);
+      lines.push(`  ${f.location || '(body)'}  ${f.category} (${f.grade})  → ${f.action}${f.monitor ? ` [monitored rule would: ${f.wouldBe ?? '?'}]` : ''}  [${f.reason ?? ''}]  by ${f.rule}`);
     }
   }
   if ((e.reasons ?? []).length > 0) {

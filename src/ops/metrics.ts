@@ -105,6 +105,9 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     help: 'Policy reloads by result',
     labelNames: ['result'] as const,
     registers,
+    // Across cluster workers: the primary counts every reload it attempted, a worker only those
+    // it applied, so the largest count is the number of reloads (a sum would count each N times).
+    aggregator: 'max',
     collect() {
       const counts = sources.reloads?.() ?? { ok: 0, failed: 0 };
       this.reset();
@@ -117,6 +120,8 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     help: 'Days until each legal basis ends (negative once expired; absent for open-ended bases)',
     labelNames: ['basis', 'type'] as const,
     registers,
+    // Every process of a cluster reports the same figure: never add them up.
+    aggregator: 'min',
     collect() {
       this.reset();
       const policy = sources.policy();
@@ -131,6 +136,8 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     help: 'The running policy revision (value 1)',
     labelNames: ['revision', 'mode'] as const,
     registers,
+    // 1 per revision running anywhere in the cluster: two series mean the workers disagree.
+    aggregator: 'max',
     collect() {
       this.reset();
       const policy = sources.policy();
@@ -178,5 +185,50 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     auditWriteFailed(code) {
       auditFailures.inc({ code: code && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'other' });
     },
+  };
+}
+
+/** Metrics of the cluster primary (`serve --workers N`, N > 1): its workers. The primary's
+ *  /metrics aggregates these with every worker's registry (prom-client's AggregatorRegistry). */
+export interface ClusterMetrics {
+  readonly registry: Registry;
+  /** A worker exited unexpectedly and is being restarted. */
+  workerRestarted(): void;
+}
+
+export interface ClusterMetricsSources {
+  /** Workers the primary keeps running (--workers). */
+  readonly expected: () => number;
+  /** Workers that are listening, ready and on the primary's policy revision. */
+  readonly ready: () => number;
+}
+
+export function createClusterMetrics(sources: ClusterMetricsSources, registry: Registry = new Registry()): ClusterMetrics {
+  const registers = [registry];
+  new Gauge({
+    name: `${PREFIX}workers_expected`,
+    help: 'Worker processes the cluster primary keeps running (--workers)',
+    registers,
+    collect() {
+      this.set(sources.expected());
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}workers_ready`,
+    help: 'Worker processes listening, ready and running the primary\'s policy revision',
+    registers,
+    collect() {
+      this.set(sources.ready());
+    },
+  });
+  const restarts = new Counter({
+    name: `${PREFIX}worker_restarts_total`,
+    help: 'Worker processes that exited unexpectedly and were restarted',
+    registers,
+  });
+  restarts.inc(0);
+  return {
+    registry,
+    workerRestarted: () => restarts.inc(),
   };
 }

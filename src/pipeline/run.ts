@@ -331,7 +331,7 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord): AuditEvent {
   const dest = record.destination;
   const decision = record.decision;
-  const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, grade, action, basis, reasons, enforced }) => ({
+  const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, grade, action, wouldBe: findingWouldBe, basis, reasons, enforced }) => ({
     category: finding.category,
     grade,
     location: finding.location,
@@ -340,7 +340,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     action,
     basis: basis?.id ?? null,
     reason: reasons[0]?.rule ?? null,
-    ...(enforced ? {} : { monitor: true }),
+    ...(enforced ? {} : { monitor: true, wouldBe: findingWouldBe }),
   }));
   const bases = (decision?.bases ?? []).map(auditBasis);
   const mode = dest?.zone.mode ?? runtime.policy.mode;

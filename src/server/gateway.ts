@@ -20,6 +20,10 @@ export interface GatewayOptions {
   readonly proxyPort: number;
   readonly adminHost: string;
   readonly adminPort: number;
+  /** The admin listener is served by another process at this address (a cluster worker: the
+   *  primary serves it for every worker). No admin listener is opened here; the address's port
+   *  is still refused as a destination (EG_LOOP_DETECTED), like the gateway's own ports. */
+  readonly adminElsewhere?: AddressInfo;
   /** Replaces system DNS (tests). */
   readonly lookupHost?: (host: string) => Promise<string[]>;
   /** Operator key for the keyed hashes of individuals in audit events. */
@@ -35,8 +39,24 @@ export interface GatewayOptions {
   readonly publicAddresses?: GatewayEnv['publicAddresses'];
 }
 
+/** What a process of the gateway reports about itself (/workers, the cluster's status calls). */
+export interface GatewayStats {
+  readonly pid: number;
+  /** Listening, not draining, and the audit sink healthy. */
+  readonly ready: boolean;
+  readonly draining: boolean;
+  readonly revision: string;
+  readonly loadedAt: string;
+  /** Audit events recorded (one per request and per CONNECT tunnel) since start. */
+  readonly requests: number;
+  /** Requests and tunnels being handled now. */
+  readonly inFlight: number;
+  readonly uptimeSeconds: number;
+}
+
 export interface Gateway {
   readonly proxyAddress: AddressInfo;
+  /** The admin listener, or the other process's one given as `adminElsewhere`. */
   readonly adminAddress: AddressInfo;
   /** The running policy, its reload counters and status (what /policy shows). */
   readonly policy: PolicyHolder;
@@ -47,6 +67,9 @@ export interface Gateway {
    *  running policy and is counted. A function is called to load the policy, so its errors
    *  count as failed reloads too. */
   reload(next: CompiledPolicy | (() => CompiledPolicy)): ReloadResult;
+  /** Ready to take traffic: not draining and the audit trail writable (what /readyz answers). */
+  ready(): boolean;
+  stats(): GatewayStats;
   /** Stop accepting, let in-flight requests finish up to `drainMs`, then close everything and
    *  flush the audit trail. */
   close(drainMs?: number): Promise<void>;
@@ -85,8 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   // Request metrics come from the audit events: what is counted is what is recorded.
   const inner = options.audit;
+  let recorded = 0;
   const audit: AuditSink = {
     write(event) {
+      recorded += 1;
       metrics.observe(event);
       inner.write(event);
     },
@@ -161,14 +186,35 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
 
-  const admin = createAdminServer({ ready: () => inner.healthy?.() ?? true, policy: () => holder.status(), metrics: metrics.registry });
+  const startedAt = Date.now();
+  const ready = () => !draining && (inner.healthy?.() ?? true);
+  const stats = (): GatewayStats => {
+    const status = holder.status();
+    return {
+      pid: process.pid,
+      ready: ready(),
+      draining,
+      revision: status.revision,
+      loadedAt: status.loadedAt,
+      requests: recorded,
+      inFlight: inFlight.size,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+  };
+  const admin = options.adminElsewhere
+    ? undefined
+    : createAdminServer({ ready, policy: () => holder.status(), metrics: metrics.registry, workers: () => ({ workers: [{ worker: 0, ...stats() }] }) });
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
-  try {
-    adminAddress = await listen(admin, options.adminHost, options.adminPort);
-  } catch (err) {
-    proxy.close();
-    throw err;
+  if (admin) {
+    try {
+      adminAddress = await listen(admin, options.adminHost, options.adminPort);
+    } catch (err) {
+      proxy.close();
+      throw err;
+    }
+  } else {
+    adminAddress = options.adminElsewhere!;
   }
   selfPorts.add(proxyAddress.port);
   selfPorts.add(adminAddress.port);
@@ -180,6 +226,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     policy: holder,
     metrics,
     reload: (next) => holder.reload(next),
+    ready,
+    stats,
     close(drainMs = 10_000) {
       closing ??= (async () => {
         draining = true;
@@ -193,8 +241,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (outcome === 'timeout') options.log.warn({ inFlight: inFlight.size }, 'drain timeout: closing remaining connections');
         proxy.closeAllConnections();
         await stopped;
-        await new Promise<void>((resolve) => admin.close(() => resolve()));
-        admin.closeAllConnections();
+        if (admin) {
+          await new Promise<void>((resolve) => admin.close(() => resolve()));
+          admin.closeAllConnections();
+        }
         await Promise.all([upstream.close(), ...retired]);
         await options.audit.flush();
       })();

@@ -180,12 +180,16 @@ export class PolicyFileReloader {
   #loadedHash: string;
   /** Hash (or read error) of the last rejected content. */
   #rejected: string | undefined;
+  readonly #onReloaded: ((text: string) => void) | undefined;
 
-  constructor(options: { path: string; holder: PolicyHolder; log: Logger; loadedText: string }) {
+  /** `onReloaded` gets the text of each file swapped in (the cluster primary sends it to its
+   *  workers, which compile the same bytes). */
+  constructor(options: { path: string; holder: PolicyHolder; log: Logger; loadedText: string; onReloaded?: (text: string) => void }) {
     this.#path = options.path;
     this.#holder = options.holder;
     this.#log = options.log;
     this.#loadedHash = sha256(options.loadedText);
+    this.#onReloaded = options.onReloaded;
   }
 
   check(trigger: ReloadTrigger): ReloadOutcome {
@@ -222,6 +226,7 @@ export class PolicyFileReloader {
     if (result.ok) {
       this.#loadedHash = hash;
       this.#rejected = undefined;
+      this.#onReloaded?.(text!);
       this.#log.info({ policy: this.#path, previous: result.previous, revision: result.revision, trigger }, 'policy reloaded');
       return 'reloaded';
     }

@@ -278,7 +278,7 @@ destinations:
     expect(up.received[before]!.body.equals(Buffer.from(payload))).toBe(true);
     const event = await eventFor(gw, res.headers['x-egress-decision-id']);
     expect(event).toMatchObject({ mode: 'enforce', action: 'allow', wouldBe: 'block' });
-    expect(event.findings).toEqual([expect.objectContaining({ category: 'pi.member_id', rule: 'custom.member-no', action: 'block', monitor: true })]);
+    expect(event.findings).toEqual([expect.objectContaining({ category: 'pi.member_id', rule: 'custom.member-no', action: 'allow', wouldBe: 'block', monitor: true })]);
   });
 
   it('still enforces the other findings of the same request', async () => {
