@@ -87,9 +87,10 @@ export interface DecisionContext {
  *  5. Otherwise (no basis; general data; any domestic flow) the destination's `actions` table:
  *     a category entry beats a grade entry, which beats the default.
  *  6. The destination's `always` table tightens the result whatever the basis.
- *  7. Across findings the strictest action wins (block > redact > allow); findings of rules in
- *     monitor mode only count for `wouldBe`; in monitor mode (global or per destination) the
- *     request is forwarded unchanged and `wouldBe` records what enforce would have done.
+ *  7. Across findings the strictest action wins (block > redact > allow). Rules in monitor mode
+ *     (detection rules, catalog entries) count for `wouldBe` only: what is done is decided as if
+ *     they were absent. In monitor mode (global or per destination) the request is forwarded
+ *     unchanged and `wouldBe` records what enforce would have done.
  */
 export function decide(ctx: DecisionContext, findings: readonly Finding[]): Decision {
   const { zone, policy } = ctx;
