@@ -76,7 +76,9 @@ function main(argv: string[]): void {
     });
     live.add(req);
     req.on('response', (res) => {
-      statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
+      const code = res.headers['x-egress-error'];
+      const key = `${res.statusCode}${typeof code === 'string' ? ` ${code}` : ''}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
       res.resume();
       res.on('end', () => {
         completed++;

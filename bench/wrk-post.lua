@@ -2,7 +2,7 @@
 -- ("POST http://sink.bench.example:PORT/ingest HTTP/1.1") when a target URL is given, which is
 -- what a client configured with HTTP_PROXY sends to a forward proxy.
 --
---   wrk -t1 -c16 -d5s --latency -s bench/wrk-post.lua http://127.0.0.1:PROXY -- BODY TARGET [ALT_BODY EVERY]
+--   wrk -t1 -c8 -d5s --latency -s bench/wrk-post.lua http://127.0.0.1:PROXY -- BODY TARGET [ALT_BODY EVERY]
 --
 -- BODY, ALT_BODY: files; TARGET: the request target ("/ingest" to hit the sink directly);
 -- every EVERY-th request (per connection thread) carries ALT_BODY instead (the redaction mix).

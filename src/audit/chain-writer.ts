@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { EgError } from '../errors.js';
 import { genesisHash, keyId as keyIdOf, sealRecord } from './chain.js';
-import type { AuditEvent, AuditHeader, AuditTrailer } from './event.js';
+import type { AuditEntry, AuditEvent, AuditHeader, AuditTrailer } from './event.js';
 import { LineFile } from './line-file.js';
 import { listTrailFiles, readTrailEnds, segmentOfName, trailFileName } from './trail-files.js';
 import type { AuditSink } from './writer.js';
@@ -93,7 +93,7 @@ function resumeFrom(path: string): Resume | null {
     segment: header.segment,
     nextSeq,
     lastHash,
-    lastEventHash: last['kind'] === 'request' || last['kind'] === 'connect' ? lastHash : null,
+    lastEventHash: last['kind'] === 'request' || last['kind'] === 'connect' || last['kind'] === 'threshold' || last['kind'] === 'drift' ? lastHash : null,
     clean: last['kind'] === 'trailer' && !partialTail,
     partialTail,
     keyId: header.keyId,
@@ -246,10 +246,10 @@ export function createChainedAuditSink(options: ChainedAuditSinkOptions): Chaine
   for (const t of timers) t.unref();
 
   return {
-    write(event: AuditEvent) {
+    write(event: AuditEntry) {
       if (closed) {
         dropped += 1;
-        log.error({ decisionId: event.decisionId }, 'audit event written after close; dropped');
+        log.error({ decisionId: 'decisionId' in event ? event.decisionId : event.triggeredBy }, 'audit event written after close; dropped');
         return;
       }
       if (pendingBytes() > dropAfter) {

@@ -54,6 +54,23 @@ export interface AuditIndividuals {
   readonly hashes: readonly string[];
 }
 
+/** What a flow added to the yearly volume counters of its legal entity (DOMAIN §3). */
+export interface AuditVolume {
+  /** Calendar year (Asia/Shanghai) and legal entity (handler.entity, else "default"). */
+  readonly year: number;
+  readonly entity: string;
+  /** Individuals of this flow counted in each class: non-sensitive (N), sensitive (S), exempt
+   *  flows counted apart (X). */
+  readonly nonSensitive: number;
+  readonly sensitive: number;
+  readonly exempt: number;
+  /** How much each class counter grew: individuals not counted before this year. */
+  readonly added: { readonly nonSensitive: number; readonly sensitive: number; readonly exempt: number };
+  /** True when the store could not be reached and the flow went uncounted
+   *  (volume.on_store_failure: allow). */
+  readonly uncounted?: boolean;
+}
+
 /** Milliseconds per stage; null when the stage did not run for this request. */
 export interface AuditTimings {
   readonly parseMs: number | null;
@@ -75,7 +92,7 @@ export interface AuditEvent {
     readonly application?: string | null;
   };
   /** How the request reached the gateway. */
-  readonly via: 'forward' | 'gateway' | 'tunnel-http' | 'connect';
+  readonly via: 'forward' | 'gateway' | 'tunnel-http' | 'tunnel-tls' | 'connect';
   readonly method: string;
   readonly destination: {
     readonly host: string;
@@ -101,8 +118,9 @@ export interface AuditEvent {
   readonly durationMs: number;
   readonly error: string | null;
   /** For connect events: "opaque" when bytes were relayed unread, "http" when its requests were
-   *  inspected one by one (each with its own request event), null when refused. */
-  readonly tunnel?: 'opaque' | 'http' | null;
+   *  inspected one by one (each with its own request event), "tls" when its TLS was intercepted
+   *  and its requests inspected one by one, null when refused. */
+  readonly tunnel?: 'opaque' | 'http' | 'tls' | null;
   /** The purpose/scenario the route declares (catalog scenarios, DOMAIN §6). */
   readonly scenario?: string | null;
   /** The legal basis the flow relied on, or null when none applied. */
@@ -115,6 +133,8 @@ export interface AuditEvent {
   /** The distinct reasons behind the decision, deciding ones first. */
   readonly reasons?: readonly AuditReason[];
   readonly individuals?: AuditIndividuals;
+  /** Set for flows abroad that carried identifiable individuals (pipeline). */
+  readonly volume?: AuditVolume;
   readonly timings?: AuditTimings;
   /** Set by the chained sink (chain-writer.ts); producers leave them out. */
   readonly seq?: number;
@@ -161,7 +181,67 @@ export interface AuditTrailer {
   readonly hash: string;
 }
 
-export type AuditRecord = AuditEvent | AuditHeader | AuditTrailer;
+/** A yearly volume counter reached `alert_fraction` of a threshold, or the threshold itself
+ *  (README "Volume thresholds"). Written once per crossing across a fleet sharing one store. */
+export interface AuditThreshold {
+  readonly v: 1;
+  readonly kind: 'threshold';
+  /** The decision id of the request whose individuals made the count cross. */
+  readonly triggeredBy: string;
+  readonly time: string;
+  readonly policyRevision: string;
+  readonly entity: string;
+  readonly year: number;
+  /** "non_sensitive", "sensitive" or "basis:<id>". */
+  readonly counter: string;
+  readonly level: 'alert' | 'crossed';
+  readonly threshold: number;
+  /** The count after the request. */
+  readonly count: number;
+  readonly text: string;
+  readonly clause: string | null;
+  readonly seq?: number;
+  readonly prev?: string;
+  readonly hash?: string;
+}
+
+/** The kinds of scope drift (README "Policy", src/policy/drift.ts). */
+export type DriftKind = 'category' | 'location' | 'domain' | 'new_category';
+
+/** A flow went beyond the declared scope of the basis it relied on (a category or field location
+ *  the basis does not list), to a domain not seen before for a known recipient, or (monitor mode,
+ *  no basis) an application sent a category to a recipient for the first time. Written once per
+ *  distinct drift (`key`) per gateway process, by the request that showed it first. */
+export interface AuditDrift {
+  readonly v: 1;
+  readonly kind: 'drift';
+  readonly drift: DriftKind;
+  /** Identifies the drift across processes and files: `inventory --drift` lists each key once. */
+  readonly key: string;
+  /** The decision id of the request that showed it. */
+  readonly triggeredBy: string;
+  readonly time: string;
+  readonly policyRevision: string;
+  readonly client: { readonly address: string; readonly application: string | null };
+  readonly destination: { readonly host: string; readonly zone: string; readonly jurisdiction: string; readonly recipient: string | null };
+  /** The basis whose scope was left (category, location), else null. */
+  readonly basis: string | null;
+  readonly category: string | null;
+  /** The field location, array indices as "*" (location drift), else null. */
+  readonly location: string | null;
+  /** The policy's drift.action for it: refuse means flows showing it are refused (enforce mode). */
+  readonly action: 'record' | 'refuse';
+  readonly text: string;
+  readonly clause: string | null;
+  readonly seq?: number;
+  readonly prev?: string;
+  readonly hash?: string;
+}
+
+/** What producers hand to an audit sink. */
+export type AuditEntry = AuditEvent | AuditThreshold | AuditDrift;
+
+export type AuditRecord = AuditEvent | AuditThreshold | AuditDrift | AuditHeader | AuditTrailer;
 
 export function isAuditEvent(record: { readonly kind?: unknown }): record is AuditEvent {
   return record.kind === 'request' || record.kind === 'connect';

@@ -135,6 +135,7 @@ export async function* readEvents(
     const record = value as Record<string, unknown>;
     if (!isAuditEvent(record)) {
       if (record['kind'] === 'header' || record['kind'] === 'trailer') stats.chainRecords += 1;
+      else if (record['kind'] === 'threshold' || record['kind'] === 'drift') continue;
       else stats.skipped += 1;
       continue;
     }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { AuditEvent, AuditHeader, AuditTrailer } from './event.js';
+import type { AuditDrift, AuditEvent, AuditHeader, AuditThreshold, AuditTrailer } from './event.js';
 
 /**
  * The audit line format as a zod schema: readers validate with it, and `auditJsonSchema()`
@@ -54,7 +54,7 @@ export const auditEventSchema = z
       port: z.number().int().min(0).max(65535),
       application: z.string().nullable().optional().describe('Source application, when the gateway identified it'),
     }),
-    via: z.enum(['forward', 'gateway', 'tunnel-http', 'connect']),
+    via: z.enum(['forward', 'gateway', 'tunnel-http', 'tunnel-tls', 'connect']),
     method: z.string(),
     destination: z.object({
       host: z.string(),
@@ -76,7 +76,7 @@ export const auditEventSchema = z
     bytes: z.object({ requestIn: z.number().int().nonnegative(), requestOut: z.number().int().nonnegative(), response: z.number().int().nonnegative() }),
     durationMs: ms,
     error: z.string().nullable().describe('EG_ error code, or null'),
-    tunnel: z.enum(['opaque', 'http']).nullable().optional(),
+    tunnel: z.enum(['opaque', 'http', 'tls']).nullable().optional(),
     scenario: z.string().nullable().optional().describe('Purpose or catalog scenario the route declares'),
     basis: basis.nullable().optional().describe('Legal basis the flow relied on'),
     bases: z.array(basis).optional().describe('Every basis relied on, when more than one was'),
@@ -88,6 +88,20 @@ export const auditEventSchema = z
         hashes: z.array(z.string().regex(/^[0-9a-f]{16}$/)).describe('Keyed hashes of one identifier per individual'),
       })
       .optional(),
+    volume: z
+      .object({
+        year: z.number().int().describe('Calendar year of the counters (Asia/Shanghai)'),
+        entity: z.string().describe('Legal entity counted (handler.entity, else default)'),
+        nonSensitive: z.number().int().nonnegative().describe('Individuals of this flow counted as non-sensitive (N)'),
+        sensitive: z.number().int().nonnegative().describe('Individuals of this flow counted as sensitive (S)'),
+        exempt: z.number().int().nonnegative().describe('Individuals of this flow under exemptions counted apart (X)'),
+        added: z
+          .object({ nonSensitive: z.number().int().nonnegative(), sensitive: z.number().int().nonnegative(), exempt: z.number().int().nonnegative() })
+          .describe('Growth of each class counter: individuals not counted before this year'),
+        uncounted: z.boolean().optional().describe('The store could not be reached and the flow went uncounted'),
+      })
+      .optional()
+      .describe('What the flow added to the yearly volume counters'),
     timings: z
       .object({ parseMs: ms.nullable(), classifyMs: ms.nullable(), decideMs: ms.nullable(), forwardMs: ms.nullable() })
       .optional(),
@@ -96,6 +110,50 @@ export const auditEventSchema = z
     hash: chainFields.hash.optional(),
   })
   .meta({ id: 'AuditEvent', description: 'One request or CONNECT tunnel' });
+
+export const auditThresholdSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('threshold'),
+    triggeredBy: z.string().describe('Decision id of the request whose individuals made the count cross'),
+    time: z.iso.datetime({ offset: true }),
+    policyRevision: z.string(),
+    entity: z.string().describe('Legal entity counted'),
+    year: z.number().int().describe('Calendar year of the counter (Asia/Shanghai)'),
+    counter: z.string().describe('non_sensitive, sensitive or basis:<id>'),
+    level: z.enum(['alert', 'crossed']).describe('alert: the alert fraction of the threshold was reached; crossed: the threshold'),
+    threshold: z.number().int().nonnegative(),
+    count: z.number().int().nonnegative().describe('The count after the request'),
+    text: z.string().describe('The crossing in one sentence'),
+    clause: z.string().nullable().describe('The article the threshold comes from'),
+    seq: z.number().int().nonnegative().optional(),
+    prev: chainFields.prev.optional(),
+    hash: chainFields.hash.optional(),
+  })
+  .meta({ id: 'AuditThreshold', description: 'A yearly volume counter reached an alert point or a threshold' });
+
+export const auditDriftSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('drift'),
+    drift: z.enum(['category', 'location', 'domain', 'new_category']).describe('category or location: outside the declared scope of the basis relied on; domain: a new domain of a known recipient; new_category: monitor mode, first time this application sent the category to the recipient'),
+    key: z.string().describe('Identifies the drift across processes and files'),
+    triggeredBy: z.string().describe('Decision id of the request that showed the drift'),
+    time: z.iso.datetime({ offset: true }),
+    policyRevision: z.string(),
+    client: z.object({ address: z.string(), application: z.string().nullable() }),
+    destination: z.object({ host: z.string(), zone: z.string(), jurisdiction: z.string(), recipient: z.string().nullable() }),
+    basis: z.string().nullable().describe('The basis whose scope was left'),
+    category: z.string().nullable(),
+    location: z.string().nullable().describe('Field location, array indices as *'),
+    action: z.enum(['record', 'refuse']).describe("The policy's drift.action for it"),
+    text: z.string().describe('The drift in one sentence; names no detected value'),
+    clause: z.string().nullable(),
+    seq: z.number().int().nonnegative().optional(),
+    prev: chainFields.prev.optional(),
+    hash: chainFields.hash.optional(),
+  })
+  .meta({ id: 'AuditDrift', description: 'A flow beyond the declared scope of its basis, a new domain of a known recipient, or a category first sent' });
 
 export const auditHeaderSchema = z
   .object({
@@ -128,7 +186,7 @@ export const auditTrailerSchema = z
   })
   .meta({ id: 'AuditTrailer', description: 'Last record of a segment the writer closed' });
 
-export const auditLineSchema = z.union([auditEventSchema, auditHeaderSchema, auditTrailerSchema]);
+export const auditLineSchema = z.union([auditEventSchema, auditThresholdSchema, auditDriftSchema, auditHeaderSchema, auditTrailerSchema]);
 
 /** The JSON Schema checked in as docs/audit.schema.json (a unit test keeps them equal). */
 export function auditJsonSchema(): Record<string, unknown> {
@@ -145,7 +203,9 @@ type Writable<T> = T extends readonly (infer U)[] ? Writable<U>[] : T extends ob
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typesAgree: [
   Same<z.output<typeof auditEventSchema>, Writable<AuditEvent>>,
+  Same<z.output<typeof auditThresholdSchema>, Writable<AuditThreshold>>,
+  Same<z.output<typeof auditDriftSchema>, Writable<AuditDrift>>,
   Same<z.output<typeof auditHeaderSchema>, Writable<AuditHeader>>,
   Same<z.output<typeof auditTrailerSchema>, Writable<AuditTrailer>>,
-] = [true, true, true];
+] = [true, true, true, true, true];
 void typesAgree;

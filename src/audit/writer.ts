@@ -1,8 +1,9 @@
-import type { AuditEvent } from './event.js';
+import type { AuditEntry } from './event.js';
 import { LineFile } from './line-file.js';
 
 export interface AuditSink {
-  write(event: AuditEvent): void;
+  /** A request or CONNECT event, or a volume threshold record. */
+  write(event: AuditEntry): void;
   /** Resolves when every line written so far has reached the file. */
   flush(): Promise<void>;
   close(): Promise<void>;

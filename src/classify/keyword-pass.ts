@@ -33,7 +33,8 @@ export function isMedicalLabel(v: string, a: number, b: number): boolean {
 
 /**
  * Reports what `matches` (one value's automaton matches, any order) mean; returns the
- * categories with context in the value. `medicalField` is asked only when an ICD-10 code from
+ * categories with context in the value (one set reused by every call: read it before the next).
+ * `medicalField` is asked only when an ICD-10 code from
  * `icds` needs support beyond the value itself.
  */
 export function applyKeywords(
@@ -42,19 +43,19 @@ export function applyKeywords(
   // Negative phrases cancel the matches they contain ("故障诊断" is not a diagnosis).
   let negatives: Array<KeywordMatch<KeywordInfo>> | undefined;
   for (const m of matches) if (m.payload.kind === 'negative') (negatives ??= []).push(m);
-  const live = negatives === undefined
-    ? matches
-    : matches.filter((m) => m.payload.kind === 'negative' || !negatives!.some((x) => x.start <= m.start && x.end >= m.end));
+  const live = negatives === undefined ? matches : withoutCancelled(matches, negatives);
   live.sort((x, y) => x.start - y.start || y.end - x.end);
 
-  const context = new Set<CategoryId>();
+  // One set for every call: the caller reads it before the next leaf.
+  const context = contextSet;
+  context.clear();
   if (host.keyCategory !== undefined) context.add(host.keyCategory);
   for (const m of live) {
     const k = m.payload.kind;
     if (k === 'context' || k === 'term' || k === 'section') context.add(m.payload.category);
   }
 
-  const medicalLabel = (a: number, b: number): boolean => isMedicalLabel(v, a, b);
+  let medicalLabel: ((a: number, b: number) => boolean) | undefined;
   // One clause is one finding, however many medical words it holds.
   let healthEnd = -1;
   for (const m of live) {
@@ -65,7 +66,7 @@ export function applyKeywords(
         if (info.category !== HEALTH) {
           host.emit(info.category, info.rule, m.start, m.end, info.confidence);
         } else if (m.start >= healthEnd) {
-          const span = clauseSpan(v, m.start, m.end, info.kind === 'section', medicalLabel);
+          const span = clauseSpan(v, m.start, m.end, info.kind === 'section', (medicalLabel ??= labelTest(v)));
           host.emit(HEALTH, info.rule, span.start, span.end, info.confidence);
           healthEnd = span.end;
         }
@@ -77,7 +78,7 @@ export function applyKeywords(
         break;
       case 'sig':
         if (m.start >= healthEnd && doseBefore(v, m.start)) {
-          const span = clauseSpan(v, m.start, m.end, false, medicalLabel);
+          const span = clauseSpan(v, m.start, m.end, false, (medicalLabel ??= labelTest(v)));
           host.emit(HEALTH, info.rule, span.start, span.end, info.confidence);
           healthEnd = span.end;
         }
@@ -102,6 +103,20 @@ export function applyKeywords(
   }
   if (icds.length > 0) confirmIcds(host, icds, live, medicalField);
   return context;
+}
+
+const contextSet = new Set<CategoryId>();
+
+function withoutCancelled(
+  matches: Array<KeywordMatch<KeywordInfo>>, negatives: ReadonlyArray<KeywordMatch<KeywordInfo>>,
+): Array<KeywordMatch<KeywordInfo>> {
+  return matches.filter((m) => m.payload.kind === 'negative' || !negatives.some((x) => x.start <= m.start && x.end >= m.end));
+}
+
+/** isMedicalLabel over one value, made only when a value has keyword matches (a closure in
+ *  applyKeywords itself would cost each call a context allocation). */
+function labelTest(v: string): (a: number, b: number) => boolean {
+  return (a, b) => isMedicalLabel(v, a, b);
 }
 
 const FILLERS = new Set([...' \t\u3000"\'“”「」是为叫'].map((c) => c.charCodeAt(0)));

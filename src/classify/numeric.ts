@@ -26,19 +26,35 @@ const MAX_CANDIDATE_DIGITS = 25;
 /** Gap between a latitude and a longitude written side by side ("31.23, 121.47", "纬度…经度"). */
 const MAX_PAIR_GAP = 24;
 
-interface DecimalCandidate extends Decimal {
-  readonly start: number;
-  readonly end: number;
-}
 
 export class NumericScanner {
   private readonly run = new DigitRun();
-  private readonly decimals: DecimalCandidate[] = [];
+  /** Decimals met in the leaf, as parallel typed arrays (no object per number), grown when full. */
+  private decStart = new Int32Array(64);
+  private decEnd = new Int32Array(64);
+  private decValue = new Float64Array(64);
+  private decDigits = new Int32Array(64);
+  private decCount = 0;
   private host!: ScanHost;
 
   startLeaf(host: ScanHost): void {
     this.host = host;
-    if (this.decimals.length > 0) this.decimals.length = 0;
+    this.decCount = 0;
+  }
+
+  private addDecimal(start: number, end: number, value: number, decimals: number): void {
+    const k = this.decCount++;
+    if (k === this.decStart.length) {
+      const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
+      this.decStart = grow(this.decStart, new Int32Array(k * 2));
+      this.decEnd = grow(this.decEnd, new Int32Array(k * 2));
+      this.decValue = grow(this.decValue, new Float64Array(k * 2));
+      this.decDigits = grow(this.decDigits, new Int32Array(k * 2));
+    }
+    this.decStart[k] = start;
+    this.decEnd[k] = end;
+    this.decValue[k] = value;
+    this.decDigits[k] = decimals;
   }
 
   /** Validates windows of the digit run at i, longest first, left to right; returns its end. */
@@ -81,25 +97,35 @@ export class NumericScanner {
       const leftOk = g === 1 ? run.leftOk || hemisphereBefore(v, run.start) : isBreakGap(run.gSep[g - 1]!);
       const rightOk = g === last ? run.rightOk || hemisphereAfter(v, run.end) : isBreakGap(run.gSep[g + 1]!);
       if (!leftOk || !rightOk) continue;
-      const d = run.digits();
-      const from = run.gOff[g - 1]!;
       let value = 0;
-      for (let k = from; k < from + intLen; k++) value = value * 10 + (d.charCodeAt(k) - 48);
-      let scale = 1;
-      for (let k = from + intLen; k < from + intLen + decimals; k++) value += (d.charCodeAt(k) - 48) / (scale *= 10);
+      if (run.clean) {
+        // ASCII digits with nothing between them: read them where they stand.
+        for (let k = run.gStart[g - 1]!; k < run.gEnd[g - 1]!; k++) value = value * 10 + (v.charCodeAt(k) - 48);
+        let scale = 1;
+        for (let k = run.gStart[g]!; k < run.gEnd[g]!; k++) value += (v.charCodeAt(k) - 48) / (scale *= 10);
+      } else {
+        const d = run.digits();
+        const from = run.gOff[g - 1]!;
+        for (let k = from; k < from + intLen; k++) value = value * 10 + (d.charCodeAt(k) - 48);
+        let scale = 1;
+        for (let k = from + intLen; k < from + intLen + decimals; k++) value += (d.charCodeAt(k) - 48) / (scale *= 10);
+      }
       if (g === 1 && run.minus) value = -value;
-      this.decimals.push({ start: run.gStart[g - 1]!, end: run.gEnd[g]!, value, decimals });
+      this.addDecimal(run.gStart[g - 1]!, run.gEnd[g]!, value, decimals);
     }
   }
 
   /** After the leaf: a latitude and a longitude side by side are one finding over both. */
   finishLeaf(v: string): void {
-    const ds = this.decimals;
-    for (let k = 0; k + 1 < ds.length; k++) {
-      const a = ds[k]!;
-      const b = ds[k + 1]!;
-      if (b.start - a.end > MAX_PAIR_GAP || !isChinaPair(a, b) || !isPairGap(v, a.end, b.start)) continue;
-      this.host.emit(LOCATION, RULES.locationPair, a.start, b.end, 0.9);
+    const count = this.decCount;
+    for (let k = 0; k + 1 < count; k++) {
+      const aEnd = this.decEnd[k]!;
+      const bStart = this.decStart[k + 1]!;
+      if (bStart - aEnd > MAX_PAIR_GAP) continue;
+      const a: Decimal = { value: this.decValue[k]!, decimals: this.decDigits[k]! };
+      const b: Decimal = { value: this.decValue[k + 1]!, decimals: this.decDigits[k + 1]! };
+      if (!isChinaPair(a, b) || !isPairGap(v, aEnd, bStart)) continue;
+      this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, this.decEnd[k + 1]!, 0.9);
       k++;
     }
   }

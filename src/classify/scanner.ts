@@ -120,13 +120,17 @@ export class LeafScanner implements ScanHost {
       if (context.has(GENETIC)) this.geneticContext = true;
     }
     this.numeric.finishLeaf(v);
-    for (const r of this.rsids) {
+    for (let k = 0; k < this.rsids.length; k++) {
+      const r = this.rsids[k]!;
       if (this.geneticContext) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
       else this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
     }
-    if (this.custom.hasPatterns) {
-      this.custom.matchPatterns(v, (r, start, end) => this.emit(r.category, r.rule, start, end, r.confidence));
-    }
+    if (this.custom.hasPatterns) this.customPatterns(v);
+  }
+
+  /** Kept out of scan(): a closure there would cost every call a context allocation. */
+  private customPatterns(v: string): void {
+    this.custom.matchPatterns(v, (r, start, end) => this.emit(r.category, r.rule, start, end, r.confidence));
   }
 
   /** The one walk over the value: each candidate's reader returns where the walk resumes. */
@@ -330,12 +334,18 @@ export class LeafScanner implements ScanHost {
       conf = span === undefined ? 0 : 0.9 * passportConfidenceFactor(v.slice(span.start, span.end));
       rule = RULES.passportContext;
     } else if (category === HEALTH || category === RELIGION) {
-      span = clauseSpan(v, from, from, true, (a, b) => isMedicalLabel(v, a, b));
+      span = labelClause(v, from);
       conf = span.end > span.start && isMedicalValue(v.slice(span.start, span.end)) ? 0.85 : 0;
       rule = category === HEALTH ? RULES.healthSection : RULES.religionKeyword;
     }
     if (span !== undefined && conf > 0) this.emit(category, rule, span.start, span.end, conf);
   }
+}
+
+/** The clause after a health or religion label (a function of its own: the closure would
+ *  cost label() a context allocation on every colon). */
+function labelClause(v: string, from: number): Span {
+  return clauseSpan(v, from, from, true, (a, b) => isMedicalLabel(v, a, b));
 }
 
 /** Country letters and two check digits ("DE89…"), before any string is built. */

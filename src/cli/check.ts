@@ -51,6 +51,14 @@ export function summarize(policy: CompiledPolicy, now = new Date()): string {
     `clients  ${policy.clients.map((c) => c.id).join(', ') || '(none)'}${policy.clientHeader ? ` (header ${policy.clientHeader})` : ''}`,
     `catalogs ${policy.catalogs.map((c) => `${c.id} (${c.kind}, ${c.entries.length})`).join(', ') || '(none)'}`,
   ];
+  // README "HTTPS": shown when the policy configures any of it.
+  const { tls } = policy;
+  if (tls.ca) lines.push(`tls      operator CA ${tls.ca.cert.subject.replace(/\n/g, ', ')} (${tls.ca.keyKind.type === 'ec' ? `ECDSA ${tls.ca.keyKind.curve}` : `RSA ${tls.ca.keyKind.bits}`}, until ${tls.ca.notAfter.toISOString().slice(0, 10)}); leaves ${tls.leafValidityMs / 3_600_000} h, cache ${tls.leafCacheSize}`);
+  if (tls.upstreamTrust.extra.length > 0) lines.push(`tls      ${tls.upstreamTrust.extra.length} extra upstream CA${tls.upstreamTrust.extra.length === 1 ? '' : 's'}`);
+  for (const r of tls.routes) {
+    const match = [r.host ? `host ${r.host.kind === 'suffix' ? '*.' : ''}${r.host.host}` : '', r.pathPrefix ? `path ${r.pathPrefix}*` : ''].filter(Boolean).join(' and ');
+    lines.push(`route    ${match} → https://${r.upstream.host === '*' ? '(requested host)' : r.upstream.host}:${r.upstream.port}`);
+  }
   const today = shanghaiDate(now);
   const expiries = new Map(policy.basisExpiries(today).map((e) => [e.id, e]));
   if (policy.bases.length > 0) lines.push('', 'bases');
@@ -75,8 +83,8 @@ function describeZone(zone: Zone, what: string): string[] {
   return [
     `destination ${zone.name}: ${zone.jurisdiction}, ${zone.abroad ? 'abroad' : 'domestic'} (${what})${zone.recipient ? `, recipient ${zone.recipient}` : ''}${zone.hardBlock ? `, REFUSED (${zone.hardBlock})` : ''}`,
     `  mode ${zone.mode}; tunnel ${zone.tunnel}; uninspectable ${zone.uninspectable}; special addresses ${zone.allowSpecialAddresses ? 'allowed' : 'refused'}`,
-    ...(zone.ports || zone.scenario || zone.inspect !== 'auto' || zone.nonImportant
-      ? [`  ${[zone.ports ? `ports ${[...zone.ports].join(', ')}` : '', zone.scenario ? `scenario ${zone.scenario}` : '', zone.inspect !== 'auto' ? `inspect ${zone.inspect}` : '', zone.nonImportant ? `non-important ${zone.nonImportant.ids.join(', ')}` : ''].filter(Boolean).join('; ')}`]
+    ...(zone.ports || zone.scenario || zone.inspect !== 'auto' || zone.nonImportant || zone.tls === 'intercept'
+      ? [`  ${[zone.ports ? `ports ${[...zone.ports].join(', ')}` : '', zone.scenario ? `scenario ${zone.scenario}` : '', zone.inspect !== 'auto' ? `inspect ${zone.inspect}` : '', zone.nonImportant ? `non-important ${zone.nonImportant.ids.join(', ')}` : '', zone.tls === 'intercept' ? 'tls intercept' : ''].filter(Boolean).join('; ')}`]
       : []),
     '  actions (findings no basis covers)',
     ...rows.map(([k, v]) => `    ${k.padEnd(width)}  ${v}`),

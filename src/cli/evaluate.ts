@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import pino from 'pino';
-import type { AuditEvent } from '../audit/event.js';
+import { isAuditEvent, type AuditEvent } from '../audit/event.js';
 import type { AuditSink } from '../audit/writer.js';
 import type { CompiledPolicy } from '../config/model.js';
 import { EgError } from '../errors.js';
@@ -67,7 +67,9 @@ export class Evaluator {
   static async start(policy: CompiledPolicy, now: Date): Promise<Evaluator> {
     const state: EvalState = { now, resolve: new Map(), events: [], forwarded: null };
     const audit: AuditSink = {
-      write: (event) => void state.events.push(event),
+      write: (event) => {
+        if (isAuditEvent(event)) state.events.push(event);
+      },
       flush: async () => {},
       close: async () => {},
     };

@@ -2,12 +2,16 @@
 import { Command, Option } from 'commander';
 import { EgError, isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
+import { registerCaCommands } from './ca.js';
 import { policyJsonSchema } from '../config/json-schema.js';
 import { runChecks } from './check.js';
 import { runExplain, type ExplainOptions } from './explain.js';
 import { runPolicyTests } from './policy-test.js';
 import { runScanFile, runScanNdjson, type ScanOptions } from './scan.js';
 import { runServe } from './serve.js';
+import { registerVolumeCommands } from './volume.js';
+import { registerInventoryCommand } from './inventory.js';
+import { registerReplayCommand } from './replay.js';
 
 const program = new Command('egress-guard')
   .description('HTTP egress gateway enforcing cross-border data policy (PIPL, DSL, 2024 Provisions)')
@@ -18,13 +22,15 @@ program
   .description('run the gateway (forward proxy, CONNECT, gateway mode) and its admin listener')
   .addOption(new Option('-p, --policy <file>', 'policy file (default: the embedded policies/default.yaml)').env('EG_POLICY'))
   .addOption(new Option('-l, --listen <host:port>', 'proxy listener').env('EG_LISTEN').default('127.0.0.1:3128'))
-  .addOption(new Option('--admin <host:port>', 'admin listener (/healthz, /readyz, /policy)').env('EG_ADMIN_LISTEN').default('127.0.0.1:9901'))
+  .addOption(new Option('--admin <host:port>', 'admin listener (/healthz, /readyz, /policy, /metrics, /workers)').env('EG_ADMIN_LISTEN').default('127.0.0.1:9901'))
   .addOption(new Option('--audit <file|->', 'plain audit lines: a file (appended) or - for stdout (ignored with --audit-dir)').env('EG_AUDIT').default('-'))
   .addOption(new Option('--audit-dir <dir>', 'tamper-evident audit trail: hash-chained, rotated files in this directory (needs a key)').env('EG_AUDIT_DIR'))
   .addOption(new Option('--audit-key-file <file>', 'operator key for the hash chain and individual hashes (else EG_AUDIT_KEY / EG_AUDIT_KEY_FILE; `egress-guard audit keygen` makes one)'))
   .addOption(new Option('--audit-rotate-bytes <n>', 'start a new audit file past this size').env('EG_AUDIT_ROTATE_BYTES').default('104857600'))
   .addOption(new Option('--audit-rotate-age <ms>', 'start a new audit file after this long').env('EG_AUDIT_ROTATE_AGE_MS').default('86400000'))
   .addOption(new Option('--log-level <level>', 'operational log level (logs go to stderr)').env('EG_LOG_LEVEL').default('info').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+  .addOption(new Option('--log-format <format>', 'operational log format: auto (pretty on a terminal, else JSON), json or pretty').env('EG_LOG_FORMAT').default('auto').choices(['auto', 'json', 'pretty']))
+  .addOption(new Option('--workers <n|auto>', 'worker processes sharing the proxy port (node:cluster); 1 = a single process, no cluster (default: auto, the available parallelism)').env('EG_WORKERS'))
   .option('--no-watch', 'do not watch the policy file for changes (SIGHUP still reloads; also EG_POLICY_WATCH=off)')
   .addOption(new Option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish').env('EG_DRAIN_TIMEOUT_MS').default('10000'))
   .action(async (opts) => {
@@ -90,6 +96,10 @@ program
   });
 
 registerAuditCommands(program);
+registerCaCommands(program);
+registerVolumeCommands(program);
+registerInventoryCommand(program);
+registerReplayCommand(program);
 
 function parseDay(text: string): Date {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T12:00:00+08:00` : text);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pino, { type Logger } from 'pino';
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
 import { createChainedAuditSink } from '../audit/chain-writer.js';
 import { loadAuditKey } from '../audit/key.js';
 import { shanghaiDate } from '../config/compile-legal.js';
@@ -7,7 +8,10 @@ import { formatIssue, loadDefaultPolicy } from '../config/load.js';
 import type { CompiledPolicy } from '../config/model.js';
 import { EgError } from '../errors.js';
 import { createAuditSink, type AuditSink } from '../audit/writer.js';
+import { createLogger } from '../ops/log.js';
+import { isClusterWorker, runClusterPrimary, runClusterWorker } from '../server/cluster.js';
 import { startGateway } from '../server/gateway.js';
+import { openVolumeStore } from '../volume/open.js';
 import { PolicyFileReloader, readPolicyFile, type ReloadTrigger } from '../server/reload.js';
 import { watchPolicyFile, type FileWatcher } from '../server/watch.js';
 
@@ -21,7 +25,12 @@ export interface ServeOptions {
   readonly auditRotateBytes: string;
   readonly auditRotateAge: string;
   readonly logLevel: string;
+  /** auto (pretty on a terminal, else JSON), json or pretty; also EG_LOG_FORMAT. */
+  readonly logFormat?: string;
   readonly drainTimeout: string;
+  /** Worker processes on the one proxy port (also EG_WORKERS); default: available parallelism.
+   *  1 runs everything in this process, as before clustering existed. */
+  readonly workers?: string;
   /** Reload when the policy file changes on disk (default: on, unless EG_POLICY_WATCH is
    *  0/false/off). SIGHUP reloads either way. */
   readonly watch?: boolean;
@@ -44,6 +53,15 @@ export function parseListen(value: string, flag: string): { host: string; port: 
     throw new EgError('EG_CONFIG_INVALID', `${flag} "${value}": expected host:port, e.g. 127.0.0.1:3128`);
   }
   return { host: match[1] || match[2] || '127.0.0.1', port };
+}
+
+/** --workers / EG_WORKERS: a positive whole number, or auto (the default: os.availableParallelism()). */
+export function resolveWorkers(value: string | undefined): number {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'auto') return availableParallelism();
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new EgError('EG_CONFIG_INVALID', `--workers "${value}": expected a whole number from 1 to 1024, or auto`);
+  return n;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -84,14 +102,20 @@ function openAudit(options: ServeOptions, log: Logger, failed: (code: string | u
     key = loaded.key;
   } else {
     key = randomBytes(32);
-    log.warn('no audit key configured: individual hashes use a key made for this process and will not match across restarts (set EG_AUDIT_KEY)');
+    log.warn('no audit key configured: individual hashes use a key made for this process and will not match across restarts, and the yearly volume counts would count the same person again after one (set EG_AUDIT_KEY; every gateway sharing a volume store needs the same key)');
   }
   const audit = createAuditSink(options.audit === '-' || options.audit === 'stdout' ? 'stdout' : options.audit, { onError });
   return { audit, key };
 }
 
 export async function runServe(options: ServeOptions): Promise<void> {
-  const log = pino({ level: options.logLevel, base: { service: 'egress-guard' } }, pino.destination(2));
+  if (isClusterWorker()) {
+    // A worker of `serve --workers N`: the primary sends it everything else over IPC.
+    runClusterWorker(createLogger({ level: options.logLevel, format: options.logFormat }));
+    return;
+  }
+  const workers = resolveWorkers(options.workers);
+  const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const proxyAt = parseListen(options.listen, '--listen');
   const adminAt = parseListen(options.admin, '--admin');
   const drainMs = Number(options.drainTimeout);
@@ -103,6 +127,24 @@ export async function runServe(options: ServeOptions): Promise<void> {
   // The sink exists before the gateway (and its metrics); failures are counted once both do.
   let countFailure: (code: string | undefined) => void = () => {};
   const { audit, key } = openAudit(options, log, (code) => countFailure(code));
+  if (workers > 1) {
+    await runClusterPrimary({
+      log,
+      workers,
+      proxy: proxyAt,
+      admin: adminAt,
+      drainMs,
+      policyFile: options.policy ?? null,
+      loaded,
+      watch,
+      audit,
+      auditTarget: options.auditDir ?? options.audit,
+      key,
+      onAuditFailure: (handler) => (countFailure = handler),
+      reportPolicy: (current) => reportPolicy(log, current),
+    });
+    return;
+  }
   const gateway = await startGateway({
     policy,
     audit,
@@ -113,6 +155,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     adminPort: adminAt.port,
     individualKey: key,
     processMetrics: true,
+    // The yearly volume counters live where the policy says (volume.store; default a SQLite file).
+    volumeStore: (settings) => openVolumeStore(settings, log),
   });
   countFailure = (code) => gateway.metrics.auditWriteFailed(code);
   reportPolicy(log, policy);
@@ -124,6 +168,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       policy: policy.source,
       revision: policy.revision,
       audit: options.auditDir ?? options.audit,
+      workers: 1,
     },
     'egress-guard listening',
   );

@@ -4,6 +4,7 @@ import { normalizeFieldName } from '../classify/fields.js';
 import type { Grade } from '../classify/taxonomy.js';
 import { bitsOf, parseIp, type Cidr } from '../destination/ip.js';
 import { EgError } from '../errors.js';
+import { compileLocationScope } from './locations.js';
 import type { BasisExpiry, Catalog, CategorySet, Client, LegalBasis, RedactionSettings } from './model.js';
 import type { BasisWire, CatalogWire, ClientWire, PolicyWire } from './schema.js';
 
@@ -48,6 +49,7 @@ export function compileBases(wire: readonly BasisWire[], catalogs: ReadonlyMap<s
       validTo: b.valid_to ?? null,
       reference: b.reference ?? null,
       negativeList: b.negative_list ? (catalogs.get(b.negative_list) ?? null) : null,
+      locations: b.locations ? compileLocationScope(b.locations) : null,
     }),
   );
 }

@@ -14,6 +14,8 @@ import {
   DEFAULT_EXPIRY_WARNING_DAYS,
 } from './compile-legal.js';
 import type { PolicyIssue } from './issues.js';
+import { compileVolume } from '../volume/settings.js';
+import { compileTls } from '../tls/settings.js';
 import type { ActionTable, CompiledPolicy, Mode, Verdict, Zone } from './model.js';
 import type { ActionsWire, PolicyWire, UnknownZoneWire, ZoneWire } from './schema.js';
 
@@ -150,6 +152,15 @@ export function compilePolicy(
       onAuditFailure: wire.audit?.on_audit_failure ?? 'refuse',
       domesticDetail: wire.audit?.domestic_detail ?? 'summary',
     }),
+    drift: Object.freeze({ action: wire.drift?.action ?? 'record' }),
+    volume: compileVolume(wire.volume, {
+      destinations: zones,
+      unknownZone,
+      bases,
+      categoryGrades,
+      monitorRules: new Set((wire.rules ?? []).filter((r) => r.mode === 'monitor').map((r) => r.id)),
+      redactDefault: wire.redaction?.default ?? 'mask',
+    }),
     clientFor,
     basisExpiries: (date: string) => basisExpiries(bases, date, handler.expiryWarningDays),
     inspectHeaders: Object.freeze({
@@ -173,6 +184,7 @@ export function compilePolicy(
       return (addr && zoneForIp(addr)) ?? unknownZone;
     },
     zoneForHost,
+    tls: compileTls(wire.tls, wire.routes),
   };
   policy.warnings = Object.freeze(placeWarnings(policy));
   return Object.freeze(policy);
@@ -201,6 +213,7 @@ function compileZone(
     mode: w.mode ?? policyMode,
     allowSpecialAddresses: w.allow_special_addresses ?? DEFAULTS.zone.allowSpecialAddresses,
     tunnel: w.tunnel ?? base.tunnel,
+    tls: w.tls ?? 'tunnel',
     uninspectable: w.uninspectable ?? base.uninspectable,
     actions: compileActions(w.actions, base.actions, categoryGrades),
     always: w.always ? compileActions(w.always, { default: 'allow', grades: {} }, categoryGrades) : null,

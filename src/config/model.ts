@@ -1,6 +1,10 @@
 import type { CustomRuleSpec } from '../classify/custom.js';
 import type { Grade } from '../classify/taxonomy.js';
 import type { PolicyIssue } from './issues.js';
+import type { HostPattern } from '../destination/host.js';
+import type { UpstreamTrust } from '../forward/tls-upstream.js';
+import type { OperatorCa } from '../tls/ca.js';
+import type { LocationScope } from './locations.js';
 
 /**
  * The compiled, frozen domain model of a policy file. The YAML wire format (schema.ts) is kept
@@ -57,6 +61,9 @@ export interface LegalBasis {
   readonly reference: string | null;
   /** For the FTZ exemption: data matching this list is not covered. */
   readonly negativeList: Catalog | null;
+  /** The field locations the basis was filed for; null or absent: any. A finding it covers at
+   *  another location is scope drift (src/policy/drift.ts), not a decision input. */
+  readonly locations?: LocationScope | null;
 }
 
 export type CatalogKind = 'important' | 'general' | 'negative_list';
@@ -119,6 +126,9 @@ export interface Zone {
   readonly allowSpecialAddresses: boolean;
   /** Opaque CONNECT tunnels (content the gateway cannot read). */
   readonly tunnel: 'allow' | 'block';
+  /** TLS inside a CONNECT tunnel: `intercept` terminates it with a leaf signed by the operator
+   *  CA and inspects every request; `tunnel` relays it unread (subject to `tunnel`). */
+  readonly tls: 'intercept' | 'tunnel';
   /** Bodies that cannot be inspected (binary, undecodable, over the inspection limit). */
   readonly uninspectable: 'allow' | 'block';
   /** For findings with no basis covering them (abroad), or every finding (domestic). */
@@ -144,6 +154,59 @@ export interface Zone {
   readonly hosts: readonly string[];
   /** CIDRs in canonical form ("10.20.0.0/16"); empty for the unknown zone. */
   readonly cidrs: readonly string[];
+}
+
+/** A TLS origination route (README "HTTPS"): matching cleartext requests go out over TLS. */
+export interface OriginationRoute {
+  /** Position in `routes`: the first match wins. */
+  readonly index: number;
+  readonly host: HostPattern | null;
+  readonly pathPrefix: string | null;
+  /** `host` "*": the host the request named. */
+  readonly upstream: { readonly host: string; readonly port: number };
+}
+
+/** TLS interception and origination (README "HTTPS"), compiled. */
+export interface TlsSettings {
+  /** The operator CA; null when the policy names none (then no destination may intercept). */
+  readonly ca: OperatorCa | null;
+  /** What upstream certificates must chain to: the system store plus extra CA files. */
+  readonly upstreamTrust: UpstreamTrust;
+  readonly leafValidityMs: number;
+  readonly leafCacheSize: number;
+  readonly routes: readonly OriginationRoute[];
+}
+
+/** Where the yearly counts of distinct individuals are kept (README "Volume thresholds"). */
+export type VolumeStoreSettings =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string; readonly exactLimit: number; readonly passwordEnv: string | null }
+  | { readonly kind: 'memory' };
+
+/** The yearly volume thresholds (DOMAIN §3, 2024 Provisions Arts. 5, 7, 8), compiled. */
+export interface VolumeSettings {
+  readonly store: VolumeStoreSettings;
+  readonly thresholds: {
+    /** N from here needs a standard contract, certification or assessment (Art. 5(4)). */
+    readonly nonSensitive: number;
+    /** N from here needs a security assessment (Art. 7(2)). */
+    readonly nonSensitiveAssessment: number;
+    /** S from here needs a security assessment (Art. 7(2)); any S needs at least a contract. */
+    readonly sensitiveAssessment: number;
+    /** Alerts fire when a counter reaches this fraction of a threshold. */
+    readonly alertFraction: number;
+  };
+  /** Count individuals of contract/HR/emergency/transit/FTZ-exempt flows in N and S too. */
+  readonly countExemptFlows: boolean;
+  /** Store unreachable: refuse flows that need counting (EG_VOLUME_UNAVAILABLE), or allow them. */
+  readonly onStoreFailure: 'refuse' | 'allow';
+  /** A new individual past a limit: refuse the request (EG_VOLUME_LIMIT), or allow and record. */
+  readonly actionOverLimit: 'block' | 'allow';
+  /** Known (year, counter, individual) entries kept in memory: they cost no store round-trip. */
+  readonly cacheSize: number;
+  /** False when no flow abroad can carry personal information under this policy: no store is
+   *  opened until one does. */
+  readonly needed: boolean;
 }
 
 export interface CompiledPolicy {
@@ -181,6 +244,10 @@ export interface CompiledPolicy {
      *  off (not recorded). Refusals and errors are always recorded in full. */
     readonly domesticDetail: 'full' | 'summary' | 'off';
   };
+  readonly volume: VolumeSettings;
+  /** Scope drift (src/policy/drift.ts): record it (audit event, metric), or also refuse the
+   *  flow (EG_SCOPE_DRIFT). */
+  readonly drift: { readonly action: 'record' | 'refuse' };
   /** Client by id, then by source address (most specific CIDR); null when unidentified. */
   clientFor(headerValue: string | undefined, address: string): Client | null;
   /** What `check` reports as warnings, placed file:line:col; computed at load. */
@@ -205,4 +272,6 @@ export interface CompiledPolicy {
   lookupZone(host: string, ip: string | undefined): Zone;
   /** Zone by host patterns only, or undefined (used before DNS to decide whether to resolve). */
   zoneForHost(host: string): Zone | undefined;
+  /** The operator CA, upstream trust and origination routes (README "HTTPS"). */
+  readonly tls: TlsSettings;
 }

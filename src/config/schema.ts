@@ -4,6 +4,8 @@ import { GRADES, type Grade } from '../classify/taxonomy.js';
 import { checkHost, isIpLiteral, parseHostPattern } from '../destination/host.js';
 import { canonicalIp, parseCidr } from '../destination/ip.js';
 import { BYTE_UNITS, DEFAULTS, DURATION_UNITS_MS } from './defaults.js';
+import { routeSchema, tlsSchema } from '../tls/schema.js';
+import { LOCATION_PATTERN, LOCATION_PATTERN_HINT } from './locations.js';
 
 /**
  * The YAML wire format, strict: an unknown key is an error, because a misspelt key
@@ -160,6 +162,8 @@ const zoneSettings = {
   inspect: z.enum(['auto', 'always', 'never']).optional(),
   always: actions.optional(),
   tunnel: allowBlock.optional(),
+  /** TLS in CONNECT tunnels: intercept (operator CA, inspected) or tunnel (relayed unread). */
+  tls: z.enum(['intercept', 'tunnel']).optional(),
   uninspectable: allowBlock.optional(),
   mode: mode.optional(),
   actions: actions.optional(),
@@ -252,6 +256,8 @@ const basis = z
     valid_to: isoDate.optional(),
     reference: z.string().min(1).optional(),
     negative_list: ruleId.optional(),
+    /** The field locations the basis was filed for (scope drift, README "Policy"). */
+    locations: z.array(z.string().regex(LOCATION_PATTERN, LOCATION_PATTERN_HINT)).min(1).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.type === 'exemption' && !b.exemption) ctx.addIssue({ code: 'custom', path: ['exemption'], message: `an exemption names its kind: one of ${EXEMPTIONS.join(', ')}` });
@@ -286,6 +292,45 @@ const catalog = z.strictObject({
   source: z.string().optional(),
   sector: z.string().optional(),
   entries: z.array(catalogEntry).min(1),
+});
+
+/** The yearly volume counters (README "Volume thresholds"); defaults in src/volume/settings.ts. */
+const volumeStore = z
+  .strictObject({
+    sqlite: z.strictObject({ path: z.string().min(1) }).optional(),
+    redis: z
+      .strictObject({
+        url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL, as "redis://redis.internal:6379/0"'),
+        key_prefix: z.string().regex(/^[^{}\s]{1,100}$/, 'must be 1 to 100 characters without spaces or braces').optional(),
+        exact_limit: z.number().int().min(1_000).max(100_000_000).optional(),
+        password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      })
+      .optional(),
+    memory: z.strictObject({}).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const named = [s.sqlite, s.redis, s.memory].filter((x) => x !== undefined).length;
+    if (named !== 1) ctx.addIssue({ code: 'custom', message: 'name exactly one store: sqlite, redis or memory' });
+  });
+const volume = z.strictObject({
+  store: volumeStore.optional(),
+  thresholds: z
+    .strictObject({
+      non_sensitive: z.number().int().min(1).optional(),
+      non_sensitive_assessment: z.number().int().min(1).optional(),
+      sensitive_assessment: z.number().int().min(1).optional(),
+      alert_fraction: z.number().gt(0).max(1).optional(),
+    })
+    .superRefine((t, ctx) => {
+      const low = t.non_sensitive ?? 100_000;
+      const high = t.non_sensitive_assessment ?? 1_000_000;
+      if (low >= high) ctx.addIssue({ code: 'custom', path: [t.non_sensitive_assessment === undefined ? 'non_sensitive' : 'non_sensitive_assessment'], message: `non_sensitive (${low}) must be below non_sensitive_assessment (${high})` });
+    })
+    .optional(),
+  count_exempt_flows: z.boolean().optional(),
+  on_store_failure: z.enum(['refuse', 'allow']).optional(),
+  action_over_limit: z.enum(['block', 'allow']).optional(),
+  cache_size: z.number().int().min(0).max(10_000_000).optional(),
 });
 
 const restricted = z.strictObject({
@@ -323,6 +368,14 @@ export const policySchema = z.strictObject({
       domestic_detail: z.enum(['full', 'summary', 'off']).optional(),
     })
     .optional(),
+  volume: volume.optional(),
+  /** Scope drift: a flow outside the declared scope of its basis, or to a new domain of a known
+   *  recipient (src/policy/drift.ts). */
+  drift: z.strictObject({ action: z.enum(['record', 'refuse']).optional() }).optional(),
+  /** The operator CA and upstream trust (README "HTTPS"); see src/tls/schema.ts. */
+  tls: tlsSchema.optional(),
+  /** TLS origination: cleartext requests matching a route go out over TLS. */
+  routes: z.array(routeSchema).optional(),
   destinations: z.array(zone).optional(),
   unknown: unknownZone.optional(),
 });
@@ -334,6 +387,7 @@ export type ActionsWire = z.output<typeof actions>;
 export type BasisWire = z.output<typeof basis>;
 export type CatalogWire = z.output<typeof catalog>;
 export type ClientWire = z.output<typeof client>;
+export type VolumeWire = z.output<typeof volume>;
 
 /** The keys an object at `path` accepts (for "did you mean" hints), or [] if none is known. */
 export function allowedKeysAt(path: readonly PropertyKey[]): string[] {

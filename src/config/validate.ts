@@ -5,6 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { closest, formatPath, type RawIssue } from './issues.js';
 import { allowedKeysAt, CATEGORY_ID, parseByteSize } from './schema.js';
 import { legalIssues } from './validate-legal.js';
+import { tlsIssues } from '../tls/settings.js';
 
 const ZONE_KEYS = allowedKeysAt(['destinations', 0]);
 
@@ -23,6 +24,7 @@ export function semanticIssues(raw: unknown): RawIssue[] {
   checkResolve(raw.resolve, issues);
   checkLimits(raw.limits, issues);
   issues.push(...legalIssues(raw));
+  issues.push(...tlsIssues(raw));
   if (isObject(raw.unknown) && raw.unknown.jurisdiction === DEFAULTS.domesticJurisdiction) {
     issues.push({
       path: ['unknown', 'jurisdiction'],

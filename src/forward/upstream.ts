@@ -2,6 +2,8 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { EgError } from '../errors.js';
 import type { HeaderMap } from './headers.js';
+import { upstreamTlsError } from './tls-errors.js';
+import { createTlsUpstream, type UpstreamTls } from './tls-upstream.js';
 
 export interface UpstreamTimeouts {
   readonly connectMs: number;
@@ -20,6 +22,9 @@ export interface UpstreamRequest {
   readonly headers: HeaderMap;
   readonly body: Buffer | Readable | null;
   readonly signal: AbortSignal;
+  /** TLS to the upstream (interception, TLS origination): the name verified and the CAs
+   *  trusted. Absent: cleartext HTTP. */
+  readonly tls?: UpstreamTls;
 }
 
 export interface UpstreamResponse {
@@ -41,8 +46,16 @@ export function createUpstream(timeouts: UpstreamTimeouts): Upstream {
     bodyTimeout: timeouts.bodyMs,
     keepAliveTimeout: 4_000,
   });
+  const tlsUpstream = createTlsUpstream(timeouts);
   return {
     async send(request) {
+      if (request.tls) {
+        try {
+          return await tlsUpstream.send(request, request.tls);
+        } catch (err) {
+          throw toEgError(err);
+        }
+      }
       const host = request.ip.includes(':') ? `[${request.ip}]` : request.ip;
       try {
         const response = await agent.request({
@@ -58,13 +71,17 @@ export function createUpstream(timeouts: UpstreamTimeouts): Upstream {
         throw toEgError(err);
       }
     },
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([agent.close(), tlsUpstream.close()]);
+    },
   };
 }
 
 /** Maps undici and socket errors to the gateway's codes; the detail names the cause. */
 export function toEgError(err: unknown): EgError {
   if (err instanceof EgError) return err;
+  const tlsError = upstreamTlsError(err);
+  if (tlsError) return tlsError;
   const code = (err as { code?: string } | undefined)?.code ?? '';
   const detail = `(${code || (err instanceof Error ? err.name : 'unknown')})`;
   if (err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {

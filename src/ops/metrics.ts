@@ -18,6 +18,21 @@ export interface GatewayMetrics {
   observe(event: AuditEvent): void;
   /** The audit sink failed to write (disk full, permission, backlog past its bound). */
   auditWriteFailed(code: string | undefined): void;
+  /** A yearly volume counter reached an alert point or a threshold (README "Volume thresholds"). */
+  volumeThreshold(counter: string, level: 'alert' | 'crossed'): void;
+  /** A flow that needed counting met an unreachable volume store. */
+  volumeStoreError(): void;
+  /** A distinct scope drift was recorded (once per drift per process: src/policy/drift.ts). */
+  drift(kind: 'category' | 'location' | 'domain' | 'new_category'): void;
+}
+
+/** The yearly volume counters at scrape time. */
+export interface VolumeSnapshot {
+  /** Labels from the policy's closed sets: non_sensitive, sensitive, exempt, basis:<id>,
+   *  recipient:<name>:<class>; ratio against the next threshold, null when none applies. */
+  readonly counters: readonly { readonly label: string; readonly individuals: number; readonly ratio: number | null }[];
+  /** 1 reachable, 0 not, null when the policy needs no store. */
+  readonly storeUp: 0 | 1 | null;
 }
 
 export interface MetricsSources {
@@ -27,6 +42,8 @@ export interface MetricsSources {
   readonly reloads?: () => { ok: number; failed: number };
   /** Audit sink backlog and drops, when the sink reports them. */
   readonly auditStatus?: () => { pendingBytes: number; dropped: number } | undefined;
+  /** The yearly volume counters, read at scrape time. */
+  readonly volume?: () => Promise<VolumeSnapshot>;
   /** Include process and event-loop metrics (off in tests that build many registries). */
   readonly defaultMetrics?: boolean;
 }
@@ -144,6 +161,82 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
       this.set({ revision: policy.revision, mode: policy.mode }, 1);
     },
   });
+  // Yearly volume thresholds (2024 Provisions Arts. 5, 7, 8). The operations alert rule reads
+  // egress_guard_volume_ratio (≥ 0.8 warns); both gauges are read from the store at scrape time.
+  let volumeScrape: Promise<VolumeSnapshot | undefined> | undefined;
+  const volumeSnapshot = () => {
+    // One store read per scrape, shared by the gauges below.
+    volumeScrape ??= (sources.volume?.() ?? Promise.resolve(undefined)).finally(() => setImmediate(() => (volumeScrape = undefined)));
+    return volumeScrape;
+  };
+  new Gauge({
+    name: `${PREFIX}volume_individuals`,
+    // Cluster workers read the same shared store: the figure, not N times it.
+    aggregator: 'max',
+    help: 'Distinct individuals whose personal information went abroad this year (Asia/Shanghai), per counter: non_sensitive, sensitive, exempt, basis:<id>, recipient:<name>:<class>',
+    labelNames: ['counter'] as const,
+    registers,
+    async collect() {
+      const snap = await volumeSnapshot();
+      this.reset();
+      for (const c of snap?.counters ?? []) this.set({ counter: c.label }, c.individuals);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}volume_ratio`,
+    aggregator: 'max',
+    help: 'Each volume counter against the next threshold it has not reached (statutory, or a basis max_individuals); alerts fire at 0.8',
+    labelNames: ['counter'] as const,
+    registers,
+    async collect() {
+      const snap = await volumeSnapshot();
+      this.reset();
+      for (const c of snap?.counters ?? []) if (c.ratio !== null) this.set({ counter: c.label }, c.ratio);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}volume_store_up`,
+    // Down if any worker cannot reach it.
+    aggregator: 'min',
+    help: 'Whether the volume store can be reached (absent when the policy needs no store)',
+    registers,
+    async collect() {
+      const snap = await volumeSnapshot();
+      this.reset();
+      if (snap?.storeUp !== null && snap?.storeUp !== undefined) this.set(snap.storeUp);
+    },
+  });
+  const volumeThresholds = new Counter({
+    name: `${PREFIX}volume_threshold_events_total`,
+    help: 'Volume counters reaching an alert point or a threshold, by counter and level (alert, crossed)',
+    labelNames: ['counter', 'level'] as const,
+    registers,
+  });
+  const volumeRefusals = new Counter({
+    name: `${PREFIX}volume_refusals_total`,
+    help: 'Flows refused by the volume thresholds, by reason: limit (EG_VOLUME_LIMIT), unavailable (EG_VOLUME_UNAVAILABLE)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const volumeAdded = new Counter({
+    name: `${PREFIX}volume_individuals_added_total`,
+    help: 'Individuals added to the yearly counters by this gateway, by class (non_sensitive, sensitive, exempt)',
+    labelNames: ['class'] as const,
+    registers,
+  });
+  const volumeStoreErrors = new Counter({
+    name: `${PREFIX}volume_store_errors_total`,
+    help: 'Flows that needed counting while the volume store could not be reached',
+    registers,
+  });
+  volumeStoreErrors.inc(0);
+  const drifts = new Counter({
+    name: `${PREFIX}drift_total`,
+    help: 'Distinct scope drifts recorded (each once per process), by kind: category or location outside the basis relied on, domain new for a known recipient, new_category first sent in monitor mode',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+
   if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX, eventLoopMonitoringPrecision: 10 });
 
   auditRefusals.inc(0);
@@ -179,11 +272,28 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
       if (event.error !== null) {
         errors.inc({ code: ERROR_CODES.has(event.error) ? event.error : 'other' });
         if (event.error === 'EG_AUDIT_UNAVAILABLE') auditRefusals.inc();
+        if (event.error === 'EG_VOLUME_LIMIT') volumeRefusals.inc({ reason: 'limit' });
+        if (event.error === 'EG_VOLUME_UNAVAILABLE') volumeRefusals.inc({ reason: 'unavailable' });
+      }
+      const added = event.volume?.added;
+      if (added) {
+        if (added.nonSensitive > 0) volumeAdded.inc({ class: 'non_sensitive' }, added.nonSensitive);
+        if (added.sensitive > 0) volumeAdded.inc({ class: 'sensitive' }, added.sensitive);
+        if (added.exempt > 0) volumeAdded.inc({ class: 'exempt' }, added.exempt);
       }
       if (event.destination.abroad && event.action !== 'block' && event.individuals) individuals.inc(event.individuals.count);
     },
     auditWriteFailed(code) {
       auditFailures.inc({ code: code && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'other' });
+    },
+    volumeThreshold(counter, level) {
+      volumeThresholds.inc({ counter, level });
+    },
+    volumeStoreError() {
+      volumeStoreErrors.inc();
+    },
+    drift(kind) {
+      drifts.inc({ kind });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AuditBasis, AuditEvent, AuditFinding } from '../audit/event.js';
+import type { AuditBasis, AuditEvent, AuditFinding, AuditVolume } from '../audit/event.js';
 import type { Leaf } from '../body/leaf.js';
 import { decodeContent, encodeContent } from '../body/decode.js';
 import { parseQuery } from '../body/query.js';
@@ -14,15 +14,17 @@ import { toEgError } from '../forward/upstream.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import { ACTION_RANK, type Client, type LegalBasis } from '../config/model.js';
 import { decide, type Decision, type FindingDecision, type Reason } from '../policy/decide.js';
+import type { DriftOutcome } from '../policy/drift.js';
 import type { Finding } from '../classify/finding.js';
 import { redactBody, redactQuery, rewriteValue, type RedactEdit, type RedactMode } from '../transform/redact.js';
 import { headerLeaves } from './headers-inspect.js';
-import { individualsIn } from './individuals.js';
+import { individualRecords } from './individuals.js';
 import { inspectBody, toRedactMode } from './inspect.js';
 import { readBody, hasBody } from './read-body.js';
 import { sendLocalReply } from './reply.js';
 import type { GatewayEnv, Runtime } from './runtime.js';
 import { auditPath, resolveTarget, type RequestTarget } from './target.js';
+import { routeTarget, upstreamTlsFor } from '../tls/routes.js';
 
 /** What one request accumulated on its way through the stages; the audit event is built from it. */
 interface RequestRecord {
@@ -46,6 +48,13 @@ interface RequestRecord {
   /** True once the request was handed to the upstream: anything else is a refusal. */
   forwarded: boolean;
   individuals: string[];
+  /** What the flow added to the yearly volume counters, and the reasons the volume check gave
+   *  (a refusal's, or what enforce would have refused). */
+  volume?: AuditVolume;
+  volumeReasons?: readonly Reason[];
+  volumeWouldBlock?: boolean;
+  /** Scope drift the flow showed (src/policy/drift.ts), when any. */
+  drift?: DriftOutcome;
   timings: { parseMs: number | null; classifyMs: number | null; decideMs: number | null; forwardMs: number | null };
 }
 
@@ -82,7 +91,7 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     const egError = isEgError(err) ? err : clientOrInternalError(err, env);
     record.error = egError.code;
     record.status = res.headersSent ? record.status : egError.status;
-    if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision), replyReasons(record.decision));
+    if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision), [...(record.volumeReasons ?? []), ...(record.drift?.reasons ?? []), ...replyReasons(record.decision)]);
   } finally {
     res.off('close', onClientGone);
     const event = toAuditEvent(runtime, req, record);
@@ -112,7 +121,8 @@ async function run(
   expectsContinue: boolean,
 ): Promise<void> {
   const { policy, classifier } = runtime;
-  const target = resolveTarget(req, env.tunnels.get(req.socket as Socket));
+  // TLS origination routes (README "HTTPS") may send a cleartext request out over TLS.
+  const target = routeTarget(resolveTarget(req, env.tunnels.get(req.socket as Socket)), policy.tls.routes);
   record.target = target;
   const destination = await resolveDestination(policy, target.host, target.port, {
     selfPorts: env.selfPorts,
@@ -187,11 +197,12 @@ async function run(
   const queryFindings = queryLeaves.length > 0 ? classifier.classify(queryLeaves, now) : [];
   const headerFindings = selectedHeaders.length > 0 ? classifier.classify(selectedHeaders, now) : [];
   record.timings.classifyMs = performance.now() - classifyStart;
-  record.individuals = individualsIn(env.individualKey, [
+  const people = individualRecords(env.individualKey, [
     { leaves: queryLeaves, findings: queryFindings },
     { leaves: selectedHeaders, findings: headerFindings },
     { leaves: bodyLeaves, findings: bodyFindings },
   ]);
+  record.individuals = people.map((p) => p.hash);
   const decideStart = performance.now();
   const decision = decide(ctx, [...queryFindings, ...headerFindings, ...bodyFindings]);
   record.timings.decideMs = performance.now() - decideStart;
@@ -200,7 +211,20 @@ async function run(
   if (zone.abroad && env.audit.healthy?.() === false && zone.mode === 'enforce' && policy.audit.onAuditFailure === 'refuse') {
     throw new EgError('EG_AUDIT_UNAVAILABLE');
   }
+  // Scope drift: each distinct drift is recorded once per process; refused when the policy says so.
+  const drift = env.drift?.check({ ctx, decision, host: target.host, application: record.application?.id ?? null, decisionId: record.decisionId, clientAddress: record.client.address, now: new Date() });
+  if (drift) record.drift = drift;
   if (decision.action === 'block') throw new EgError('EG_BLOCKED_BY_POLICY', `destination zone ${zone.name} (${zone.jurisdiction})`);
+  if (drift?.refusal) throw drift.refusal;
+  // Yearly volume thresholds (2024 Provisions Arts. 5, 7, 8): the individuals are counted, or
+  // the request refused, before anything leaves.
+  if (env.volume && zone.abroad && people.length > 0) {
+    const admission = await env.volume.admit({ policy, zone, decision, people, now, decisionId: record.decisionId });
+    if (admission.audit) record.volume = admission.audit;
+    record.volumeReasons = admission.reasons;
+    record.volumeWouldBlock = admission.wouldBlock;
+    if (admission.refusal) throw admission.refusal;
+  }
 
   let path = target.query === null ? target.pathname : `${target.pathname}?${target.query}`;
   const headerRewrites = new Map<string, string | null>();
@@ -266,6 +290,7 @@ async function run(
     headers,
     body: outgoingBody,
     signal,
+    ...upstreamTlsFor(target, policy.tls),
   });
   record.status = upstreamResponse.statusCode;
   const responseHeaders = endToEndHeaders(upstreamResponse.headers);
@@ -346,7 +371,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
   const mode = dest?.zone.mode ?? runtime.policy.mode;
   const action = record.forwarded ? (decision?.action ?? 'allow') : 'block';
   let wouldBe = decision?.wouldBe ?? 'block';
-  if (record.uninspectable === 'block' || action === 'block') wouldBe = 'block';
+  if (record.uninspectable === 'block' || action === 'block' || record.volumeWouldBlock || record.drift?.wouldBlock) wouldBe = 'block';
   return {
     v: 1,
     kind: 'request',
@@ -379,8 +404,9 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     basis: bases[0] ?? null,
     ...(bases.length > 1 ? { bases } : {}),
     basisMissing: action !== 'block' && (decision?.basisMissing ?? false),
-    reasons: auditReasons(decision),
+    reasons: [...(record.volumeReasons ?? []), ...(record.drift?.reasons ?? []), ...auditReasons(decision)],
     individuals: { count: record.individuals.length, hashes: record.individuals },
+    ...(record.volume ? { volume: record.volume } : {}),
     timings: roundTimings(record.timings),
   };
 }

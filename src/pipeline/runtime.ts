@@ -8,6 +8,8 @@ import { compileHeaderSelector, type HeaderSelector } from './headers-inspect.js
 import type { AuditSink } from '../audit/writer.js';
 import type { Upstream } from '../forward/upstream.js';
 import type { ResolvedDestination } from '../destination/resolve.js';
+import type { VolumeCounter } from '../volume/counter.js';
+import type { DriftTracker } from '../policy/drift.js';
 
 /** Everything compiled from one policy: built once at load, swapped whole on reload. */
 export interface Runtime {
@@ -33,10 +35,14 @@ export function compileRuntime(policy: CompiledPolicy): Runtime {
   });
 }
 
-/** A CONNECT tunnel whose client speaks cleartext HTTP: its requests are bound to this target. */
+/** A CONNECT tunnel whose client speaks HTTP (cleartext, or TLS the gateway terminated): its
+ *  requests are bound to this target. */
 export interface TunnelBinding {
   readonly destination: ResolvedDestination;
   readonly authority: string;
+  /** The client's TLS was terminated by the gateway (`tls: intercept`): requests are forwarded
+   *  over TLS to the destination. */
+  readonly tls?: boolean;
 }
 
 export interface GatewayEnv {
@@ -58,4 +64,8 @@ export interface GatewayEnv {
    *  placeholder that is never dialled). */
   readonly publicAddresses?: ReadonlySet<string>;
   readonly individualKey: Buffer;
+  /** The yearly volume counters (README "Volume thresholds"); absent: nothing is counted. */
+  readonly volume?: VolumeCounter;
+  /** Scope drift per process (src/policy/drift.ts); absent: not checked. */
+  readonly drift?: DriftTracker;
 }

@@ -6,7 +6,7 @@ import { normalizeHost, parseAuthority } from '../destination/host.js';
 import type { TunnelBinding } from './runtime.js';
 
 export interface RequestTarget {
-  readonly via: 'forward' | 'gateway' | 'tunnel-http';
+  readonly via: 'forward' | 'gateway' | 'tunnel-http' | 'tunnel-tls';
   readonly host: string;
   readonly port: number;
   /** Origin-form path without the query. */
@@ -15,6 +15,9 @@ export interface RequestTarget {
   readonly query: string | null;
   /** Host header value to send upstream. */
   readonly hostHeader: string;
+  /** True when the request goes to the upstream over TLS (an intercepted tunnel, or a TLS
+   *  origination route: src/tls/routes.ts). */
+  readonly tls?: boolean;
 }
 
 function splitPath(pathAndQuery: string): { pathname: string; query: string | null } {
@@ -33,9 +36,9 @@ function rawOriginForm(absolute: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-function hostHeaderFor(host: string, port: number): string {
+export function hostHeaderFor(host: string, port: number, defaultPort = 80): string {
   const shown = host.includes(':') ? `[${host}]` : host;
-  return port === 80 ? shown : `${shown}:${port}`;
+  return port === defaultPort ? shown : `${shown}:${port}`;
 }
 
 /**
@@ -52,22 +55,25 @@ export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | unde
     } catch {
       throw new EgError('EG_BAD_REQUEST', 'the request target is not a valid absolute URI');
     }
-    if (url.protocol !== 'http:') {
-      throw new EgError('EG_BAD_REQUEST', `scheme ${url.protocol.slice(0, -1)} is not proxied in absolute form; use CONNECT for https`);
+    // Inside an intercepted TLS tunnel the scheme is https; anywhere else only http.
+    const tls = tunnel?.tls === true;
+    if (url.protocol !== (tls ? 'https:' : 'http:')) {
+      throw new EgError('EG_BAD_REQUEST', `scheme ${url.protocol.slice(0, -1)} is not proxied in absolute form${tls ? ' inside a TLS tunnel' : '; use CONNECT for https'}`);
     }
     const host = normalizeHost(url.hostname);
-    const port = url.port ? Number(url.port) : 80;
+    const port = url.port ? Number(url.port) : tls ? 443 : 80;
     if (tunnel && (host !== tunnel.destination.host || port !== tunnel.destination.port)) {
       throw new EgError('EG_HOST_MISMATCH', `request target ${hostHeaderFor(host, port)} inside a tunnel to ${tunnel.authority}`);
     }
     const { pathname, query } = splitPath(rawOriginForm(rawUrl));
     return {
-      via: tunnel ? 'tunnel-http' : 'forward',
+      via: tunnel ? (tls ? 'tunnel-tls' : 'tunnel-http') : 'forward',
       host,
       port,
       pathname,
       query,
-      hostHeader: hostHeaderFor(host, port),
+      hostHeader: hostHeaderFor(host, port, tls ? 443 : 80),
+      ...(tls ? { tls } : {}),
     };
   }
   if (!rawUrl.startsWith('/')) throw new EgError('EG_BAD_REQUEST', 'the request target must be absolute-form or origin-form');
@@ -81,6 +87,7 @@ export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | unde
       }
     }
     const { host, port } = tunnel.destination;
+    if (tunnel.tls) return { via: 'tunnel-tls', host, port, pathname, query, hostHeader: hostHeader ?? hostHeaderFor(host, port, 443), tls: true };
     return { via: 'tunnel-http', host, port, pathname, query, hostHeader: hostHeader ?? hostHeaderFor(host, port) };
   }
   if (!hostHeader) throw new EgError('EG_BAD_REQUEST', 'an origin-form request needs a Host header naming the destination');

@@ -16,6 +16,10 @@ export const CLAUSES = Object.freeze({
   restricted: 'PIPL Art. 42: the recipient is on the CAC restriction list',
   generalList: '2024 Provisions Art. 6: data on a free-trade-zone general data list is general data in its scenario',
   nonImportant: '2024 Provisions Art. 2: data not identified as important need not be treated as important',
+  volumeExemption: "2024 Provisions Arts. 5(4) and 8: from 100,000 individuals' non-sensitive personal information since 1 January, exports need a standard contract, certification or security assessment",
+  volumeAssessment: "2024 Provisions Art. 7(2): from 1,000,000 individuals' personal information since 1 January, exports need a security assessment",
+  volumeSensitive: "2024 Provisions Art. 8: any sensitive personal information (fewer than 10,000 individuals since 1 January) needs a standard contract, certification or security assessment",
+  volumeSensitiveAssessment: "2024 Provisions Art. 7(2): from 10,000 individuals' sensitive personal information since 1 January, exports need a security assessment",
 });
 
 const BASIS_CLAUSES: Readonly<Record<BasisType, string>> = Object.freeze({

@@ -18,6 +18,9 @@ export interface AdminOptions {
   readonly metrics?: Registry | (() => Promise<Registry>);
   /** /workers: each process serving the proxy port (pid, readiness, revision, requests). */
   readonly workers?: () => Maybe<unknown>;
+  /** /inventory: the data-flow inventory this process has seen since it started
+   *  (src/inventory/build.ts); no individual hash, no value. */
+  readonly inventory?: () => Maybe<unknown>;
 }
 
 const ENDPOINTS = ['/healthz', '/readyz', '/policy', '/metrics', '/workers'];
@@ -67,6 +70,10 @@ export function createAdminServer(options: AdminOptions): Server {
       case '/policy':
         // revision, source, mode, loadedAt, reloads {ok, failed}, lastError {at, lines, omitted} | null
         Promise.resolve().then(options.policy).then((p) => send(200, p), failed('policy status'));
+        return;
+      case '/inventory':
+        if (!options.inventory) return send(404, { error: 'not found' });
+        Promise.resolve().then(options.inventory).then((i) => send(200, i), failed('inventory'));
         return;
       case '/workers':
         if (!options.workers) return send(404, { error: 'not found' });

@@ -8,6 +8,7 @@ import { EgError, isEgError } from '../errors.js';
 import { openTunnel } from '../forward/tunnel.js';
 import { errorBody } from '../pipeline/reply.js';
 import type { GatewayEnv } from '../pipeline/runtime.js';
+import { interceptTunnel, isTlsClientHello } from '../tls/intercept.js';
 
 /** How long a new tunnel waits for the client's first bytes before treating it as opaque
  *  (protocols where the server speaks first). */
@@ -18,8 +19,9 @@ const HTTP_REQUEST_START = /^[A-Z][A-Z-]{1,19} [^\s]/;
  * CONNECT: decided on the destination first; once accepted, the client's first bytes tell a
  * cleartext HTTP/1.x client (undici's ProxyAgent tunnels http:// URLs) from TLS or anything else.
  * Cleartext HTTP goes back into the HTTP server, bound to the tunnel's host:port, so each request
- * is inspected, decided and audited like a forward-proxied one. Anything else is relayed as an
- * opaque tunnel when the zone allows it.
+ * is inspected, decided and audited like a forward-proxied one. A TLS ClientHello to a
+ * destination with `tls: intercept` is terminated with the operator CA and goes the same way
+ * (src/tls/intercept.ts). Anything else is relayed as an opaque tunnel when the zone allows it.
  */
 export async function handleConnect(env: GatewayEnv, server: Server, req: IncomingMessage, client: Socket, head: Buffer): Promise<void> {
   const runtime = env.runtime();
@@ -76,8 +78,9 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
     if (zone.hardBlock !== null && zone.mode === 'enforce') {
       throw new EgError('EG_RECIPIENT_RESTRICTED', `destination ${zone.name}`);
     }
-    // Port 443 is TLS in practice: refuse up front, where the client can still show the reason.
-    if (zone.tunnel === 'block' && zone.mode === 'enforce' && port === 443) {
+    // Port 443 is TLS in practice: refuse up front, where the client can still show the reason
+    // (unless the destination intercepts TLS: then it is inspected, not relayed unread).
+    if (zone.tunnel === 'block' && zone.tls !== 'intercept' && zone.mode === 'enforce' && port === 443) {
       throw new EgError('EG_TUNNEL_REFUSED', `zone ${zone.name} (${zone.jurisdiction})`);
     }
   } catch (err) {
@@ -99,6 +102,17 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
     server.emit('connection', client);
     client.resume();
     client.once('close', () => audit({ action: 'allow', status: 200, error: null, tunnel: 'http' }));
+    return;
+  }
+  // TLS to a destination with `tls: intercept`: terminated with a leaf signed by the operator
+  // CA, then every request is inspected like cleartext and forwarded over verified TLS.
+  if (zone.tls === 'intercept' && isTlsClientHello(first)) {
+    const intercepted = await interceptTunnel(env, env.log, runtime.policy.tls, client, first, destination.host);
+    if ('error' in intercepted) return audit({ action: 'allow', status: 200, error: intercepted.error, tunnel: 'tls' });
+    env.tunnels.set(intercepted.socket, { destination, authority, tls: true });
+    server.emit('connection', intercepted.socket);
+    intercepted.socket.resume();
+    intercepted.socket.once('close', () => audit({ action: 'allow', status: 200, error: null, tunnel: 'tls' }));
     return;
   }
   if (zone.tunnel === 'block' && zone.mode === 'enforce') {

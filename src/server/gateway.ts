@@ -11,6 +11,15 @@ import { handleConnect } from './connect.js';
 import { createAdminServer } from './admin.js';
 import { createMetrics, type GatewayMetrics } from '../ops/metrics.js';
 import { PolicyHolder, type ReloadResult } from './reload.js';
+import { isAuditEvent } from '../audit/event.js';
+import type { CompiledPolicy as Policy, VolumeStoreSettings } from '../config/model.js';
+import { VolumeCounter } from '../volume/counter.js';
+import { openMemoryStore } from '../volume/open.js';
+import { counterLabel, ratioOf } from '../volume/status.js';
+import type { VolumeStore } from '../volume/store.js';
+import type { VolumeSnapshot } from '../ops/metrics.js';
+import { DriftTracker } from '../policy/drift.js';
+import { InventoryBuilder } from '../inventory/build.js';
 
 export interface GatewayOptions {
   readonly policy: CompiledPolicy;
@@ -33,6 +42,9 @@ export interface GatewayOptions {
   /** Replaces the undici pool (in-process evaluation). Kept across reloads: a policy's
    *  timeouts then do not apply to it. */
   readonly upstream?: Upstream;
+  /** Opens the volume store a policy names (`serve`: openVolumeStore). Default: counts in memory,
+   *  whatever the policy names (in-process evaluation, tests). */
+  readonly volumeStore?: (settings: VolumeStoreSettings) => VolumeStore;
   /** See GatewayEnv: the decision time, the client address, addresses treated as public. */
   readonly clock?: GatewayEnv['clock'];
   readonly clientAddressOf?: GatewayEnv['clientAddressOf'];
@@ -52,6 +64,8 @@ export interface GatewayStats {
   /** Requests and tunnels being handled now. */
   readonly inFlight: number;
   readonly uptimeSeconds: number;
+  /** The yearly volume store: off (the policy needs none), ok, or unavailable. */
+  readonly volume?: 'off' | 'ok' | 'unavailable';
 }
 
 export interface Gateway {
@@ -105,20 +119,51 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     reloads: () => holder.counters(),
     auditStatus: () => (options.audit as { status?: () => { pendingBytes: number; dropped: number } }).status?.(),
     defaultMetrics: options.processMetrics ?? false,
+    volume: async () => volumeSnapshot(volume, holder.runtime().policy, options.clock?.() ?? new Date()),
   });
   // Request metrics come from the audit events: what is counted is what is recorded.
   const inner = options.audit;
   let recorded = 0;
+  // The live data-flow inventory (/inventory): what this process has seen since it started.
+  const inventory = new InventoryBuilder({ maxHashesPerRow: 10_000 });
   const audit: AuditSink = {
     write(event) {
-      recorded += 1;
-      metrics.observe(event);
+      if (isAuditEvent(event)) {
+        recorded += 1;
+        inventory.add(event);
+        metrics.observe(event);
+      }
       inner.write(event);
     },
     flush: () => inner.flush(),
     close: () => inner.close(),
     healthy: () => inner.healthy?.() ?? true,
   };
+  // Yearly volume thresholds: the store the policy names (serve) or memory (evaluation, tests).
+  const volume = new VolumeCounter({
+    log: options.log,
+    open: options.volumeStore ?? (() => openMemoryStore()),
+    onAlert: (alert) => {
+      options.log.warn({ volume: { entity: alert.entity, year: alert.year, counter: alert.counter, level: alert.level, threshold: alert.threshold, count: alert.count }, decisionId: alert.decisionId }, `volume ${alert.level === 'crossed' ? 'threshold reached' : 'alert'}: ${alert.text}`);
+      metrics.volumeThreshold(alert.counter, alert.level);
+      // Straight to the sink: a threshold record is not a request (the stats count requests).
+      inner.write({
+        v: 1, kind: 'threshold', triggeredBy: alert.decisionId, time: new Date().toISOString(), policyRevision: holder.runtime().policy.revision,
+        entity: alert.entity, year: alert.year, counter: alert.counter, level: alert.level, threshold: alert.threshold, count: alert.count, text: alert.text, clause: alert.clause,
+      });
+    },
+    onStoreError: () => metrics.volumeStoreError(),
+  });
+  await volume.configure(options.policy);
+  holder.onSwap((current) => void volume.configure(current.policy));
+  // Scope drift: each distinct drift once per process, straight to the sink like a threshold.
+  const drift = new DriftTracker({
+    emit: (record) => {
+      options.log.warn({ drift: { kind: record.drift, key: record.key, action: record.action }, decisionId: record.triggeredBy }, `scope drift: ${record.text}`);
+      metrics.drift(record.drift);
+      inner.write(record);
+    },
+  });
   const selfPorts = new Set<number>();
   const env: GatewayEnv = {
     runtime: () => holder.runtime(),
@@ -131,6 +176,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     tunnels: new WeakMap<Socket, TunnelBinding>(),
     viaPseudonym: 'egress-guard',
     individualKey: options.individualKey,
+    volume,
+    drift,
     ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.clientAddressOf ? { clientAddressOf: options.clientAddressOf } : {}),
@@ -187,7 +234,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const startedAt = Date.now();
-  const ready = () => !draining && (inner.healthy?.() ?? true);
+  const ready = () => !draining && (inner.healthy?.() ?? true) && volume.ready(holder.runtime().policy);
+  // /readyz says which part is not ready: the audit trail, or the volume store (on_store_failure: refuse).
+  const readiness = () => ({ ready: ready(), audit: (inner.healthy?.() ?? true) ? 'ok' : 'failing', volume: volume.state(holder.runtime().policy) });
   const stats = (): GatewayStats => {
     const status = holder.status();
     return {
@@ -199,11 +248,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       requests: recorded,
       inFlight: inFlight.size,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      volume: volume.state(holder.runtime().policy),
     };
   };
   const admin = options.adminElsewhere
     ? undefined
-    : createAdminServer({ ready, policy: () => holder.status(), metrics: metrics.registry, workers: () => ({ workers: [{ worker: 0, ...stats() }] }) });
+    : createAdminServer({ ready: readiness, policy: () => holder.status(), metrics: metrics.registry, workers: () => ({ workers: [{ worker: 0, ...stats() }] }), inventory: () => ({ since: new Date(startedAt).toISOString(), ...inventory.finish() }) });
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
   if (admin) {
@@ -246,9 +296,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           admin.closeAllConnections();
         }
         await Promise.all([upstream.close(), ...retired]);
+        await volume.close();
         await options.audit.flush();
       })();
       return closing;
     },
   };
+}
+
+/** The gauges' view of the counters: this year's counts (from the store, else the last known). */
+async function volumeSnapshot(volume: VolumeCounter, policy: Policy, now: Date): Promise<VolumeSnapshot> {
+  const state = volume.state(policy);
+  if (state === 'off') return { counters: [], storeUp: null };
+  const { counts } = await volume.totals(policy, now);
+  const counters = [...counts].map(([counter, individuals]) => ({ label: counterLabel(counter), individuals, ratio: ratioOf(policy, counter, individuals) }));
+  return { counters, storeUp: state === 'ok' ? 1 : 0 };
 }

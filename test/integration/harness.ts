@@ -102,6 +102,8 @@ export interface TestGatewayOptions {
   /** Replaces the undici pool (see loopbackOnlyUpstream). */
   readonly upstream?: Upstream;
   readonly clock?: GatewayOptions['clock'];
+  /** Opens the volume store the policy names (default: in memory). */
+  readonly volumeStore?: GatewayOptions['volumeStore'];
 }
 
 export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
@@ -125,6 +127,7 @@ export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
     ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
     ...(options.upstream ? { upstream: options.upstream } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.volumeStore ? { volumeStore: options.volumeStore } : {}),
   });
   const port = gateway.proxyAddress.port;
   return { gateway, audit, port, proxyUrl: `http://127.0.0.1:${port}`, close: () => gateway.close(2_000) };

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../event.js';
 import { isFlow, readEvents, type EventFilter, type Progress, type ReadStats } from '../read.js';
+import { InventoryBuilder, type InventoryFlow } from '../../inventory/build.js';
 
 /** One pass over the trail, keeping only the aggregates the report draws. */
 
@@ -77,6 +78,8 @@ export interface ReportData {
   readonly recipients: readonly RecipientIndividuals[];
   readonly links: readonly DataLink[];
   readonly missingBasis: readonly MissingBasis[];
+  /** The data-flow inventory (src/inventory/build.ts): application → recipient. */
+  readonly inventory: readonly InventoryFlow[];
 }
 
 const HOUR = 3_600_000;
@@ -95,8 +98,10 @@ export const transferMethod = (e: AuditEvent): string => {
       return 'gateway route (TLS originated)';
     case 'tunnel-http':
       return 'CONNECT tunnel, HTTP inspected';
+    case 'tunnel-tls':
+      return 'CONNECT tunnel, TLS intercepted, HTTP inspected';
     case 'connect':
-      return e.tunnel === 'opaque' ? 'CONNECT tunnel, opaque' : 'CONNECT tunnel (refused)';
+      return e.tunnel === 'opaque' ? 'CONNECT tunnel, opaque' : e.tunnel === 'tls' ? 'CONNECT tunnel, TLS intercepted' : 'CONNECT tunnel (refused)';
   }
 };
 
@@ -147,9 +152,11 @@ export class ReportAggregator {
   private readonly recipients = new Map<string, { jurisdictions: Set<string>; hashes: Set<string>; atLeast: boolean; limit: number | null; bases: Set<string> }>();
   private readonly links = new Map<string, LinkAcc>();
   private readonly missing = new Map<string, { d: Destination; categories: Set<string>; flows: number }>();
+  private readonly inventory = new InventoryBuilder();
 
   add(e: AuditEvent): void {
     if (!isFlow(e)) return;
+    this.inventory.add(e);
     const t = this.totals;
     t.flows += 1;
     if (e.action === 'block') t.blocked += 1;
@@ -284,6 +291,7 @@ export class ReportAggregator {
           bases: [...l.bases].sort(),
         }))
         .sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction) || a.recipient.localeCompare(b.recipient) || a.host.localeCompare(b.host) || a.port - b.port),
+      inventory: this.inventory.flows(),
       missingBasis: [...this.missing.values()]
         .map((m) => ({ recipient: m.d.recipient, jurisdiction: m.d.jurisdiction, categories: [...m.categories].sort(), flows: m.flows }))
         .sort((a, b) => b.flows - a.flows),

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { formatBytes } from '../summary.js';
 import type { ReportData } from './aggregate.js';
 import { actionTimeline, esc, flowMatrix, individualsChart, num } from './svg.js';
+import { inventorySection } from '../../inventory/html.js';
 
 /**
  * `audit report`: one self-contained HTML file for a DPO or an auditor. Inline CSS and SVG only,
@@ -147,6 +148,7 @@ ${links}
 </div>
 </section>
 
+${inventorySection(data.inventory)}
 ${basesSection}<section id="missing-basis">
 <h2>Flows without a legal basis</h2>
 ${missing ? `<table id="missing-table"><thead><tr><th>recipient</th><th>jurisdiction</th><th>categories</th><th>flows</th></tr></thead><tbody>\n${missing}\n</tbody></table>` : '<p class="empty">None in this period.</p>'}

@@ -73,9 +73,23 @@ const CJK_LNG = ['经度'];
 // Every axis word ends in one of these: a cheap test before any string work.
 const AXIS_LAST = new Set([...'tTgGnNeE度u'].map((c) => c.charCodeAt(0)));
 
+// Keys repeat across leaves and requests: the verdicts are kept (bounded, cleared when full).
+const MEMO_LIMIT = 4096;
+const axisMemo = new Map<string, Axis | null>();
+const pointMemo = new Map<string, boolean>();
+
 /** The axis a field name declares ("lat", "pickupLatitude", "纬度"). */
 export function keyAxis(key: string | undefined): Axis | undefined {
   if (key === undefined || key.length === 0 || key.length > 40 || !AXIS_LAST.has(key.charCodeAt(key.length - 1))) return undefined;
+  const known = axisMemo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const axis = readAxis(key);
+  if (axisMemo.size >= MEMO_LIMIT) axisMemo.clear();
+  axisMemo.set(key, axis ?? null);
+  return axis;
+}
+
+function readAxis(key: string): Axis | undefined {
   if (endsWithWord(key, LAT_WORDS) || CJK_LAT.some((w) => key.endsWith(w))) return 'lat';
   if (endsWithWord(key, LNG_WORDS) || CJK_LNG.some((w) => key.endsWith(w))) return 'lng';
   return undefined;
@@ -91,6 +105,15 @@ const POINT_KEYS = new Set([
 /** Whether an array under this key holds points ([lng, lat] pairs, tracks of them). */
 export function isPointArrayKey(key: string | undefined): boolean {
   if (key === undefined || key.length > 40) return false;
+  const known = pointMemo.get(key);
+  if (known !== undefined) return known;
+  const point = readPointArrayKey(key);
+  if (pointMemo.size >= MEMO_LIMIT) pointMemo.clear();
+  pointMemo.set(key, point);
+  return point;
+}
+
+function readPointArrayKey(key: string): boolean {
   const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
   if (POINT_KEYS.has(norm)) return true;
   for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', '坐标', '轨迹', '经纬度']) {

@@ -41,3 +41,66 @@ describe('KeywordAutomaton', () => {
     expect(got).toBe(want);
   });
 });
+
+describe('KeywordAutomaton word-start split', () => {
+  /** The definition the automaton implements, checked position by position. */
+  function naive(specs: Array<KeywordSpec<string>>, s: string): string[] {
+    const fold = (c: number): number => {
+      if (c >= 65 && c <= 90) return c + 32;
+      if (c >= 0xff21 && c <= 0xff3a) return c - 0xff21 + 97;
+      if (c >= 0xff41 && c <= 0xff5a) return c - 0xff41 + 97;
+      if (c >= 0xff10 && c <= 0xff19) return c - 0xff10 + 48;
+      if (c === 0x3000) return 32;
+      return c;
+    };
+    const letter = (c: number): boolean => ((c | 32) - 97) >>> 0 <= 25;
+    const found: Array<{ start: number; end: number; i: number }> = [];
+    specs.forEach((spec, i) => {
+      const w = spec.word;
+      const latinStart = letter(fold(w.charCodeAt(0)));
+      const latinEnd = letter(fold(w.charCodeAt(w.length - 1)));
+      const boundary = spec.boundary ?? 'word';
+      for (let start = 0; start + w.length <= s.length; start++) {
+        let ok = true;
+        for (let k = 0; k < w.length && ok; k++) ok = fold(s.charCodeAt(start + k)) === fold(w.charCodeAt(k));
+        const end = start + w.length;
+        if (!ok) continue;
+        if (boundary !== 'none' && latinStart && start > 0 && letter(fold(s.charCodeAt(start - 1)))) continue;
+        if (boundary === 'word' && latinEnd && end < s.length && letter(fold(s.charCodeAt(end)))) continue;
+        if (spec.caseSensitive === true && s.slice(start, end) !== w) continue;
+        found.push({ start, end, i });
+      }
+    });
+    found.sort((x, y) => x.end - y.end || x.start - y.start || x.i - y.i);
+    return found.map((m) => `${specs[m.i]!.payload}:${s.slice(m.start, m.end)}`);
+  }
+
+  // A small alphabet so that keywords occur often: Latin (both cases, full width), Han, digits,
+  // punctuation and spaces.
+  const ALPHABET = [...'abcdhivsABHI  -.2ｈｉＶ病糖尿医院'];
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const text = (len: number): string => Array.from({ length: len }, () => ALPHABET[rand(ALPHABET.length)]).join('');
+
+  const sets: Array<[string, Array<KeywordSpec<string>>]> = [
+    ['word-start Latin with Han', [
+      { word: 'hiv', payload: 'w' }, { word: 'hi', payload: 'h' }, { word: 'ab', payload: 'ab', boundary: 'stem' },
+      { word: 'HIV', payload: 'cs', caseSensitive: true }, { word: 'a-2', payload: 'p' }, { word: 'b病', payload: 'bh' },
+      { word: '糖尿病', payload: 'd' }, { word: '病', payload: 'b' }, { word: '医院', payload: 'y' }, { word: '病a', payload: 'ha' },
+    ]],
+    ['with a keyword that may start anywhere', [
+      { word: 'hiv', payload: 'w' }, { word: 'iv', payload: 'n', boundary: 'none' }, { word: '糖尿病', payload: 'd' },
+    ]],
+  ];
+  for (const [name, specs] of sets) {
+    it(`finds what a position-by-position search finds (${name})`, () => {
+      for (let t = 0; t < 400; t++) {
+        const s = text(1 + rand(40));
+        expect(run(specs, s)).toEqual(naive(specs, s));
+      }
+    });
+  }
+});

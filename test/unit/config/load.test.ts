@@ -30,7 +30,7 @@ describe('loadPolicyFile: every issue, with its position', () => {
     expectIssues('unknown-key.yaml', [
       '5:5 destinations[0].hots: unknown key; did you mean "hosts"?',
       '6:5 destinations[0].alow_special_addresses: unknown key; did you mean "allow_special_addresses"?',
-      '9:3 unknown.colour: unknown key; expected one of jurisdiction, allow_special_addresses, inspect, always, tunnel, uninspectable, mode, actions',
+      '9:3 unknown.colour: unknown key; expected one of jurisdiction, allow_special_addresses, inspect, always, tunnel, tls, uninspectable, mode, actions',
     ]);
   });
 
@@ -102,7 +102,7 @@ describe('loadPolicyFile: every issue, with its position', () => {
       '11:5 destinations[1].name: is required',
       '13:13 destinations[1].cidrs[0]: invalid CIDR "1.2.3.4/24": host bits are set; did you mean 1.2.3.0/24?',
       '14:5 destinations[2]: a destination needs at least one entry under hosts or cidrs',
-      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, handler, redaction, clients, client_header, scenario_header, bases, catalogs, restricted, audit, destinations, unknown',
+      '16:1 extra: unknown key; expected one of version, mode, resolve, categories, limits, timeouts, inspect, rules, handler, redaction, clients, client_header, scenario_header, bases, catalogs, restricted, audit, volume, drift, tls, routes, destinations, unknown',
     ]);
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * Field locations as a basis declares them (`bases[].locations`) and as the inventory and drift
+ * events show them.
+ *
+ * A finding's location is a JSON Pointer into the body ("/customer/mobile", "/items/3/sku",
+ * "/payload|json/user/phone" for a value nested in a string), a form field ("/name"), a query
+ * parameter ("?mobile"), a header ("header:x-user-phone", "header:x-id[1]" when repeated) or ""
+ * for a plain-text body.
+ *
+ * A pattern is matched segment by segment (split on "/"): a segment "*" matches any one segment;
+ * a segment ending in "*" matches segments starting with what comes before it ("?*" any query
+ * parameter, "header:x-user-*"); any other segment matches itself. So "/customers/*\/phone"
+ * covers "/customers/0/phone" and "/customers/17/phone" but not "/customers/0/contact/phone".
+ */
+
+/** What a pattern may look like: a JSON Pointer, a query parameter, a header, or "" (text). */
+export const LOCATION_PATTERN = /^(?:|\/.*|\?.+|header:.+)$/;
+export const LOCATION_PATTERN_HINT = 'must be a JSON Pointer ("/customer/*/phone"), a query parameter ("?mobile"), a header ("header:x-user-id") or "" for a plain-text body';
+
+export interface LocationScope {
+  /** As written in the policy. */
+  readonly patterns: readonly string[];
+  matches(location: string): boolean;
+}
+
+function segmentsOf(location: string): string[] {
+  return location.startsWith('/') ? location.slice(1).split('/') : [location];
+}
+
+export function compileLocationScope(patterns: readonly string[]): LocationScope {
+  const compiled = patterns.map((p) => ({ pointer: p.startsWith('/'), segments: segmentsOf(p) }));
+  const segmentMatches = (pattern: string, segment: string): boolean => {
+    if (pattern === '*') return true;
+    if (pattern.endsWith('*')) return segment.startsWith(pattern.slice(0, -1));
+    return pattern === segment;
+  };
+  return Object.freeze({
+    patterns: Object.freeze([...patterns]),
+    matches(location: string): boolean {
+      const pointer = location.startsWith('/');
+      // A repeated header is recorded with its index ("header:x-id[1]"): the name is what counts.
+      const segments = segmentsOf(pointer ? location : location.replace(/\[\d+\]$/, ''));
+      return compiled.some((p) => p.pointer === pointer && p.segments.length === segments.length && p.segments.every((s, i) => segmentMatches(s, segments[i]!)));
+    },
+  });
+}
+
+/**
+ * A location with what varies from record to record taken out: array indices become "*" and a
+ * repeated header loses its index. "/customers/12/phone" → "/customers/*\/phone". The inventory
+ * lists locations this way and drift events are told apart by it, so a bulk upload of 1,000
+ * customers is one location, not 1,000.
+ */
+export function normaliseLocation(location: string): string {
+  if (location.startsWith('/')) return location.split('/').map((s) => (/^\d+$/.test(s) ? '*' : s)).join('/');
+  return location.replace(/\[\d+\]$/, '');
+}
