@@ -14,6 +14,7 @@ import { verifyTrail, type VerifyReport } from '../audit/verify.js';
 import { EgError, isEgError } from '../errors.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import { loadPolicyFile } from '../config/load.js';
+import { processIo, type CliIo } from './io.js';
 
 /**
  * `egress-guard audit …`: verify, summary, subject, report, schema, keygen. Each command is a
@@ -22,12 +23,9 @@ import { loadPolicyFile } from '../config/load.js';
  * broken (verify), 2 usage (bad flag, unreadable file, no key).
  */
 
-export interface AuditIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WriteStream;
-}
+export type AuditIo = CliIo;
 
-const defaultIo = (): AuditIo => ({ stdout: process.stdout, stderr: process.stderr });
+const defaultIo = processIo;
 
 async function usageErrors(io: AuditIo, run: () => Promise<number>): Promise<number> {
   try {

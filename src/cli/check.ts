@@ -1,7 +1,7 @@
 import { GRADE_RANK, type Grade } from '../classify/taxonomy.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import { formatIssue, loadPolicyFile, PolicyInvalidError } from '../config/load.js';
-import type { CompiledPolicy, Zone } from '../config/model.js';
+import type { CompiledPolicy, VolumeSettings, Zone } from '../config/model.js';
 import { isEgError } from '../errors.js';
 
 /**
@@ -21,6 +21,10 @@ export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.W
     policy = loadPolicyFile(path, now ? { now } : {});
   } catch (e) {
     if (e instanceof PolicyInvalidError) {
+      if (looksLikeTestCases(e)) {
+        err.write(`${path}: this is a policy test file (it has cases:), not a policy; run: egress-guard test ${path}\n`);
+        return 2;
+      }
       for (const line of e.lines()) err.write(`${line}\n`);
       err.write(`${path}: ${e.issues.length === 1 ? '1 issue' : `${e.issues.length} issues`}; the policy was not loaded\n`);
       return 2;
@@ -37,6 +41,10 @@ export function runCheck(path: string, out: NodeJS.WritableStream, err: NodeJS.W
   return policy.warnings.length > 0 ? 1 : 0;
 }
 
+/** A `*.test.yaml` beside its policy is easily caught by a glob such as `check policies/*.yaml`. */
+const looksLikeTestCases = (e: PolicyInvalidError): boolean =>
+  e.issues.some((i) => i.path === 'cases') && e.issues.some((i) => i.path === 'policy');
+
 export function summarize(policy: CompiledPolicy, now = new Date()): string {
   const { limits, timeouts } = policy;
   const lines = [
@@ -50,6 +58,9 @@ export function summarize(policy: CompiledPolicy, now = new Date()): string {
     `handler  ${policy.handler.entity ?? '(unnamed)'}${policy.handler.ciio ? ', CIIO' : ''}${policy.handler.ftz ? `, FTZ ${policy.handler.ftz}` : ''}`,
     `clients  ${policy.clients.map((c) => c.id).join(', ') || '(none)'}${policy.clientHeader ? ` (header ${policy.clientHeader})` : ''}`,
     `catalogs ${policy.catalogs.map((c) => `${c.id} (${c.kind}, ${c.entries.length})`).join(', ') || '(none)'}`,
+    `audit    on failure ${policy.audit.onAuditFailure}; domestic detail ${policy.audit.domesticDetail}`,
+    `drift    ${policy.drift.action}`,
+    describeVolume(policy.volume),
   ];
   // README "HTTPS": shown when the policy configures any of it.
   const { tls } = policy;
@@ -65,11 +76,18 @@ export function summarize(policy: CompiledPolicy, now = new Date()): string {
   for (const b of policy.bases) {
     const e = expiries.get(b.id)!;
     const state = e.state === 'valid' ? '' : e.state === 'expiring' ? `  EXPIRES IN ${e.daysLeft} DAYS` : `  ${e.state.toUpperCase().replace(/_/g, ' ')}`;
-    lines.push(`  ${b.id}: ${b.exemption ?? b.type}, ${b.validFrom} to ${b.validTo ?? 'open'}; recipients ${[...b.recipients].join(', ')}; categories ${b.categories.ids.join(', ')}${b.scenarios ? `; scenarios ${[...b.scenarios].join(', ')}` : ''}${state}`);
+    lines.push(`  ${b.id}: ${b.exemption ?? b.type}, ${b.validFrom} to ${b.validTo ?? 'open'}; recipients ${[...b.recipients].join(', ')}; categories ${b.categories.ids.join(', ')}${b.scenarios ? `; scenarios ${[...b.scenarios].join(', ')}` : ''}${b.locations ? `; locations ${b.locations.patterns.join(', ')}` : ''}${state}`);
   }
   for (const zone of policy.destinations) lines.push('', ...describeZone(zone, `hosts ${zone.hosts.length}, cidrs ${zone.cidrs.length}`));
   lines.push('', ...describeZone(policy.unknownZone, 'every host no destination matches'));
   return `${lines.join('\n')}\n`;
+}
+
+function describeVolume(volume: VolumeSettings): string {
+  if (!volume.needed) return 'volume   not counted (no flow abroad can carry personal information)';
+  const { store, thresholds: t } = volume;
+  const where = store.kind === 'sqlite' ? `sqlite ${store.path}` : store.kind === 'redis' ? `redis (prefix ${store.keyPrefix})` : 'memory';
+  return `volume   ${where}; thresholds N ${t.nonSensitive.toLocaleString('en')} / ${t.nonSensitiveAssessment.toLocaleString('en')}, S ${t.sensitiveAssessment.toLocaleString('en')}; alert at ${Math.round(t.alertFraction * 100)} %; over limit ${volume.actionOverLimit}; store failure ${volume.onStoreFailure}`;
 }
 
 function describeZone(zone: Zone, what: string): string[] {

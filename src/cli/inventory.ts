@@ -4,17 +4,13 @@ import { EgError, isEgError } from '../errors.js';
 import { buildInventory } from '../inventory/build.js';
 import { formatDriftLog, readDriftLog } from '../inventory/drift-log.js';
 import { formatInventoryCsv, formatInventoryJson, formatInventoryTable } from '../inventory/format.js';
+import { processIo, type CliIo } from './io.js';
 
 /**
  * `egress-guard inventory [--json|--csv] [--since t] [--until t] [--drift] <files…>`: the
  * data-flow inventory of a trail (src/inventory/build.ts), or with --drift every distinct scope
  * drift once with the time it was first seen. Exit 0, 2 on a usage error.
  */
-
-export interface InventoryIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 export interface InventoryFlags {
   readonly json?: boolean;
@@ -25,7 +21,7 @@ export interface InventoryFlags {
   readonly until?: string;
 }
 
-export async function runInventory(args: readonly string[], opts: InventoryFlags, io: InventoryIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runInventory(args: readonly string[], opts: InventoryFlags, io: CliIo = processIo()): Promise<number> {
   try {
     if (opts.json && opts.csv) throw new EgError('EG_CONFIG_INVALID', 'give --json or --csv, not both');
     if (opts.drift && opts.csv) throw new EgError('EG_CONFIG_INVALID', '--drift prints a list (text or --json), not CSV');

@@ -4,6 +4,7 @@ import { parseIsoDate } from '../config/schema.js';
 import { loadPolicyFile } from '../config/load.js';
 import { EgError, isEgError } from '../errors.js';
 import { checkThreshold, formatReplay, replayTrail, type BlockThreshold } from '../policy/replay.js';
+import { processIo, type CliIo } from './io.js';
 
 /**
  * `egress-guard replay --policy candidate.yaml [--max-new-blocks N | --max-new-blocks-ratio R]
@@ -11,11 +12,6 @@ import { checkThreshold, formatReplay, replayTrail, type BlockThreshold } from '
  * Exit 0, 1 when more flows would be newly blocked than the threshold allows, 2 on a usage error
  * (an invalid candidate policy included).
  */
-
-export interface ReplayIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 export interface ReplayFlags {
   readonly policy: string;
@@ -43,7 +39,7 @@ function threshold(opts: ReplayFlags): BlockThreshold {
   return {};
 }
 
-export async function runReplay(args: readonly string[], opts: ReplayFlags, io: ReplayIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runReplay(args: readonly string[], opts: ReplayFlags, io: CliIo = processIo()): Promise<number> {
   try {
     const limit = threshold(opts);
     let asOf: string | undefined;

@@ -88,19 +88,17 @@ export interface ReplayReport {
   readonly flows: readonly ChangedFlow[];
 }
 
-/** Errors raised after the decision: the decision itself is on record. */
+/** Errors raised after the decision: the decision itself is on record. Every upstream failure
+ *  (EG_UPSTREAM_*) happens after it, since nothing is dialled before the decision. */
 const AFTER_DECISION = new Set([
   'EG_BLOCKED_BY_POLICY',
   'EG_VOLUME_LIMIT',
   'EG_VOLUME_UNAVAILABLE',
   'EG_AUDIT_UNAVAILABLE',
   'EG_SCOPE_DRIFT',
-  'EG_UPSTREAM_CONNECT',
-  'EG_UPSTREAM_TIMEOUT',
-  'EG_UPSTREAM_RESET',
-  'EG_UPSTREAM_FAILED',
   'EG_CLIENT_ABORTED',
 ]);
+const decidedBefore = (code: string): boolean => AFTER_DECISION.has(code) || code.startsWith('EG_UPSTREAM_');
 const UNINSPECTABLE = new Set(['EG_BODY_UNINSPECTABLE', 'EG_BODY_TOO_LARGE', 'EG_ENCODING_UNSUPPORTED']);
 
 export const NOT_REPLAYABLE = {
@@ -151,7 +149,7 @@ export class Replayer {
     if ((e.findingsOmitted ?? 0) > 0) return this.#skip(NOT_REPLAYABLE.omitted);
     if (e.error !== null && UNINSPECTABLE.has(e.error)) return this.#skip(NOT_REPLAYABLE.uninspectable);
     const restricted = e.error === 'EG_RECIPIENT_RESTRICTED';
-    if (e.error !== null && !restricted && !AFTER_DECISION.has(e.error)) return this.#skip(NOT_REPLAYABLE.noDecision(e.error));
+    if (e.error !== null && !restricted && !decidedBefore(e.error)) return this.#skip(NOT_REPLAYABLE.noDecision(e.error));
 
     const policy = this.#policy;
     const zone = policy.lookupZone(e.destination.host, e.destination.ip ?? undefined);

@@ -23,7 +23,7 @@ export interface AdminOptions {
   readonly inventory?: () => Maybe<unknown>;
 }
 
-const ENDPOINTS = ['/healthz', '/readyz', '/policy', '/metrics', '/workers'];
+const ENDPOINTS = ['/healthz', '/readyz', '/policy', '/metrics', '/inventory', '/workers'];
 
 /** The admin listener: health, readiness, the running policy with its reload status, metrics.
  *  Never reachable through the proxy (its port is one of the gateway's own, refused as a

@@ -134,7 +134,7 @@ describe('admin endpoints', () => {
     expect(workers.json()).toMatchObject({ workers: [{ worker: 0, pid: process.pid, ready: true, draining: false, revision: gw.gateway.policy.runtime().policy.revision }] });
     const missing = await get('/nothing-here');
     expect(missing.status).toBe(404);
-    expect(missing.json()).toEqual({ error: 'not found', endpoints: ['/healthz', '/readyz', '/policy', '/metrics', '/workers'] });
+    expect(missing.json()).toEqual({ error: 'not found', endpoints: ['/healthz', '/readyz', '/policy', '/metrics', '/inventory', '/workers'] });
     expect((await get('/healthz', 'POST')).status).toBe(405);
     const head = await get('/readyz', 'HEAD');
     expect(head.status).toBe(200);

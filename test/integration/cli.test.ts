@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
 import { startUpstream } from './harness.js';
+import { BIN, spawnServe } from './serve-process.js';
 
 // The CLI as installed: the built entry point that `npx egress-guard` runs (npm test builds first).
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
 describe('egress-guard check', () => {
@@ -67,20 +67,9 @@ describe('egress-guard serve', () => {
     const auditFile = join(dir, 'audit.ndjson');
     writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\ndestinations:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
     const upstream = await startUpstream();
-    const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const served = await spawnServe(['--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile]);
+    const { child, listening } = served;
     try {
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const listening = await new Promise<{ proxy: string; admin: string }>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 10_000);
-        child.stderr.on('data', () => {
-          const line = stderr.split('\n').find((l) => l.includes('egress-guard listening'));
-          if (line) {
-            clearTimeout(timer);
-            resolve(JSON.parse(line) as { proxy: string; admin: string });
-          }
-        });
-      });
       const health = await request(`http://${listening.admin}/healthz`);
       expect(await health.body.json()).toEqual({ status: 'ok' });
       const agent = new ProxyAgent({ uri: `http://${listening.proxy}` });
@@ -94,9 +83,8 @@ describe('egress-guard serve', () => {
       await res.body.text();
       await agent.close();
       expect(upstream.received.at(-1)!.body.toString()).toBe('{"mobile":"***********"}');
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await served.exited).toBe(0);
       const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n');
       const requests = lines.map((l) => JSON.parse(l) as { kind: string; action: string }).filter((e) => e.kind === 'request');
       expect(requests).toEqual([expect.objectContaining({ action: 'redact' })]);
@@ -115,20 +103,9 @@ describe('egress-guard serve', () => {
     writeFileSync(keyFile, 'ab'.repeat(32), { mode: 0o600 });
     writeFileSync(policy, 'version: 1\nresolve:\n  api.partner.example: 127.0.0.1\ndestinations:\n  - name: partner\n    jurisdiction: US\n    hosts: [api.partner.example]\n');
     const upstream = await startUpstream();
-    const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit-dir', trail, '--audit-key-file', keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const served = await spawnServe(['--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit-dir', trail, '--audit-key-file', keyFile]);
+    const { child, proxy } = served;
     try {
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const proxy = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 10_000);
-        child.stderr.on('data', () => {
-          const line = stderr.split('\n').find((l) => l.includes('egress-guard listening'));
-          if (line) {
-            clearTimeout(timer);
-            resolve((JSON.parse(line) as { proxy: string }).proxy);
-          }
-        });
-      });
       const agent = new ProxyAgent({ uri: `http://${proxy}`, connections: 8 });
       const sends = Array.from({ length: 60 }, (_, i) =>
         request(`http://api.partner.example:${upstream.port}/n${i}`, { method: 'POST', body: `{"mobile":"139${String(10000000 + i)}"}`, headers: { 'content-type': 'application/json' }, dispatcher: agent })
@@ -139,10 +116,9 @@ describe('egress-guard serve', () => {
           .catch(() => undefined),
       );
       await new Promise((r) => setTimeout(r, 20));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       const answered = (await Promise.all(sends)).filter((id): id is string => id !== undefined);
-      expect(await exited).toBe(0);
+      expect(await served.exited).toBe(0);
       await agent.close();
       const verify = await run('node', [BIN, 'audit', 'verify', '--key-file', keyFile, trail]);
       expect(verify.stdout + verify.stderr).not.toMatch(/broken/i);

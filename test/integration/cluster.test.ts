@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, spawnServe, tempDirs, until, type ListeningLine, type ServeProcess } from './serve-process.js';
 
 /**
  * `serve --workers 2`, the built CLI as it runs in production (npm test builds first): two
@@ -15,7 +15,6 @@ import { afterEach, describe, expect, it } from 'vitest';
  * restarted, and a second SIGTERM ends everything at once.
  */
 
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
 const PHONE = '13912345678';
 
@@ -29,39 +28,24 @@ destinations:
 `;
 const BLOCK_PHONE = `${BASE}    actions: {categories: {pi.phone: block}}\n`;
 
-interface Listening {
-  proxy: string;
-  admin: string;
+interface Listening extends ListeningLine {
   workers: number;
   pids: number[];
 }
 
-interface Served {
-  readonly child: ChildProcess;
-  readonly listening: Listening;
-  readonly exited: Promise<number | null>;
-  stderr(): string;
-  logs(): { msg: string; [key: string]: unknown }[];
-}
-
-let children: ChildProcess[] = [];
+let running: ServeProcess[] = [];
 let servers: Server[] = [];
-let dirs: string[] = [];
+const dirs = tempDirs('eg-cluster-');
 
 afterEach(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children = [];
+  for (const { child } of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running = [];
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
   servers = [];
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
+  dirs.cleanup();
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eg-cluster-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = () => dirs.make();
 
 /** An upstream on loopback: answers at once, or after ?delay=ms. */
 async function upstream(): Promise<number> {
@@ -77,32 +61,10 @@ async function upstream(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--workers', '2', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--drain-timeout', '3000', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const line = await until(() => stderr.split('\n').find((l) => l.includes('egress-guard listening')), (l) => l !== undefined || child.exitCode !== null, 'the listening line', 15_000);
-  if (!line) throw new Error(`serve exited: ${stderr}`);
-  return {
-    child,
-    listening: JSON.parse(line) as Listening,
-    exited,
-    stderr: () => stderr,
-    logs: () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string }),
-  };
+async function serve(args: string[]): Promise<ServeProcess & { listening: Listening }> {
+  const served = await spawnServe(['--workers', '2', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--drain-timeout', '3000', ...args]);
+  running.push(served);
+  return served as ServeProcess & { listening: Listening };
 }
 
 /** One forward-proxied POST on a connection of its own (the cluster hands out connections). */

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
 import { startUpstream, type TestUpstream } from './harness.js';
+import { spawnServe, tempDirs, until } from './serve-process.js';
 
-// The built CLI (npm test builds first), as `egress-guard serve` runs in production.
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 const PHONE = '13912345678';
 
 const BASE = `version: 1
@@ -43,64 +41,32 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 3_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 let running: Served[] = [];
 let upstream: TestUpstream | undefined;
-let dirs: string[] = [];
+const dirs = tempDirs('eg-reload-');
 
 afterEach(async () => {
   await Promise.all(running.map((s) => s.close()));
   running = [];
   await upstream?.close();
   upstream = undefined;
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
+  dirs.cleanup();
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eg-reload-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = () => dirs.make();
 
 async function serve(policyFile: string, auditFile: string, env: Record<string, string> = {}): Promise<Served> {
   upstream ??= await startUpstream();
   const port = upstream.port;
-  const child = spawn('node', [BIN, 'serve', '--policy', policyFile, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile, '--log-level', 'debug', '--drain-timeout', '500'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const listening = await until(
-    () => stderr.split('\n').find((l) => l.includes('egress-guard listening')),
-    (line) => line !== undefined || child.exitCode !== null,
-    'the listening line',
-    8_000,
-  );
-  if (!listening) throw new Error(`serve exited: ${stderr}`);
-  const { proxy, admin } = JSON.parse(listening) as { proxy: string; admin: string };
+  const server = await spawnServe(['--policy', policyFile, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', auditFile, '--log-level', 'debug', '--drain-timeout', '500'], { env, timeoutMs: 8_000 });
+  const { child, proxy, admin } = server;
   const agent = new ProxyAgent({ uri: `http://${proxy}` });
   const served: Served = {
     child,
     proxy,
     admin,
-    stderr: () => stderr,
-    logLines: () =>
-      stderr
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { level: number; msg: string }),
+    stderr: server.stderr,
+    logLines: server.logs,
     async policy() {
       const res = await request(`http://${admin}/policy`);
       return (await res.body.json()) as PolicyStatus;
@@ -117,10 +83,7 @@ async function serve(policyFile: string, auditFile: string, env: Record<string, 
     },
     async close() {
       await agent.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(timer);
+      await server.stop();
     },
   };
   running.push(served);

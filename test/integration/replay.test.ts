@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
 import { runReplay } from '../../src/cli/replay.js';
 import { loadPolicyText } from '../../src/config/load.js';
 import { replayTrail, type ReplayReport } from '../../src/policy/replay.js';
 import { eventually, startTestGateway, startUpstream, type TestGateway, type TestUpstream } from './harness.js';
+import { captureIo } from '../unit/audit/helpers.js';
 
 /**
  * What-if replay of a log the real gateway wrote: replayed under the policy it was written
@@ -103,16 +103,6 @@ afterAll(async () => {
   await up.close();
 });
 
-function io() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { io: { stdout: out, stderr: err as unknown as NodeJS.WriteStream }, text: () => ({ stdout, stderr }) };
-}
-
 describe('replay', () => {
   it('changes nothing under the policy the log was written with', async () => {
     const report = await replayTrail([log], loadPolicyText(CURRENT, 'current.yaml'), {});
@@ -153,27 +143,27 @@ describe('replay', () => {
       [{ maxNewBlocksRatio: '0.34' }, 0],
     ];
     for (const [flags, code] of cases) {
-      const run = io();
-      expect([flags, await runReplay([log], { policy: candidate, ...flags }, run.io)]).toEqual([flags, code]);
+      const run = captureIo();
+      expect([flags, await runReplay([log], { policy: candidate, ...flags }, run)]).toEqual([flags, code]);
     }
-    const text = io();
-    expect(await runReplay([log], { policy: candidate, maxNewBlocks: '1' }, text.io)).toBe(1);
-    const out = text.text().stdout;
+    const text = captureIo();
+    expect(await runReplay([log], { policy: candidate, maxNewBlocks: '1' }, text)).toBe(1);
+    const out = text.out();
     expect(out).toContain('events 7: replayed 6, not replayable 1');
     expect(out).toContain('  not replayable: findings not listed (findingsOmitted): 1');
     expect(out).toContain('changed flows 3, unchanged 3; newly blocked 2 (33.3 % of replayed)');
     expect(out).toMatch(/^newly_blocked\s+Acme CRM Inc\.\s+pi\.email\s+2\s+0\s+/m);
     expect(out).toContain('FAIL: 2 newly blocked flows > --max-new-blocks 1');
 
-    const json = io();
-    expect(await runReplay([log], { policy: join(dir, 'current.yaml'), maxNewBlocks: '0', json: true }, json.io)).toBe(0);
-    expect(JSON.parse(json.text().stdout)).toMatchObject({ changed: 0, threshold: { passed: false } });
+    const json = captureIo();
+    expect(await runReplay([log], { policy: join(dir, 'current.yaml'), maxNewBlocks: '0', json: true }, json)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ changed: 0, threshold: { passed: false } });
 
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\ndestinations: [{ name: x }]\n');
-    const bad = io();
-    expect(await runReplay([log], { policy: join(dir, 'bad.yaml') }, bad.io)).toBe(2);
-    expect(bad.text().stderr).toContain('EG_POLICY_INVALID');
-    const both = io();
-    expect(await runReplay([log], { policy: candidate, maxNewBlocks: '1', maxNewBlocksRatio: '0.1' }, both.io)).toBe(2);
+    const bad = captureIo();
+    expect(await runReplay([log], { policy: join(dir, 'bad.yaml') }, bad)).toBe(2);
+    expect(bad.err()).toContain('EG_POLICY_INVALID');
+    const both = captureIo();
+    expect(await runReplay([log], { policy: candidate, maxNewBlocks: '1', maxNewBlocksRatio: '0.1' }, both)).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +9,13 @@ import type { AuditEvent, AuditThreshold } from '../../src/audit/event.js';
 import { openVolumeStore } from '../../src/volume/open.js';
 import { eventually, loopbackOnlyUpstream, startTestGateway, startUpstream, type TestGateway, type TestUpstream } from './harness.js';
 import { HAVE_REDIS, startRedis, type TestRedis } from './redis-server.js';
+import { BIN, spawnServe, type ServeProcess } from './serve-process.js';
 
 /**
  * Yearly volume thresholds end to end (issue 06): real gateways, a real upstream, real clients;
  * Redis tests with a real redis-server on a loopback port, started and stopped here.
  */
 
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
 const KEY_HEX = 'cd'.repeat(32);
 
@@ -158,41 +158,8 @@ describe('volume thresholds in one gateway (embedded store)', () => {
 });
 
 /** `egress-guard serve` as a child process; resolves once it listens. */
-interface Served {
-  readonly proxy: string;
-  readonly admin: string;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
-async function serve(policy: string, extraEnv: Record<string, string> = {}): Promise<Served> {
-  const child = spawn('node', [BIN, 'serve', '--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', '/dev/null', '--no-watch'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, EG_AUDIT_KEY: KEY_HEX, ...extraEnv },
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const listening = await new Promise<{ proxy: string; admin: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 15_000);
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    child.stderr!.on('data', () => {
-      const line = stderr.split('\n').find((l) => l.includes('egress-guard listening'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as { proxy: string; admin: string });
-      }
-    });
-  });
-  return {
-    ...listening,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+const serve = (policy: string, extraEnv: Record<string, string> = {}): Promise<ServeProcess> =>
+  spawnServe(['--policy', policy, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--audit', '/dev/null', '--no-watch'], { env: { EG_AUDIT_KEY: KEY_HEX, ...extraEnv } });
 
 async function volumeStatus(policy: string): Promise<Record<string, number>> {
   const { stdout } = await run('node', [BIN, 'volume', 'status', '--json', '--policy', policy]);

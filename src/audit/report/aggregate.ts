@@ -90,6 +90,13 @@ const MAX_ROWS = 30;
 /** Addresses listed per link; more are counted, not named. */
 const MAX_IPS = 20;
 
+const CONNECT_METHODS = {
+  opaque: 'CONNECT tunnel, opaque',
+  http: 'CONNECT tunnel, HTTP inspected',
+  tls: 'CONNECT tunnel, TLS intercepted',
+  refused: 'CONNECT tunnel (refused)',
+} as const;
+
 export const transferMethod = (e: AuditEvent): string => {
   switch (e.via) {
     case 'forward':
@@ -101,7 +108,7 @@ export const transferMethod = (e: AuditEvent): string => {
     case 'tunnel-tls':
       return 'CONNECT tunnel, TLS intercepted, HTTP inspected';
     case 'connect':
-      return e.tunnel === 'opaque' ? 'CONNECT tunnel, opaque' : e.tunnel === 'tls' ? 'CONNECT tunnel, TLS intercepted' : 'CONNECT tunnel (refused)';
+      return CONNECT_METHODS[e.tunnel ?? 'refused'];
   }
 };
 

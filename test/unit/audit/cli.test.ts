@@ -1,25 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerAuditCommands, runAuditReport, runAuditSubject, runAuditSummary, runAuditVerify, type AuditIo } from '../../../src/cli/audit.js';
+import { registerAuditCommands, runAuditReport, runAuditSubject, runAuditSummary, runAuditVerify } from '../../../src/cli/audit.js';
 import { FIXTURE_PHONE } from '../../fixtures/audit/events.js';
-import { fixtureTrail, readLines, tempDir } from './helpers.js';
+import { captureIo, fixtureTrail, readLines, tempDir } from './helpers.js';
 
 const KEY_FILE = new URL('../../fixtures/audit/key.hex', import.meta.url).pathname;
 
-function io(): AuditIo & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk: Buffer, _e, done) { append(chunk.toString()); done(); } });
-  return {
-    stdout: sink((s) => (out += s)),
-    stderr: Object.assign(sink((s) => (err += s)), { isTTY: false }) as unknown as NodeJS.WriteStream,
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = captureIo;
 
 describe('audit commands', () => {
   it('verify: 0 for a valid trail (files or its directory), 1 when broken, 2 without the right key', async () => {

@@ -6,6 +6,8 @@ import { createChainedAuditSink, type ChainedAuditSinkOptions } from '../../../s
 import type { AuditEvent } from '../../../src/audit/event.js';
 import { listTrailFiles } from '../../../src/audit/trail-files.js';
 import { FIXTURE_KEY } from '../../fixtures/audit/events.js';
+import { Writable } from 'node:stream';
+import type { CliIo } from '../../../src/cli/io.js';
 
 export function tempDir(prefix = 'eg-audit-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -39,3 +41,17 @@ export async function fixtureTrail(): Promise<string[]> {
   const { fixtureEvents } = await import('../../fixtures/audit/events.js');
   return writeTrail(tempDir(), fixtureEvents(), { rotate: { maxBytes: 128 * 1024 } });
 }
+
+/** A command's stdout and stderr captured as text (stderr is not a TTY: no progress lines). */
+export function captureIo(): CliIo & { out(): string; err(): string } {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) => new Writable({ write(chunk: Buffer, _e, done) { append(chunk.toString()); done(); } });
+  return {
+    stdout: sink((s) => (out += s)),
+    stderr: Object.assign(sink((s) => (err += s)), { isTTY: false }) as unknown as NodeJS.WriteStream,
+    out: () => out,
+    err: () => err,
+  };
+}
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateTrail, ReportAggregator } from '../../../src/audit/report/aggregate.js';
+import { aggregateTrail, ReportAggregator, transferMethod } from '../../../src/audit/report/aggregate.js';
 import { renderReport } from '../../../src/audit/report/html.js';
 import { esc } from '../../../src/audit/report/svg.js';
 import { fixtureEvent, fixtureEvents } from '../../fixtures/audit/events.js';
@@ -92,6 +92,15 @@ describe('audit report', () => {
     const [link] = agg.finish([], 0).links;
     expect(link!.sourceIps).toHaveLength(21);
     expect(link!.sourceIps.at(-1)).toBe('+10 more');
+  });
+
+  it.each([
+    ['opaque', 'CONNECT tunnel, opaque'],
+    ['http', 'CONNECT tunnel, HTTP inspected'],
+    ['tls', 'CONNECT tunnel, TLS intercepted'],
+    [null, 'CONNECT tunnel (refused)'],
+  ] as const)('names a CONNECT event with tunnel %s as "%s"', (tunnel, method) => {
+    expect(transferMethod({ ...fixtureEvent(1), kind: 'connect', via: 'connect', tunnel })).toBe(method);
   });
 
   it('renders an empty period without failing', () => {

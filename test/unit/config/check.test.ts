@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../../src/cli/check.js';
+import { runCheck, summarize } from '../../../src/cli/check.js';
+import { loadPolicyText } from '../../../src/config/load.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/policies/', import.meta.url));
 const POLICIES = fileURLToPath(new URL('../../../policies/', import.meta.url));
@@ -40,6 +41,25 @@ describe('runCheck', () => {
     expect(code).toBe(0);
     expect(out).toContain('destination partner-sg: SG, abroad (hosts 2, cidrs 0)\n');
     expect(out).toContain('    category pi.email      allow\n');
+  });
+
+  it('shows audit, drift and volume settings and the locations a basis was filed for', () => {
+    const { out } = run(`${POLICIES}default.yaml`);
+    expect(out).toContain('audit    on failure refuse; domestic detail summary\ndrift    record\n');
+    expect(out).toContain('volume   not counted (no flow abroad can carry personal information)\n');
+    const hr = run(`${POLICIES}examples/fund-research.yaml`).out;
+    expect(hr).toMatch(/^volume {3}sqlite .*; thresholds N 100,000 \/ 1,000,000, S 10,000; alert at \d+ %; over limit (block|allow); store failure (refuse|allow)$/m);
+    const scoped = loadPolicyText(
+      'version: 1\ndestinations:\n  - { name: acme, jurisdiction: US, hosts: [api.acme.example] }\nbases:\n  - { id: scc, type: standard_contract, recipients: [acme], categories: [pi.phone], locations: [/customer/mobile, "?tel"], valid_from: 2024-01-01 }\n',
+      'p.yaml',
+    );
+    expect(summarize(scoped, new Date('2026-01-01T00:00:00Z'))).toContain('categories pi.phone; locations /customer/mobile, ?tel\n');
+  });
+
+  it('points a policy test file at `egress-guard test` instead of listing its keys as errors', () => {
+    const { code, err } = run(`${POLICIES}examples/partner.test.yaml`);
+    expect(code).toBe(2);
+    expect(err).toBe(`${POLICIES}examples/partner.test.yaml: this is a policy test file (it has cases:), not a policy; run: egress-guard test ${POLICIES}examples/partner.test.yaml\n`);
   });
 
   it('prints every issue to err and returns 2 for an invalid policy', () => {

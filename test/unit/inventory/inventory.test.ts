@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AuditDrift, AuditEvent, AuditFinding } from '../../../src/audit/event.js';
 import { aggregateTrail } from '../../../src/audit/report/aggregate.js';
@@ -15,19 +14,9 @@ import { compileLocationScope, normaliseLocation } from '../../../src/config/loc
 import { buildInventory } from '../../../src/inventory/build.js';
 import { csvCell } from '../../../src/inventory/format.js';
 import { FIXTURE_KEY } from '../../fixtures/audit/events.js';
-import { captureLog, tempDir } from '../audit/helpers.js';
+import { captureIo, captureLog, tempDir } from '../audit/helpers.js';
 
 const FIXTURE_TRAIL = new URL('../../fixtures/audit/trail/', import.meta.url).pathname;
-
-function io() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { io: { stdout: out, stderr: err as unknown as NodeJS.WriteStream }, text: () => ({ stdout, stderr }) };
-}
 
 describe('inventory of the checked-in fixture trail', () => {
   it('is the expected table, row for row', async () => {
@@ -122,9 +111,9 @@ describe('inventory CLI over a small trail', () => {
   writeFileSync(file, SMALL.map((e) => JSON.stringify(e)).join('\n') + '\n');
 
   it('prints the CSV a filing needs, exactly', async () => {
-    const { io: streams, text } = io();
+    const streams = captureIo();
     expect(await runInventory([file], { csv: true }, streams)).toBe(0);
-    expect(text().stdout.split('\r\n')).toEqual([
+    expect(streams.out().split('\r\n')).toEqual([
       'source_application,source_ips,recipient,jurisdiction,abroad,destinations,destination_domains,destination_ips,destination_ports,transfer_methods,categories,field_locations,legal_bases,flows_without_basis,scenarios,requests,blocked,redacted,individuals,bytes_sent,bytes_received,first_seen,last_seen',
       `(unidentified),10.9.9.9,"Acme, Inc.",US,true,acme,api.acme.example,203.0.113.5,443,HTTP forward proxy,pi.phone,pi.phone ?tel,scc-1,0,crm,1,0,1,1,100,10,2026-02-28T08:00:00.000Z,2026-02-28T08:00:00.000Z`,
       `billing,10.1.0.5,"'=HYPERLINK(""x"")",SG,true,pay,pay.example,,8443,gateway route (TLS originated),pi.bank_card,pi.bank_card header:x-card,,1,crm,1,0,0,>=1,100,10,2026-03-01T08:00:00.000Z,2026-03-01T08:00:00.000Z`,
@@ -134,20 +123,20 @@ describe('inventory CLI over a small trail', () => {
   });
 
   it('prints JSON and a table, honours --since/--until, and refuses --json with --csv', async () => {
-    const json = io();
-    expect(await runInventory([file], { json: true, since: '2026-03-01', until: '2026-03-02T12:00:00Z' }, json.io)).toBe(0);
-    const parsed = JSON.parse(json.text().stdout) as { flows: { application: string; requests: number; categories: { category: string; grade: string; flows: number; locations: string[] }[] }[] };
+    const json = captureIo();
+    expect(await runInventory([file], { json: true, since: '2026-03-01', until: '2026-03-02T12:00:00Z' }, json)).toBe(0);
+    const parsed = JSON.parse(json.out()) as { flows: { application: string; requests: number; categories: { category: string; grade: string; flows: number; locations: string[] }[] }[] };
     expect(parsed.flows.map((f) => [f.application, f.requests])).toEqual([['billing', 1], ['crm-sync', 2]]);
     expect(parsed.flows[1]!.categories).toEqual([
       { category: 'pi.email', grade: 'pi', flows: 1, locations: ['/customers/*/email'] },
       { category: 'pi.phone', grade: 'pi', flows: 2, locations: ['/customers/*/mobile'] },
     ]);
-    const table = io();
-    expect(await runInventory([file], {}, table.io)).toBe(0);
-    expect(table.text().stdout).toMatch(/^crm-sync\s+Acme, Inc\.\s+US\s+api\.acme\.example, eu\.acme\.example\s+pi\.email, pi\.phone\s+scc-1\s+3\s+1\s+2 /m);
-    const bad = io();
-    expect(await runInventory([file], { json: true, csv: true }, bad.io)).toBe(2);
-    expect(bad.text().stderr).toContain('EG_CONFIG_INVALID');
+    const table = captureIo();
+    expect(await runInventory([file], {}, table)).toBe(0);
+    expect(table.out()).toMatch(/^crm-sync\s+Acme, Inc\.\s+US\s+api\.acme\.example, eu\.acme\.example\s+pi\.email, pi\.phone\s+scc-1\s+3\s+1\s+2 /m);
+    const bad = captureIo();
+    expect(await runInventory([file], { json: true, csv: true }, bad)).toBe(2);
+    expect(bad.err()).toContain('EG_CONFIG_INVALID');
   });
 });
 
@@ -188,15 +177,15 @@ describe('drift records in a trail', () => {
     expect(summary).toMatchObject({ skippedLines: 0, total: { flows: 3 } });
     expect((await aggregateTrail(files, {})).totals.flows).toBe(3);
 
-    const out = io();
-    expect(await runInventory([dir], { drift: true }, out.io)).toBe(0);
-    expect(out.text().stdout).toBe(
+    const out = captureIo();
+    expect(await runInventory([dir], { drift: true }, out)).toBe(0);
+    expect(out.out()).toBe(
       '2026-03-01T08:00:01.000Z  location      application crm-sync sent pi.email at /customers/*/email to Acme, Inc. under basis scc-1 [record; 2 records, last 2026-03-04T08:00:01.000Z]\n' +
         '2026-03-04T09:00:00.000Z  location      application crm-sync sent pi.email at /notes to Acme, Inc. under basis scc-1 [record]\n',
     );
-    const json = io();
-    expect(await runInventory([dir], { drift: true, json: true, since: '2026-03-04' }, json.io)).toBe(0);
-    const log = JSON.parse(json.text().stdout) as { drifts: { key: string; first: string; records: number; triggeredBy: string }[] };
+    const json = captureIo();
+    expect(await runInventory([dir], { drift: true, json: true, since: '2026-03-04' }, json)).toBe(0);
+    const log = JSON.parse(json.out()) as { drifts: { key: string; first: string; records: number; triggeredBy: string }[] };
     expect(log.drifts.map((d) => [d.key, d.first, d.records, d.triggeredBy])).toEqual([
       ['location|crm-sync|scc-1|/customers/*/email', '2026-03-04T08:00:01.000Z', 1, 'd-7'],
       ['location|crm-sync|scc-1|/notes', '2026-03-04T09:00:00.000Z', 1, 'd-8'],

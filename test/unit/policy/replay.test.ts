@@ -84,6 +84,13 @@ describe('Replayer', () => {
     expect(report).toMatchObject({ events: 6, replayed: 1, changed: 0 });
   });
 
+  it('replays flows whose upstream failed after the decision, TLS failures included', () => {
+    const failed = ['EG_UPSTREAM_CONNECT', 'EG_UPSTREAM_CERT_INVALID', 'EG_UPSTREAM_TLS', 'EG_UPSTREAM_TIMEOUT'].map((code) =>
+      event({ error: code, status: 502, findings: [f('pi.phone', '/customer/mobile', 'allow', { basis: 'scc-acme' })] }),
+    );
+    expect(replay(POLICY, failed)).toMatchObject({ events: 4, replayed: 4, notReplayable: {} });
+  });
+
   it('sees monitor → enforce, restriction lists, ports, dropped rules and expiring bases', () => {
     const monitored = event({ decisionId: 'm', host: 'ops.example', mode: 'monitor', destination: { host: 'ops.example', port: 443, ip: null, zone: 'ops', jurisdiction: 'SG', abroad: true, recipient: 'Ops Pte' }, findings: [f('pi.id_card', '/id', 'block')] });
     const member = event({ decisionId: 'c', findings: [f('pi.member_id', '/memberNo', 'allow', { rule: 'custom.member-no', basis: 'scc-acme' })] });
