@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { EgError } from '../errors.js';
 import { genesisHash, keyId as keyIdOf, sealRecord } from './chain.js';
-import type { AuditEntry, AuditEvent, AuditHeader, AuditTrailer } from './event.js';
+import type { AuditEntry, AuditHeader, AuditTrailer } from './event.js';
 import { LineFile } from './line-file.js';
 import { listTrailFiles, readTrailEnds, segmentOfName, trailFileName } from './trail-files.js';
 import type { AuditSink } from './writer.js';

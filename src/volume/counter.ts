@@ -128,11 +128,9 @@ export class VolumeCounter {
     return this.state(policy) !== 'unavailable' || policy.volume.onStoreFailure === 'allow';
   }
 
-  /** Decides whether the request's individuals may be added to the counters, and adds them. */
-  async admit(input: AdmitInput): Promise<VolumeAdmission> {
-    const { policy, zone, now } = input;
-    const plan = planVolume(input);
-    if (plan.adds.length === 0) return NONE;
+  /** The counting year and entity of `now`; known totals are dropped when they change (1 January
+   *  in Shanghai, or a policy naming another handler). */
+  #enterScope(policy: CompiledPolicy, now: Date): { scope: VolumeScope; scopeKey: string } {
     const scope: VolumeScope = { year: shanghaiYear(now), entity: policy.handler.entity ?? DEFAULT_ENTITY };
     const scopeKey = `${scope.year}\u0000${scope.entity}`;
     if (this.#scope !== scopeKey) {
@@ -140,6 +138,15 @@ export class VolumeCounter {
       this.#totals = new Map();
       this.#approximate = new Set();
     }
+    return { scope, scopeKey };
+  }
+
+  /** Decides whether the request's individuals may be added to the counters, and adds them. */
+  async admit(input: AdmitInput): Promise<VolumeAdmission> {
+    const { policy, zone, now } = input;
+    const plan = planVolume(input);
+    if (plan.adds.length === 0) return NONE;
+    const { scope, scopeKey } = this.#enterScope(policy, now);
     const audit = { year: scope.year, entity: scope.entity, ...plan.classes, added: { nonSensitive: 0, sensitive: 0, exempt: 0 } };
     const cacheKey = (counter: string, member: string) => `${scopeKey}\u0000${counter}\u0000${member}`;
     const cache = this.#cache;
@@ -189,13 +196,7 @@ export class VolumeCounter {
   /** Counts of the current year for gauges, refreshed from the store (other gateways add too);
    *  the last known counts when the store does not answer within `timeoutMs`. */
   async totals(policy: CompiledPolicy, now: Date, timeoutMs = 500): Promise<{ scope: VolumeScope; counts: ReadonlyMap<string, number>; approximate: ReadonlySet<string> }> {
-    const scope: VolumeScope = { year: shanghaiYear(now), entity: policy.handler.entity ?? DEFAULT_ENTITY };
-    const scopeKey = `${scope.year}\u0000${scope.entity}`;
-    if (this.#scope !== scopeKey) {
-      this.#scope = scopeKey;
-      this.#totals = new Map();
-      this.#approximate = new Set();
-    }
+    const { scope, scopeKey } = this.#enterScope(policy, now);
     const store = this.#store;
     if (store !== null && store.healthy()) {
       let timer: NodeJS.Timeout | undefined;

@@ -59,18 +59,16 @@ destinations:
     recipient: Partner Analytics Inc.
 `;
 
+/** A standard-contract basis with partner-us, as a `bases:` list item. */
+const contract = (id: string, categories: string, validFrom: string, validTo?: string): string =>
+  `  - id: ${id}\n    type: standard_contract\n    recipients: [partner-us]\n    categories: [${categories}]\n    valid_from: ${validFrom}\n${validTo ? `    valid_to: ${validTo}\n` : ''}`;
+
 describe.concurrent('egress-guard check', () => {
   it('exits 1 and prints a file:line:col warning for a basis that expires within 60 days', async () => {
     const dir = tempDir();
     const validTo = shanghaiDay(30);
     const text = `${DESTINATION}bases:
-  - id: scc-partner
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.id_card]
-    valid_from: 2024-01-01
-    valid_to: ${validTo}
-`;
+${contract('scc-partner', 'pi.id_card', '2024-01-01', validTo)}`;
     const file = write(dir, 'expiring.yaml', text);
     const ran = await cli(['check', file]);
     expect(ran.code).toBe(1);
@@ -88,19 +86,7 @@ describe.concurrent('egress-guard check', () => {
     const text = `${DESTINATION}handler:
   expiry_warning_days: 20
 bases:
-  - id: at-limit
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: 2024-01-01
-    valid_to: ${shanghaiDay(20)}
-  - id: past-limit
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: 2024-01-01
-    valid_to: ${shanghaiDay(21)}
-`;
+${contract('at-limit', 'pi.email', '2024-01-01', shanghaiDay(20))}${contract('past-limit', 'pi.email', '2024-01-01', shanghaiDay(21))}`;
     const ran = await cli(['check', write(dir, 'limit.yaml', text)]);
     expect(ran.code).toBe(1);
     const warnings = ran.stderr.split('\n').filter((l) => l.endsWith('(warning)'));
@@ -112,18 +98,7 @@ bases:
     const dir = tempDir();
     const from = shanghaiDay(10);
     const text = `${DESTINATION}bases:
-  - id: old-contract
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: 2020-01-01
-    valid_to: 2020-12-31
-  - id: next-contract
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: ${from}
-`;
+${contract('old-contract', 'pi.email', '2020-01-01', '2020-12-31')}${contract('next-contract', 'pi.email', from)}`;
     const file = write(dir, 'dates.yaml', text);
     const ran = await cli(['check', file]);
     expect(ran.code).toBe(1);
@@ -186,13 +161,7 @@ bases:
     const dir = tempDir();
     const clean = write(dir, 'clean.yaml', DESTINATION);
     const warning = write(dir, 'warning.yaml', `${DESTINATION}bases:
-  - id: old-contract
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: 2020-01-01
-    valid_to: 2020-12-31
-`);
+${contract('old-contract', 'pi.email', '2020-01-01', '2020-12-31')}`);
     const invalid = write(dir, 'invalid.yaml', INVALID);
     const [cleanWarning, warningClean, invalidFirst, invalidLast] = await Promise.all([
       cli(['check', clean, warning]),
@@ -214,13 +183,7 @@ bases:
 
 describe.concurrent('egress-guard test', () => {
   const POLICY = `${DESTINATION}bases:
-  - id: scc-partner
-    type: standard_contract
-    recipients: [partner-us]
-    categories: [pi.email]
-    valid_from: 2024-01-01
-    valid_to: 2025-12-31
-`;
+${contract('scc-partner', 'pi.email', '2024-01-01', '2025-12-31')}`;
 
   it('passes a case file whose cases hold (exit 0, PASS: n/n)', async () => {
     const dir = tempDir();
