@@ -45,6 +45,25 @@ export function compileLocationScope(patterns: readonly string[]): LocationScope
   });
 }
 
+/** A key that is itself a value: an e-mail, or a run of digits too long for an array index (a
+ *  phone number, ID or card number used as a map key). */
+const VALUE_LIKE_KEY = /@|\d{7}|\d[\d\s-]{8,}\d/;
+const looksLikeValue = (segment: string): boolean => VALUE_LIKE_KEY.test(segment);
+
+/**
+ * A location as it may be written down (audit events, refusal bodies, logs, drift records):
+ * object keys that look like values ({"13912345678": {...}}, {"a@b.cn": true}) become "*",
+ * so a location never carries the identifier the body keyed its records by.
+ */
+export function publicLocation(location: string): string {
+  if (location.startsWith('/')) {
+    if (!VALUE_LIKE_KEY.test(location)) return location;
+    return location.split('/').map((s) => (looksLikeValue(s) ? '*' : s)).join('/');
+  }
+  if (location.startsWith('?') && VALUE_LIKE_KEY.test(location)) return '?*';
+  return location;
+}
+
 /**
  * A location with what varies from record to record taken out: array indices become "*" and a
  * repeated header loses its index. "/customers/12/phone" → "/customers/*\/phone". The inventory
@@ -52,6 +71,6 @@ export function compileLocationScope(patterns: readonly string[]): LocationScope
  * customers is one location, not 1,000.
  */
 export function normaliseLocation(location: string): string {
-  if (location.startsWith('/')) return location.split('/').map((s) => (/^\d+$/.test(s) ? '*' : s)).join('/');
+  if (location.startsWith('/')) return location.split('/').map((s) => (/^\d+$/.test(s) || looksLikeValue(s) ? '*' : s)).join('/');
   return location.replace(/\[\d+\]$/, '');
 }

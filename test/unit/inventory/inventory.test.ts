@@ -218,6 +218,7 @@ describe('locations', () => {
     expect(normaliseLocation('/payload|json/items/0/id')).toBe('/payload|json/items/*/id');
     expect(normaliseLocation('header:x-id[2]')).toBe('header:x-id');
     expect(normaliseLocation('?tel')).toBe('?tel');
+    expect(normaliseLocation('/byPhone/13912345678/name')).toBe('/byPhone/*/name');
   });
 
   it('quotes CSV cells and defuses formulas', () => {
