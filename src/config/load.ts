@@ -17,14 +17,17 @@ export const DEFAULT_POLICY_SOURCE = 'embedded:policies/default.yaml';
 
 /** Reads, validates and compiles a policy file. Throws EG_POLICY_READ or PolicyInvalidError. */
 export function loadPolicyFile(path: string, options: LoadOptions = {}): CompiledPolicy {
-  let text: string;
+  return loadPolicyText(readPolicyText(path), path, options);
+}
+
+/** A policy file's text; EG_POLICY_READ naming the file when it cannot be read. */
+export function readPolicyText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new EgError('EG_POLICY_READ', `${path}: ${reason}`, { cause: err });
   }
-  return loadPolicyText(text, path, options);
 }
 
 export interface LoadOptions {

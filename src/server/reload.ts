@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { shanghaiDate } from '../config/compile-legal.js';
 import type { BasisExpiry, CompiledPolicy } from '../config/model.js';
-import { formatIssue, loadPolicyText, PolicyInvalidError } from '../config/load.js';
-import { EgError, isEgError } from '../errors.js';
+import { formatIssue, loadPolicyText, PolicyInvalidError, readPolicyText } from '../config/load.js';
+import { isEgError } from '../errors.js';
 import { compileRuntime, type Runtime } from '../pipeline/runtime.js';
 
 /** How many issue lines `lastError` keeps (the log has every one). */
@@ -152,17 +151,8 @@ export function sha256(text: string): string {
 /** Reads a policy file as loadPolicyFile does, returning the text too (its hash tells an
  *  unchanged rewrite from an edit). Throws EG_POLICY_READ or PolicyInvalidError. */
 export function readPolicyFile(path: string): { text: string; policy: CompiledPolicy } {
-  const text = readText(path);
+  const text = readPolicyText(path);
   return { text, policy: loadPolicyText(text, path) };
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new EgError('EG_POLICY_READ', `${path}: ${reason}`, { cause: err });
-  }
 }
 
 export type ReloadTrigger = 'watch' | 'sighup';
@@ -196,7 +186,7 @@ export class PolicyFileReloader {
     let text: string | undefined;
     let readError: unknown;
     try {
-      text = readText(this.#path);
+      text = readPolicyText(this.#path);
     } catch (err) {
       readError = err;
     }
