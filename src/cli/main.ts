@@ -32,6 +32,7 @@ program
   .addOption(new Option('--log-format <format>', 'operational log format: auto (pretty on a terminal, else JSON), json or pretty').env('EG_LOG_FORMAT').default('auto').choices(['auto', 'json', 'pretty']))
   .addOption(new Option('--workers <n|auto>', 'worker processes sharing the proxy port (node:cluster); 1 = a single process, no cluster (default: auto, the available parallelism)').env('EG_WORKERS'))
   .option('--no-watch', 'do not watch the policy file for changes (SIGHUP still reloads; also EG_POLICY_WATCH=off)')
+  .addOption(new Option('--dns-servers <list>', 'resolve destinations with these DNS servers (ip or ip:port, comma-separated) instead of the system resolver').env('EG_DNS_SERVERS'))
   .addOption(new Option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish').env('EG_DRAIN_TIMEOUT_MS').default('10000'))
   .action(async (opts) => {
     await runServe(opts);

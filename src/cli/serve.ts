@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { createChainedAuditSink } from '../audit/chain-writer.js';
@@ -6,6 +7,7 @@ import { loadAuditKey } from '../audit/key.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import { formatIssue, loadDefaultPolicy } from '../config/load.js';
 import type { CompiledPolicy } from '../config/model.js';
+import { dnsServerLookup } from '../destination/resolve.js';
 import { EgError } from '../errors.js';
 import { createAuditSink, type AuditSink } from '../audit/writer.js';
 import { createLogger } from '../ops/log.js';
@@ -16,6 +18,7 @@ import { PolicyFileReloader, readPolicyFile, type ReloadTrigger } from '../serve
 import { watchPolicyFile, type FileWatcher } from '../server/watch.js';
 
 export interface ServeOptions {
+  readonly dnsServers?: string;
   readonly policy?: string;
   readonly listen: string;
   readonly admin: string;
@@ -53,6 +56,24 @@ export function parseListen(value: string, flag: string): { host: string; port: 
     throw new EgError('EG_CONFIG_INVALID', `${flag} "${value}": expected host:port, e.g. 127.0.0.1:3128`);
   }
   return { host: match[1] || match[2] || '127.0.0.1', port };
+}
+
+/** --dns-servers / EG_DNS_SERVERS: "ip" or "ip:port" ("[v6]:port"), comma-separated. */
+export function parseDnsServers(value: string | undefined): string[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  return value.split(',').map((entry) => {
+    const server = entry.trim();
+    if (!validDnsServer(server)) {
+      throw new EgError('EG_CONFIG_INVALID', `--dns-servers "${server}": expected an IP address, optionally with a port (10.0.0.10, 10.0.0.10:5353, fd00::53, [fd00::53]:5353)`);
+    }
+    return server;
+  });
+}
+
+function validDnsServer(server: string): boolean {
+  if (isIP(server) !== 0) return true;
+  const withPort = /^\[(.+)\]:(\d{1,5})$/.exec(server) ?? /^([^:]+):(\d{1,5})$/.exec(server);
+  return withPort !== null && isIP(withPort[1]!) !== 0 && Number(withPort[2]) >= 1 && Number(withPort[2]) <= 65_535;
 }
 
 /** --workers / EG_WORKERS: a positive whole number, or auto (the default: os.availableParallelism()). */
@@ -127,8 +148,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   // The sink exists before the gateway (and its metrics); failures are counted once both do.
   let countFailure: (code: string | undefined) => void = () => {};
   const { audit, key } = openAudit(options, log, (code) => countFailure(code));
+  const dnsServers = parseDnsServers(options.dnsServers);
   if (workers > 1) {
     await runClusterPrimary({
+      dnsServers,
       log,
       workers,
       proxy: proxyAt,
@@ -155,6 +178,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     adminPort: adminAt.port,
     individualKey: key,
     processMetrics: true,
+    ...(dnsServers ? { lookupHost: dnsServerLookup(dnsServers) } : {}),
     // The yearly volume counters live where the policy says (volume.store; default a SQLite file).
     volumeStore: (settings) => openVolumeStore(settings, log),
   });

@@ -9,9 +9,11 @@ import type { CompiledPolicy } from '../config/model.js';
 import { createClusterMetrics, createMetrics } from '../ops/metrics.js';
 import { openVolumeStore } from '../volume/open.js';
 import { createAdminServer, type Readiness } from './admin.js';
+import { applyListenerLimits, listenerLimits } from './http-limits.js';
 import { startGateway, type Gateway, type GatewayStats } from './gateway.js';
 import { describeLoadError, PolicyFileReloader, PolicyHolder, type ReloadTrigger } from './reload.js';
 import { watchPolicyFile, type FileWatcher } from './watch.js';
+import { dnsServerLookup } from '../destination/resolve.js';
 
 /**
  * `serve --workers N` (N > 1): node:cluster on one proxy port.
@@ -48,6 +50,8 @@ type ToWorker =
        *  every worker so that hashes agree within the run). */
       readonly key: string;
       readonly auditHealthy: boolean;
+      /** --dns-servers: ask these instead of the system resolver (null: the system's). */
+      readonly dnsServers: readonly string[] | null;
     }
   | { readonly eg: 'policy'; readonly text: string; readonly source: string }
   | { readonly eg: 'status'; readonly id: number; readonly metrics: boolean }
@@ -261,6 +265,7 @@ export function runClusterWorker(baseLog: Logger): void {
         adminElsewhere: init.admin,
         individualKey: Buffer.from(init.key, 'hex'),
         processMetrics: true,
+        ...(init.dnsServers ? { lookupHost: dnsServerLookup(init.dnsServers) } : {}),
         // Every worker opens the store the policy names (a SQLite file in WAL mode, or Redis),
         // so the yearly counts are shared; a `memory` store would count per worker.
         volumeStore: (settings) => openVolumeStore(settings, log),
@@ -348,6 +353,8 @@ export interface PrimaryOptions {
   readonly onAuditFailure: (handler: (code: string | undefined) => void) => void;
   /** Logs warnings and bases near expiry of a loaded policy. */
   readonly reportPolicy: (policy: CompiledPolicy) => void;
+  /** --dns-servers, passed on to every worker (null: the system resolver). */
+  readonly dnsServers: readonly string[] | null;
 }
 
 type SlotState = 'starting' | 'listening' | 'down';
@@ -488,6 +495,8 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
       };
     },
   });
+  // The same client-side limits as the workers' listeners (src/server/http-limits.ts).
+  applyListenerLimits(admin, listenerLimits(holder.runtime().policy), 'admin');
   const adminAddress = await listenAdmin(admin, options.admin.host, options.admin.port);
 
   // ---- workers
@@ -505,6 +514,7 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
     admin: adminAddress,
     key: options.key.toString('hex'),
     auditHealthy,
+    dnsServers: options.dnsServers,
   });
 
   const fork = (slot: Slot) => {
