@@ -103,6 +103,9 @@ export interface AuditEvent {
     readonly abroad: boolean | null;
     /** The receiving legal entity (null when the policy names none for the destination). */
     readonly recipient?: string | null;
+    /** Present when a label of the host mixes scripts as IDN homographs do (Latin with a
+     *  Cyrillic "а"); such a host matches no Latin-script policy host. */
+    readonly mixedScript?: true;
   };
   /** Path with query values removed ("/v1/users?id=&phone="). */
   readonly path: string | null;

@@ -64,6 +64,7 @@ export const auditEventSchema = z
       jurisdiction: z.string().nullable().describe('ISO 3166-1 alpha-2, ZZ when unknown'),
       abroad: z.boolean().nullable(),
       recipient: z.string().nullable().optional().describe('Receiving legal entity'),
+      mixedScript: z.literal(true).optional().describe('A label of the host mixes scripts, as IDN homographs do'),
     }),
     path: z.string().nullable().describe('Path with query values removed'),
     mode: z.enum(['enforce', 'monitor']),

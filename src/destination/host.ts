@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { domainToUnicode } from 'node:url';
 import { EgError } from '../errors.js';
 import { formatIp, parseIp } from './ip.js';
 
@@ -132,4 +133,35 @@ export function formatHostPattern(pattern: HostPattern): string {
 
 function quote(raw: string): string {
   return JSON.stringify(raw.length > 100 ? `${raw.slice(0, 100)}…` : raw);
+}
+
+// UTS 39 "highly restrictive": one script per label, or Latin with the CJK scripts a Chinese,
+// Japanese or Korean name legitimately mixes.
+const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Georgian', 'Hebrew', 'Arabic', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Bopomofo', 'Thai', 'Devanagari', 'Cherokee'] as const;
+const SCRIPT_TESTS = SCRIPTS.map((name) => [name, new RegExp(`^\\p{Script=${name}}$`, 'u')] as const);
+const NEUTRAL = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
+const CJK_SETS: readonly ReadonlySet<string>[] = [
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+  new Set(['Latin', 'Han', 'Hangul']),
+];
+
+/**
+ * True when a label of the (normalised, punycode) host mixes scripts the way homographs do,
+ * such as Latin with a Cyrillic "а". Such a name never matches a policy host written in Latin
+ * (hosts are compared as A-labels); this only marks it for the audit trail.
+ */
+export function hasMixedScriptLabel(host: string): boolean {
+  if (!host.includes('xn--')) return false;
+  return host.split('.').some((label) => {
+    if (!label.startsWith('xn--')) return false;
+    const unicode = domainToUnicode(label);
+    const scripts = new Set<string>();
+    for (const char of unicode) {
+      if (NEUTRAL.test(char)) continue;
+      scripts.add(SCRIPT_TESTS.find(([, test]) => test.test(char))?.[0] ?? 'Other');
+    }
+    if (scripts.size <= 1) return false;
+    return !CJK_SETS.some((allowed) => [...scripts].every((s) => allowed.has(s)));
+  });
 }

@@ -82,18 +82,25 @@ export function toEgError(err: unknown): EgError {
   if (err instanceof EgError) return err;
   const tlsError = upstreamTlsError(err);
   if (tlsError) return tlsError;
-  const code = (err as { code?: string } | undefined)?.code ?? '';
+  // DOMException (an aborted signal) has a numeric code.
+  const rawCode = (err as { code?: unknown } | undefined)?.code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
   const detail = `(${code || (err instanceof Error ? err.name : 'unknown')})`;
   if (err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new EgError('EG_UPSTREAM_TIMEOUT', `connect timed out ${detail}`, { cause: err });
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
     return new EgError('EG_UPSTREAM_TIMEOUT', detail, { cause: err });
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return new EgError('EG_UPSTREAM_HEADERS_TOO_LARGE', detail, { cause: err });
+  // The request's signal fires only when the client went away: the exchange ends on its side.
+  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR' || (err instanceof Error && err.name === 'AbortError')) {
+    return new EgError('EG_CLIENT_ABORTED', detail, { cause: err });
   }
   if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new EgError('EG_UPSTREAM_CONNECT', detail, { cause: err });
   }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
     return new EgError('EG_UPSTREAM_RESET', detail, { cause: err });
   }
   return new EgError('EG_UPSTREAM_FAILED', detail, { cause: err });
