@@ -170,11 +170,20 @@ export function compilePolicy(
     limits: Object.freeze({
       maxBodyBytes: wire.limits?.max_body_bytes ?? DEFAULTS.limits.maxBodyBytes,
       maxDecodedBytes: wire.limits?.max_decoded_bytes ?? DEFAULTS.limits.maxDecodedBytes,
+      bodyBudgetBytes: wire.limits?.body_budget_bytes ?? DEFAULTS.limits.bodyBudgetBytes,
+      maxHeaderBytes: wire.limits?.max_header_bytes ?? DEFAULTS.limits.maxHeaderBytes,
+      maxHeaders: wire.limits?.max_headers ?? DEFAULTS.limits.maxHeaders,
+      maxConnections: wire.limits?.max_connections ?? DEFAULTS.limits.maxConnections,
+      maxPipelinedRequests: wire.limits?.max_pipelined_requests ?? DEFAULTS.limits.maxPipelinedRequests,
     }),
     timeouts: Object.freeze({
       connectMs: wire.timeouts?.connect ?? DEFAULTS.timeouts.connectMs,
       headersMs: wire.timeouts?.headers ?? DEFAULTS.timeouts.headersMs,
       bodyMs: wire.timeouts?.body ?? DEFAULTS.timeouts.bodyMs,
+      requestHeadersMs: wire.timeouts?.request_headers ?? DEFAULTS.timeouts.requestHeadersMs,
+      requestMs: wire.timeouts?.request ?? DEFAULTS.timeouts.requestMs,
+      keepAliveMs: wire.timeouts?.keep_alive ?? DEFAULTS.timeouts.keepAliveMs,
+      bodyBudgetWaitMs: wire.timeouts?.body_budget_wait ?? DEFAULTS.timeouts.bodyBudgetWaitMs,
     }),
     lookupZone(host: string, ip: string | undefined): Zone {
       const byHost = zoneForHost(host);

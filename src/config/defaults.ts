@@ -39,11 +39,29 @@ export const DEFAULTS = deepFreeze({
   limits: {
     maxBodyBytes: 8 * MiB,
     maxDecodedBytes: 32 * MiB,
+    /** Request bodies buffered for inspection at once, all requests of the process together;
+     *  readers past it wait with their sockets paused (src/pipeline/body-budget.ts). */
+    bodyBudgetBytes: 128 * MiB,
+    /** Request line and headers together (Node's own default). */
+    maxHeaderBytes: 16 * KiB,
+    maxHeaders: 100,
+    /** Client connections held at once per process, CONNECT tunnels included. */
+    maxConnections: 4096,
+    /** Requests on one connection received but not yet answered. */
+    maxPipelinedRequests: 16,
   },
   timeouts: {
     connectMs: 5_000,
     headersMs: 30_000,
     bodyMs: 30_000,
+    /** Client side: the request line and headers must arrive within this (slowloris). */
+    requestHeadersMs: 10_000,
+    /** Client side: the whole request, body included (a body sent drop by drop). */
+    requestMs: 120_000,
+    /** Client side: an idle kept-alive connection is closed after this. */
+    keepAliveMs: 5_000,
+    /** A body waiting for room in limits.body_budget_bytes gets 503 EG_BUSY after this. */
+    bodyBudgetWaitMs: 30_000,
   },
   /** Request headers whose values are classified like body fields: names, or prefixes ending
    *  in "*". Tracing and forwarding headers carry ids and addresses, never PI, and are skipped. */

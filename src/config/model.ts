@@ -261,11 +261,29 @@ export interface CompiledPolicy {
     readonly maxBodyBytes: number;
     /** Largest body after content-decoding, bytes. */
     readonly maxDecodedBytes: number;
+    /** Request bodies buffered at once by the process, bytes (waiters past it: 503 EG_BUSY). */
+    readonly bodyBudgetBytes: number;
+    /** Request line and headers of a client request, bytes (431 EG_HEADERS_TOO_LARGE). */
+    readonly maxHeaderBytes: number;
+    /** Header fields in a client request (431 EG_HEADERS_TOO_LARGE). */
+    readonly maxHeaders: number;
+    /** Client connections held at once by one process (503 EG_TOO_MANY_CONNECTIONS). */
+    readonly maxConnections: number;
+    /** Requests received on one connection and not yet answered (429 EG_TOO_MANY_PIPELINED). */
+    readonly maxPipelinedRequests: number;
   };
   readonly timeouts: {
     readonly connectMs: number;
     readonly headersMs: number;
     readonly bodyMs: number;
+    /** Client side: request line and headers (408 EG_REQUEST_TIMEOUT). */
+    readonly requestHeadersMs: number;
+    /** Client side: the whole request, body included (408 EG_REQUEST_TIMEOUT). */
+    readonly requestMs: number;
+    /** Client side: idle time allowed between requests on a kept-alive connection. */
+    readonly keepAliveMs: number;
+    /** Longest wait for room in limits.bodyBudgetBytes before 503 EG_BUSY. */
+    readonly bodyBudgetWaitMs: number;
   };
   /** Zone for a normalised host name (host patterns first), else for the IP (CIDRs), else the
    *  unknown zone. `ip` may be undefined when not resolved yet. */

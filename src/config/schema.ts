@@ -345,10 +345,28 @@ export const policySchema = z.strictObject({
   resolve: z.record(resolveHost, ipLiteral).optional(),
   categories: z.record(categoryDefId, z.strictObject({ grade: z.enum(GRADES) })).optional(),
   limits: z
-    .strictObject({ max_body_bytes: byteSize.optional(), max_decoded_bytes: byteSize.optional() })
+    .strictObject({
+      max_body_bytes: byteSize.optional(),
+      max_decoded_bytes: byteSize.optional(),
+      // Request bodies held in memory by the whole process (src/pipeline/body-budget.ts).
+      body_budget_bytes: byteSize.optional(),
+      // The client side of the listener (src/server/http-limits.ts).
+      max_header_bytes: byteSize.optional(),
+      max_headers: z.number().int().min(1).max(10_000).optional(),
+      max_connections: z.number().int().min(1).max(1_000_000).optional(),
+      max_pipelined_requests: z.number().int().min(1).max(1_000).optional(),
+    })
     .optional(),
   timeouts: z
-    .strictObject({ connect: duration.optional(), headers: duration.optional(), body: duration.optional() })
+    .strictObject({
+      connect: duration.optional(),
+      headers: duration.optional(),
+      body: duration.optional(),
+      request_headers: duration.optional(),
+      request: duration.optional(),
+      keep_alive: duration.optional(),
+      body_budget_wait: duration.optional(),
+    })
     .optional(),
   inspect: z
     .strictObject({ headers: z.array(headerPattern).optional(), skip_headers: z.array(headerPattern).optional() })

@@ -41,12 +41,23 @@ export function hostHeaderFor(host: string, port: number, defaultPort = 80): str
   return port === defaultPort ? shown : `${shown}:${port}`;
 }
 
+/** Refusals the listener decided before the pipeline ran (framing, header limits, pipelining:
+ *  src/server/http-limits.ts). The target stage raises them, so they are answered with their
+ *  code and audited like any refusal. */
+const listenerRefusals = new WeakMap<IncomingMessage, EgError>();
+
+export function refuseAtTarget(req: IncomingMessage, err: EgError): void {
+  listenerRefusals.set(req, err);
+}
+
 /**
  * Where a request goes. The rule for a Host header that disagrees with the target: in
  * absolute-form the URI wins and Host is rewritten to it (RFC 9112 §3.2.2); inside a tunnel the
  * tunnel's host:port is the destination and a Host naming another host is refused.
  */
 export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | undefined): RequestTarget {
+  const refusal = listenerRefusals.get(req);
+  if (refusal) throw refusal;
   const rawUrl = req.url ?? '';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl)) {
     let url: URL;
@@ -54,6 +65,11 @@ export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | unde
       url = new URL(rawUrl);
     } catch {
       throw new EgError('EG_BAD_REQUEST', 'the request target is not a valid absolute URI');
+    }
+    // "http://allowed.example@other.example/" goes to other.example: a reader of the log or
+    // of the client's code would see the first name (RFC 9110 §4.2.4: userinfo is an error).
+    if (url.username !== '' || url.password !== '' || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(rawUrl)) {
+      throw new EgError('EG_BAD_REQUEST', 'userinfo ("name@") in the request target is refused; send credentials in a header');
     }
     // Inside an intercepted TLS tunnel the scheme is https; anywhere else only http.
     const tls = tunnel?.tls === true;

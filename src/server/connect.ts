@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AuditEvent } from '../audit/event.js';
 import { parseAuthority } from '../destination/host.js';
@@ -23,7 +23,15 @@ const HTTP_REQUEST_START = /^[A-Z][A-Z-]{1,19} [^\s]/;
  * destination with `tls: intercept` is terminated with the operator CA and goes the same way
  * (src/tls/intercept.ts). Anything else is relayed as an opaque tunnel when the zone allows it.
  */
-export async function handleConnect(env: GatewayEnv, server: Server, req: IncomingMessage, client: Socket, head: Buffer): Promise<void> {
+export async function handleConnect(
+  env: GatewayEnv,
+  server: Server,
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  /** What the listener refuses in the CONNECT itself (header limits, framing, version). */
+  refusal: EgError | null = null,
+): Promise<void> {
   const runtime = env.runtime();
   const decisionId = randomUUID();
   const started = performance.now();
@@ -70,6 +78,7 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
   try {
     ({ host, port } = parseAuthority(authority, 0));
     if (port === 0) throw new EgError('EG_BAD_REQUEST', 'CONNECT needs host:port');
+    if (refusal) throw refusal;
     destination = await resolveDestination(runtime.policy, host, port, {
       selfPorts: env.selfPorts,
       ...(env.lookupHost ? { lookupHost: env.lookupHost } : {}),
@@ -133,7 +142,7 @@ export async function handleConnect(env: GatewayEnv, server: Server, req: Incomi
  *  id travel in headers as well as in the JSON body. */
 function refuseConnect(client: Socket, err: EgError, decisionId: string): void {
   const body = errorBody(err, decisionId, []);
-  const reason = err.status === 403 ? 'Forbidden' : err.status === 400 ? 'Bad Request' : err.status === 502 ? 'Bad Gateway' : 'Error';
+  const reason = STATUS_CODES[err.status] ?? 'Error';
   client.end(
     `HTTP/1.1 ${err.status} ${reason}\r\n` +
       `Content-Type: application/json; charset=utf-8\r\n` +

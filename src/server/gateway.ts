@@ -8,6 +8,7 @@ import { handleRequest } from '../pipeline/run.js';
 import type { GatewayEnv, TunnelBinding } from '../pipeline/runtime.js';
 import { ERRORS } from '../errors.js';
 import { handleConnect } from './connect.js';
+import { applyListenerLimits, listenerLimits, ListenerGuard } from './http-limits.js';
 import { createAdminServer } from './admin.js';
 import { createMetrics, type GatewayMetrics } from '../ops/metrics.js';
 import { PolicyHolder, type ReloadResult } from './reload.js';
@@ -20,6 +21,7 @@ import type { VolumeStore } from '../volume/store.js';
 import type { VolumeSnapshot } from '../ops/metrics.js';
 import { DriftTracker } from '../policy/drift.js';
 import { InventoryBuilder } from '../inventory/build.js';
+import { InspectPool, inspectPoolSettings, type InspectPoolSettings } from '../pipeline/inspect-pool.js';
 
 export interface GatewayOptions {
   readonly policy: CompiledPolicy;
@@ -49,6 +51,9 @@ export interface GatewayOptions {
   readonly clock?: GatewayEnv['clock'];
   readonly clientAddressOf?: GatewayEnv['clientAddressOf'];
   readonly publicAddresses?: GatewayEnv['publicAddresses'];
+  /** Threads for large bodies (src/pipeline/inspect-pool.ts); default: EG_INSPECT_THREADS and
+   *  EG_INSPECT_THRESHOLD_BYTES, else 1 thread for bodies from 256 KiB. */
+  readonly inspect?: InspectPoolSettings;
 }
 
 /** What a process of the gateway reports about itself (/workers, the cluster's status calls). */
@@ -165,6 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const selfPorts = new Set<number>();
+  const inspectPool = new InspectPool(options.inspect ?? inspectPoolSettings());
   const env: GatewayEnv = {
     runtime: () => holder.runtime(),
     get upstream() {
@@ -178,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     individualKey: options.individualKey,
     volume,
     drift,
+    inspectPool,
     ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.clientAddressOf ? { clientAddressOf: options.clientAddressOf } : {}),
@@ -190,6 +197,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     void work.finally(() => inFlight.delete(work));
   };
   let draining = false;
+  // Client-side limits (src/server/http-limits.ts): connections, pipelining, framing, headers.
+  const guard = new ListenerGuard(listenerLimits(options.policy), options.log, (socket) => env.tunnels.has(socket));
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false) => {
     if (draining) {
       // A kept-alive connection may still carry a request after close() began.
@@ -198,15 +207,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.end(body);
       return;
     }
-    track(
-      handleRequest(env, req, res, expectsContinue).catch((err: unknown) => {
-        options.log.error({ err }, 'unhandled request failure');
-        res.destroy();
-      }),
+    guard.admit(req, res, () =>
+      track(
+        handleRequest(env, req, res, expectsContinue).catch((err: unknown) => {
+          options.log.error({ err }, 'unhandled request failure');
+          res.destroy();
+        }),
+      ),
     );
   };
 
-  const proxy = createServer({ keepAlive: true, requestTimeout: 120_000, headersTimeout: 30_000 });
+  const proxy = createServer({ keepAlive: true });
+  applyListenerLimits(proxy, listenerLimits(options.policy));
+  holder.onSwap((current) => {
+    const limits = listenerLimits(current.policy);
+    guard.setLimits(limits);
+    applyListenerLimits(proxy, limits);
+    if (admin) applyListenerLimits(admin, limits, 'admin');
+  });
+  proxy.on('connection', (socket: Socket) => guard.onConnection(socket));
   // A client that half-closes after its request (shutdown(SHUT_WR)) still gets its answer;
   // Node's default would abort the request the moment the client's FIN arrives.
   (proxy as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -214,24 +233,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The decision on the destination comes before "100 Continue": a refused request never makes
   // the client send its body.
   proxy.on('checkContinue', (req, res) => onRequest(req, res, true));
-  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (guard.dropped(socket)) return;
     track(
-      handleConnect(env, proxy, req, socket, head).catch((err: unknown) => {
+      handleConnect(env, proxy, req, socket, head, guard.refusalFor(req)).catch((err: unknown) => {
         options.log.error({ err }, 'unhandled CONNECT failure');
         socket.destroy();
       }),
-    ),
-  );
-  proxy.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify({ error: { code: 'EG_BAD_REQUEST', message: `malformed HTTP request (${err.code ?? 'parse error'})` } });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Egress-Error: EG_BAD_REQUEST\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+  proxy.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => guard.onClientError(err, socket));
 
   const startedAt = Date.now();
   const ready = () => !draining && (inner.healthy?.() ?? true) && volume.ready(holder.runtime().policy);
@@ -254,6 +265,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const admin = options.adminElsewhere
     ? undefined
     : createAdminServer({ ready: readiness, policy: () => holder.status(), metrics: metrics.registry, workers: () => ({ workers: [{ worker: 0, ...stats() }] }), inventory: () => ({ since: new Date(startedAt).toISOString(), ...inventory.finish() }) });
+  if (admin) applyListenerLimits(admin, listenerLimits(options.policy), 'admin');
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
   if (admin) {
@@ -295,7 +307,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await new Promise<void>((resolve) => admin.close(() => resolve()));
           admin.closeAllConnections();
         }
-        await Promise.all([upstream.close(), ...retired]);
+        await Promise.all([upstream.close(), ...retired, inspectPool.close()]);
         await volume.close();
         await options.audit.flush();
       })();

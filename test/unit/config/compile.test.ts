@@ -167,10 +167,18 @@ unknown:
   });
 
   it('parses sizes and durations', () => {
-    expect(policy.limits).toEqual({ maxBodyBytes: 1024, maxDecodedBytes: 1024 ** 3 });
-    expect(policy.timeouts).toEqual({ connectMs: 250, headersMs: 120_000, bodyMs: 100 });
-    expect(load('version: 1\n').limits).toEqual({ maxBodyBytes: 8 * 1024 ** 2, maxDecodedBytes: 32 * 1024 ** 2 });
-    expect(load('version: 1\n').timeouts).toEqual({ connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 });
+    expect(policy.limits).toMatchObject({ maxBodyBytes: 1024, maxDecodedBytes: 1024 ** 3 });
+    expect(policy.timeouts).toMatchObject({ connectMs: 250, headersMs: 120_000, bodyMs: 100 });
+    expect(load('version: 1\n').limits).toMatchObject({ maxBodyBytes: 8 * 1024 ** 2, maxDecodedBytes: 32 * 1024 ** 2 });
+    expect(load('version: 1\n').timeouts).toMatchObject({ connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 });
+  });
+
+  it('parses the listener limits, with their defaults', () => {
+    const set = load('version: 1\nlimits: { max_header_bytes: 8KiB, max_headers: 50, max_connections: 10, max_pipelined_requests: 4 }\ntimeouts: { request_headers: 2s, request: 1m, keep_alive: 500ms }\n');
+    expect(set.limits).toMatchObject({ maxHeaderBytes: 8192, maxHeaders: 50, maxConnections: 10, maxPipelinedRequests: 4 });
+    expect(set.timeouts).toMatchObject({ requestHeadersMs: 2_000, requestMs: 60_000, keepAliveMs: 500 });
+    expect(load('version: 1\n').limits).toMatchObject({ maxHeaderBytes: 16 * 1024, maxHeaders: 100, maxConnections: 4096, maxPipelinedRequests: 16 });
+    expect(load('version: 1\n').timeouts).toMatchObject({ requestHeadersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 });
   });
 
   it('normalises resolve entries', () => {
