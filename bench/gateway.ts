@@ -18,9 +18,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { get, request } from 'node:http';
+import { Agent, get, request } from 'node:http';
 import { join } from 'node:path';
-import { cleanBody, redactableBody } from './corpus.js';
+import { cleanBody, largeBody, redactableBody } from './corpus.js';
 import { benchPolicyText, SINK_HOST } from './policy.js';
 import { cpuSeconds, freePort, hasTool, median, pinned, RssSampler, ROOT, sleep, type Pinning } from './util.js';
 import type { UploadOutcome } from './slow-uploads.js';
@@ -40,6 +40,8 @@ export interface GatewayBenchOptions {
   /** The memory test: uploads, bytes each, deadline. */
   readonly memory: { readonly count: number; readonly bytes: number; readonly chunk: number; readonly intervalMs: number; readonly deadlineMs: number } | null;
   readonly parts: { readonly wrk: boolean; readonly memory: boolean };
+  /** The stall test: MiB of the large body (0: skipped), pings every `pingMs`. */
+  readonly stall: { readonly bodyMiB: number; readonly pingMs: number; readonly runs: number } | null;
 }
 
 export type Target = 'gateway' | 'passthrough' | 'direct';
@@ -72,8 +74,37 @@ export interface MemoryRow {
   readonly outcome: UploadOutcome | { readonly error: string };
 }
 
+/** One large upload through a proxy while small requests ping through it. */
+export interface StallFigure {
+  /** The large upload: status (or error) and wall time. */
+  readonly status: string;
+  readonly uploadMs: number;
+  /** The proxy process's own event-loop max delay over the upload (prom-client's
+   *  nodejs_eventloop_lag_max_seconds, from perf_hooks.monitorEventLoopDelay); null for the
+   *  passthrough, which has no /metrics. */
+  readonly loopMaxMs: number | null;
+  /** 2 KiB POSTs sent one after another (a new one `pingMs` after the previous answer) while
+   *  the upload was in flight. */
+  readonly pings: number;
+  readonly pingP50Ms: number;
+  readonly pingMaxMs: number;
+  /** The same pings for 2 s before the upload, without it: what the shared machine alone does to
+   *  the event loop and to ping latency. */
+  readonly idleLoopMaxMs: number | null;
+  readonly idlePingMaxMs: number;
+}
+
+export interface StallRow {
+  readonly target: 'gateway' | 'gateway, inline' | 'passthrough';
+  readonly bodyBytes: number;
+  /** The worst of the runs (by event-loop max, else ping max). */
+  readonly figure: StallFigure;
+  readonly runs: StallFigure[];
+}
+
 export interface GatewayResult {
   readonly wrk: WrkRow[] | { readonly skipped: string };
+  readonly stall: StallRow[] | { readonly skipped: string };
   readonly preflight: Record<string, string>;
   readonly memory: MemoryRow[] | { readonly skipped: string };
   readonly seconds: number;
@@ -126,18 +157,20 @@ async function startBenchServer(pin: Pinning, args: string[]): Promise<Server> {
   };
 }
 
-/** Starts the product's CLI gateway pinned, waits for /healthz. */
-async function startCliGateway(o: GatewayBenchOptions, name: string): Promise<Server> {
-  const policy = join(o.tmpDir, 'bench-policy.yaml');
-  writeFileSync(policy, benchPolicyText());
+/** Starts the product's CLI gateway pinned, waits for /healthz. One process (`--workers 1`,
+ *  `serve` defaults to one per CPU): the per-process figure, against the single-process
+ *  http-proxy. */
+async function startCliGateway(o: GatewayBenchOptions, name: string, extra: { maxBodyMiB?: number; env?: Record<string, string> } = {}): Promise<Server & { admin: number }> {
+  const policy = join(o.tmpDir, `bench-policy-${name}.yaml`);
+  writeFileSync(policy, benchPolicyText(extra.maxBodyMiB === undefined ? {} : { maxBodyMiB: extra.maxBodyMiB }));
   const port = await freePort();
   const admin = await freePort();
   const argv = pinned(o.pin, o.pin.serverCpu, [
-    process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve',
+    process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--workers', '1',
     '--policy', policy, '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`,
     '--audit', join(o.tmpDir, `audit-${name}.ndjson`), '--log-level', 'warn', '--no-watch', '--drain-timeout', '1000',
   ]);
-  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, EG_POLICY_WATCH: 'off' } });
+  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, EG_POLICY_WATCH: 'off', ...extra.env } });
   const until = Date.now() + 15_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`gateway exited (${proc.exitCode})`);
@@ -159,6 +192,7 @@ async function startCliGateway(o: GatewayBenchOptions, name: string): Promise<Se
   return {
     proc,
     port,
+    admin,
     stop: async () => {
       proc.kill('SIGTERM');
       await waitExit(proc, 5_000);
@@ -181,6 +215,71 @@ function probe(port: number, target: string, body: Buffer): Promise<string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end(body);
   });
+}
+
+/** The proxy's event-loop max delay since the previous scrape (prom-client resets it on each). */
+function loopMaxMs(admin: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const r = get({ host: '127.0.0.1', port: admin, path: '/metrics', timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => {
+        const m = /eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.eE+-]+)/.exec(text);
+        resolve(m ? Number(m[1]) * 1e3 : null);
+      });
+    });
+    r.on('error', () => resolve(null));
+    r.on('timeout', () => r.destroy());
+  });
+}
+
+/** One keep-alive POST through the proxy; resolves its latency in ms (NaN on failure). */
+function ping(port: number, target: string, body: Buffer, agent: Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: target, headers: { host: new URL(target).host, 'content-type': 'application/json', 'content-length': body.length }, agent, timeout: 30_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - t0 : NaN));
+      },
+    );
+    req.on('error', () => resolve(NaN));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+
+/** A large upload through the proxy on `port` while 2 KiB requests ping through it. */
+async function stallRun(port: number, admin: number | null, target: string, big: Buffer, small: Buffer, pingMs: number): Promise<StallFigure> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  await ping(port, target, small, agent);
+  const pingWhile = async <T>(work: Promise<T>): Promise<{ result: T; latencies: number[] }> => {
+    let done = false;
+    const latencies: number[] = [];
+    const pinger = (async () => {
+      while (!done) {
+        latencies.push(await ping(port, target, small, agent));
+        await sleep(pingMs);
+      }
+    })();
+    const result = await work;
+    done = true;
+    await pinger;
+    return { result, latencies: latencies.filter((x) => Number.isFinite(x)) };
+  };
+  if (admin !== null) await loopMaxMs(admin);
+  const idle = await pingWhile(sleep(2_000));
+  const idleLoop = admin === null ? null : await loopMaxMs(admin);
+  const t0 = performance.now();
+  const { result: status, latencies: ok } = await pingWhile(probe(port, target, big));
+  const uploadMs = performance.now() - t0;
+  const loop = admin === null ? null : await loopMaxMs(admin);
+  agent.destroy();
+  return {
+    status: status.slice(0, 40), uploadMs, loopMaxMs: loop, pings: ok.length, pingP50Ms: median(ok), pingMaxMs: ok.length > 0 ? Math.max(...ok) : NaN,
+    idleLoopMaxMs: idleLoop, idlePingMaxMs: idle.latencies.length > 0 ? Math.max(...idle.latencies) : NaN,
+  };
 }
 
 interface WrkJson {
@@ -260,6 +359,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
   const preflight: Record<string, string> = {};
   let wrkRows: GatewayResult['wrk'] = { skipped: 'wrk not installed (Debian package wrk)' };
   let memory: GatewayResult['memory'] = { skipped: 'not asked for' };
+  let stall: GatewayResult['stall'] = { skipped: 'not asked for' };
 
   const sink = await startBenchServer(o.pin, ['sink']);
   try {
@@ -322,6 +422,37 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
       }
     }
 
+    if (o.parts.wrk && o.stall !== null) {
+      const st = o.stall;
+      const big = largeBody(o.seed + 77, Math.round(st.bodyMiB * 2 ** 20), false);
+      const small = cleanBody(o.seed + 2048, 2048);
+      const rows: StallRow[] = [];
+      // Threads as configured by default, then every body inline (EG_INSPECT_THREADS=0, what the
+      // gateway did before the pool), then the passthrough; one fresh process each.
+      const targets: Array<{ target: StallRow['target']; env: Record<string, string> | null }> = [
+        { target: 'gateway' as const, env: {} },
+        { target: 'gateway, inline' as const, env: { EG_INSPECT_THREADS: '0' } },
+        { target: 'passthrough' as const, env: null },
+      ];
+      for (const t of targets) {
+        const server = t.env === null ? await startBenchServer(o.pin, ['passthrough', `${SINK_HOST}=127.0.0.1`]) : await startCliGateway(o, 'stall', { maxBodyMiB: Math.max(32, st.bodyMiB * 2), env: t.env });
+        const admin = 'admin' in server ? (server as { admin: number }).admin : null;
+        try {
+          // Warm-up with a body large enough for the thread, which starts on first use.
+          await probe(server.port, sinkUrl, largeBody(o.seed + 78, Math.min(2 ** 20, big.length), false));
+          const runs: StallFigure[] = [];
+          for (let r = 0; r < st.runs; r++) runs.push(await stallRun(server.port, admin, sinkUrl, big, small, st.pingMs));
+          const worse = (a: StallFigure, b: StallFigure) => ((b.loopMaxMs ?? b.pingMaxMs) > (a.loopMaxMs ?? a.pingMaxMs) ? b : a);
+          const figure = runs.reduce(worse);
+          rows.push({ target: t.target, bodyBytes: big.length, figure, runs });
+          log(`stall ${t.target}: ${JSON.stringify(figure)}`);
+        } finally {
+          await server.stop();
+        }
+      }
+      stall = rows;
+    }
+
     if (o.parts.memory && o.memory !== null) {
       const m = o.memory;
       const bodyFile = join(o.tmpDir, `upload-${m.bytes}.json`);
@@ -358,5 +489,5 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
   } finally {
     await sink.stop();
   }
-  return { wrk: wrkRows, preflight, memory, seconds: (performance.now() - started) / 1e3 };
+  return { wrk: wrkRows, stall, preflight, memory, seconds: (performance.now() - started) / 1e3 };
 }

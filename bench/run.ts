@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGatewayBench, type GatewayBenchOptions, type GatewayResult, type WrkFigure, type WrkRow } from './gateway.js';
+import { runGatewayBench, type GatewayBenchOptions, type GatewayResult, type StallRow, type WrkFigure, type WrkRow } from './gateway.js';
 import type { MatcherOptions, MatcherResult, Throughput } from './matcher.js';
 import { hasTool, machine, pinned, pinning, pinSelf, ROOT, type Pinning } from './util.js';
 
@@ -145,13 +145,39 @@ function gatewayRows(g: GatewayResult): Row[] {
   return rows;
 }
 
+/** The large-upload stall: the gateway's own event-loop max delay (target ≤ 50 ms) beside the
+ *  same gateway inspecting inline; 2 KiB pings meanwhile beside the passthrough's. */
+function stallRows(g: GatewayResult): Row[] {
+  if (!Array.isArray(g.stall)) return [];
+  const find = (t: StallRow['target']) => (g.stall as StallRow[]).find((r) => r.target === t);
+  const gw = find('gateway');
+  const inline = find('gateway, inline');
+  const pt = find('passthrough');
+  if (!gw) return [];
+  const size = `${Math.round(gw.bodyBytes / 2 ** 20 * 100) / 100} MiB`;
+  const rows: Row[] = [];
+  const loop = gw.figure.loopMaxMs;
+  if (loop !== null) {
+    const base = inline?.figure.loopMaxMs ?? null;
+    rows.push({ part: 'gateway', figure: `${size} upload: gateway event-loop max delay (${gw.figure.status.split(' ')[0]})`, value: ms(loop), baseline: base === null ? '' : `inline (no threads) ${ms(base)}`, ratio: base === null ? null : loop / base, target: '≤ 50 ms', status: check(loop <= 50) });
+  }
+  const idle = gw.figure.idleLoopMaxMs;
+  if (loop !== null && idle !== null) rows.push({ part: 'gateway', figure: `${size} upload: gateway event-loop max delay`, value: ms(loop), baseline: `same gateway, pings only (2 s) ${ms(idle)}`, ratio: loop / idle, target: '', status: '' });
+  if (pt) rows.push({ part: 'gateway', figure: `${size} upload: max latency of 2 KiB pings meanwhile (${gw.figure.pings})`, value: ms(gw.figure.pingMaxMs), baseline: `http-proxy ${ms(pt.figure.pingMaxMs)}`, ratio: gw.figure.pingMaxMs / pt.figure.pingMaxMs, target: '', status: '' });
+  if (inline) rows.push({ part: 'gateway', figure: `${size} upload: same, gateway inspecting inline (${inline.figure.pings})`, value: ms(inline.figure.pingMaxMs), baseline: `gateway with thread ${ms(gw.figure.pingMaxMs)}`, ratio: inline.figure.pingMaxMs / gw.figure.pingMaxMs, target: '', status: '' });
+  if (pt) rows.push({ part: 'gateway', figure: `${size} upload: upload time through the gateway`, value: ms(gw.figure.uploadMs), baseline: `http-proxy ${ms(pt.figure.uploadMs)}`, ratio: gw.figure.uploadMs / pt.figure.uploadMs, target: '', status: '' });
+  return rows;
+}
+
 function memoryRows(g: GatewayResult): Row[] {
   if (!Array.isArray(g.memory)) return [];
   const gw = g.memory.find((r) => r.target === 'gateway');
   const pt = g.memory.find((r) => r.target === 'passthrough');
   if (!gw || !pt) return [];
   const o = gw.outcome;
-  const done = 'completed' in o ? `${o.completed}/${o.started} done${o.unfinished ? `, ${o.unfinished} cut at the deadline` : ''}` : o.error;
+  // Uploads refused for want of body budget (503 EG_BUSY) are answers, not successes: say how many.
+  const busy = 'completed' in o ? (o.statuses['503 EG_BUSY'] ?? 0) : 0;
+  const done = 'completed' in o ? `${o.completed}/${o.started} done${busy ? `, ${busy} of them 503 EG_BUSY` : ''}${o.unfinished ? `, ${o.unfinished} cut at the deadline` : ''}` : o.error;
   return [{ part: 'memory', figure: `peak RSS, slow uploads: gateway (${done})`, value: `${gw.peakRssMiB.toFixed(0)} MiB`, baseline: `http-proxy ${pt.peakRssMiB.toFixed(0)} MiB`, ratio: gw.peakRssMiB / pt.peakRssMiB, target: '≤ 512 MiB', status: check(gw.peakRssMiB <= 512) }];
 }
 
@@ -215,6 +241,7 @@ async function main(): Promise<void> {
           ? { count: 20, bytes: 64 * 1024, chunk: 16 * 1024, intervalMs: 50, deadlineMs: 10_000 }
           : { count: 1000, bytes: 2 ** 20, chunk: 64 * 1024, intervalMs: 250, deadlineMs: 90_000 },
         parts: { wrk: args.only.has('gateway'), memory: args.only.has('memory') },
+        stall: args.smoke ? { bodyMiB: 0.25, pingMs: 10, runs: 1 } : { bodyMiB: 16, pingMs: 10, runs: 2 },
       };
       log(`gateway: wrk -t1 -c${options.connections} ${options.durationS}s runs on CPU ${pin.loadCpu}, servers on CPU ${pin.serverCpu}`);
       gateway = await runGatewayBench(options, log);
@@ -223,7 +250,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const rows = [...(matcher ? matcherRows(matcher) : []), ...(gateway ? gatewayRows(gateway) : []), ...(gateway ? memoryRows(gateway) : [])];
+  const rows = [...(matcher ? matcherRows(matcher) : []), ...(gateway ? gatewayRows(gateway) : []), ...(gateway ? stallRows(gateway) : []), ...(gateway ? memoryRows(gateway) : [])];
   const seconds = (performance.now() - t0) / 1e3;
   const header: string[] = [
     `egress-guard bench: ${args.smoke ? 'smoke' : 'full'} run, ${startedAt.toISOString()}, ${seconds.toFixed(0)} s`,

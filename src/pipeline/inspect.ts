@@ -1,10 +1,13 @@
+import { decodeContent } from '../body/decode.js';
 import type { Leaf } from '../body/leaf.js';
-import { parseBody, type ParsedBody } from '../body/parse.js';
+import { parseBody, type BodyFormat, type OpaquePart, type ParsedBody } from '../body/parse.js';
 import { parseText } from '../body/text.js';
 import type { Classifier } from '../classify/matcher.js';
 import type { Finding } from '../classify/finding.js';
 import { isEgError, type EgError } from '../errors.js';
-import type { RedactionSettings, RedactModeName } from '../config/model.js';
+import type { CompiledPolicy, RedactionSettings, RedactModeName } from '../config/model.js';
+import type { Grade } from '../classify/taxonomy.js';
+import type { CustomRuleSpec } from '../classify/custom.js';
 import { redactBody, type RedactEdit, type RedactMode } from '../transform/redact.js';
 
 export interface BodyInspection {
@@ -18,6 +21,78 @@ export function inspectBody(classifier: Classifier, decoded: Buffer, contentType
   const parsed = parseBody(decoded, contentType);
   const findings = parsed.leaves.length > 0 ? classifier.classify(parsed.leaves, now) : [];
   return { parsed, findings };
+}
+
+/** Content-decodes, parses and classifies a request body (the gateway's body stage). */
+export function inspectDecoded(
+  classifier: Classifier,
+  raw: Buffer,
+  encoding: string | undefined,
+  contentType: string | undefined,
+  now: Date,
+  maxDecodedBytes: number,
+): { decoded: Buffer; inspection: BodyInspection } {
+  const decoded = decodeContent(raw, encoding, maxDecodedBytes);
+  return { decoded, inspection: inspectBody(classifier, decoded, contentType, now) };
+}
+
+/** What a classifier is compiled from: an inspection thread builds the same one from it. */
+export interface ClassifierSource {
+  readonly revision: string;
+  readonly categoryGrades: ReadonlyArray<readonly [string, Grade]>;
+  readonly customRules: readonly CustomRuleSpec[];
+}
+
+export function classifierSource(policy: CompiledPolicy): ClassifierSource {
+  return { revision: policy.revision, categoryGrades: [...policy.categoryGrades], customRules: policy.customRules };
+}
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly source: ClassifierSource;
+  /** The body's bytes, transferred (the caller gets them back in the reply). */
+  readonly raw: ArrayBuffer;
+  readonly encoding: string | undefined;
+  readonly contentType: string | undefined;
+  readonly now: number;
+  readonly maxDecodedBytes: number;
+}
+
+export type WorkerReply =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly raw: ArrayBuffer;
+      /** Null when the decoded body is the raw one (no content-encoding). */
+      readonly decoded: ArrayBuffer | null;
+      readonly format: BodyFormat;
+      readonly leafCount: number;
+      readonly leaves: ReadonlyArray<readonly [number, Leaf]>;
+      readonly opaque: readonly OpaquePart[];
+      readonly findings: Finding[];
+    }
+  | { readonly id: number; readonly ok: false; readonly raw: ArrayBuffer; readonly code: string | null; readonly detail: string | null };
+
+/**
+ * The leaves the rest of the request needs from a parse: those with findings (individuals,
+ * redaction) and their ancestors (redaction re-encodes a nested value into its parent). Copying
+ * every leaf of a 16 MiB body back across threads would cost the event loop what the thread
+ * saved, so only these travel; the receiver rebuilds a sparse array with the same indexes.
+ */
+export function neededLeaves(leaves: readonly Leaf[], findings: readonly Finding[]): Array<[number, Leaf]> {
+  const wanted = new Set<number>();
+  for (const f of findings) {
+    for (let i: number | undefined = f.leafIndex; i !== undefined && !wanted.has(i); i = leaves[i]?.parent) wanted.add(i);
+  }
+  return [...wanted].sort((a, b) => a - b).map((i) => [i, leaves[i]!]);
+}
+
+/** The inverse of neededLeaves: an array as long as the parse's, holding the needed leaves at
+ *  their own indexes (holes elsewhere). */
+export function sparseLeaves(count: number, entries: ReadonlyArray<readonly [number, Leaf]>): Leaf[] {
+  const leaves = new Array<Leaf>(count);
+  for (const [i, leaf] of entries) leaves[i] = leaf;
+  return leaves;
 }
 
 export interface ScanResult extends BodyInspection {

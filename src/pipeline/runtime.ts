@@ -10,6 +10,7 @@ import type { Upstream } from '../forward/upstream.js';
 import type { ResolvedDestination } from '../destination/resolve.js';
 import type { VolumeCounter } from '../volume/counter.js';
 import type { DriftTracker } from '../policy/drift.js';
+import type { InspectPool } from './inspect-pool.js';
 
 /** Everything compiled from one policy: built once at load, swapped whole on reload. */
 export interface Runtime {
@@ -68,4 +69,6 @@ export interface GatewayEnv {
   readonly volume?: VolumeCounter;
   /** Scope drift per process (src/policy/drift.ts); absent: not checked. */
   readonly drift?: DriftTracker;
+  /** Worker threads for large bodies (inspect-pool.ts); absent: every body is inspected inline. */
+  readonly inspectPool?: InspectPool;
 }
