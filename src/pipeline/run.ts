@@ -27,6 +27,7 @@ import { sendLocalReply } from './reply.js';
 import type { GatewayEnv, Runtime } from './runtime.js';
 import { auditPath, resolveTarget, type RequestTarget } from './target.js';
 import { routeTarget, upstreamTlsFor } from '../tls/routes.js';
+import { publicLocation } from '../config/locations.js';
 
 /** What one request accumulated on its way through the stages; the audit event is built from it. */
 interface RequestRecord {
@@ -193,7 +194,7 @@ async function run(
         bodyFindings = inspection.findings;
         const opaque = inspection.parsed.opaque ?? [];
         if (opaque.length > 0) {
-          markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `unreadable parts: ${opaque.map((o) => `${o.location} (${o.reason})`).join(', ')}`));
+          markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `unreadable parts: ${opaque.map((o) => `${publicLocation(o.location)} (${o.reason})`).join(', ')}`));
         }
       } catch (err) {
         if (!isEgError(err)) throw err;
@@ -264,7 +265,8 @@ async function run(
       headerRewrites.set(leaf.location, rewriteValue(leaf.value, edits));
     }
     for (const finding of toRedact.keys()) {
-      if (!record.redacted.includes(finding.location)) record.redacted.push(finding.location);
+      const where = publicLocation(finding.location);
+      if (!record.redacted.includes(where)) record.redacted.push(where);
     }
   }
   if (Buffer.isBuffer(outgoingBody)) record.requestOut = outgoingBody.length;
@@ -396,7 +398,7 @@ function replyFindings(decision: Decision | undefined) {
   if (!decision) return [];
   return decision.perFinding
     .filter((d) => d.action === 'block')
-    .map(({ finding, reasons }) => ({ category: finding.category, location: finding.location, rule: finding.rule, reason: reasons[0]?.rule ?? null }));
+    .map(({ finding, reasons }) => ({ category: finding.category, location: publicLocation(finding.location), rule: finding.rule, reason: reasons[0]?.rule ?? null }));
 }
 
 /** The distinct reasons behind a refusal, so the client learns which basis or clause is missing. */
@@ -427,7 +429,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
   const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, grade, action, wouldBe: findingWouldBe, basis, reasons, enforced }) => ({
     category: finding.category,
     grade,
-    location: finding.location,
+    location: publicLocation(finding.location),
     rule: finding.rule,
     confidence: finding.confidence,
     action,

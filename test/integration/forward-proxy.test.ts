@@ -114,6 +114,18 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
     expect(eventsFor(id)[0]!.path).toBe('/users/{pi.phone}/orders?id=');
   });
 
+  it('writes a map keyed by identifiers as "*" in the refusal and the audit event, never the key', async () => {
+    const res = await post(`http://api.partner.example:${up.port}/v1/kyc`, JSON.stringify({ byPhone: { [PHONE]: { idCard: ID_CARD } } }));
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(PHONE);
+    const body = JSON.parse(res.text) as { error: { decisionId: string; findings: { category: string; location: string }[] } };
+    expect(body.error.findings).toContainEqual(expect.objectContaining({ category: 'pi.id_card', location: '/byPhone/*/idCard' }));
+    await eventually(() => eventsFor(body.error.decisionId).length === 1);
+    const event = eventsFor(body.error.decisionId)[0]!;
+    expect(JSON.stringify(event)).not.toContain(PHONE);
+    expect(event.findings.map((f) => f.location)).toContain('/byPhone/*/idCard');
+  });
+
   it('refuses a loopback destination that no zone allows', async () => {
     const before = up.received.length;
     const res = await post(`http://127.0.0.1:${up.port}/`, '{}');
