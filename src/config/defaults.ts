@@ -41,7 +41,7 @@ export const DEFAULTS = deepFreeze({
     maxDecodedBytes: 32 * MiB,
     /** Request bodies buffered for inspection at once, all requests of the process together;
      *  readers past it wait with their sockets paused (src/pipeline/body-budget.ts). */
-    bodyBudgetBytes: 128 * MiB,
+    bodyBudgetBytes: 64 * MiB,
     /** Request line and headers together (Node's own default). */
     maxHeaderBytes: 16 * KiB,
     maxHeaders: 100,

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../audit/event.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import type { CompiledPolicy } from '../config/model.js';
 import { ERRORS } from '../errors.js';
+import { bodyBudgetReservedBytes, bodyBudgetWaiting } from '../pipeline/body-budget.js';
 
 /**
  * Every metric the gateway exports, declared here and nowhere else. Label values come from
@@ -100,6 +101,22 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     name: `${PREFIX}audit_refusals_total`,
     help: 'Flows abroad refused because the audit trail could not be written (EG_AUDIT_UNAVAILABLE)',
     registers,
+  });
+  new Gauge({
+    name: `${PREFIX}body_budget_reserved_bytes`,
+    help: 'Request body bytes reserved in the in-memory body budget (limits.body_budget_bytes)',
+    registers,
+    collect() {
+      this.set(bodyBudgetReservedBytes());
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}body_budget_waiting`,
+    help: 'Requests waiting, paused, for room in the body budget',
+    registers,
+    collect() {
+      this.set(bodyBudgetWaiting());
+    },
   });
   new Gauge({
     name: `${PREFIX}audit_pending_bytes`,

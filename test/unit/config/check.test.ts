@@ -20,7 +20,7 @@ describe('runCheck', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out).toMatch(/^policy {3}.*default\.yaml\nrevision [0-9a-f]{16}\nmode {5}enforce\n/);
-    expect(out).toContain('limits   body 8 MiB, decoded 32 MiB, buffered at once 128 MiB; headers 16 KiB in at most 100 fields; connections 4096, pipelined 16\n');
+    expect(out).toContain('limits   body 8 MiB, decoded 32 MiB, buffered at once 64 MiB; headers 16 KiB in at most 100 fields; connections 4096, pipelined 16\n');
     expect(out).toContain('timeouts upstream connect 5000 ms, headers 30000 ms, body 30000 ms; client headers 10000 ms, request 120000 ms, keep-alive 5000 ms; body budget wait 30000 ms\n');
     expect(out).toContain('destination domestic: CN, domestic (hosts 1, cidrs 0)\n');
     expect(out).toContain(
