@@ -67,6 +67,8 @@ class Scanner {
   private end = 0;
   /** The last string read, kept in a field so strings cost no result object. */
   private str = '';
+  /** The pointer token of the last key read (memberKey). */
+  private keyToken = '';
   private utf8Checked = false;
 
   constructor(
@@ -135,7 +137,7 @@ class Scanner {
             path += '/0';
           } else {
             key = this.memberKey();
-            path = `${frame.path}/${escapePointerToken(key)}`;
+            path = `${frame.path}/${this.keyToken}`;
           }
           continue;
         }
@@ -147,7 +149,7 @@ class Scanner {
       } else if (c === MINUS || isDigit(c)) {
         const rawStart = this.pos;
         this.number();
-        const value = buf.toString('latin1', rawStart, this.pos);
+        const value = latin1(buf, rawStart, this.pos);
         this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
       } else if (c === 0x74) this.literal('true');
       else if (c === 0x66) this.literal('false');
@@ -170,7 +172,7 @@ class Scanner {
             key = top.key;
           } else {
             key = this.memberKey();
-            path = `${top.path}/${escapePointerToken(key)}`;
+            path = `${top.path}/${this.keyToken}`;
           }
           break;
         }
@@ -183,10 +185,40 @@ class Scanner {
     }
   }
 
+  /** Reads a member's key and sets keyToken to its pointer token. Keys repeat (every record of
+   *  an array has the same ones), so an escape-free key is looked up by its bytes in keyCache
+   *  first: no string is decoded and no token escaped again. */
   private memberKey(): string {
     if (this.peek() !== QUOTE) this.fail(this.pos, 'expected a string key');
-    this.string();
-    const key = this.str;
+    const buf = this.buf;
+    const start = this.pos + 1;
+    let i = start;
+    let h = 0x811c9dc5;
+    while (i < this.end) {
+      const b = buf[i]!;
+      if (b === QUOTE || b === BACKSLASH || b < 0x20) break;
+      h = Math.imul(h ^ b, 0x01000193);
+      i++;
+    }
+    let key: string;
+    if (i < this.end && buf[i] === QUOTE && i - start <= KEY_CACHE_MAX_BYTES) {
+      const hit = keyCache.get(h);
+      if (hit !== undefined && sameBytes(hit.bytes, buf, start, i)) {
+        key = hit.key;
+        this.keyToken = hit.token;
+      } else {
+        key = utf8(buf, start, i);
+        this.keyToken = escapePointerToken(key);
+        if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+        keyCache.set(h, { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken });
+      }
+      this.pos = i + 1;
+    } else {
+      // Escapes, long keys, and the errors string() reports.
+      this.string();
+      key = this.str;
+      this.keyToken = escapePointerToken(key);
+    }
     this.ws();
     if (this.peek() !== COLON) this.fail(this.pos, "expected ':'");
     this.pos++;
@@ -210,7 +242,7 @@ class Scanner {
         continue;
       }
       // Escapes and quotes are ASCII, so a run never splits a multibyte character.
-      if (run < i) out += buf.toString('utf8', run, i);
+      if (run < i) out += utf8(buf, run, i);
       const e = i + 1 < end ? buf[i + 1]! : -1;
       const simple = SIMPLE_ESCAPES[e];
       if (simple !== undefined) {
@@ -232,7 +264,7 @@ class Scanner {
       }
       run = i;
     }
-    this.str = run < i ? out + buf.toString('utf8', run, i) : out;
+    this.str = run < i ? out + utf8(buf, run, i) : out;
     this.pos = i + 1;
   }
 
@@ -287,6 +319,40 @@ class Scanner {
   private fail(at: number, what: string): never {
     throw new EgError('EG_BODY_UNINSPECTABLE', `malformed JSON at byte ${at}: ${what}`);
   }
+}
+
+/** Buffer's own decoders, without toString's argument and encoding handling, which cost more
+ *  than decoding a short string does. Every Node Buffer has them, though its typings do not
+ *  say so; toString stands in should one be missing. */
+type Slice = (this: Buffer, start: number, end: number) => string;
+const proto = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
+const utf8Slice = proto.utf8Slice;
+const latin1Slice = proto.latin1Slice;
+
+function utf8(buf: Buffer, start: number, end: number): string {
+  return utf8Slice !== undefined ? utf8Slice.call(buf, start, end) : buf.toString('utf8', start, end);
+}
+
+function latin1(buf: Buffer, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
+}
+
+/** Keys seen lately, by an FNV-1a hash of their bytes (a colliding key replaces the entry).
+ *  Bounded in count and key length, and cleared when full: field names, like the field
+ *  dictionary's own cache (classify/fields.ts), are kept across requests. */
+interface KeyEntry {
+  readonly bytes: Uint8Array;
+  readonly key: string;
+  readonly token: string;
+}
+const keyCache = new Map<number, KeyEntry>();
+const KEY_CACHE_LIMIT = 4096;
+const KEY_CACHE_MAX_BYTES = 64;
+
+function sameBytes(a: Uint8Array, buf: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== buf[start + k]) return false;
+  return true;
 }
 
 function isDigit(b: number): boolean {

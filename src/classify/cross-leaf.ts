@@ -44,16 +44,37 @@ interface Point {
 
 export type CoordinateRule = 'fields' | 'array';
 
+/** Whether a leaf (not a container) may hold half a coordinate pair: a short keyed number with
+ *  a decimal point, a cheap test on its first chars before any key lookup. The classifier asks
+ *  while it scans each leaf, so the request-level checks see the few candidates only. */
+export function mayBeCoordinate(leaf: Leaf): boolean {
+  const v = leaf.value;
+  if (leaf.key === undefined || v.length > 24 || v.length < 3) return false;
+  const c0 = v.charCodeAt(0);
+  return ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) && v.indexOf('.') >= 0;
+}
+
+/** Whether a leaf (not a container) may name a document type ("护照", "passport"). */
+export function mayNameDocumentType(leaf: Leaf): boolean {
+  const v = leaf.value;
+  if (v.length > 24 || v.length < 2) return false;
+  const c0 = v.charCodeAt(0);
+  return TYPE_FIRST.has(c0 | (c0 < 128 ? 32 : 0));
+}
+
+/** Indexes of the leaves that passed mayBeCoordinate and mayNameDocumentType. */
+export interface CrossLeafCandidates {
+  readonly coordinates: readonly number[];
+  readonly documentTypes: readonly number[];
+}
+
 /** Leaves that hold one half of a precise coordinate pair inside China, with the rule. */
-export function siblingCoordinates(leaves: readonly Leaf[], found: (leafIndex: number, rule: CoordinateRule) => void): void {
+export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly number[], found: (leafIndex: number, rule: CoordinateRule) => void): void {
   let named: Map<string, Point[]> | undefined;
   let arrays: Map<string, Point[]> | undefined;
-  for (let i = 0; i < leaves.length; i++) {
+  for (const i of candidates) {
     const leaf = leaves[i]!;
-    if (leaf.container || leaf.key === undefined || leaf.value.length > 24 || leaf.value.length < 3) continue;
-    // Only numbers can be coordinates: a cheap test on the first chars before any key lookup.
-    const c0 = leaf.value.charCodeAt(0);
-    if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) || leaf.value.indexOf('.') < 0) continue;
+    if (leaf.key === undefined) continue;
     const declared = keyAxis(leaf.key);
     // A point is the first two items of an array ([lng, lat], [lat, lng], maybe an altitude).
     const index = declared === undefined ? arrayIndex(leaf.location) : -1;
@@ -109,11 +130,11 @@ const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
 
 /** Parents of leaves that name the document type as a passport or permit
  *  ({"证件类型": "护照", "证件号码": "…"}): the number beside them is that document's. */
-export function passportTypeParents(leaves: readonly Leaf[]): Set<string> | undefined {
+export function passportTypeParents(leaves: readonly Leaf[], candidates: readonly number[]): Set<string> | undefined {
   let out: Set<string> | undefined;
-  for (const leaf of leaves) {
+  for (const i of candidates) {
+    const leaf = leaves[i]!;
     const v = leaf.value;
-    if (leaf.container || v.length > 24 || v.length < 2 || !TYPE_FIRST.has(v.charCodeAt(0) | (v.charCodeAt(0) < 128 ? 32 : 0))) continue;
     if (PASSPORT_TYPES.has(v.trim().toLowerCase())) (out ??= new Set()).add(parentPointer(leaf.location));
   }
   return out;
@@ -122,12 +143,16 @@ export function passportTypeParents(leaves: readonly Leaf[]): Set<string> | unde
 export type Report = (leafIndex: number, category: CategoryId, rule: string, start: number, end: number, confidence: number) => void;
 
 /** Everything the leaves show together; `genetic` says whether the request mentions genetics. */
-export function requestFindings(leaves: readonly Leaf[], pendingRsids: readonly PendingRsid[], genetic: boolean, report: Report): void {
-  siblingCoordinates(leaves, (i, rule) => {
-    report(i, LOCATION, rule === 'fields' ? RULES.locationFields : RULES.locationArray, 0, leaves[i]!.value.length, 0.9);
-  });
+export function requestFindings(
+  leaves: readonly Leaf[], candidates: CrossLeafCandidates, pendingRsids: readonly PendingRsid[], genetic: boolean, report: Report,
+): void {
+  if (candidates.coordinates.length > 0) {
+    siblingCoordinates(leaves, candidates.coordinates, (i, rule) => {
+      report(i, LOCATION, rule === 'fields' ? RULES.locationFields : RULES.locationArray, 0, leaves[i]!.value.length, 0.9);
+    });
+  }
 
-  const passports = passportTypeParents(leaves);
+  const passports = candidates.documentTypes.length > 0 ? passportTypeParents(leaves, candidates.documentTypes) : undefined;
   if (passports !== undefined) {
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i]!;

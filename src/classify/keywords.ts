@@ -9,10 +9,16 @@
  */
 import { isAsciiLetterCode } from './chars.js';
 
+/** A folded code that joins a Latin keyword to its neighbour: a letter or a digit, so "ECG" is
+ *  no word in "SKU-ECG2231" nor "HPV" in "0aa7HPV" (and hex and codes cost no trie walks). */
+function joinsWord(folded: number): boolean {
+  return isAsciiLetterCode(folded) || (folded >= 48 && folded <= 57);
+}
+
 export interface KeywordSpec<T> {
   readonly word: string;
   readonly payload: T;
-  /** 'word': Latin letters on neither side; 'stem': none before, any after ("diabet" →
+  /** 'word': Latin letters or digits on neither side; 'stem': none before, any after ("diabet" →
    *  "diabetes"); 'none': anywhere. Default: 'word' for keywords with Latin letters at an end. */
   readonly boundary?: 'word' | 'stem' | 'none';
   /** Match the exact case only (acronyms such as "HIV", "AIDS"). */
@@ -184,7 +190,7 @@ export class KeywordAutomaton<T> {
   private readonly free: Trie;
   private readonly anchored: Trie | undefined;
   /** Per ASCII char: a word-start keyword begins with its class. */
-  private readonly anchoredFirst = new Uint8Array(128);
+  readonly anchoredFirst = new Uint8Array(128);
 
   constructor(specs: readonly KeywordSpec<T>[]) {
     let classes = 0;
@@ -243,6 +249,14 @@ export class KeywordAutomaton<T> {
     return this.entries.length;
   }
 
+  /** Whether, in a value of ASCII only, every keyword starts a Latin word: then calling wordAt
+   *  at each word start (a letter after neither a letter nor a digit) whose char is marked in
+   *  anchoredFirst, and ordering the result with orderByEnd, finds exactly what scan() finds.
+   *  The classifier's walk does that, so ASCII text is read once, not twice. */
+  get byWordStart(): boolean {
+    return this.anchored !== undefined;
+  }
+
   /** Every keyword occurrence in `s` (overlaps included), in order of their end (longest
    *  first among those ending together). */
   scan(s: string, out: KeywordMatch<T>[]): void {
@@ -257,14 +271,15 @@ export class KeywordAutomaton<T> {
     const outStart = free.outStart;
     const n = s.length;
     let st = 0;
-    let prevLetter = false;
+    // A Latin word starts after anything but a letter or a digit (see joinsWord).
+    let prevAlnum = false;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 128) {
         if (((c | 32) - 97) >>> 0 <= 25) {
-          if (!prevLetter) {
+          if (!prevAlnum) {
             if (first[c] === 1) this.wordAt(s, i, out);
-            prevLetter = true;
+            prevAlnum = true;
           }
           // In the automaton's root (no Han keyword under way) the rest of the word is skipped.
           if (st === 0) {
@@ -272,15 +287,15 @@ export class KeywordAutomaton<T> {
             continue;
           }
         } else {
-          prevLetter = false;
+          prevAlnum = c >= 48 && c <= 57;
           if (st === 0) continue;
         }
         const k = cls[c]!;
         st = k === 0 ? 0 : free.step(st, k);
       } else {
         const letter = (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
-        if (letter && !prevLetter) this.wordAt(s, i, out);
-        prevLetter = letter;
+        if (letter && !prevAlnum) this.wordAt(s, i, out);
+        prevAlnum = letter || (c >= 0xff10 && c <= 0xff19);
         const k = cls[c]!;
         st = k === 0 ? 0 : free.step(st, k);
       }
@@ -295,7 +310,7 @@ export class KeywordAutomaton<T> {
   }
 
   /** Keywords that start the Latin word at i. */
-  private wordAt(s: string, i: number, out: KeywordMatch<T>[]): void {
+  wordAt(s: string, i: number, out: KeywordMatch<T>[]): void {
     const trie = this.anchored!;
     const cls = this.cls;
     let st = 0;
@@ -333,12 +348,17 @@ export class KeywordAutomaton<T> {
     for (let p = a; p < b; p++) {
       const e = this.entries[list[p]!]!;
       const start = end - e.word.length;
-      if (e.checkStart && start > 0 && isAsciiLetterCode(foldCode(s.charCodeAt(start - 1)))) continue;
-      if (e.checkEnd && end < s.length && isAsciiLetterCode(foldCode(s.charCodeAt(end)))) continue;
+      if (e.checkStart && start > 0 && joinsWord(foldCode(s.charCodeAt(start - 1)))) continue;
+      if (e.checkEnd && end < s.length && joinsWord(foldCode(s.charCodeAt(end)))) continue;
       if (e.caseSensitive && s.slice(start, end) !== e.word) continue;
       out.push({ start, end, payload: e.payload });
     }
   }
+}
+
+/** Puts matches found by wordAt alone (in order of their start) in scan()'s order. */
+export function orderByEnd<T>(out: KeywordMatch<T>[]): void {
+  if (out.length > 1) sortByEnd(out, 0);
 }
 
 /** Sorts out[base..] by end, then start (stable: equal spans keep their entry order). */

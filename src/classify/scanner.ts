@@ -17,10 +17,10 @@ import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { isRegisteredIban } from './detectors/bank-card.js';
 import { matchEmailAt } from './detectors/email.js';
-import { fastaEnd, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
+import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
-import { isGenericNameKey, isPlainHanName, nameConfidenceFactor, WEAK_NAME_KEYS } from './detectors/name.js';
+import { isGenericNameKey, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -30,7 +30,7 @@ import { lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT } from './field
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
-import type { KeywordAutomaton, KeywordMatch } from './keywords.js';
+import { orderByEnd, type KeywordAutomaton, type KeywordMatch } from './keywords.js';
 import { NumericScanner } from './numeric.js';
 import { LOWERABLE_RULES, RULES } from './rules.js';
 import {
@@ -38,6 +38,10 @@ import {
 } from './scan-host.js';
 import type { CategoryId, Grade } from './taxonomy.js';
 import { AlnumToken, readAlnumToken } from './tokens.js';
+
+/** JSON numbers shorter than this hold no identifier (the shortest, a mobile number, has 11
+ *  digits; numeric.ts MIN_CANDIDATE_DIGITS). */
+const SHORT_NUMBER = 11;
 
 /** Longest token whose identity is checked (USCC is 18; DNA runs are read separately). */
 const MAX_ID_TOKEN = 24;
@@ -60,6 +64,10 @@ export class LeafScanner implements ScanHost {
   keyCategory: CategoryId | undefined;
   /** Category the field name already reported for the whole value; parts of it add nothing. */
   private fieldCategory: CategoryId | undefined;
+  /** Where the last token read by token() ended, before any reader went further. */
+  private tokEnd = 0;
+  /** keywords.anchoredFirst when the walk can find the keywords of ASCII values itself. */
+  private readonly wordStarts: Uint8Array | undefined;
   private readonly icds: Span[] = [];
   private readonly rsids: Span[] = [];
   private medicalParent!: (leaf: Leaf) => boolean;
@@ -74,7 +82,9 @@ export class LeafScanner implements ScanHost {
     private readonly grades: ReadonlyMap<string, Grade>,
     private readonly keywords: KeywordAutomaton<KeywordInfo>,
     private readonly custom: CustomRules,
-  ) {}
+  ) {
+    this.wordStarts = keywords.byWordStart ? keywords.anchoredFirst : undefined;
+  }
 
   /** `medicalParent` says whether an object above the leaf is medical; asked only when needed. */
   scan(leaf: Leaf, leafIndex: number, today: CivilDate, out: Finding[], medicalParent: (leaf: Leaf) => boolean): void {
@@ -90,11 +100,17 @@ export class LeafScanner implements ScanHost {
     if (this.rsids.length > 0) this.rsids.length = 0;
     this.numeric.startLeaf(this);
     this.fieldCategory = undefined;
-    const key = leaf.key === undefined ? undefined : lookupField(leaf.key);
+    let key = leaf.key === undefined ? undefined : lookupField(leaf.key);
+    if (key !== undefined && key.category === NAME && namesThing(leaf)) key = undefined;
     this.keyCategory = key?.category;
     if (key !== undefined) {
       this.fieldCategory = fieldFindings(this, v, key.category, key.weight) ?? fieldIdentifier(this, v, key.category);
       if (key.category === GENETIC) this.geneticContext = true;
+    } else if (leaf.key !== undefined && v.length <= 7 && isRsIdKey(leaf.key) && isGenotypeCall(v) && v.trim().length >= 2) {
+      // {"rs4477212": "AA", "rs3094315": "AG"}: a genotype map keyed by rsID. A lone allele
+      // ("rs485": "A") is left alone: it reads as much like a cable spec.
+      this.emit(GENETIC, RULES.geneticField, 0, v.length, 0.85);
+      this.fieldCategory = GENETIC;
     } else if (leaf.key !== undefined && v.length <= 6 && isPlainHanName(v)) {
       // "userName": "张伟", "operatorName": "李娜" — a login or an unknown "…Name" field that
       // holds a plain Han name.
@@ -109,12 +125,21 @@ export class LeafScanner implements ScanHost {
     if (this.custom.hasLeafRules && v.trim().length > 0) {
       for (const r of this.custom.leafRules(leaf.key, leaf.location)) this.emit(r.category, r.rule, 0, v.length, r.confidence);
     }
-
-    this.walk(v);
+    // Most JSON numbers are counts, prices and durations: one under no dictionary key and
+    // shorter than any identifier can be nothing by itself (a coordinate needs its sibling,
+    // which the request-level pass pairs), so the walk is spared.
+    if (key === undefined && leaf.isNumber === true && v.length < SHORT_NUMBER && !this.custom.hasPatterns) return;
 
     const ms = this.matches;
     if (ms.length > 0) ms.length = 0;
-    this.keywords.scan(v, ms);
+    this.walk(v);
+    // The walk found the Latin keywords of an ASCII value; anything else takes the automaton.
+    if (this.wordStarts === undefined || !isAscii(v)) {
+      ms.length = 0;
+      this.keywords.scan(v, ms);
+    } else {
+      orderByEnd(ms);
+    }
     if (ms.length > 0 || this.icds.length > 0) {
       const context = applyKeywords(this, v, ms, this.icds, this.medicalField);
       if (context.has(GENETIC)) this.geneticContext = true;
@@ -133,15 +158,19 @@ export class LeafScanner implements ScanHost {
     this.custom.matchPatterns(v, (r, start, end) => this.emit(r.category, r.rule, start, end, r.confidence));
   }
 
-  /** The one walk over the value: each candidate's reader returns where the walk resumes. */
+  /** The one walk over the value: each candidate's reader returns where the walk resumes. For
+   *  ASCII values it also finds the Latin keywords (see KeywordAutomaton.byWordStart): at each
+   *  word start it passes, and over what a reader skipped beyond a token. */
   private walk(v: string): void {
     const n = v.length;
+    const starts = this.wordStarts;
     let i = 0;
     while (i < n) {
       const c = v.charCodeAt(i);
       if (c < 128) {
         const l = c | 32;
         if (l >= 97 && l <= 122) {
+          if (starts !== undefined && starts[c] === 1 && (i === 0 || !isAsciiAlnum(v.charCodeAt(i - 1)))) this.keywords.wordAt(v, i, this.matches);
           // Plain words are most of the text: skip a short letter run that nothing identifier-
           // like (a digit, a full-width or invisible char) continues, without reading a token.
           let p = i + 1;
@@ -151,21 +180,24 @@ export class LeafScanner implements ScanHost {
             i = p;
             continue;
           }
-          i = this.token(v, i);
+          i = this.tokenAt(v, i);
           continue;
         }
         if (c >= 48 && c <= 57) {
-          i = this.token(v, i);
+          i = this.tokenAt(v, i);
           continue;
         }
         if (c === 64) {
-          i = this.email(v, i);
+          const end = this.email(v, i);
+          if (starts !== undefined) this.wordsIn(v, i + 1, end);
+          i = end;
           continue;
         }
         if (c === 58 || c === 61) this.label(v, i);
         else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) {
           const end = this.fasta(v, i);
           if (end > i) {
+            if (starts !== undefined) this.wordsIn(v, i + 1, end);
             i = end;
             continue;
           }
@@ -184,6 +216,23 @@ export class LeafScanner implements ScanHost {
         }
         i++;
       }
+    }
+  }
+
+  /** token(), then the keywords over whatever its readers took beyond the token itself (a
+   *  wrapped sequence, a digit run's further groups, an ICD-10 code's decimals). */
+  private tokenAt(v: string, i: number): number {
+    const end = this.token(v, i);
+    if (this.wordStarts !== undefined && end > this.tokEnd) this.wordsIn(v, this.tokEnd, end);
+    return end;
+  }
+
+  /** Keywords at the word starts in v[from, to). */
+  private wordsIn(v: string, from: number, to: number): void {
+    const starts = this.wordStarts!;
+    for (let p = from; p < to; p++) {
+      const c = v.charCodeAt(p);
+      if (c < 128 && starts[c] === 1 && (p === 0 || !isAsciiAlnum(v.charCodeAt(p - 1)))) this.keywords.wordAt(v, p, this.matches);
     }
   }
 
@@ -213,6 +262,7 @@ export class LeafScanner implements ScanHost {
   private token(v: string, i: number): number {
     const tok = this.tok;
     readAlnumToken(v, i, tok);
+    this.tokEnd = tok.end;
     const len = tok.length;
     if (tok.letters === 0 || (tok.letters === 1 && tok.digits === 17 && isXCode(v.charCodeAt(tok.end - 1)))) {
       return this.numeric.scan(v, i);
@@ -342,10 +392,39 @@ export class LeafScanner implements ScanHost {
   }
 }
 
+function isRsIdKey(key: string): boolean {
+  return key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115 && isRsId(key.toUpperCase());
+}
+
+/** A bare "name" member of an object that names a thing (a product, an item, a company): the
+ *  nearest named ancestor in the location decides, array indexes skipped. */
+function namesThing(leaf: Leaf): boolean {
+  if (normalizeFieldName(leaf.key!) !== 'name') return false;
+  const loc = leaf.location;
+  let end = loc.lastIndexOf('/');
+  while (end > 0) {
+    const start = loc.lastIndexOf('/', end - 1);
+    if (start < 0) return false;
+    const segment = loc.slice(start + 1, end);
+    if (!/^\d+$/.test(segment)) return isThingParent(normalizeFieldName(segment));
+    end = start;
+  }
+  return false;
+}
+
 /** The clause after a health or religion label (a function of its own: the closure would
  *  cost label() a context allocation on every colon). */
 function labelClause(v: string, from: number): Span {
   return clauseSpan(v, from, from, true, (a, b) => isMedicalLabel(v, a, b));
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) - 97) >>> 0 <= 25;
+}
+
+function isAscii(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 /** Country letters and two check digits ("DE89…"), before any string is built. */

@@ -100,6 +100,8 @@ const NOT_NAMES = new Set([
 const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊反称表致投咨询购预办拨打留签取寄需想，。、；：'].map((c) => c.charCodeAt(0)));
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
+  // Asked of every short value: most are not Han at all, and the slice below allocates.
+  if (!isCjkCode(s.charCodeAt(i))) return 0;
   if (COMPOUND_SURNAMES.has(s.slice(i, i + 2))) return 2;
   return SURNAMES.has(s.charCodeAt(i)) ? 1 : 0;
 }
@@ -249,6 +251,17 @@ export const WEAK_NAME_KEYS = new Set([
 const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org)name$/;
 
 const THING_NAME_KEYS_ZH = /(?:品|地|店|书|域|文件|别|课程|公司|单位|机构|菜|商品|产品|城市|省|市|区|县|项目|专业|学校|医院|银行|部门|岗位|职位|科室|法|机器)(?:名|人)$/;
+
+/** Whether an object whose normalised key is `parent` names a thing, so that a bare "name"
+ *  member in it is the thing's ({"product": {"name": "Desk Lamp"}}, {"items": [{"name": …}]},
+ *  {"商品": {"name": …}}) and not a person's. */
+export function isThingParent(parent: string): boolean {
+  if (parent.length < 2) return false;
+  if (THING_NAME_KEYS.test(`${parent}name`) || THING_NAME_KEYS_ZH.test(`${parent}名`)) return true;
+  // Arrays of them: "items", "products", "categories".
+  if (parent.endsWith('ies')) return THING_NAME_KEYS.test(`${parent.slice(0, -3)}yname`);
+  return parent.endsWith('s') && THING_NAME_KEYS.test(`${parent.slice(0, -1)}name`);
+}
 
 /** Whether an otherwise unknown "…Name" key can hold a person's name ("operatorName",
  *  "kehu_name"): keys that name things are excluded. */

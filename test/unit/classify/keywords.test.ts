@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/classify/finding.js';
 import { KeywordAutomaton, type KeywordSpec } from '../../../src/classify/keywords.js';
+import { createClassifier } from '../../../src/classify/matcher.js';
+import { classifier, leaf, NOW } from './helpers.js';
 
 function run(specs: Array<KeywordSpec<string>>, s: string): string[] {
   const out: Array<{ start: number; end: number; payload: string }> = [];
@@ -23,6 +26,21 @@ describe('KeywordAutomaton', () => {
   it('Latin keywords match whole words; stems only at their start', () => {
     const s: Array<KeywordSpec<string>> = [{ word: 'hiv', payload: 'w' }, { word: 'diabet', payload: 's', boundary: 'stem' }];
     expect(run(s, 'archive hiv-positive diabetes prediabetes')).toEqual(['w:hiv', 's:diabet']);
+  });
+
+  it.each([
+    ['SKU-ECG2231', []],
+    ['item 2231ECG', []],
+    ['lot HPV9x7', []],
+    ['ｓｋｕ－ＥＣＧ２２３１', []],
+    ['0aa7ecg21fe', []],
+    ['ECG normal', ['e:ECG']],
+    ['ECG-2 done', ['e:ECG']],
+    ['(ECG)', ['e:ECG']],
+    ['HPV 16 positive', ['h:HPV']],
+  ])('a digit joins a Latin keyword to a code: %s', (text, want) => {
+    const s: Array<KeywordSpec<string>> = [{ word: 'ECG', payload: 'e', caseSensitive: true }, { word: 'hpv', payload: 'h' }];
+    expect(run(s, text)).toEqual(want);
   });
 
   it('case-sensitive entries', () => {
@@ -54,6 +72,8 @@ describe('KeywordAutomaton word-start split', () => {
       return c;
     };
     const letter = (c: number): boolean => ((c | 32) - 97) >>> 0 <= 25;
+    // A letter or a digit next to a Latin keyword makes it part of a longer word or code.
+    const joins = (c: number): boolean => letter(c) || (c >= 48 && c <= 57);
     const found: Array<{ start: number; end: number; i: number }> = [];
     specs.forEach((spec, i) => {
       const w = spec.word;
@@ -65,8 +85,8 @@ describe('KeywordAutomaton word-start split', () => {
         for (let k = 0; k < w.length && ok; k++) ok = fold(s.charCodeAt(start + k)) === fold(w.charCodeAt(k));
         const end = start + w.length;
         if (!ok) continue;
-        if (boundary !== 'none' && latinStart && start > 0 && letter(fold(s.charCodeAt(start - 1)))) continue;
-        if (boundary === 'word' && latinEnd && end < s.length && letter(fold(s.charCodeAt(end)))) continue;
+        if (boundary !== 'none' && latinStart && start > 0 && joins(fold(s.charCodeAt(start - 1)))) continue;
+        if (boundary === 'word' && latinEnd && end < s.length && joins(fold(s.charCodeAt(end)))) continue;
         if (spec.caseSensitive === true && s.slice(start, end) !== w) continue;
         found.push({ start, end, i });
       }
@@ -103,4 +123,32 @@ describe('KeywordAutomaton word-start split', () => {
       }
     });
   }
+});
+
+describe('the walk finds the Latin keywords of ASCII values itself', () => {
+  // A keyword that may start anywhere with an ASCII char turns the walk's shortcut off, so this
+  // classifier runs the automaton over every value: both must report the same.
+  const viaAutomaton = createClassifier(new Map(), [{ id: 'anywhere', category: 'x.anywhere', keywords: ['#zq9'] }]);
+  const WORDS = [
+    'diabetes', 'HIV', 'ECG', 'patient', 'Dear', 'Mr.', 'Ms', 'genotype', 'rs4988235', 'AG', 'E11.9', 'M10', 'ICD-10', 'q4h',
+    'mg', '2 tabs', 'covid-19', 'church', 'fingerprint', 'name', 'is', 'John', 'Smith', 'a@hiv.example.com', 'x@y.cn',
+    'GATTACAGATTACACCGGTTAAC', 'ACGTACGTAC', 'allergy', 'cancer', 'negative', 'no', 'history', 'of', '13800138000',
+  ];
+  const SEPS = [' ', ' ', ', ', ': ', '-', '\n', '.', '(', ')', '/', '1', 'x', '=', '\n>', ''];
+  let seed = 99;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const key = (f: Finding): string => `${f.category}|${f.rule}|${f.start}|${f.end}|${f.confidence}`;
+
+  it('same findings as the automaton over random ASCII text', () => {
+    for (let t = 0; t < 600; t++) {
+      let s = '';
+      for (let k = 1 + rand(12); k > 0; k--) s += WORDS[rand(WORDS.length)]! + SEPS[rand(SEPS.length)]!;
+      const leaves = [leaf(s, t % 3 === 0 ? undefined : 'note')];
+      const want = viaAutomaton.classify(leaves, NOW).filter((f) => f.category !== 'x.anywhere').map(key);
+      expect(classifier.classify(leaves, NOW).map(key), s).toEqual(want);
+    }
+  });
 });

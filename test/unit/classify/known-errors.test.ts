@@ -1,0 +1,71 @@
+/**
+ * Known false positives and negatives, fixed: each body goes through the JSON parser and the
+ * classifier, and the table says which categories must (and must not) be reported where.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseBody } from '../../../src/body/parse.js';
+import { classifier, NOW } from './helpers.js';
+
+/** "category@location" of the findings in a JSON body, each once. */
+function report(body: unknown): string[] {
+  const { leaves } = parseBody(Buffer.from(JSON.stringify(body)), 'application/json');
+  return [...new Set(classifier.classify(leaves, NOW).map((f) => `${f.category}@${f.location}`))].sort();
+}
+
+describe('Latin health keywords inside codes', () => {
+  it.each([
+    [{ sku: 'SKU-ECG2231' }],
+    [{ items: [{ sku: 'HPV16-2231', qty: 2 }, { sku: 'ECG2231' }] }],
+    [{ partNo: '2231ECG', note: 'ref MRI7781-B' }],
+    [{ sha: '0aa7ecg21fe9hpv0' }],
+  ])('%j: nothing', (body) => {
+    expect(report(body)).toEqual([]);
+  });
+
+  it.each([
+    [{ note: 'ECG normal, HPV negative' }, ['pi.health@/note']],
+    [{ notes: 'ordered an ECG (12-lead)' }, ['pi.health@/notes']],
+  ])('%j: still health', (body, want) => {
+    expect(report(body)).toEqual(want);
+  });
+});
+
+describe('"name" of a thing is not a person', () => {
+  it.each([
+    [{ product: { name: 'Desk Lamp', price: 19.9 } }],
+    [{ items: [{ name: 'Desk Lamp', qty: 1 }, { name: 'Office Chair', qty: 2 }] }],
+    [{ order: { products: [{ name: 'Standing Desk' }] } }],
+    [{ company: { name: 'Acme Trading Co' } }],
+    [{ categories: [{ name: 'Home Office' }] }],
+    [{ 商品: { name: '台灯' } }],
+  ])('%j: nothing', (body) => {
+    expect(report(body)).toEqual([]);
+  });
+
+  it.each([
+    [{ customer: { name: 'John Smith' } }, ['pi.name@/customer/name']],
+    [{ passengers: [{ name: '张伟' }] }, ['pi.name@/passengers/0/name']],
+    [{ name: '李娜' }, ['pi.name@/name']],
+    [{ product: { owner: { name: 'Mary Jones' } } }, ['pi.name@/product/owner/name']],
+  ])('%j: a person', (body, want) => {
+    expect(report(body)).toEqual(want);
+  });
+});
+
+describe('genotype maps keyed by rsID', () => {
+  it.each([
+    [{ rs4477212: 'AA', rs3094315: 'AG' }, ['important.genetic@/rs3094315', 'important.genetic@/rs4477212']],
+    [{ sample: 'S1', calls: { RS12564807: 'A/G' } }, ['important.genetic@/calls/RS12564807']],
+  ])('%j: genetic', (body, want) => {
+    expect(report(body)).toEqual(want);
+  });
+
+  it.each([
+    [{ rs485: 'A', rs232: 'B' }],
+    [{ rs4477212: 'yes' }],
+    [{ rsvp: 'AG' }],
+    [{ ports: { rs232: 'DB9' } }],
+  ])('%j: nothing', (body) => {
+    expect(report(body)).toEqual([]);
+  });
+});
