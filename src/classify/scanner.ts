@@ -101,7 +101,9 @@ export class LeafScanner implements ScanHost {
     this.numeric.startLeaf(this);
     this.fieldCategory = undefined;
     let key = leaf.key === undefined ? undefined : lookupField(leaf.key);
-    if (key !== undefined && key.category === NAME && namesThing(leaf)) key = undefined;
+    // A product's name is not a person's; but a list of "items" may be people (payroll lines),
+    // and a value that reads as a Han personal name is taken as one wherever it stands.
+    if (key !== undefined && key.category === NAME && namesThing(leaf) && !isPlainHanName(v)) key = undefined;
     this.keyCategory = key?.category;
     if (key !== undefined) {
       this.fieldCategory = fieldFindings(this, v, key.category, key.weight) ?? fieldIdentifier(this, v, key.category);

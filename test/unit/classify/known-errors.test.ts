@@ -47,6 +47,8 @@ describe('"name" of a thing is not a person', () => {
     [{ passengers: [{ name: '张伟' }] }, ['pi.name@/passengers/0/name']],
     [{ name: '李娜' }, ['pi.name@/name']],
     [{ product: { owner: { name: 'Mary Jones' } } }, ['pi.name@/product/owner/name']],
+    // Payroll lines are "items" too: a Han personal name stays a name there.
+    [{ items: [{ name: '陈静', amount: 8200 }] }, ['pi.name@/items/0/name']],
   ])('%j: a person', (body, want) => {
     expect(report(body)).toEqual(want);
   });

@@ -6,7 +6,7 @@ import { ERRORS } from '../../../src/errors.js';
 
 /**
  * The EG_* variables `serve` reads, found in the code (commander's .env() on the serve command,
- * process.env in serve.ts and the audit key loader), against the README's table and every
+ * process.env in serve.ts, the audit key loader and the inspection pool), against the README's table and every
  * variable the deploy/ files set: a typo in a manifest, or a variable nobody documented, fails.
  */
 
@@ -21,6 +21,8 @@ function serveVariables(): Set<string> {
   for (const file of ['src/cli/serve.ts', 'src/audit/key.ts']) {
     for (const m of read(file).matchAll(/env\[['"](EG_[A-Z0-9_]+)['"]\]/g)) names.add(m[1]!);
   }
+  // The inspection pool reads its two settings through a range-checking helper.
+  for (const m of read('src/pipeline/inspect-pool.ts').matchAll(/read\('(EG_[A-Z0-9_]+)'/g)) names.add(m[1]!);
   return names;
 }
 
