@@ -13,7 +13,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** The decoded text when `s` holds at least one escape and decodes to UTF-8 text; else
  *  undefined (a value we could not write back byte for byte is better read as it is). */
 export function percentText(s: string): string | undefined {
-  if (!ESCAPE.test(s)) return undefined;
+  // Asked of nearly every string in a body: most have no '%' at all.
+  if (s.indexOf('%') === -1 || !ESCAPE.test(s)) return undefined;
   let text: string;
   try {
     text = utf8.decode(decodeWithMap(Buffer.from(s, 'utf8')).bytes);
