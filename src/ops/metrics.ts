@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AuditEvent } from '../audit/event.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import type { CompiledPolicy } from '../config/model.js';
-import { ERRORS } from '../errors.js';
+import { ERRORS, type ErrorCode } from '../errors.js';
 import { bodyBudgetReservedBytes, bodyBudgetWaiting } from '../pipeline/body-budget.js';
 
 /**
@@ -25,6 +25,8 @@ export interface GatewayMetrics {
   volumeStoreError(): void;
   /** A distinct scope drift was recorded (once per drift per process: src/policy/drift.ts). */
   drift(kind: 'category' | 'location' | 'domain' | 'new_category'): void;
+  /** The listener refused a connection or bytes that never became a request (no audit event). */
+  listenerRefused(code: ErrorCode): void;
 }
 
 /** The yearly volume counters at scrape time. */
@@ -52,6 +54,8 @@ export interface MetricsSources {
 const PREFIX = 'egress_guard_';
 const STAGES = ['parse', 'classify', 'decide', 'forward'] as const;
 const ERROR_CODES = new Set(Object.keys(ERRORS));
+/** What src/server/http-limits.ts and the draining gateway answer without an audit event. */
+const LISTENER_CODES = ['EG_BAD_REQUEST', 'EG_REQUEST_FRAMING', 'EG_HEADERS_TOO_LARGE', 'EG_REQUEST_TIMEOUT', 'EG_TOO_MANY_CONNECTIONS', 'EG_SHUTTING_DOWN'] as const satisfies readonly ErrorCode[];
 
 export function createMetrics(sources: MetricsSources, registry: Registry = new Registry()): GatewayMetrics {
   const registers = [registry];
@@ -254,6 +258,16 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     registers,
   });
 
+  // errors_total comes from audit events; these refusals have none, so they are counted here.
+  const listenerRefusals = new Counter({
+    name: `${PREFIX}listener_refusals_total`,
+    help: 'Connections and requests the listener refused before a request existed (parse errors, header size, request timeouts, connection cap, shutdown), by code; no audit event records them',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  // Present from the start, so increase() sees the first refusal of each kind.
+  for (const code of LISTENER_CODES) listenerRefusals.inc({ code }, 0);
+
   if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX, eventLoopMonitoringPrecision: 10 });
 
   auditRefusals.inc(0);
@@ -311,6 +325,9 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     },
     drift(kind) {
       drifts.inc({ kind });
+    },
+    listenerRefused(code) {
+      listenerRefusals.inc({ code });
     },
   };
 }

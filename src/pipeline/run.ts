@@ -87,16 +87,24 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     if (!res.writableFinished) abort.abort();
   };
   res.once('close', onClientGone);
-  req.on('error', () => abort.abort());
+  // The listener fails the request's read with its own code (src/server/http-limits.ts). When
+  // the gateway ended it (its request timeout, a framing error mid-body), the abort that follows
+  // must not pass for the client's; a client that just went away stays EG_CLIENT_ABORTED.
+  let listenerError: EgError | undefined;
+  req.on('error', (err) => {
+    if (isEgError(err) && (err.code === 'EG_REQUEST_TIMEOUT' || err.code === 'EG_REQUEST_FRAMING')) listenerError ??= err;
+    abort.abort();
+  });
   try {
     await run(env, runtime, req, res, record, abort.signal, expectsContinue);
   } catch (err) {
-    const egError = isEgError(err) ? err : clientOrInternalError(err, env);
+    const egError = listenerError ?? (isEgError(err) ? err : clientOrInternalError(err, env));
     record.error = egError.code;
     record.status = res.headersSent ? record.status : egError.status;
     if (!res.destroyed) sendLocalReply(req, res, egError, record.decisionId, replyFindings(record.decision), [...(record.volumeReasons ?? []), ...(record.drift?.reasons ?? []), ...replyReasons(record.decision)]);
   } finally {
     res.off('close', onClientGone);
+    if (listenerError && record.error === 'EG_CLIENT_ABORTED') record.error = listenerError.code;
     const event = toAuditEvent(runtime, req, record);
     const domesticAllowed = event.destination.abroad === false && event.action === 'allow' && event.error === null;
     const detail = runtime.policy.audit.domesticDetail;

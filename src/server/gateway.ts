@@ -6,7 +6,7 @@ import { createUpstream, type Upstream } from '../forward/upstream.js';
 import type { AuditSink } from '../audit/writer.js';
 import { handleRequest } from '../pipeline/run.js';
 import type { GatewayEnv, TunnelBinding } from '../pipeline/runtime.js';
-import { ERRORS } from '../errors.js';
+import { EgError, ERRORS } from '../errors.js';
 import { handleConnect } from './connect.js';
 import { applyListenerLimits, listenerLimits, ListenerGuard } from './http-limits.js';
 import { createAdminServer } from './admin.js';
@@ -198,10 +198,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   let draining = false;
   // Client-side limits (src/server/http-limits.ts): connections, pipelining, framing, headers.
-  const guard = new ListenerGuard(listenerLimits(options.policy), options.log, (socket) => env.tunnels.has(socket));
-  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false) => {
+  const guard = new ListenerGuard(listenerLimits(options.policy), options.log, (socket) => env.tunnels.has(socket), (code) => metrics.listenerRefused(code));
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false, refusal: EgError | null = null) => {
     if (draining) {
       // A kept-alive connection may still carry a request after close() began.
+      metrics.listenerRefused('EG_SHUTTING_DOWN');
       const body = JSON.stringify({ error: { code: 'EG_SHUTTING_DOWN', message: ERRORS.EG_SHUTTING_DOWN.message } });
       res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', 'x-egress-error': 'EG_SHUTTING_DOWN' });
       res.end(body);
@@ -214,6 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           res.destroy();
         }),
       ),
+      refusal,
     );
   };
 
@@ -233,6 +235,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The decision on the destination comes before "100 Continue": a refused request never makes
   // the client send its body.
   proxy.on('checkContinue', (req, res) => onRequest(req, res, true));
+  // Any other expectation: refused through the pipeline (coded body, audit event), not Node's
+  // bare 417. The value is the client's and is not echoed.
+  proxy.on('checkExpectation', (req, res) => onRequest(req, res, false, new EgError('EG_EXPECTATION_FAILED')));
   proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (guard.dropped(socket)) return;
     track(

@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../config/model.js';
-import { EgError } from '../errors.js';
+import { EgError, type ErrorCode } from '../errors.js';
 import { refuseAtTarget } from '../pipeline/target.js';
 
 /**
@@ -164,6 +164,8 @@ export class ListenerGuard {
     private readonly log: Logger,
     /** Tunnel sockets come back in as connections; they were counted when accepted. */
     private readonly isTunnel: (socket: Socket) => boolean,
+    /** A refusal no audit event records (no request exists): only metrics can count it. */
+    private readonly onRefusal: (code: ErrorCode) => void = () => {},
   ) {
     this.limits = limits;
   }
@@ -177,6 +179,7 @@ export class ListenerGuard {
     if (this.open >= this.limits.maxConnections) {
       this.overCap.add(socket);
       socket.on('error', () => socket.destroy());
+      this.onRefusal('EG_TOO_MANY_CONNECTIONS');
       this.capRefusals += 1;
       if (Date.now() - this.capLoggedAt >= 1_000) {
         this.log.warn({ code: 'EG_TOO_MANY_CONNECTIONS', limit: this.limits.maxConnections, refused: this.capRefusals }, 'connections refused: at limits.max_connections');
@@ -207,13 +210,15 @@ export class ListenerGuard {
    * connection closes after the answer. A request with a body waits one turn of the event
    * loop: a framing error in the bytes that came with the head (a bad chunk size) is found by
    * the parser within that turn, and the request is refused before anything is forwarded.
+   * `refusal` is one the caller found (an Expect the gateway does not support); the limits and
+   * the framing take precedence over it.
    */
-  admit(req: IncomingMessage, res: ServerResponse, start: () => void): void {
+  admit(req: IncomingMessage, res: ServerResponse, start: () => void, refusal: EgError | null = null): void {
     const socket = req.socket;
     if (this.overCap.has(socket)) return;
     let list = this.exchanges.get(socket);
     if (!list) this.exchanges.set(socket, (list = []));
-    const exchange: Exchange = { req, res, started: false, refusal: this.refusing.get(socket) ?? requestRefusal(req, this.limits) };
+    const exchange: Exchange = { req, res, started: false, refusal: this.refusing.get(socket) ?? requestRefusal(req, this.limits) ?? refusal };
     list.push(exchange);
     res.once('close', () => {
       const at = list.indexOf(exchange);
@@ -261,6 +266,8 @@ export class ListenerGuard {
       setTimeout(() => socket.destroy(), ANSWER_GRACE_MS).unref();
       return;
     }
+    // From here no request records the refusal: the bytes never became one.
+    this.onRefusal(refusal.code);
     if (list.length === 0) {
       socket.write(rawRefusal(refusal));
       socket.destroySoon();

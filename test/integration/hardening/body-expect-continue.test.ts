@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, startUpstream, TEST_POLICY, type TestGateway, type TestUpstream } from '../harness.js';
-import { parseResponses } from './http-raw.js';
+import { parseResponses, sendRaw } from './http-raw.js';
 import { ID_CARD, openRaw } from './body-util.js';
 
 // Expect: 100-continue is answered after the decision on the destination. A refused destination
@@ -98,5 +98,39 @@ describe('Expect: 100-continue', () => {
     const arrived = up.received.find((r) => r.url === '/expect-domestic')!;
     expect(arrived.body.toString()).toBe(body);
     expect(arrived.headers['expect']).toBeUndefined();
+  });
+});
+
+// Any other expectation is refused 417 EG_EXPECTATION_FAILED through the pipeline (coded body,
+// audit event), never Node's bare 417 on a connection left open: the body a client sends anyway
+// would then be read as the next request.
+describe('Expect other than 100-continue', () => {
+  const expecting = (expect: string, path: string, body: string) =>
+    `POST http://api.partner.example:${up.port}${path} HTTP/1.1\r\nHost: api.partner.example:${up.port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: ${expect}\r\n\r\n${body}`;
+
+  it.each([
+    { name: 'an unknown expectation', expect: 'x-fast-path' },
+    { name: 'an interim status other than 100', expect: '102-processing' },
+  ])('$name: 417 with a coded body, recorded, connection closed, nothing forwarded', async ({ expect: value, name }) => {
+    const path = `/expect-unsupported/${name.replace(/\W+/g, '-')}`;
+    const got = await sendRaw(gw.port, expecting(value, path, '{"note":"plain order"}'));
+    expect(got.closed).toBe(true);
+    expect(got.responses).toHaveLength(1);
+    const answer = got.responses[0]!;
+    expect(answer).toMatchObject({ status: 417, code: 'EG_EXPECTATION_FAILED', headers: { connection: 'close' } });
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'EG_EXPECTATION_FAILED' } });
+    expect(answer.body).not.toContain(value);
+    expect(up.received.some((r) => r.url.startsWith('/expect-unsupported'))).toBe(false);
+    const id = answer.headers['x-egress-decision-id'];
+    await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ action: 'block', status: 417, error: 'EG_EXPECTATION_FAILED' });
+  });
+
+  it('a smuggled request in the body of an unsupported expectation is never read as a request', async () => {
+    const smuggled = `GET http://api.partner.example:${up.port}/expect-smuggled HTTP/1.1\r\nHost: api.partner.example:${up.port}\r\n\r\n`;
+    const got = await sendRaw(gw.port, expecting('x-smuggle', '/expect-carrier', smuggled));
+    expect(got.closed).toBe(true);
+    expect(got.responses.map((r) => [r.status, r.code])).toEqual([[417, 'EG_EXPECTATION_FAILED']]);
+    expect(up.received.some((r) => r.url === '/expect-smuggled' || r.url === '/expect-carrier')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
-import { sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
+import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Connection and pipelining caps: past max_connections a new connection is answered 503
 // EG_TOO_MANY_CONNECTIONS and closed (CONNECT tunnels count); past max_pipelined_requests
@@ -51,15 +51,22 @@ async function servedAgain(): Promise<void> {
 }
 
 describe('connection cap', () => {
-  it('a connection past max_connections: 503, closed, its request not forwarded', async () => {
+  it('a connection past max_connections: 503, closed, its request not forwarded, counted', async () => {
     const held = await Promise.all([1, 2, 3].map(() => hold(get('/held'))));
     try {
       expect(held.map((h) => h.answer.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
       const before = up.arrived.length;
+      const eventsBefore = gw.audit.events.length;
+      const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
       const got = await sendRaw(gw.port, get('/fourth'));
+      const gotAgain = await sendRaw(gw.port, get('/fifth'));
       expect(got.closed).toBe(true);
       expect(got.responses[0]).toMatchObject({ status: 503, code: 'EG_TOO_MANY_CONNECTIONS' });
+      expect(gotAgain.responses[0]).toMatchObject({ status: 503, code: 'EG_TOO_MANY_CONNECTIONS' });
       expect(up.arrived.length).toBe(before);
+      // No request exists, so no audit event: the listener's counter is the only record.
+      expect(gw.audit.events.length).toBe(eventsBefore);
+      expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({ EG_TOO_MANY_CONNECTIONS: 2 });
     } finally {
       await closeAll(held.map((h) => h.socket));
     }
@@ -73,8 +80,10 @@ describe('connection cap', () => {
     const held = await Promise.all([1, 2, 3].map(() => hold(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n${inTunnel}`)));
     try {
       expect(held.map((h) => h.answer.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+      const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
       const got = await sendRaw(gw.port, `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
       expect(got.responses[0]).toMatchObject({ status: 503, code: 'EG_TOO_MANY_CONNECTIONS' });
+      expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({ EG_TOO_MANY_CONNECTIONS: 1 });
     } finally {
       await closeAll(held.map((h) => h.socket));
     }
@@ -93,6 +102,17 @@ describe('pipelining cap', () => {
     const id = got.responses[2]!.headers['x-egress-decision-id'];
     await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
     expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ action: 'block', status: 429, error: 'EG_TOO_MANY_PIPELINED' });
+  });
+
+  it('a refusal with an audit event is counted in errors_total, not as a listener refusal', async () => {
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
+    const got = await sendRaw(gw.port, get('/q1') + get('/q2') + get('/q3'));
+    expect(got.responses.map((r) => r.status)).toEqual([200, 200, 429]);
+    const id = got.responses[2]!.headers['x-egress-decision-id'];
+    await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.gateway.adminAddress.port}/metrics`)).text();
+    expect(metrics).toMatch(/^egress_guard_errors_total\{code="EG_TOO_MANY_PIPELINED"\} [1-9]/m);
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({});
   });
 
   it('a burst of pipelined requests: every one past the cap refused and none of them forwarded', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyText } from '../../../src/config/load.js';
 import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
-import { sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
+import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Header size and count limits: a request over either is refused 431 EG_HEADERS_TOO_LARGE and
 // never forwarded; over the byte limit the parser stops before a request exists (no audit
@@ -25,12 +25,14 @@ const get = (extra: string, url = target()) => `GET ${url} HTTP/1.1\r\nHost: api
 const fields = (n: number) => Array.from({ length: n }, (_, i) => `X-F${i}: v\r\n`).join('');
 
 describe('header limits', () => {
-  it('one header value past max_header_bytes: 431, closed, nothing forwarded', async () => {
+  it('one header value past max_header_bytes: 431, closed, nothing forwarded, counted as a listener refusal', async () => {
     const before = up.arrived.length;
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
     const got = await sendRaw(gw.port, get(`X-Big: ${'a'.repeat(3000)}\r\n`));
     expect(got.closed).toBe(true);
     expect(got.responses[0]).toMatchObject({ status: 431, code: 'EG_HEADERS_TOO_LARGE' });
     expect(up.arrived.length).toBe(before);
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({ EG_HEADERS_TOO_LARGE: 1 });
   });
 
   it('many small headers adding up past max_header_bytes: 431', async () => {

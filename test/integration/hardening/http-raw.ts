@@ -143,3 +143,18 @@ export function sendRaw(port: number, parts: string | readonly (string | Buffer)
 export function bytewise(text: string): string[] {
   return [...text];
 }
+
+/** egress_guard_listener_refusals_total by code, read from the admin listener's /metrics. */
+export async function listenerRefusals(adminPort: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^egress_guard_listener_refusals_total\{code="([A-Z_]+)"\} (\d+)$/gm)) counts[m[1]!] = Number(m[2]);
+  return counts;
+}
+
+/** How each code's count moved between two readings of listenerRefusals (codes that moved only). */
+export function refusalsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const moved: Record<string, number> = {};
+  for (const [code, n] of Object.entries(after)) if (n !== (before[code] ?? 0)) moved[code] = n - (before[code] ?? 0);
+  return moved;
+}

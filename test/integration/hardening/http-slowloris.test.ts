@@ -1,17 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
-import { bytewise, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
+import { bytewise, listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Slowloris: a client that holds a connection by sending its request slowly, or not at all, is
 // answered 408 EG_REQUEST_TIMEOUT and cut off; nothing reaches the upstream. The timeouts are
 // set small for the test; the clients drip far longer than them.
+
+// A destination whose bodies are streamed through uninspected: the body's bytes go upstream as
+// they arrive, so a drip holds an upstream request open too.
+const POLICY = `${TEST_POLICY}  - name: domestic-stream
+    jurisdiction: CN
+    hosts: [stream.domestic.example]
+    inspect: never
+`.replace('resolve:\n', 'resolve:\n  stream.domestic.example: 127.0.0.1\n');
 
 let gw: TestGateway;
 let up: CountingUpstream;
 
 beforeAll(async () => {
   up = await startCountingUpstream();
-  gw = await startTestGateway(`${TEST_POLICY}\ntimeouts: { request_headers: 300ms, request: 800ms, keep_alive: 300ms }\n`);
+  gw = await startTestGateway(`${POLICY}\ntimeouts: { request_headers: 300ms, request: 800ms, keep_alive: 300ms }\n`);
 });
 
 afterAll(async () => {
@@ -25,10 +33,12 @@ const headOf = (authority: string, extra = '') => `POST http://${authority}/slow
 const endless = (line: (i: number) => string) => Array.from({ length: 200 }, (_, i) => line(i));
 
 describe('slowloris', () => {
-  it('a connection that sends nothing: 408 and closed', async () => {
+  it('a connection that sends nothing: 408 and closed, counted as a listener refusal', async () => {
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
     const got = await sendRaw(gw.port, []);
     expect(got.closed).toBe(true);
     expect(got.responses[0]).toMatchObject({ status: 408, code: 'EG_REQUEST_TIMEOUT' });
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({ EG_REQUEST_TIMEOUT: 1 });
   });
 
   it('a request line sent one byte at a time: 408 before it is complete', async () => {
@@ -56,6 +66,21 @@ describe('slowloris', () => {
     const id = got.responses[0]!.headers['x-egress-decision-id'];
     await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
     expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ action: 'block', status: 408, error: 'EG_REQUEST_TIMEOUT' });
+  });
+
+  it('body dripped to an uninspected destination: 408, recorded as EG_REQUEST_TIMEOUT, the upstream never gets a whole body', async () => {
+    const before = up.arrived.length;
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
+    const got = await sendRaw(gw.port, [headOf(`stream.domestic.example:${up.port}`, 'Content-Length: 150\r\n\r\n'), ...endless(() => ' ')], { gapMs: 50 });
+    expect(got.closed).toBe(true);
+    expect(got.responses[0]).toMatchObject({ status: 408, code: 'EG_REQUEST_TIMEOUT' });
+    // Streamed: the head went upstream, the body was cut before its end.
+    expect(up.arrived.slice(before).map((a) => a.complete)).toEqual([false]);
+    const id = got.responses[0]!.headers['x-egress-decision-id'];
+    await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ destination: { zone: 'domestic-stream' }, status: 408, error: 'EG_REQUEST_TIMEOUT' });
+    // Recorded, so not a listener refusal too.
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({});
   });
 
   it('a chunked body that never ends, a chunk at a time: 408, nothing forwarded', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, type TestGateway } from '../harness.js';
-import { sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
+import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Request smuggling: every framing a proxy and the server behind it could read differently is
 // refused with 400 EG_REQUEST_FRAMING, the connection is closed, and nothing reaches the
@@ -23,7 +23,8 @@ afterAll(async () => {
 const head = (host: string, lines: string, version = '1.1') =>
   `POST http://${host}:${up.port}/orders HTTP/${version}\r\nHost: ${host}:${up.port}\r\nContent-Type: application/json\r\n${lines}`;
 
-/** `audited`: the parser got through the head, so the pipeline saw a request and recorded it. */
+/** `audited`: the parser got through the head, so the pipeline saw a request and recorded it.
+ *  Otherwise no audit event exists, and egress_guard_listener_refusals_total counts it. */
 const ATTACKS: { name: string; raw: (host: string) => string; audited: boolean }[] = [
   { name: 'CL.TE: Content-Length then Transfer-Encoding', raw: (h) => head(h, 'Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG'), audited: false },
   { name: 'TE.CL: Transfer-Encoding then Content-Length', raw: (h) => head(h, 'Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1\r\nA\r\n0\r\n\r\n'), audited: false },
@@ -53,9 +54,10 @@ const ATTACKS: { name: string; raw: (host: string) => string; audited: boolean }
 ];
 
 describe.each(['api.partner.example', 'svc.internal.cn'])('request smuggling to %s', (host) => {
-  it.each(ATTACKS)('$name: refused 400 EG_REQUEST_FRAMING, connection closed, nothing forwarded', async ({ raw, audited }) => {
+  it.each(ATTACKS)('$name: refused 400 EG_REQUEST_FRAMING, connection closed, nothing forwarded, counted or recorded', async ({ raw, audited }) => {
     const arrivedBefore = up.arrived.length;
     const eventsBefore = gw.audit.events.length;
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
     const got = await sendRaw(gw.port, raw(host));
     expect(got.closed).toBe(true);
     expect(got.responses).toHaveLength(1);
@@ -68,6 +70,8 @@ describe.each(['api.partner.example', 'svc.internal.cn'])('request smuggling to 
       expect(event).toMatchObject({ action: 'block', status: 400, error: 'EG_REQUEST_FRAMING' });
       expect(event.decisionId).toBe(got.responses[0]!.headers['x-egress-decision-id']);
     }
+    // Each refusal is in exactly one place: the audit trail (and errors_total), or this counter.
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual(audited ? {} : { EG_REQUEST_FRAMING: 1 });
   });
 
   it('a well-formed chunked request still goes through, its body intact', async () => {
@@ -92,6 +96,22 @@ describe('framing errors on a connection that already carried a request', () => 
   });
 });
 
+describe('framing errors in a body already streaming to an uninspected destination', () => {
+  it('a bad chunk after good ones: the upstream request is cut short, recorded as EG_REQUEST_FRAMING', async () => {
+    const arrivedBefore = up.arrived.length;
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
+    // The first chunk goes upstream as it arrives; the bad one comes a moment later.
+    const got = await sendRaw(gw.port, [head('svc.internal.cn', 'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n'), 'zz\r\nsmuggled\r\n0\r\n\r\n'], { gapMs: 200 });
+    expect(got.closed).toBe(true);
+    expect(got.responses[0]).toMatchObject({ status: 400, code: 'EG_REQUEST_FRAMING' });
+    expect(up.arrived.slice(arrivedBefore).map((a) => a.complete)).toEqual([false]);
+    const id = got.responses[0]?.headers['x-egress-decision-id'];
+    await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ destination: { zone: 'domestic' }, error: 'EG_REQUEST_FRAMING' });
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual({});
+  });
+});
+
 describe('requests that are not HTTP/1.x or carry what they cannot have', () => {
   it('a CONNECT carrying a Content-Length body: 400 EG_REQUEST_FRAMING, no tunnel, recorded', async () => {
     const authority = `svc.internal.cn:${up.port}`;
@@ -107,14 +127,19 @@ describe('requests that are not HTTP/1.x or carry what they cannot have', () => 
   });
 
   it.each([
-    ['an HTTP/0.9 request line', `GET http://svc.internal.cn:PORT/\r\n\r\n`],
-    ['an HTTP/2 preface sent in cleartext', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'],
-    ['an unknown HTTP version', `GET http://svc.internal.cn:PORT/ HTTP/1.2\r\nHost: svc.internal.cn\r\n\r\n`],
-  ])('%s: 400 EG_BAD_REQUEST, nothing forwarded', async (_name, raw) => {
+    // Whether the parser accepted the head (the pipeline refused and recorded it) or not (counted).
+    ['an HTTP/0.9 request line', `GET http://svc.internal.cn:PORT/\r\n\r\n`, true],
+    ['an HTTP/2 preface sent in cleartext', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', false],
+    ['an unknown HTTP version', `GET http://svc.internal.cn:PORT/ HTTP/1.2\r\nHost: svc.internal.cn\r\n\r\n`, false],
+  ])('%s: 400 EG_BAD_REQUEST, nothing forwarded', async (_name, raw, audited) => {
     const arrivedBefore = up.arrived.length;
+    const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
     const got = await sendRaw(gw.port, raw.replace('PORT', String(up.port)));
     expect(got.closed).toBe(true);
     expect(got.responses[0]).toMatchObject({ status: 400, code: 'EG_BAD_REQUEST' });
     expect(up.arrived.length).toBe(arrivedBefore);
+    const id = got.responses[0]!.headers['x-egress-decision-id'];
+    if (audited) await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    expect(refusalsSince(countedBefore, await listenerRefusals(gw.gateway.adminAddress.port))).toEqual(audited ? {} : { EG_BAD_REQUEST: 1 });
   });
 });

@@ -43,6 +43,9 @@ describe('cluster metrics aggregation', () => {
     for (let i = 0; i < 3; i++) workers[0]!.observe(event('redact'));
     for (let i = 0; i < 4; i++) workers[1]!.observe(event('redact'));
     workers[1]!.observe(event('block'));
+    workers[0]!.listenerRefused('EG_TOO_MANY_CONNECTIONS');
+    workers[1]!.listenerRefused('EG_TOO_MANY_CONNECTIONS');
+    workers[1]!.listenerRefused('EG_REQUEST_TIMEOUT');
 
     const all = await Promise.all([primary, ...workers].map((m) => m.registry.getMetricsAsJSON()));
     const text = await AggregatorRegistry.aggregate(all as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics();
@@ -52,6 +55,9 @@ describe('cluster metrics aggregation', () => {
     expect(text).toContain('egress_guard_stage_duration_seconds_count{stage="forward"} 8');
     expect(text).toContain('egress_guard_bytes_total{direction="in"} 80');
     expect(text).toContain('egress_guard_audit_write_failures_total{code="ENOSPC"} 1');
+    expect(text).toContain('egress_guard_listener_refusals_total{code="EG_TOO_MANY_CONNECTIONS"} 2');
+    expect(text).toContain('egress_guard_listener_refusals_total{code="EG_REQUEST_TIMEOUT"} 1');
+    expect(text).toContain('egress_guard_listener_refusals_total{code="EG_REQUEST_FRAMING"} 0');
     // Not three times the figures:
     expect(text).toContain('egress_guard_legal_basis_days_left{basis="crm-scc",type="standard_contract"} 30');
     expect(text).toContain(`egress_guard_policy_info{revision="${policy.revision}",mode="enforce"} 1`);
