@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
-import type { Leaf } from './leaf.js';
+import { KEY_SUFFIX, looksLikeValueKey, type Leaf } from './leaf.js';
 import { escapePointerToken } from './pointer.js';
 
 export const MAX_JSON_DEPTH = 512;
@@ -69,6 +69,11 @@ class Scanner {
   private str = '';
   /** The pointer token of the last key read (memberKey). */
   private keyToken = '';
+  /** Whether the last key read looks like a value (looksLikeValueKey), and where its raw bytes
+   *  lie between the quotes: such a key is also a leaf (pushKey). */
+  private keyIsValue = false;
+  private keyStart = 0;
+  private keyEnd = 0;
   private utf8Checked = false;
 
   constructor(
@@ -96,6 +101,17 @@ class Scanner {
         : { location: path, key, value, rawStart, rawEnd, memberStart, memberEnd, source: 'json', parent, wrap };
     }
     this.leaves.push(leaf);
+  }
+
+  /** The last key read, as a leaf of its own: it is data, not a field name, so it has no key,
+   *  and no member span (redaction masks a key, it never removes one). */
+  private pushKey(parentPath: string, key: string): void {
+    const { parent, wrap } = this;
+    const location = `${parentPath}/${this.keyToken}${KEY_SUFFIX}`;
+    const rawStart = this.keyStart, rawEnd = this.keyEnd;
+    this.leaves.push(parent === undefined
+      ? { location, key: undefined, value: key, rawStart, rawEnd, memberStart: undefined, memberEnd: undefined, source: 'json', isKey: true }
+      : { location, key: undefined, value: key, rawStart, rawEnd, memberStart: undefined, memberEnd: undefined, source: 'json', parent, wrap, isKey: true });
   }
 
   document(from: number, to: number, prefix: string, blankOk: boolean, rootKey?: string): void {
@@ -137,6 +153,7 @@ class Scanner {
             path += '/0';
           } else {
             key = this.memberKey();
+            if (this.keyIsValue) this.pushKey(frame.path, key);
             path = `${frame.path}/${this.keyToken}`;
           }
           continue;
@@ -172,6 +189,7 @@ class Scanner {
             key = top.key;
           } else {
             key = this.memberKey();
+            if (this.keyIsValue) this.pushKey(top.path, key);
             path = `${top.path}/${this.keyToken}`;
           }
           break;
@@ -185,9 +203,11 @@ class Scanner {
     }
   }
 
-  /** Reads a member's key and sets keyToken to its pointer token. Keys repeat (every record of
-   *  an array has the same ones), so an escape-free key is looked up by its bytes in keyCache
-   *  first: no string is decoded and no token escaped again. */
+  /** Reads a member's key and sets keyToken to its pointer token, keyIsValue and the key's raw
+   *  span (keyStart..keyEnd). Keys repeat (every record of an array has the same ones), so an
+   *  escape-free key is looked up by its bytes in keyCache first: no string is decoded, no token
+   *  escaped and no value test run again. A value-like key is never cached: it is data the
+   *  cache would keep past the request, and keyed records rarely repeat it. */
   private memberKey(): string {
     if (this.peek() !== QUOTE) this.fail(this.pos, 'expected a string key');
     const buf = this.buf;
@@ -206,19 +226,27 @@ class Scanner {
       if (hit !== undefined && sameBytes(hit.bytes, buf, start, i)) {
         key = hit.key;
         this.keyToken = hit.token;
+        this.keyIsValue = false;
       } else {
         key = utf8(buf, start, i);
         this.keyToken = escapePointerToken(key);
-        if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-        keyCache.set(h, { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken });
+        this.keyIsValue = looksLikeValueKey(key);
+        if (!this.keyIsValue) {
+          if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+          keyCache.set(h, { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken });
+        }
       }
       this.pos = i + 1;
+      this.keyEnd = i;
     } else {
       // Escapes, long keys, and the errors string() reports.
       this.string();
       key = this.str;
       this.keyToken = escapePointerToken(key);
+      this.keyIsValue = looksLikeValueKey(key);
+      this.keyEnd = this.pos - 1;
     }
+    this.keyStart = start;
     this.ws();
     if (this.peek() !== COLON) this.fail(this.pos, "expected ':'");
     this.pos++;

@@ -44,4 +44,45 @@ export interface Leaf {
   /** True when this leaf's value was decoded into children: the classifier reads the children
    *  instead of this leaf, so nothing is reported twice. */
   readonly container?: boolean;
+  /** True for an object member's key that looks like a value (looksLikeValueKey): its location
+   *  is the member's own with "#key" appended, `key` is undefined, rawStart..rawEnd lie between
+   *  the key's quotes and there is no member span. Redaction rewrites it in place and never
+   *  removes it (a drop masks it), so the document keeps its shape. */
+  readonly isKey?: boolean;
+}
+
+/** The suffix a key leaf's location carries ("/byPhone/13912345678#key"). */
+export const KEY_SUFFIX = '#key';
+
+const RS_ID = /^rs\d+$/i;
+const isDigitUnit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+
+/**
+ * True when an object key may itself be an identifier (an e-mail, a phone, ID or card number
+ * used as a map key): it holds '@' (or full-width '＠'), a run of 7 or more digits (ASCII or
+ * full-width), or 11 or more digits split by single spaces or dashes ("139 1234 5678"). Short
+ * numbers ("2024", "100000") and dates ("2024-01-01") are ordinary keys, and so are SNP ids
+ * ("rs4477212"): genotype maps are keyed by them, and the classifier reads them as field names.
+ * json.ts runs it once per distinct ordinary key (its key cache), so keep it cheap.
+ */
+export function looksLikeValueKey(key: string): boolean {
+  let run = 0;
+  let digits = 0;
+  let afterDigit = false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 0x40 || c === 0xff20) return true;
+    if (isDigitUnit(c)) {
+      if (++run >= 7 || ++digits >= 11) return !RS_ID.test(key);
+      afterDigit = true;
+    } else if ((c === 0x20 || c === 0x2d) && afterDigit) {
+      run = 0;
+      afterDigit = false;
+    } else {
+      run = 0;
+      digits = 0;
+      afterDigit = false;
+    }
+  }
+  return false;
 }

@@ -11,7 +11,12 @@
  * a segment ending in "*" matches segments starting with what comes before it ("?*" any query
  * parameter, "header:x-user-*"); any other segment matches itself. So "/customers/*\/phone"
  * covers "/customers/0/phone" and "/customers/17/phone" but not "/customers/0/contact/phone".
+ *
+ * An object key that is itself a value ({"byPhone": {"13912345678": {...}}}) is found at its
+ * member's location with "#key" appended: "/byPhone/13912345678#key". "*" covers it like any
+ * segment; the segment "*#key" covers keys only.
  */
+import { KEY_SUFFIX } from '../body/leaf.js';
 
 /** What a pattern may look like: a JSON Pointer, a query parameter, a header, or "" (text). */
 export const LOCATION_PATTERN = /^(?:|\/.*|\?.+|header:.+)$/;
@@ -31,6 +36,7 @@ export function compileLocationScope(patterns: readonly string[]): LocationScope
   const compiled = patterns.map((p) => ({ pointer: p.startsWith('/'), segments: segmentsOf(p) }));
   const segmentMatches = (pattern: string, segment: string): boolean => {
     if (pattern === '*') return true;
+    if (pattern === ANY_KEY) return segment.endsWith(KEY_SUFFIX);
     if (pattern.endsWith('*')) return segment.startsWith(pattern.slice(0, -1));
     return pattern === segment;
   };
@@ -45,10 +51,18 @@ export function compileLocationScope(patterns: readonly string[]): LocationScope
   });
 }
 
+const ANY_KEY = `*${KEY_SUFFIX}`;
+
 /** A key that is itself a value: an e-mail, or a run of digits too long for an array index (a
- *  phone number, ID or card number used as a map key). */
-const VALUE_LIKE_KEY = /@|\d{7}|\d[\d\s-]{8,}\d/;
+ *  phone number, ID or card number used as a map key). It covers at least what
+ *  looksLikeValueKey (body/leaf.ts) reports as a key leaf, so every such key is masked here. */
+const VALUE_LIKE_KEY = /[@＠]|[\d０-９]{7}|[\d０-９][\d０-９\s-]{8,}[\d０-９]/;
 const looksLikeValue = (segment: string): boolean => VALUE_LIKE_KEY.test(segment);
+/** The segment with a value-like key replaced by "*", keeping a key leaf's "#key". */
+const maskSegment = (segment: string): string => {
+  if (!looksLikeValue(segment)) return segment;
+  return segment.endsWith(KEY_SUFFIX) ? ANY_KEY : '*';
+};
 
 /**
  * A location as it may be written down (audit events, refusal bodies, logs, drift records):
@@ -58,7 +72,7 @@ const looksLikeValue = (segment: string): boolean => VALUE_LIKE_KEY.test(segment
 export function publicLocation(location: string): string {
   if (location.startsWith('/')) {
     if (!VALUE_LIKE_KEY.test(location)) return location;
-    return location.split('/').map((s) => (looksLikeValue(s) ? '*' : s)).join('/');
+    return location.split('/').map(maskSegment).join('/');
   }
   if (location.startsWith('?') && VALUE_LIKE_KEY.test(location)) return '?*';
   return location;
@@ -71,6 +85,6 @@ export function publicLocation(location: string): string {
  * customers is one location, not 1,000.
  */
 export function normaliseLocation(location: string): string {
-  if (location.startsWith('/')) return location.split('/').map((s) => (/^\d+$/.test(s) || looksLikeValue(s) ? '*' : s)).join('/');
+  if (location.startsWith('/')) return location.split('/').map((s) => (/^\d+$/.test(s) ? '*' : maskSegment(s))).join('/');
   return location.replace(/\[\d+\]$/, '');
 }

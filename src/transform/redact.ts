@@ -39,6 +39,9 @@
  *   JSON document's root) its value becomes the empty string instead (the column, the part
  *   stay). A drop inside nested content removes the member in the nested document, and the
  *   parent is re-wrapped as for any other edit.
+ *   An object key reported as a leaf (Leaf.isKey) is never removed, which would leave its value
+ *   without a key: a drop masks the whole key instead. A masked key inside a member that a
+ *   drop of its value removes goes with the member.
  *
  * Several edits on one leaf: any drop wins for the whole leaf. Otherwise spans are applied
  * together; spans that overlap (share a code unit) are merged, and keep their mode only when
@@ -196,7 +199,7 @@ function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskO
   for (const i of byLeaf.keys()) last = Math.max(last, i);
   for (let i = last; i >= 0; i--) {
     const members = drops.get(i);
-    if (members !== undefined) addAll(childRewrites, i, removals(members, bufferOuter(bytesOf(i))));
+    if (members !== undefined) childRewrites.set(i, withRemovals(childRewrites.get(i) ?? [], removals(members, bufferOuter(bytesOf(i)))));
     const own = byLeaf.get(i);
     const inner = childRewrites.get(i);
     if (own === undefined && inner === undefined) continue;
@@ -228,8 +231,22 @@ function plan(leaves: readonly Leaf[], edits: readonly RedactEdit[], mask: MaskO
     addAll(childRewrites, parent, [{ start: leaf.rawStart, end: leaf.rawEnd, text }]);
   }
   const members = drops.get(TOP);
-  if (members !== undefined) topRewrites.push(...removals(members, top));
-  return topRewrites.sort((a, b) => a.start - b.start);
+  const all = members === undefined ? topRewrites : withRemovals(topRewrites, removals(members, top));
+  return all.sort((a, b) => a.start - b.start);
+}
+
+/** The rewrites, less those inside a removed member (a masked key whose member goes with its
+ *  dropped value), followed by the removals. Removals are disjoint and in order, so one sweep
+ *  finds the one that could hold each rewrite. */
+function withRemovals(rewrites: readonly Rewrite[], removed: readonly Rewrite[]): Rewrite[] {
+  const out: Rewrite[] = [];
+  let k = 0;
+  for (const r of [...rewrites].sort((a, b) => a.start - b.start)) {
+    while (k < removed.length && removed[k]!.end < r.end) k++;
+    const cut = removed[k];
+    if (cut === undefined || cut.start > r.start) out.push(r);
+  }
+  return out.concat(removed);
 }
 
 function addAll(map: Map<number, Rewrite[]>, key: number, rewrites: readonly Rewrite[]): void {
@@ -305,14 +322,20 @@ function groupEdits(leaves: readonly Leaf[], edits: readonly RedactEdit[]): Map<
     const leaf = leaves[edit.leafIndex];
     if (leaf === undefined) throw new EgError('EG_INTERNAL', `redaction edit #${n} is out of range`);
     checkRange(edit, leaf.value.length, n);
-    const mode = checkMode(edit.mode, n);
+    let mode = checkMode(edit.mode, n);
+    let { start, end } = edit;
+    if (mode.kind === 'drop' && leaf.isKey === true) {
+      mode = MASK;
+      start = 0;
+      end = leaf.value.length;
+    }
     const drop = mode.kind === 'drop';
     // An empty span changes nothing, unless it drops the field.
-    if (edit.start === edit.end && !drop) return;
+    if (start === end && !drop) return;
     let entry = byLeaf.get(edit.leafIndex);
     if (entry === undefined) byLeaf.set(edit.leafIndex, (entry = { drop: false, spans: [] }));
     if (drop) entry.drop = true;
-    else entry.spans.push({ start: edit.start, end: edit.end, mode });
+    else entry.spans.push({ start, end, mode });
   });
   return byLeaf;
 }

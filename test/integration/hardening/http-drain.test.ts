@@ -43,7 +43,7 @@ describe('drain', () => {
     socket.on('error', () => {});
     socket.write(get('/first'));
     while (arrived.length === 0) await new Promise((r) => setTimeout(r, 10));
-    const closing = gw.close(5_000);
+    const closing = gw.gateway.close(5_000);
     socket.write(get('/second'));
     // Node hands a pipelined request over as soon as its head is parsed; its 503 waits behind
     // the first answer. Read the counter while the admin listener is still up (it closes when
