@@ -7,6 +7,7 @@ import { loadPolicyText } from '../../src/config/load.js';
 import { EgError } from '../../src/errors.js';
 import { createUpstream, type Upstream, type UpstreamRequest } from '../../src/forward/upstream.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -174,4 +175,19 @@ export function loopbackOnlyUpstream(timeouts = { connectMs: 2_000, headersMs: 5
     },
     close: () => real.close(),
   };
+}
+
+/** For a test file that needs one gateway on `policyText` and one recording upstream: both are
+ *  started before its tests and closed after them; `use` receives them once started. */
+export function withGatewayAndUpstream(policyText: string, use: (started: { gw: TestGateway; up: TestUpstream }) => void, options: TestGatewayOptions = {}): void {
+  let started: { gw: TestGateway; up: TestUpstream } | undefined;
+  beforeAll(async () => {
+    const up = await startUpstream();
+    started = { up, gw: await startTestGateway(policyText, undefined, options) };
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.gw.close();
+    await started?.up.close();
+  });
 }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, startUpstream, TEST_POLICY, type TestGateway, type TestUpstream } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, withGatewayAndUpstream, type TestGateway, type TestUpstream } from '../harness.js';
 import { parseResponses, sendRaw } from './http-raw.js';
 import { ID_CARD, openRaw } from './body-util.js';
 
@@ -21,15 +21,7 @@ const POLICY = `${TEST_POLICY}  - name: court
 let gw: TestGateway;
 let up: TestUpstream;
 
-beforeAll(async () => {
-  up = await startUpstream();
-  gw = await startTestGateway(POLICY);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(POLICY, (started) => ({ gw, up } = started));
 
 const head = (host: string, path: string, length: number) =>
   `POST http://${host}:${up.port}${path} HTTP/1.1\r\nHost: ${host}:${up.port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, startUpstream, TEST_POLICY, type TestGateway, type TestUpstream } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, withGatewayAndUpstream, type TestGateway, type TestUpstream } from '../harness.js';
 import { cleanJson, proxyPost } from './body-util.js';
 
 // Body size limits, before decoding (limits.max_body_bytes, as received) and after it
@@ -17,15 +17,7 @@ const POLICY = `${TEST_POLICY.replace('version: 1\n', 'version: 1\nlimits:\n  ma
 let gw: TestGateway;
 let up: TestUpstream;
 
-beforeAll(async () => {
-  up = await startUpstream();
-  gw = await startTestGateway(POLICY);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(POLICY, (started) => ({ gw, up } = started));
 
 const url = (host: string, path: string) => `http://${host}:${up.port}${path}`;
 const json = { 'content-type': 'application/json' };

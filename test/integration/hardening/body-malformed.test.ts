@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, startUpstream, TEST_POLICY, type TestGateway, type TestUpstream } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, withGatewayAndUpstream, type TestGateway, type TestUpstream } from '../harness.js';
 import { proxyPost } from './body-util.js';
 
 // Malformed bodies: what does not parse in its declared format cannot be inspected, so the
@@ -12,15 +12,7 @@ const POLICY = TEST_POLICY.replace('    hosts: ["*.cn"]', '    hosts: ["*.cn"]\n
 let gw: TestGateway;
 let up: TestUpstream;
 
-beforeAll(async () => {
-  up = await startUpstream();
-  gw = await startTestGateway(POLICY);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(POLICY, (started) => ({ gw, up } = started));
 
 const MALFORMED: { name: string; contentType: string; body: Buffer }[] = [
   { name: 'JSON cut off mid-object', contentType: 'application/json', body: Buffer.from('{"name":"Zhang","items":[1,2') },

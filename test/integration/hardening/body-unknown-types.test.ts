@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, startUpstream, TEST_POLICY, type TestGateway, type TestUpstream } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, withGatewayAndUpstream, type TestGateway, type TestUpstream } from '../harness.js';
 import { ID_CARD, proxyPost } from './body-util.js';
 
 // Unknown content types and binary bodies, one rule (README "Request bodies"): a known binary
@@ -12,15 +12,7 @@ const POLICY = TEST_POLICY.replace('    hosts: ["*.cn"]', '    hosts: ["*.cn"]\n
 let gw: TestGateway;
 let up: TestUpstream;
 
-beforeAll(async () => {
-  up = await startUpstream();
-  gw = await startTestGateway(POLICY);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(POLICY, (started) => ({ gw, up } = started));
 
 async function post(host: string, path: string, contentType: string | null, body: Buffer | string) {
   const got = await proxyPost(gw.port, `http://${host}:${up.port}${path}`, { headers: contentType === null ? {} : { 'content-type': contentType }, body });

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { ProxyAgent, request } from 'undici';
+import { ProxyAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../../src/audit/event.js';
 import { loadPolicyText } from '../../../src/config/load.js';
 import { dnsServerLookup } from '../../../src/destination/resolve.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { eventually, lookupTable, loopbackOnlyUpstream, MemoryAudit, startTestGateway, startUpstream, type TestGateway, type TestGatewayOptions, type TestUpstream } from '../harness.js';
 import { startDnsResponder, type DnsResponder } from './ssrf-dns.js';
+import { CURL_ENV, eventFor, parseError, rawConnect, rawProxy, send, type Reply } from '../clients.js';
 
 /**
  * SSRF, one case per attack: every spelling of a loopback, private, link-local, metadata or
@@ -22,11 +22,8 @@ import { startDnsResponder, type DnsResponder } from './ssrf-dns.js';
  */
 
 const run = promisify(execFile);
-// curl must not take a proxy or a no-proxy list from the environment: -x is the only route.
-const CURL_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
 const PHONE = '13912345678';
 
-type Reply = { status: number; headers: IncomingHttpHeaders; text: string };
 
 let up: TestUpstream;
 let dns: DnsResponder;
@@ -112,8 +109,6 @@ async function expectRefused(reply: Reply, status: number, code: string, target:
 }
 
 
-type ErrorBody = { error: { code: string; message: string; decisionId: string } };
-
 /** A gateway behind its own loopback guard, with an undici ProxyAgent in absolute form. */
 async function gateway(policyText: string, options: TestGatewayOptions = {}) {
   const upstream = loopbackOnlyUpstream();
@@ -122,73 +117,6 @@ async function gateway(policyText: string, options: TestGatewayOptions = {}) {
   const agent = new ProxyAgent({ uri: started.proxyUrl, proxyTunnel: false });
   agents.push(agent);
   return { gw: started, agent, upstream };
-}
-
-async function send(agent: ProxyAgent, url: string): Promise<Reply> {
-  const res = await request(url, { dispatcher: agent });
-  return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text: await res.body.text() };
-}
-
-/** A request whose target is written exactly as given (node:http does not normalise it). */
-function rawProxy(target: TestGateway, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: target.port,
-        method: init.method ?? (body ? 'POST' : 'GET'),
-        path,
-        agent: false,
-        headers: { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...init.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** A CONNECT on a raw socket: the status line and headers of the gateway's answer. */
-function rawConnect(target: TestGateway, authority: string): Promise<{ status: number; head: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(target.port, '127.0.0.1');
-    let data = '';
-    const finish = () => {
-      const end = data.indexOf('\r\n\r\n');
-      const head = end < 0 ? data : data.slice(0, end);
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head });
-    };
-    socket.on('data', (c: Buffer) => {
-      data += c.toString('utf8');
-      // An accepted tunnel stays open: stop reading once its status line is there.
-      if (/^HTTP\/1\.1 200/.test(data) && data.includes('\r\n\r\n')) {
-        socket.destroy();
-        finish();
-      }
-    });
-    socket.on('end', finish);
-    socket.on('error', reject);
-    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-  });
-}
-
-async function eventFor(target: TestGateway, decisionId: string | string[] | undefined): Promise<AuditEvent> {
-  expect(typeof decisionId).toBe('string');
-  await eventually(() => target.audit.events.some((e) => e.decisionId === decisionId));
-  const events = target.audit.events.filter((e) => e.decisionId === decisionId);
-  expect(events).toHaveLength(1);
-  return events[0]!;
-}
-
-function parseError(reply: Reply): ErrorBody['error'] {
-  expect(reply.headers['content-type']).toMatch(/^application\/json/);
-  return (JSON.parse(reply.text) as ErrorBody).error;
 }
 
 describe('the classic forms, with no destination allowing them', () => {
