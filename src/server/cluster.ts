@@ -408,6 +408,14 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
   });
   const clusterMetrics = createClusterMetrics({ expected: () => options.workers, ready: () => lastReady }, metrics.registry);
 
+  /** Sends to a worker; a channel that closed meanwhile (the worker just died) is not an
+   *  error here: its exit restarts it. */
+  const post = (worker: Worker, message: ToWorker): void => {
+    worker.send(message, undefined, {}, (err: Error | null) => {
+      if (err) options.log.debug({ err }, 'message to a worker not delivered');
+    });
+  };
+
   // ---- status requests over IPC
   let nextId = 0;
   const pending = new Map<number, { slot: Slot; resolve: (reply: WorkerReply) => void; timer: NodeJS.Timeout }>();
@@ -421,7 +429,7 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
         resolve({ slot, error: 'no answer' });
       }, CLUSTER_DEFAULTS.statusTimeoutMs);
       pending.set(id, { slot, resolve, timer });
-      worker.send({ eg: 'status', id, metrics: withMetrics } satisfies ToWorker);
+      post(worker, { eg: 'status', id, metrics: withMetrics } satisfies ToWorker);
     });
   };
   /** Every worker's status, and the primary's revision as it was when the question went out:
@@ -436,7 +444,7 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
   // ---- audit health, told to every worker when it changes
   let auditHealthy = audit.healthy?.() ?? true;
   const broadcast = (message: ToWorker) => {
-    for (const s of slots) if (s.initialised && s.worker?.isConnected()) s.worker.send(message);
+    for (const s of slots) if (s.initialised && s.worker?.isConnected()) post(s.worker, message);
   };
   const checkAuditHealth = () => {
     const now = audit.healthy?.() ?? true;
@@ -530,6 +538,9 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
       if (isMessage<FromWorker>(message)) onMessage(slot, worker, message);
     });
     worker.on('exit', (code, signal) => onExit(slot, worker, code, signal));
+    // A worker that dies between a check and a send closes the channel under it; an 'error'
+    // without a listener would take the primary down with it. Its exit is handled above.
+    worker.on('error', (err: Error) => options.log.debug({ err, worker: slot.slot }, 'worker channel error'));
   };
 
   const onMessage = (slot: Slot, worker: Worker, message: FromWorker) => {
@@ -537,8 +548,8 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
     switch (message.eg) {
       case 'hello':
         slot.initialised = true;
-        worker.send(initFor(slot));
-        if (stopping) worker.send({ eg: 'drain', ms: drainMs } satisfies ToWorker);
+        post(worker, initFor(slot));
+        if (stopping) post(worker, { eg: 'drain', ms: drainMs } satisfies ToWorker);
         return;
       case 'listening':
         slot.state = 'listening';
@@ -554,8 +565,8 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
         return;
       case 'audit-flush':
         audit.flush().then(
-          () => worker.isConnected() && worker.send({ eg: 'audit-flushed', id: message.id, ok: true } satisfies ToWorker),
-          () => worker.isConnected() && worker.send({ eg: 'audit-flushed', id: message.id, ok: false } satisfies ToWorker),
+          () => worker.isConnected() && post(worker, { eg: 'audit-flushed', id: message.id, ok: true } satisfies ToWorker),
+          () => worker.isConnected() && post(worker, { eg: 'audit-flushed', id: message.id, ok: false } satisfies ToWorker),
         );
         return;
       case 'status':
@@ -716,7 +727,7 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
         clearTimeout(s.restartTimer);
         s.restartTimer = undefined;
       }
-      if (s.worker && s.initialised && s.worker.isConnected()) s.worker.send({ eg: 'drain', ms: drainMs } satisfies ToWorker);
+      if (s.worker && s.initialised && s.worker.isConnected()) post(s.worker, { eg: 'drain', ms: drainMs } satisfies ToWorker);
     }
     hardKill = setTimeout(() => {
       log.warn({ left: slots.filter((s) => s.worker).map((s) => s.slot) }, 'workers did not stop after the drain timeout: killing them');
