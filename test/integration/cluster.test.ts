@@ -211,6 +211,9 @@ describe('serve --workers 2', () => {
     const { proxy, admin, pids } = gw.listening;
 
     process.kill(pids[0]!, 'SIGKILL');
+    // Status asks racing the death: a send on the closing channel once crashed the primary.
+    await Promise.all(Array.from({ length: 20 }, () => fetch(`http://${admin}/workers`).then((r) => r.text(), () => '')));
+    expect(gw.child.exitCode).toBeNull();
     const restarted = await until(() => workers(admin), (w) => w.ready === 2 && w.workers.every((x) => x.state === 'listening' && x.pid !== pids[0]), 'the restarted worker');
     const slot = restarted.workers.find((w) => w.restarts === 1)!;
     expect(slot).toBeTruthy();
