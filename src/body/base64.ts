@@ -54,6 +54,9 @@ export function encodeBase64(bytes: Buffer, shape: Base64Shape): string {
   return shape.finalEol ? text + shape.eol : text;
 }
 
+// Hex digests, UUIDs and other hex-with-dashes ids: never text in disguise, and common.
+const HEX_ID = /^[0-9A-Fa-f-]+$/;
+
 // A cheap first look; readBase64 checks the details.
 const LOOKS_BASE64 = /^[A-Za-z0-9+/_-][A-Za-z0-9+/_\r\n-]*={0,2}\s*$/;
 
@@ -66,7 +69,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
  * characters, which keeps false openings rare.
  */
 export function base64Text(s: string): string | undefined {
-  if (s.length < 16 || !LOOKS_BASE64.test(s) || /^[0-9A-Fa-f]+$/.test(s)) return undefined;
+  if (s.length < 16 || !LOOKS_BASE64.test(s) || HEX_ID.test(s)) return undefined;
   const read = readBase64(s);
   if (read === undefined || !isUtf8(read.bytes)) return undefined;
   const text = read.bytes.toString('utf8');

@@ -141,6 +141,7 @@ describe('nested encodings are opened', () => {
 describe('values that are not opened', () => {
   it.each([
     ['hex id', '0123456789abcdef0123456789abcdef'],
+    ['UUID (base64url alphabet, dashes)', '6cf4e93b-3e28-4359-b136-6ffc6ae6f968'],
     ['digit run', '1234567890123456'],
     ['short base64', 'YWJjZGVm'],
     ['identifier that is valid base64 of binary', 'thisIsAnIdentifierName'],
