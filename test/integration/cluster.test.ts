@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, spawnServe, tempDirs, until, type ListeningLine, type ServeProcess } from './serve-process.js';
+import { BLOCK_PHONE_POLICY, PARTNER_POLICY } from './harness.js';
 
 /**
  * `serve --workers 2`, the built CLI as it runs in production (npm test builds first): two
@@ -18,15 +19,6 @@ import { BIN, spawnServe, tempDirs, until, type ListeningLine, type ServeProcess
 const run = promisify(execFile);
 const PHONE = '13912345678';
 
-const BASE = `version: 1
-resolve:
-  api.partner.example: 127.0.0.1
-destinations:
-  - name: partner
-    jurisdiction: US
-    hosts: [api.partner.example]
-`;
-const BLOCK_PHONE = `${BASE}    actions: {categories: {pi.phone: block}}\n`;
 
 interface Listening extends ListeningLine {
   workers: number;
@@ -125,7 +117,7 @@ describe('serve --workers 2', () => {
     const policy = join(dir, 'policy.yaml');
     const keyFile = join(dir, 'audit.key');
     const trail = join(dir, 'trail');
-    writeFileSync(policy, BASE);
+    writeFileSync(policy, PARTNER_POLICY);
     writeFileSync(keyFile, 'cd'.repeat(32), { mode: 0o600 });
     const port = await upstream();
     const gw = await serve(['--policy', policy, '--audit-dir', trail, '--audit-key-file', keyFile, '--no-watch']);
@@ -160,7 +152,7 @@ describe('serve --workers 2', () => {
 
     // SIGHUP: the primary reloads the file and every worker takes the new revision.
     const initial = (await adminJson<{ revision: string }>(admin, '/policy')).body.revision;
-    writeFileSync(policy, BLOCK_PHONE);
+    writeFileSync(policy, BLOCK_PHONE_POLICY);
     gw.child.kill('SIGHUP');
     const reloaded = await until(
       async () => (await adminJson<{ revision: string; reloads: { ok: number }; consistent: boolean; workers: { revision: string }[] }>(admin, '/policy')).body,
@@ -177,7 +169,7 @@ describe('serve --workers 2', () => {
     expect(await metric(admin, 'egress_guard_requests_total', { action: 'block', destination: 'partner' })).toBe(6);
 
     // SIGTERM with requests in flight on both workers: they finish, then everything exits 0.
-    writeFileSync(policy, BASE);
+    writeFileSync(policy, PARTNER_POLICY);
     gw.child.kill('SIGHUP');
     await until(async () => (await adminJson<{ revision: string }>(admin, '/policy')).body.revision, (r) => r === initial, 'back to the first revision');
     const slow = Array.from({ length: 4 }, (_, i) => send(proxy, `http://api.partner.example:${port}/slow${i}?delay=700`));
@@ -204,7 +196,7 @@ describe('serve --workers 2', () => {
   it('restarts a worker that dies, and a second SIGTERM ends the primary and every worker at once', async () => {
     const dir = tempDir();
     const policy = join(dir, 'policy.yaml');
-    writeFileSync(policy, BASE);
+    writeFileSync(policy, PARTNER_POLICY);
     const port = await upstream();
     // A drain that would take 20 s: only the second signal can end it quickly.
     const gw = await serve(['--policy', policy, '--audit', join(dir, 'audit.ndjson'), '--no-watch', '--drain-timeout', '20000']);

@@ -126,6 +126,22 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
     expect(event.findings.map((f) => f.location)).toContain('/byPhone/*/idCard');
   });
 
+  it('masks a phone number used as an object key in place, and keeps it out of the audit event', async () => {
+    const body = `{"byPhone": {"${PHONE}": {"orders": 3}},\n "note": "hello"}`;
+    const before = up.received.length;
+    const res = await post(`http://api.partner.example:${up.port}/v1/stats`, body);
+    expect(res.status).toBe(200);
+    const got = up.received[before]!.body.toString('utf8');
+    expect(got).toBe('{"byPhone": {"***********": {"orders": 3}},\n "note": "hello"}');
+    expect(JSON.parse(got)).toEqual({ byPhone: { '***********': { orders: 3 } }, note: 'hello' });
+    const id = res.headers['x-egress-decision-id'] as string;
+    await eventually(() => eventsFor(id).length === 1);
+    const event = eventsFor(id)[0]!;
+    expect(event).toMatchObject({ action: 'redact', redacted: ['/byPhone/*#key'], destination: { abroad: true } });
+    expect(event.findings.map((f) => [f.category, f.location])).toEqual([['pi.phone', '/byPhone/*#key']]);
+    expect(JSON.stringify(event)).not.toContain(PHONE.slice(3, 9));
+  });
+
   it('refuses a loopback destination that no zone allows', async () => {
     const before = up.received.length;
     const res = await post(`http://127.0.0.1:${up.port}/`, '{}');

@@ -88,6 +88,18 @@ destinations:
       categories: { pi.id_card: redact, pi.minor: redact }
 `;
 
+/** One destination abroad, pinned to loopback: PI is masked there by default. The reload and
+ *  cluster tests edit it (BLOCK_PHONE) to see which revision decided. */
+export const PARTNER_POLICY = `version: 1
+resolve:
+  api.partner.example: 127.0.0.1
+destinations:
+  - name: partner
+    jurisdiction: US
+    hosts: [api.partner.example]
+`;
+export const BLOCK_PHONE_POLICY = `${PARTNER_POLICY}    actions: {categories: {pi.phone: block}}\n`;
+
 export interface TestGateway {
   readonly gateway: Gateway;
   readonly audit: MemoryAudit;
@@ -105,6 +117,8 @@ export interface TestGatewayOptions {
   readonly clock?: GatewayOptions['clock'];
   /** Opens the volume store the policy names (default: in memory). */
   readonly volumeStore?: GatewayOptions['volumeStore'];
+  /** Addresses treated as public although special (loopback stand-ins for the internet). */
+  readonly publicAddresses?: GatewayOptions['publicAddresses'];
 }
 
 export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
@@ -129,6 +143,7 @@ export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
     ...(options.upstream ? { upstream: options.upstream } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.volumeStore ? { volumeStore: options.volumeStore } : {}),
+    ...(options.publicAddresses ? { publicAddresses: options.publicAddresses } : {}),
   });
   const port = gateway.proxyAddress.port;
   return { gateway, audit, port, proxyUrl: `http://127.0.0.1:${port}`, close: () => gateway.close(2_000) };
@@ -177,12 +192,18 @@ export function loopbackOnlyUpstream(timeouts = { connectMs: 2_000, headersMs: 5
   };
 }
 
-/** For a test file that needs one gateway on `policyText` and one recording upstream: both are
- *  started before its tests and closed after them; `use` receives them once started. */
-export function withGatewayAndUpstream(policyText: string, use: (started: { gw: TestGateway; up: TestUpstream }) => void, options: TestGatewayOptions = {}): void {
-  let started: { gw: TestGateway; up: TestUpstream } | undefined;
+/** For a test file that needs one gateway on `policyText` and one upstream (by default the
+ *  recording one above): both are started before its tests and closed after them; `use`
+ *  receives them once started. */
+export function withGatewayAndUpstream<U extends { close(): Promise<void> } = TestUpstream>(
+  policyText: string,
+  use: (started: { gw: TestGateway; up: U }) => void,
+  options: TestGatewayOptions = {},
+  startUp: () => Promise<U> = startUpstream as unknown as () => Promise<U>,
+): void {
+  let started: { gw: TestGateway; up: U } | undefined;
   beforeAll(async () => {
-    const up = await startUpstream();
+    const up = await startUp();
     started = { up, gw: await startTestGateway(policyText, undefined, options) };
     use(started);
   });

@@ -3,24 +3,15 @@ import { existsSync, readFileSync, renameSync, utimesSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
-import { startUpstream, type TestUpstream } from './harness.js';
+import { BLOCK_PHONE_POLICY, PARTNER_POLICY, startUpstream, type TestUpstream } from './harness.js';
 import { spawnServe, tempDirs, until } from './serve-process.js';
 
 const PHONE = '13912345678';
 
-const BASE = `version: 1
-resolve:
-  api.partner.example: 127.0.0.1
-destinations:
-  - name: partner
-    jurisdiction: US
-    hosts: [api.partner.example]
-`;
-const BLOCK_PHONE = `${BASE}    actions: {categories: {pi.phone: block}}\n`;
-/** BASE (which would let the phone through, masked) plus a YAML syntax error. */
-const SYNTAX_ERROR = `${BASE}    actions: {categories: {pi.phone: allow}\n`;
-/** BASE with a schema error on line 6 (jurisdiction must be ISO 3166 alpha-2). */
-const SCHEMA_ERROR = BASE.replace('jurisdiction: US', 'jurisdiction: usa');
+/** PARTNER_POLICY (which would let the phone through, masked) plus a YAML syntax error. */
+const SYNTAX_ERROR = `${PARTNER_POLICY}    actions: {categories: {pi.phone: allow}\n`;
+/** PARTNER_POLICY with a schema error on line 6 (jurisdiction must be ISO 3166 alpha-2). */
+const SCHEMA_ERROR = PARTNER_POLICY.replace('jurisdiction: US', 'jurisdiction: usa');
 
 interface PolicyStatus {
   revision: string;
@@ -112,7 +103,7 @@ describe('serve: policy hot reload', () => {
     const dir = tempDir();
     const file = join(dir, 'policy.yaml');
     const auditFile = join(dir, 'audit.ndjson'); // in the watched directory on purpose
-    writeFileSync(file, BASE);
+    writeFileSync(file, PARTNER_POLICY);
     const gw = await serve(file, auditFile);
 
     const initial = await gw.policy();
@@ -123,7 +114,7 @@ describe('serve: policy hot reload', () => {
     expect(first.status).toBe(200); // the phone is masked, not refused
 
     // (d) The same bytes written again, and a touch: checked (debug log), not a reload.
-    writeFileSync(file, BASE);
+    writeFileSync(file, PARTNER_POLICY);
     await until(() => count(gw.stderr(), '"policy file unchanged"'), (n) => n >= 1, 'the unchanged check');
     const seen = count(gw.stderr(), '"policy file unchanged"');
     utimesSync(file, new Date(), new Date(Date.now() + 2_000));
@@ -131,7 +122,7 @@ describe('serve: policy hot reload', () => {
     expect(await gw.policy()).toMatchObject({ revision: initial.revision, loadedAt: initial.loadedAt, reloads: { ok: 0, failed: 0 } });
 
     // (a) The destination now blocks phone numbers.
-    saveAtomically(file, BLOCK_PHONE);
+    saveAtomically(file, BLOCK_PHONE_POLICY);
     const reloaded = await until(() => gw.policy(), (p) => p.revision !== initial.revision, 'the new revision');
     expect(reloaded).toMatchObject({ reloads: { ok: 1, failed: 0 }, lastError: null });
     expect(Date.parse(reloaded.loadedAt)).toBeGreaterThan(Date.parse(initial.loadedAt));
@@ -163,7 +154,7 @@ describe('serve: policy hot reload', () => {
     expect((await gw.send()).status).toBe(403);
 
     // Back to the running content: no reload, and no error left to show.
-    saveAtomically(file, BLOCK_PHONE);
+    saveAtomically(file, BLOCK_PHONE_POLICY);
     const inSync = await until(() => gw.policy(), (p) => p.lastError === null, 'lastError cleared');
     expect(inSync).toMatchObject({ revision: reloaded.revision, reloads: { ok: 1, failed: 2 } });
 
@@ -175,14 +166,14 @@ describe('serve: policy hot reload', () => {
     const dir = tempDir();
     const file = join(dir, 'policy.yaml');
     const auditFile = join(dir, 'audit.ndjson');
-    writeFileSync(file, BASE);
+    writeFileSync(file, PARTNER_POLICY);
     const gw = await serve(file, auditFile, { EG_POLICY_WATCH: 'off' });
     const initial = await gw.policy();
     const enabled = await until(() => gw.logLines().find((l) => l.msg === 'policy reload enabled'), Boolean, 'the reload mode log line');
     expect(enabled).toMatchObject({ sighup: true, watch: 'off' });
 
     // (c) An edit, then SIGHUP.
-    writeFileSync(file, BLOCK_PHONE);
+    writeFileSync(file, BLOCK_PHONE_POLICY);
     expect((await gw.policy()).revision).toBe(initial.revision);
     gw.child.kill('SIGHUP');
     const reloaded = await until(() => gw.policy(), (p) => p.revision !== initial.revision, 'the SIGHUP reload');

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, type TestGateway, withGatewayAndUpstream } from '../harness.js';
 import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Connection and pipelining caps: past max_connections a new connection is answered 503
@@ -11,15 +11,7 @@ import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type C
 let gw: TestGateway;
 let up: CountingUpstream;
 
-beforeAll(async () => {
-  up = await startCountingUpstream();
-  gw = await startTestGateway(`${TEST_POLICY}\nlimits: { max_connections: 3, max_pipelined_requests: 2 }\n`);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(`${TEST_POLICY}\nlimits: { max_connections: 3, max_pipelined_requests: 2 }\n`, (started) => ({ gw, up } = started), {}, startCountingUpstream);
 
 const get = (path: string) => `GET http://api.partner.example:${up.port}${path} HTTP/1.1\r\nHost: api.partner.example:${up.port}\r\n\r\n`;
 

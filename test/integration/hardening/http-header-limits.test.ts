@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPolicyText } from '../../../src/config/load.js';
-import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
+import { eventually, TEST_POLICY, type TestGateway, withGatewayAndUpstream } from '../harness.js';
 import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Header size and count limits: a request over either is refused 431 EG_HEADERS_TOO_LARGE and
@@ -10,15 +10,7 @@ import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type C
 let gw: TestGateway;
 let up: CountingUpstream;
 
-beforeAll(async () => {
-  up = await startCountingUpstream();
-  gw = await startTestGateway(`${TEST_POLICY}\nlimits: { max_header_bytes: 2KiB, max_headers: 20 }\n`);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(`${TEST_POLICY}\nlimits: { max_header_bytes: 2KiB, max_headers: 20 }\n`, (started) => ({ gw, up } = started), {}, startCountingUpstream);
 
 const target = () => `http://api.partner.example:${up.port}/h`;
 const get = (extra: string, url = target()) => `GET ${url} HTTP/1.1\r\nHost: api.partner.example:${up.port}\r\n${extra}\r\n`;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, type TestGateway } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, type TestGateway, withGatewayAndUpstream } from '../harness.js';
 import { sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // The one rule (README "Host header rules"): in absolute-form the request target's authority
@@ -13,15 +13,7 @@ const ID_CARD = '11010519491231002X';
 let gw: TestGateway;
 let up: CountingUpstream;
 
-beforeAll(async () => {
-  up = await startCountingUpstream();
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(TEST_POLICY, (started) => ({ gw, up } = started), {}, startCountingUpstream);
 
 const post = (target: string, hostLines: string, body: string) =>
   `POST ${target} HTTP/1.1\r\n${hostLines}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;

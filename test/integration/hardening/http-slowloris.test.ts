@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, TEST_POLICY, type TestGateway } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, type TestGateway, withGatewayAndUpstream } from '../harness.js';
 import { bytewise, listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Slowloris: a client that holds a connection by sending its request slowly, or not at all, is
@@ -17,15 +17,7 @@ const POLICY = `${TEST_POLICY}  - name: domestic-stream
 let gw: TestGateway;
 let up: CountingUpstream;
 
-beforeAll(async () => {
-  up = await startCountingUpstream();
-  gw = await startTestGateway(`${POLICY}\ntimeouts: { request_headers: 300ms, request: 800ms, keep_alive: 300ms }\n`);
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(`${POLICY}\ntimeouts: { request_headers: 300ms, request: 800ms, keep_alive: 300ms }\n`, (started) => ({ gw, up } = started), {}, startCountingUpstream);
 
 const abroad = () => `api.partner.example:${up.port}`;
 const headOf = (authority: string, extra = '') => `POST http://${authority}/slow HTTP/1.1\r\nHost: ${authority}\r\nContent-Type: application/json\r\n${extra}`;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, type TestGateway } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, TEST_POLICY, type TestGateway, withGatewayAndUpstream } from '../harness.js';
 import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type CountingUpstream } from './http-raw.js';
 
 // Request smuggling: every framing a proxy and the server behind it could read differently is
@@ -10,15 +10,7 @@ import { listenerRefusals, refusalsSince, sendRaw, startCountingUpstream, type C
 let gw: TestGateway;
 let up: CountingUpstream;
 
-beforeAll(async () => {
-  up = await startCountingUpstream();
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw.close();
-  await up.close();
-});
+withGatewayAndUpstream(TEST_POLICY, (started) => ({ gw, up } = started), {}, startCountingUpstream);
 
 const head = (host: string, lines: string, version = '1.1') =>
   `POST http://${host}:${up.port}/orders HTTP/${version}\r\nHost: ${host}:${up.port}\r\nContent-Type: application/json\r\n${lines}`;

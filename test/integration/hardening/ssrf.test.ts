@@ -3,12 +3,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import { ProxyAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicyText } from '../../../src/config/load.js';
 import { dnsServerLookup } from '../../../src/destination/resolve.js';
-import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { eventually, lookupTable, loopbackOnlyUpstream, MemoryAudit, startTestGateway, startUpstream, type TestGateway, type TestGatewayOptions, type TestUpstream } from '../harness.js';
 import { startDnsResponder, type DnsResponder } from './ssrf-dns.js';
 import { CURL_ENV, eventFor, parseError, rawConnect, rawProxy, send, type Reply } from '../clients.js';
@@ -394,7 +391,7 @@ describe('DNS rebinding through a real DNS server', () => {
   // offline-evaluation hook), so that nothing leaves loopback; the internal side is 127.0.0.1
   // on the same port. Every answer has TTL 0.
   let rebindDns: DnsResponder;
-  let gateway: Gateway;
+  let gateway: TestGateway;
   const audit = new MemoryAudit();
   let publicSide: Server;
   let internalSide: Server;
@@ -417,22 +414,14 @@ describe('DNS rebinding through a real DNS server', () => {
       if (name !== 'rebind.attacker.example' || type !== 'A') return { addresses: [] };
       return { addresses: [n === 1 ? '127.0.0.2' : '127.0.0.1'] };
     });
-    gateway = await startGateway({
-      policy: loadPolicyText('version: 1\n', 'rebind.yaml'),
-      audit,
-      log: pino({ level: 'silent' }),
-      proxyHost: '127.0.0.1',
-      proxyPort: 0,
-      adminHost: '127.0.0.1',
-      adminPort: 0,
-      individualKey: Buffer.alloc(32, 7),
+    gateway = await startTestGateway('version: 1\n', audit, {
       lookupHost: dnsServerLookup([rebindDns.server], 1_000),
       publicAddresses: new Set(['127.0.0.2']),
     });
   });
 
   afterAll(async () => {
-    await gateway?.close(2_000);
+    await gateway?.close();
     await rebindDns?.close();
     for (const server of [publicSide, internalSide]) {
       server?.closeAllConnections();
@@ -441,7 +430,7 @@ describe('DNS rebinding through a real DNS server', () => {
   });
 
   it('a name whose first answer is public and second is loopback: the address checked is the address dialled', async () => {
-    const first = await post(gateway.proxyAddress.port, `http://rebind.attacker.example:${port}/`);
+    const first = await post(gateway.port, `http://rebind.attacker.example:${port}/`);
     expect(first.status, first.text).toBe(200);
     expect(first.text).toBe('public');
     const asked = rebindDns.asked.filter((q) => q.type === 'A').length;
@@ -449,7 +438,7 @@ describe('DNS rebinding through a real DNS server', () => {
     await eventually(() => audit.events.length === 1);
     expect(audit.events[0]!.destination).toMatchObject({ host: 'rebind.attacker.example', ip: '127.0.0.2' });
 
-    const second = await post(gateway.proxyAddress.port, `http://rebind.attacker.example:${port}/`);
+    const second = await post(gateway.port, `http://rebind.attacker.example:${port}/`);
     await expectRefused(second, 403, 'EG_DEST_ADDRESS_FORBIDDEN', { audit });
     expect(rebindDns.asked.filter((q) => q.type === 'A')).toHaveLength(2); // asked again: no cache
     expect(JSON.parse(second.text).error.message).toMatch(/loopback/);

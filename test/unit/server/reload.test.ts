@@ -11,17 +11,8 @@ import type { CompiledPolicy } from '../../../src/config/model.js';
 import { compileRuntime } from '../../../src/pipeline/runtime.js';
 import { PolicyFileReloader, PolicyHolder } from '../../../src/server/reload.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
-import { eventually, MemoryAudit } from '../../integration/harness.js';
+import { BLOCK_PHONE_POLICY, PARTNER_POLICY, eventually, MemoryAudit } from '../../integration/harness.js';
 
-const BASE = `version: 1
-resolve:
-  api.partner.example: 127.0.0.1
-destinations:
-  - name: partner
-    jurisdiction: US
-    hosts: [api.partner.example]
-`;
-const BLOCK_PHONE = `${BASE}    actions: {categories: {pi.phone: block}}\n`;
 const PHONE_BODY = '{"mobile":"13912345678"}';
 
 const policy = (text: string, name = 'p.yaml'): CompiledPolicy => loadPolicyText(text, name);
@@ -41,7 +32,7 @@ function memoryLog(): { log: pino.Logger; lines: () => { level: number; msg: str
 describe('PolicyHolder', () => {
   it('swaps in a compiled policy, counts it and reports when it was loaded', () => {
     let clock = Date.parse('2030-01-01T00:00:00Z');
-    const holder = new PolicyHolder(policy(BASE), { now: () => new Date(clock) });
+    const holder = new PolicyHolder(policy(PARTNER_POLICY), { now: () => new Date(clock) });
     const first = holder.runtime();
     expect(holder.status()).toEqual({
       revision: first.policy.revision,
@@ -54,7 +45,7 @@ describe('PolicyHolder', () => {
       bases: [],
     });
     clock += 5_000;
-    const result = holder.reload(policy(BLOCK_PHONE));
+    const result = holder.reload(policy(BLOCK_PHONE_POLICY));
     expect(result).toEqual({ ok: true, previous: first.policy.revision, revision: holder.runtime().policy.revision });
     expect(holder.runtime()).not.toBe(first);
     expect(holder.status().loadedAt).toBe('2030-01-01T00:00:05.000Z');
@@ -63,7 +54,7 @@ describe('PolicyHolder', () => {
 
   it('keeps the running runtime when loading or compiling fails, counts it, and never throws', () => {
     let failCompile = false;
-    const holder = new PolicyHolder(policy(BASE), {
+    const holder = new PolicyHolder(policy(PARTNER_POLICY), {
       compile: (p) => {
         if (failCompile) throw new Error('compile exploded');
         return compileRuntime(p);
@@ -78,19 +69,19 @@ describe('PolicyHolder', () => {
     expect(lastError?.omitted).toBe(0);
 
     failCompile = true;
-    const broken = holder.reload(policy(BLOCK_PHONE));
+    const broken = holder.reload(policy(BLOCK_PHONE_POLICY));
     expect(broken).toEqual({ ok: false, revision: running.policy.revision, issues: ['Error: compile exploded'] });
     expect(holder.runtime()).toBe(running);
     expect(holder.counters()).toEqual({ ok: 0, failed: 2 });
 
     failCompile = false;
-    expect(holder.reload(policy(BLOCK_PHONE)).ok).toBe(true);
+    expect(holder.reload(policy(BLOCK_PHONE_POLICY)).ok).toBe(true);
     expect(holder.status().lastError).toBeNull();
     expect(holder.counters()).toEqual({ ok: 1, failed: 2 });
   });
 
   it('keeps the first ten issue lines in lastError and counts the rest', () => {
-    const holder = new PolicyHolder(policy(BASE));
+    const holder = new PolicyHolder(policy(PARTNER_POLICY));
     const zones = Array.from({ length: 12 }, (_, i) => `  - name: z${i}\n    jurisdiction: xx${i}\n    hosts: [h${i}.example]\n`).join('');
     holder.reload(() => policy(`version: 1\ndestinations:\n${zones}`, 'many.yaml'));
     const lastError = holder.status().lastError!;
@@ -99,14 +90,14 @@ describe('PolicyHolder', () => {
   });
 
   it('tells swap listeners the new and the old runtime, and survives a throwing listener', () => {
-    const holder = new PolicyHolder(policy(BASE));
+    const holder = new PolicyHolder(policy(PARTNER_POLICY));
     const seen: string[] = [];
     holder.onSwap(() => {
       throw new Error('listener bug');
     });
     holder.onSwap((current, previous) => seen.push(`${previous.policy.revision}->${current.policy.revision}`));
     const before = holder.runtime().policy.revision;
-    const result = holder.reload(policy(BLOCK_PHONE));
+    const result = holder.reload(policy(BLOCK_PHONE_POLICY));
     expect(result.ok).toBe(true);
     expect(seen).toEqual([`${before}->${holder.runtime().policy.revision}`]);
   });
@@ -122,22 +113,22 @@ describe('PolicyFileReloader', () => {
   function setup() {
     dir = mkdtempSync(join(tmpdir(), 'eg-reloader-'));
     const file = join(dir, 'policy.yaml');
-    writeFileSync(file, BASE);
-    const holder = new PolicyHolder(loadPolicyText(BASE, file));
+    writeFileSync(file, PARTNER_POLICY);
+    const holder = new PolicyHolder(loadPolicyText(PARTNER_POLICY, file));
     const { log, lines } = memoryLog();
-    const reloader = new PolicyFileReloader({ path: file, holder, log, loadedText: BASE });
+    const reloader = new PolicyFileReloader({ path: file, holder, log, loadedText: PARTNER_POLICY });
     return { file, holder, reloader, lines };
   }
 
   it('reloads on a content change only, by hash', () => {
     const { file, holder, reloader, lines } = setup();
     expect(reloader.check('watch')).toBe('unchanged');
-    writeFileSync(file, BASE);
+    writeFileSync(file, PARTNER_POLICY);
     expect(reloader.check('watch')).toBe('unchanged');
     expect(reloader.check('sighup')).toBe('unchanged');
     expect(holder.counters()).toEqual({ ok: 0, failed: 0 });
     const before = holder.runtime().policy.revision;
-    writeFileSync(file, BLOCK_PHONE);
+    writeFileSync(file, BLOCK_PHONE_POLICY);
     expect(reloader.check('watch')).toBe('reloaded');
     expect(holder.counters()).toEqual({ ok: 1, failed: 0 });
     const reloaded = lines().find((l) => l.msg === 'policy reloaded') as unknown as { previous: string; revision: string };
@@ -148,7 +139,7 @@ describe('PolicyFileReloader', () => {
   it('rejects an invalid file once per content for the watcher, again on every SIGHUP, and logs each issue', () => {
     const { file, holder, reloader, lines } = setup();
     const running = holder.runtime();
-    writeFileSync(file, `${BASE}bad: [\n`);
+    writeFileSync(file, `${PARTNER_POLICY}bad: [\n`);
     expect(reloader.check('watch')).toBe('failed');
     expect(reloader.check('watch')).toBe('already-rejected');
     expect(holder.counters()).toEqual({ ok: 0, failed: 1 });
@@ -162,7 +153,7 @@ describe('PolicyFileReloader', () => {
     expect(holder.status().lastError?.lines[0]).toMatch(at);
 
     // Back to the running content: no reload, and the rejection no longer applies.
-    writeFileSync(file, BASE);
+    writeFileSync(file, PARTNER_POLICY);
     expect(reloader.check('watch')).toBe('unchanged');
     expect(holder.status().lastError).toBeNull();
     expect(holder.counters()).toEqual({ ok: 0, failed: 2 });
@@ -174,7 +165,7 @@ describe('PolicyFileReloader', () => {
     expect(reloader.check('watch')).toBe('failed');
     expect(holder.status().lastError?.lines[0]).toMatch(/^EG_POLICY_READ: .*policy\.yaml: ENOENT/);
     expect(reloader.check('watch')).toBe('already-rejected');
-    writeFileSync(file, BLOCK_PHONE);
+    writeFileSync(file, BLOCK_PHONE_POLICY);
     expect(reloader.check('watch')).toBe('reloaded');
     expect(holder.counters()).toEqual({ ok: 1, failed: 1 });
   });
@@ -210,7 +201,7 @@ describe('gateway.reload', () => {
 
   async function start(audit: MemoryAudit) {
     gateway = await startGateway({
-      policy: loadPolicyText(BASE, 'p.yaml'),
+      policy: loadPolicyText(PARTNER_POLICY, 'p.yaml'),
       audit,
       log: pino({ level: 'silent' }),
       proxyHost: '127.0.0.1',
@@ -258,7 +249,7 @@ describe('gateway.reload', () => {
     // Redacted under the first policy, and still waiting for the upstream's answer.
     expect(up.received[0]!.body).toBe('{"mobile":"***********"}');
 
-    const result = gw.reload(loadPolicyText(BLOCK_PHONE, 'p.yaml'));
+    const result = gw.reload(loadPolicyText(BLOCK_PHONE_POLICY, 'p.yaml'));
     expect(result.ok).toBe(true);
     const after = gw.policy.runtime().policy.revision;
     expect(after).not.toBe(before);
@@ -289,7 +280,7 @@ describe('gateway.reload', () => {
     const a = send(gw.proxyAddress.port, up.port, { expectContinue: true });
     a.req.flushHeaders();
     await a.continued;
-    expect(gw.reload(loadPolicyText(BLOCK_PHONE, 'p.yaml')).ok).toBe(true);
+    expect(gw.reload(loadPolicyText(BLOCK_PHONE_POLICY, 'p.yaml')).ok).toBe(true);
     a.req.end(PHONE_BODY);
     await eventually(() => up.received.length === 1);
     up.received[0]!.release();
@@ -308,7 +299,7 @@ describe('gateway.reload', () => {
     a.req.end(PHONE_BODY);
     await eventually(() => up.received.length === 1);
 
-    expect(gw.reload(loadPolicyText(`${BASE}timeouts: {headers: 300ms}\n`, 'p.yaml')).ok).toBe(true);
+    expect(gw.reload(loadPolicyText(`${PARTNER_POLICY}timeouts: {headers: 300ms}\n`, 'p.yaml')).ok).toBe(true);
     const b = send(gw.proxyAddress.port, up.port);
     b.req.end(PHONE_BODY);
     const timedOut = await b.response; // the upstream holds it past the new headers timeout

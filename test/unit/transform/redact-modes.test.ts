@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../../src/body/form.js';
-import { parseJson, parseNdjson } from '../../../src/body/json.js';
+import { parseJson } from '../../../src/body/json.js';
 import type { Leaf } from '../../../src/body/leaf.js';
 import { parseBody } from '../../../src/body/parse.js';
 import { parseQuery } from '../../../src/body/query.js';
