@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue, loadPolicyText, PolicyInvalidError } from '../../../src/config/load.js';
+import { formatIssue, loadPolicyText } from '../../../src/config/load.js';
 import { shanghaiDate } from '../../../src/config/compile-legal.js';
+import { policyIssues } from './helpers.js';
 
 const BASE = `version: 1
 destinations:
@@ -8,15 +9,6 @@ destinations:
   - { name: home, jurisdiction: CN, hosts: [svc.example.cn] }
 `;
 
-function errors(text: string): string[] {
-  try {
-    loadPolicyText(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyInvalidError) return err.lines();
-    throw err;
-  }
-  return [];
-}
 
 const warnings = (text: string) => loadPolicyText(text, 'p.yaml').warnings.map(formatIssue);
 
@@ -65,7 +57,7 @@ describe('legal sections: errors', () => {
   };
   for (const [sentence, [yaml, line]] of Object.entries(cases)) {
     it(`reports ${sentence} with its position`, () => {
-      expect(errors(BASE + yaml)).toContain(line);
+      expect(policyIssues(BASE + yaml)).toContain(line);
     });
   }
 });

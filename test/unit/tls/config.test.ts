@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../../../src/cli/check.js';
-import { loadPolicyText, PolicyInvalidError } from '../../../src/config/load.js';
+import { loadPolicyText } from '../../../src/config/load.js';
 import { EgError } from '../../../src/errors.js';
 import type { RequestTarget } from '../../../src/pipeline/target.js';
 import { createOperatorCa } from '../../../src/tls/ca.js';
 import { routeTarget, upstreamTlsFor } from '../../../src/tls/routes.js';
 import { parseLeafValidity, parseRouteUpstream } from '../../../src/tls/schema.js';
+import { policyIssues } from '../config/helpers.js';
 
 let dir: string;
 let certPath: string;
@@ -27,15 +28,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function issues(text: string): string[] {
-  try {
-    loadPolicyText(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyInvalidError) return err.lines();
-    throw err;
-  }
-  return [];
-}
 
 const PARTNER = `destinations:
   - name: partner
@@ -75,11 +67,11 @@ describe('policy: tls and routes', () => {
   });
 
   it('refuses interception without an operator CA, and a CA without its key', () => {
-    expect(issues(`version: 1\n${PARTNER}`)).toEqual([
+    expect(policyIssues(`version: 1\n${PARTNER}`)).toEqual([
       'p.yaml:6:10 destinations[0].tls: interception needs the operator CA: set tls.ca_cert_file and tls.ca_key_file (egress-guard ca init makes them)',
     ]);
-    expect(issues(`version: 1\ntls:\n  ca_cert_file: ${certPath}\n`)[0]).toMatch(/tls.ca_cert_file: the operator CA needs its key: set exactly one of ca_key_file or ca_key_env/);
-    expect(issues(`version: 1\ntls:\n  leaf_validity: 5m\n`)[0]).toMatch(/tls.leaf_validity: must be a whole number with m, h or d, from 10m to 30d/);
+    expect(policyIssues(`version: 1\ntls:\n  ca_cert_file: ${certPath}\n`)[0]).toMatch(/tls.ca_cert_file: the operator CA needs its key: set exactly one of ca_key_file or ca_key_env/);
+    expect(policyIssues(`version: 1\ntls:\n  leaf_validity: 5m\n`)[0]).toMatch(/tls.leaf_validity: must be a whole number with m, h or d, from 10m to 30d/);
   });
 
   it('refuses unreadable CA files and extra CA files without a certificate (EG_TLS_CA_INVALID)', () => {
@@ -96,7 +88,7 @@ describe('policy: tls and routes', () => {
   });
 
   it('checks routes: https only, a bare origin, an upstream host unless matching on host', () => {
-    const routes = (yaml: string) => issues(`version: 1\nroutes:\n${yaml}`);
+    const routes = (yaml: string) => policyIssues(`version: 1\nroutes:\n${yaml}`);
     expect(routes('  - match: { host: "*.partner.example" }\n    upstream: "https://*:8443"\n')).toEqual([]);
     expect(routes('  - match: { path_prefix: /partner/ }\n    upstream: https://api.partner.example\n')).toEqual([]);
     expect(routes('  - match: { host: a.example }\n    upstream: http://a.example\n')[0]).toMatch(/scheme must be https, not http/);

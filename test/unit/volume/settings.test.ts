@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadDefaultPolicy, loadPolicyText, PolicyInvalidError } from '../../../src/config/load.js';
+import { loadDefaultPolicy, loadPolicyText } from '../../../src/config/load.js';
+import { policyIssues } from '../config/helpers.js';
 
-function issues(text: string): string[] {
-  try {
-    loadPolicyText(text, 'p.yaml');
-  } catch (err) {
-    if (err instanceof PolicyInvalidError) return err.lines();
-    throw err;
-  }
-  return [];
-}
 
 describe('the volume section', () => {
   it('defaults to the thresholds of the law and an embedded SQLite file', () => {
@@ -36,7 +28,7 @@ describe('the volume section', () => {
 
   it('reports every mistake as file:line:col', () => {
     expect(
-      issues(`version: 1
+      policyIssues(`version: 1
 volume:
   store:
     sqlite: { path: a.db }
