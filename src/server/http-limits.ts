@@ -55,11 +55,19 @@ export function applyListenerLimits(server: Server, limits: ListenerLimits, role
   else s.maxConnections = ADMIN_MAX_CONNECTIONS;
 }
 
-/** Fields a request must not repeat: two values would let two readers pick different ones. */
-function countOf(req: IncomingMessage, name: string): number {
-  let n = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === name) n++;
-  return n;
+/** How often the fields a request must not repeat occur: two values would let two readers pick
+ *  different ones. One pass over the raw names, lower-casing only those of a matching length
+ *  (this runs for every request). */
+function repeatedFields(req: IncomingMessage): { host: number; contentLength: number; transferEncoding: number } {
+  const counts = { host: 0, contentLength: 0, transferEncoding: 0 };
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') counts.host++;
+    else if (name.length === 14 && name.toLowerCase() === 'content-length') counts.contentLength++;
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') counts.transferEncoding++;
+  }
+  return counts;
 }
 
 /**
@@ -76,14 +84,15 @@ export function requestRefusal(req: IncomingMessage, limits: ListenerLimits): Eg
   }
   const te = req.headers['transfer-encoding'];
   const cl = req.headers['content-length'];
+  const counts = repeatedFields(req);
   if (te !== undefined) {
     if (req.httpVersion === '1.0') return new EgError('EG_REQUEST_FRAMING', 'Transfer-Encoding in an HTTP/1.0 request');
-    if (countOf(req, 'transfer-encoding') > 1 || te.trim().toLowerCase() !== 'chunked') {
+    if (counts.transferEncoding > 1 || te.trim().toLowerCase() !== 'chunked') {
       return new EgError('EG_REQUEST_FRAMING', 'Transfer-Encoding must be exactly "chunked"');
     }
     if (cl !== undefined) return new EgError('EG_REQUEST_FRAMING', 'Content-Length together with Transfer-Encoding');
   }
-  if (cl !== undefined && (countOf(req, 'content-length') > 1 || !/^\d{1,15}$/.test(cl))) {
+  if (cl !== undefined && (counts.contentLength > 1 || !/^\d{1,15}$/.test(cl))) {
     return new EgError('EG_REQUEST_FRAMING', 'one Content-Length of decimal digits is allowed');
   }
   if (req.method === 'CONNECT') {
@@ -91,7 +100,7 @@ export function requestRefusal(req: IncomingMessage, limits: ListenerLimits): Eg
     if (te !== undefined || cl !== undefined) return new EgError('EG_REQUEST_FRAMING', 'a CONNECT request has no body');
     return null;
   }
-  const hosts = countOf(req, 'host');
+  const hosts = counts.host;
   if (hosts > 1) return new EgError('EG_BAD_REQUEST', 'more than one Host header');
   if (hosts === 0 && req.httpVersion === '1.1') return new EgError('EG_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
   return null;
