@@ -5,9 +5,12 @@
  *   node --expose-gc dist/bench/matcher.js --options '<json MatcherOptions>' --out result.json
  *
  * Engines, each over the same corpus, MB/s = body bytes (UTF-8) / seconds:
- * - product.scan    the product's classifier over leaves parsed beforehand (the scan loop:
- *                   candidates, validation, field context, keywords, cross-leaf checks)
- * - product.e2e     inspectBody: parseBody (JSON, nested JSON/base64/percent) + classify
+ * - product.scan    the leaf classifier alone over every leaf, parsed beforehand without the
+ *                   pre-check (candidates, validation, field context, keywords, cross-leaf
+ *                   checks): what reading one leaf costs; informational
+ * - product.e2e     inspectBody, the product's matcher from the body's bytes: the JSON parse
+ *                   with the byte-level pre-check (classify/plain.ts) that leaves out the
+ *                   leaves nothing can be found in, nested JSON/base64/percent, classify
  * - product.redact  inspectBody + redactAll (every finding masked by byte span)
  * - naive           one regex per detector over the body text, then validators (baselines.ts)
  * - combined        one alternation regex over the body text, then validators
@@ -16,7 +19,11 @@
  * The baselines get the body already decoded to a string (their most favourable footing).
  *
  * The corpus is cut into slices; every engine runs over every slice, engines interleaved in an
- * order rotated per slice, after a warm-up. The figure is the median of the per-slice MB/s
+ * order rotated per slice, after a warm-up. No GC is forced before a timing: a forced full GC
+ * made the next megabytes of allocation-heavy code (the parser) 3–4× slower in V8 (20 against
+ * 75 MB/s for the same parse), a state no long-running process is in, while it cost the regex
+ * baselines nothing; garbage left by one engine is collected inside the timings of the others
+ * as the rotation spreads it. The figure is the median of the per-slice MB/s
  * (the total MB/s over the whole corpus is kept too). rg runs 3 times over the whole file
  * (before, halfway through and after the slices); median.
  */
@@ -203,7 +210,6 @@ export async function runMatcher(o: MatcherOptions, log: (s: string) => void = (
     sliceBytes.push(slice.bytes);
     for (let j = 0; j < ENGINES.length; j++) {
       const e = ENGINES[(j + k) % ENGINES.length]!;
-      gc();
       const t = now();
       engine[e](slice);
       times[e].push(now() - t);
@@ -241,11 +247,9 @@ export async function runMatcher(o: MatcherOptions, log: (s: string) => void = (
     const p: number[] = [];
     const c: number[] = [];
     for (let r = 0; r < 3; r++) {
-      gc();
       let t = now();
       for (const b of bodies) inspectBody(classifier, b, 'application/json', BENCH_NOW);
       p.push(now() - t);
-      gc();
       t = now();
       for (const s of strings) combinedScan(s);
       c.push(now() - t);

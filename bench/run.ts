@@ -87,10 +87,14 @@ function matcherRows(m: MatcherResult): Row[] {
   const e = m.engines;
   const rows: Row[] = [];
   const rg = 'mbps' in m.rg ? m.rg : null;
-  for (const [label, t] of [['scan loop (classify)', e['product.scan']], ['end to end (parse+classify)', e['product.e2e']]] as const) {
-    if (rg) rows.push({ part: 'matcher', figure: `product ${label}`, value: mbps(t), baseline: `rg --count-matches ${mbps(rg)}`, ratio: t.mbps / rg.mbps, target: '≥ 1.0×', status: check(t.mbps >= rg.mbps) });
-    rows.push({ part: 'matcher', figure: `product ${label}`, value: mbps(t), baseline: `combined regex ${mbps(e.combined)}`, ratio: t.mbps / e.combined.mbps, target: '≥ 6×', status: check(t.mbps >= 6 * e.combined.mbps) });
-  }
+  // The product's matcher is the parse with its byte-level pre-check plus the classifier: the
+  // targets apply to it, JSON parsing included (rg and the regexes parse nothing).
+  const t = e['product.e2e'];
+  const label = 'product matcher, body bytes to findings (parse+pre-check+classify)';
+  if (rg) rows.push({ part: 'matcher', figure: label, value: mbps(t), baseline: `rg --count-matches ${mbps(rg)}`, ratio: t.mbps / rg.mbps, target: '≥ 1.0×', status: check(t.mbps >= rg.mbps) });
+  rows.push({ part: 'matcher', figure: label, value: mbps(t), baseline: `combined regex ${mbps(e.combined)}`, ratio: t.mbps / e.combined.mbps, target: '≥ 6×', status: check(t.mbps >= 6 * e.combined.mbps) });
+  const leaf = e['product.scan'];
+  rows.push({ part: 'matcher', figure: 'leaf classifier alone, every leaf (no pre-check)', value: mbps(leaf), baseline: `combined regex ${mbps(e.combined)}`, ratio: leaf.mbps / e.combined.mbps, target: '', status: '' });
   rows.push({ part: 'matcher', figure: 'naive regex per detector', value: mbps(e.naive), baseline: `combined regex ${mbps(e.combined)}`, ratio: e.naive.mbps / e.combined.mbps, target: '', status: '' });
   rows.push({ part: 'matcher', figure: 'product scan + redact', value: mbps(e['product.redact']), baseline: `naive regex + replace ${mbps(e['naive.redact'])}`, ratio: e['product.redact'].mbps / e['naive.redact'].mbps, target: '', status: '' });
   const ref = m.sizes.find((s) => s.bytes === 65536) ?? m.sizes[0];

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
-import { KEY_SUFFIX, looksLikeValueKey, type Leaf } from './leaf.js';
+import { KEY_SUFFIX, looksLikeValueKey, type Leaf, type LeafFilter } from './leaf.js';
 import { escapePointerToken } from './pointer.js';
 
 export const MAX_JSON_DEPTH = 512;
@@ -20,19 +20,20 @@ export interface JsonRoot {
   readonly wrap?: Leaf['wrap'];
 }
 
-/** One JSON document (RFC 8259, strict; a leading UTF-8 BOM is skipped). */
-export function parseJson(buf: Buffer, root?: JsonRoot): Leaf[] {
+/** One JSON document (RFC 8259, strict; a leading UTF-8 BOM is skipped). With a filter, the
+ *  leaves it calls plain are left out (the whole document is still read and checked). */
+export function parseJson(buf: Buffer, root?: JsonRoot, filter?: LeafFilter): Leaf[] {
   const leaves: Leaf[] = [];
-  const scanner = new Scanner(buf, leaves, root?.parent, root?.wrap);
+  const scanner = new Scanner(buf, leaves, root?.parent, root?.wrap, filter);
   scanner.document(bomLength(buf), buf.length, root?.location ?? '', false, root?.key);
   return leaves;
 }
 
 /** One JSON document per line; locations start with "/<line index>" (0-based, counting blank
  *  lines, so the index names the physical line). Blank lines are skipped. */
-export function parseNdjson(buf: Buffer): Leaf[] {
+export function parseNdjson(buf: Buffer, filter?: LeafFilter): Leaf[] {
   const leaves: Leaf[] = [];
-  const scanner = new Scanner(buf, leaves);
+  const scanner = new Scanner(buf, leaves, undefined, undefined, filter);
   let from = bomLength(buf);
   for (let line = 0; from <= buf.length; line++) {
     let nl = buf.indexOf(0x0a, from);
@@ -52,6 +53,9 @@ interface Frame {
   readonly path: string;
   /** For arrays: the key their items inherit. */
   readonly key: string | undefined;
+  /** The container's own key, or one above it, is not plain (LeafFilter): keep every leaf. */
+  readonly hot: boolean;
+  /** The current item's index (arrays) or member's position (objects). */
   index: number;
 }
 
@@ -72,7 +76,11 @@ class Scanner {
   /** Whether the last key read looks like a value (looksLikeValueKey), and where its raw bytes
    *  lie between the quotes: such a key is also a leaf (pushKey). */
   private keyIsValue = false;
+  /** The filter's verdict on the last key read (true without a filter: nothing is skipped). */
+  private keyHot = true;
   private keyStart = 0;
+  /** Where the next backslash at or after the last string read is (buf.length if none). */
+  private nextBackslash = -1;
   private keyEnd = 0;
   private utf8Checked = false;
 
@@ -81,6 +89,7 @@ class Scanner {
     private readonly leaves: Leaf[],
     private readonly parent?: number,
     private readonly wrap?: Leaf['wrap'],
+    private readonly filter?: LeafFilter,
   ) {}
 
   /** Literal objects, not spreads: spreading is several times slower in V8 and this runs
@@ -132,9 +141,15 @@ class Scanner {
 
   private value(rootPath: string, rootKey: string | undefined): void {
     const buf = this.buf;
+    const filter = this.filter;
     const stack: Frame[] = [];
-    let path = rootPath;
+    // The current value's location is built only when something needs it (a leaf kept, a
+    // container opened): its container's path and its token there (null for the root).
+    let base = rootPath;
+    let token: string | number | null = null;
     let key = rootKey;
+    // Whether the current value's leaves must be kept whatever they hold.
+    let hot = filter === undefined || !filter.plainKey(rootKey);
     // Where the member or item holding the current value starts: its key's opening quote in an
     // object, the value itself in an array; -1 for the root, which no member holds.
     let memberStart = -1;
@@ -146,28 +161,41 @@ class Scanner {
         this.ws();
         if (this.peek() !== (c === LBRACE ? RBRACE : RBRACKET)) {
           if (stack.length >= MAX_JSON_DEPTH) this.fail(this.pos, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
-          const frame: Frame = { array: c === LBRACKET, path, key, index: 0 };
+          const array = c === LBRACKET;
+          const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
+          const frame: Frame = { array, path: token === null ? base : `${base}/${token}`, key, hot: itemsHot, index: 0 };
           stack.push(frame);
           memberStart = this.pos;
+          base = frame.path;
           if (frame.array) {
-            path += '/0';
+            token = 0;
+            hot = itemsHot;
           } else {
-            key = this.memberKey();
+            key = this.memberKey(keySlot(stack.length, 0));
             if (this.keyIsValue) this.pushKey(frame.path, key);
-            path = `${frame.path}/${this.keyToken}`;
+            token = this.keyToken;
+            hot = frame.hot || this.keyHot;
           }
           continue;
         }
         this.pos++;
       } else if (c === QUOTE) {
         const rawStart = this.pos + 1;
-        this.string();
-        this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
+        let keep = true;
+        if (hot) this.string();
+        else keep = !this.skipPlainString();
+        if (keep) {
+          const path = token === null ? base : `${base}/${token}`;
+          this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
+        }
       } else if (c === MINUS || isDigit(c)) {
         const rawStart = this.pos;
         this.number();
-        const value = latin1(buf, rawStart, this.pos);
-        this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
+        if (hot || !filter!.plainValue(buf, rawStart, this.pos)) {
+          const path = token === null ? base : `${base}/${token}`;
+          const value = latin1(buf, rawStart, this.pos);
+          this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
+        }
       } else if (c === 0x74) this.literal('true');
       else if (c === 0x66) this.literal('false');
       else if (c === 0x6e) this.literal('null');
@@ -183,14 +211,16 @@ class Scanner {
           this.pos++;
           this.ws();
           memberStart = this.pos;
+          base = top.path;
           if (top.array) {
-            top.index++;
-            path = `${top.path}/${top.index}`;
+            token = ++top.index;
             key = top.key;
+            hot = top.hot;
           } else {
-            key = this.memberKey();
+            key = this.memberKey(keySlot(stack.length, ++top.index));
             if (this.keyIsValue) this.pushKey(top.path, key);
-            path = `${top.path}/${this.keyToken}`;
+            token = this.keyToken;
+            hot = top.hot || this.keyHot;
           }
           break;
         }
@@ -208,10 +238,22 @@ class Scanner {
    *  escape-free key is looked up by its bytes in keyCache first: no string is decoded, no token
    *  escaped and no value test run again. A value-like key is never cached: it is data the
    *  cache would keep past the request, and keyed records rarely repeat it. */
-  private memberKey(): string {
+  private memberKey(slot: number): string {
     if (this.peek() !== QUOTE) this.fail(this.pos, 'expected a string key');
     const buf = this.buf;
     const start = this.pos + 1;
+    // Records repeat their keys in order: the key last seen at this depth and position is
+    // tried first, which spares hashing the key and the map lookup.
+    const guess = keySlots[slot];
+    if (guess !== undefined) {
+      const close = start + guess.bytes.length;
+      if (close < this.end && buf[close] === QUOTE && sameBytes(guess.bytes, buf, start, close)) {
+        const key = this.cached(guess);
+        this.pos = close + 1;
+        this.keyEnd = close;
+        return this.afterKey(start, key);
+      }
+    }
     let i = start;
     let h = 0x811c9dc5;
     while (i < this.end) {
@@ -224,16 +266,18 @@ class Scanner {
     if (i < this.end && buf[i] === QUOTE && i - start <= KEY_CACHE_MAX_BYTES) {
       const hit = keyCache.get(h);
       if (hit !== undefined && sameBytes(hit.bytes, buf, start, i)) {
-        key = hit.key;
-        this.keyToken = hit.token;
-        this.keyIsValue = false;
+        key = this.cached(hit);
+        keySlots[slot] = hit;
       } else {
         key = utf8(buf, start, i);
         this.keyToken = escapePointerToken(key);
         this.keyIsValue = looksLikeValueKey(key);
+        this.keyHot = this.filter === undefined || !this.filter.plainKey(key);
         if (!this.keyIsValue) {
           if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-          keyCache.set(h, { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken });
+          const entry: KeyEntry = { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken, judgedBy: this.filter, hot: this.keyHot };
+          keyCache.set(h, entry);
+          keySlots[slot] = entry;
         }
       }
       this.pos = i + 1;
@@ -244,13 +288,56 @@ class Scanner {
       key = this.str;
       this.keyToken = escapePointerToken(key);
       this.keyIsValue = looksLikeValueKey(key);
+      this.keyHot = this.filter === undefined || !this.filter.plainKey(key);
       this.keyEnd = this.pos - 1;
     }
+    return this.afterKey(start, key);
+  }
+
+  /** A cached key's token and verdicts (the filter's, judged once per filter). */
+  private cached(entry: KeyEntry): string {
+    this.keyToken = entry.token;
+    this.keyIsValue = false;
+    if (this.filter !== undefined && entry.judgedBy !== this.filter) {
+      entry.judgedBy = this.filter;
+      entry.hot = !this.filter.plainKey(entry.key);
+    }
+    this.keyHot = this.filter === undefined || entry.hot;
+    return entry.key;
+  }
+
+  /** The ':' after a key read from start. */
+  private afterKey(start: number, key: string): string {
     this.keyStart = start;
     this.ws();
     if (this.peek() !== COLON) this.fail(this.pos, "expected ':'");
     this.pos++;
     return key;
+  }
+
+  /** For a string at this.pos under plain keys: when it has no escapes and the filter calls its
+   *  bytes plain, moves past it and returns true (no string is built). Otherwise reads it into
+   *  this.str as string() does and returns false. */
+  private skipPlainString(): boolean {
+    const buf = this.buf;
+    const start = this.pos + 1;
+    // The closing quote by memchr; a string with an escape before it takes string().
+    const close = buf.indexOf(QUOTE, start);
+    if (this.nextBackslash < start) {
+      this.nextBackslash = buf.indexOf(BACKSLASH, start);
+      if (this.nextBackslash < 0) this.nextBackslash = buf.length;
+    }
+    if (close < 0 || close >= this.end || this.nextBackslash < close) {
+      this.string();
+      return false;
+    }
+    // The filter stops at control chars; string() then reports them.
+    if (this.filter!.plainValue(buf, start, close)) {
+      this.pos = close + 1;
+      return true;
+    }
+    this.string();
+    return false;
   }
 
   /** Reads the string at this.pos (a quote) into this.str; leaves pos after the closing quote. */
@@ -372,8 +459,18 @@ interface KeyEntry {
   readonly bytes: Uint8Array;
   readonly key: string;
   readonly token: string;
+  /** The filter whose verdict `hot` holds (filters are per classifier; most runs have one). */
+  judgedBy: LeafFilter | undefined;
+  hot: boolean;
 }
 const keyCache = new Map<number, KeyEntry>();
+/** The key last read per (depth, member position), masked into a fixed table. */
+const keySlots: Array<KeyEntry | undefined> = new Array<KeyEntry | undefined>(4096).fill(undefined);
+
+/** A member's slot in keySlots: depth and position, positions past 31 sharing the last one. */
+function keySlot(depth: number, position: number): number {
+  return ((depth << 5) + (position < 31 ? position : 31)) & 4095;
+}
 const KEY_CACHE_LIMIT = 4096;
 const KEY_CACHE_MAX_BYTES = 64;
 

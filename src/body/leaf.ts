@@ -86,3 +86,20 @@ export function looksLikeValueKey(key: string): boolean {
   }
   return false;
 }
+
+/**
+ * Lets the stage that reads the leaves say which ones it has no use for, so a parser can skip
+ * them before building their strings and objects: a value is left out when its key and every
+ * key above it are plain and the value's raw bytes are plain. Both answers must err towards
+ * "not plain": a leaf left out is never read by anyone. Values with escapes are always kept.
+ */
+export interface LeafFilter {
+  /** True when nothing can be learnt from this field name, for its value or anything below it. */
+  plainKey(key: string | undefined): boolean;
+  /** True when the items of an array held under this key (which inherit it) are plain as far as
+   *  the key goes: nothing pairs them by their position ([lng, lat] under "coordinates"). */
+  plainItems(key: string | undefined): boolean;
+  /** True when the value whose raw, escape-free UTF-8 bytes are buf[start, end) can hold
+   *  nothing of interest under a plain key. */
+  plainValue(buf: Uint8Array, start: number, end: number): boolean;
+}

@@ -8,7 +8,7 @@ import { EgError } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
-import type { Leaf } from './leaf.js';
+import type { Leaf, LeafFilter } from './leaf.js';
 import { isBinaryType, mediaTypeParam, parseMediaType, TEXT_CHARSETS } from './media-type.js';
 import { parseMultipart } from './multipart.js';
 import { expandNested, type NestedLimits, type OpaquePart } from './nested.js';
@@ -21,6 +21,7 @@ export type BodyFormat = 'json' | 'ndjson' | 'form' | 'multipart' | 'csv' | 'tsv
 
 export interface ParsedBody {
   readonly format: BodyFormat;
+  /** Every leaf, or with ParseOptions.filter every leaf the filter did not call plain. */
   readonly leaves: Leaf[];
   /** What could not be read (binary multipart parts, encodings nested too deep or beyond the
    *  budget): the policy's uninspectable rule applies to them. */
@@ -29,6 +30,8 @@ export interface ParsedBody {
 
 export interface ParseOptions {
   readonly nested?: Partial<NestedLimits>;
+  /** Leaves the reader has no use for (JSON and NDJSON bodies; see LeafFilter). */
+  readonly filter?: LeafFilter | undefined;
 }
 
 const NDJSON_TYPES = new Set([
@@ -43,14 +46,14 @@ export function parseBody(decoded: Buffer, contentType: string | undefined, opti
   if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
     throw new EgError('EG_BODY_UNINSPECTABLE', `charset ${clip(charset)} is not supported (send utf-8)`);
   }
-  const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '');
+  const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '', options.filter);
   const nested = expandNested(leaves, options.nested);
   return { format, leaves: nested.leaves, opaque: [...opaque, ...nested.opaque] };
 }
 
-function parseFlat(decoded: Buffer, type: string, contentType: string): [BodyFormat, Leaf[], OpaquePart[]] {
-  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded), []];
-  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded), []];
+function parseFlat(decoded: Buffer, type: string, contentType: string, filter: LeafFilter | undefined): [BodyFormat, Leaf[], OpaquePart[]] {
+  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded, filter), []];
+  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded, undefined, filter), []];
   if (type === 'application/x-www-form-urlencoded') return ['form', parseForm(decoded), []];
   if (type === 'multipart/form-data') {
     const { leaves, opaque } = parseMultipart(decoded, mediaTypeParam(contentType, 'boundary'));

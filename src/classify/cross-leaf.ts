@@ -58,7 +58,11 @@ export function mayBeCoordinate(leaf: Leaf): boolean {
 export function mayNameDocumentType(leaf: Leaf): boolean {
   const v = leaf.value;
   if (v.length > 24 || v.length < 2) return false;
-  const c0 = v.charCodeAt(0);
+  return startsLikePassportType(v.charCodeAt(0));
+}
+
+/** Whether a value whose first code unit is c0 may name a document type. */
+export function startsLikePassportType(c0: number): boolean {
   return TYPE_FIRST.has(c0 | (c0 < 128 ? 32 : 0));
 }
 
@@ -128,6 +132,11 @@ const PASSPORT_TYPES = new Set([
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
 
+/** Whether a value names the document type as a passport or permit ("护照", " Passport "). */
+export function isPassportTypeName(v: string): boolean {
+  return PASSPORT_TYPES.has(v.trim().toLowerCase());
+}
+
 /** Parents of leaves that name the document type as a passport or permit
  *  ({"证件类型": "护照", "证件号码": "…"}): the number beside them is that document's. */
 export function passportTypeParents(leaves: readonly Leaf[], candidates: readonly number[]): Set<string> | undefined {
@@ -135,7 +144,7 @@ export function passportTypeParents(leaves: readonly Leaf[], candidates: readonl
   for (const i of candidates) {
     const leaf = leaves[i]!;
     const v = leaf.value;
-    if (PASSPORT_TYPES.has(v.trim().toLowerCase())) (out ??= new Set()).add(parentPointer(leaf.location));
+    if (isPassportTypeName(v)) (out ??= new Set()).add(parentPointer(leaf.location));
   }
   return out;
 }

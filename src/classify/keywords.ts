@@ -191,6 +191,7 @@ export class KeywordAutomaton<T> {
   private readonly anchored: Trie | undefined;
   /** Per ASCII char: a word-start keyword begins with its class. */
   readonly anchoredFirst = new Uint8Array(128);
+  private readonly freeAscii: boolean;
 
   constructor(specs: readonly KeywordSpec<T>[]) {
     let classes = 0;
@@ -232,6 +233,7 @@ export class KeywordAutomaton<T> {
       if (f !== c && this.cls[f] !== 0) this.cls[c] = this.cls[f]!;
     }
     const split = !words.some((w) => !w.anchored && w.asciiFirst);
+    this.freeAscii = this.entries.some((e) => (!split || !e.checkStart) && [...e.word].some((ch) => foldCode(ch.charCodeAt(0)) < 128));
     if (split) {
       const anchored = words.filter((w) => w.anchored);
       this.free = new Trie(words.filter((w) => !w.anchored), classes, ascii, true);
@@ -323,6 +325,50 @@ export class KeywordAutomaton<T> {
       const b = trie.outStart[st + 1]!;
       if (a !== b) this.report(s, p + 1, trie.outEntry, a, b, out);
     }
+  }
+
+  /** For byte-level pre-checks (plain.ts): whether some word-start keyword may begin at the
+   *  ASCII letter buf[i]. Walks the word-start trie over the bytes and says yes as soon as a
+   *  keyword is complete with its end boundary kept (case unchecked) or a non-ASCII byte meets
+   *  a live state: it may answer yes where wordAt finds nothing, never the other way round. */
+  mayStartWordAt(buf: Uint8Array, i: number, end: number): boolean {
+    const trie = this.anchored;
+    if (trie === undefined) return false;
+    const cls = this.cls;
+    let st = 0;
+    for (let p = i; p < end; p++) {
+      const b = buf[p]!;
+      if (b >= 128) return true;
+      const k = cls[b]!;
+      if (k === 0) return false;
+      st = st === 0 ? trie.rootNext[k]! : k <= trie.ascii ? trie.delta[st * trie.ascii + k - 1]! : trie.child(st, k);
+      if (st === 0) return false;
+      for (let o = trie.outStart[st]!; o < trie.outStart[st + 1]!; o++) {
+        // report()'s end rule: a whole-word keyword must not run on into a letter or digit.
+        if (!this.entries[trie.outEntry[o]!]!.checkEnd || p + 1 >= end) return true;
+        const next = buf[p + 1]!;
+        if (next >= 128 || !joinsWord(foldCode(next))) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some keyword that is not word-anchored (Han, or marked to match anywhere) holds an
+   *  ASCII char: when none does, ASCII text returns the automaton to its root. */
+  get freeKeywordsHoldAscii(): boolean {
+    return this.freeAscii;
+  }
+
+  /** One step of the automaton of the other keywords on code unit c (scan's own transition),
+   *  for pre-checks that decode bytes themselves; 0 is the root. */
+  freeStep(st: number, c: number): number {
+    const k = this.cls[c]!;
+    return k === 0 ? 0 : this.free.step(st, k);
+  }
+
+  /** Whether a keyword ends in state st of that automaton. */
+  freeOutputAt(st: number): boolean {
+    return this.free.outStart[st]! !== this.free.outStart[st + 1]!;
   }
 
   /** One automaton over every keyword (when some keyword may start anywhere with ASCII). */

@@ -4,7 +4,7 @@
  * and operator keywords, operator patterns); classify() then scans each leaf once
  * (scanner.ts) and finishes with the few checks that need several leaves (cross-leaf.ts).
  */
-import type { Leaf } from '../body/leaf.js';
+import type { Leaf, LeafFilter } from '../body/leaf.js';
 import { mayBeCoordinate, mayNameDocumentType, requestFindings } from './cross-leaf.js';
 import { CustomRules, type CustomRuleSpec } from './custom.js';
 import { chinaDate } from './detectors/id-card.js';
@@ -12,6 +12,7 @@ import { lookupField } from './fields.js';
 import type { Finding } from './finding.js';
 import { builtinKeywords, type KeywordInfo } from './keyword-table.js';
 import { KeywordAutomaton } from './keywords.js';
+import { PlainFilter } from './plain.js';
 import { LeafScanner } from './scanner.js';
 import { BUILTIN_CATEGORIES, type Grade } from './taxonomy.js';
 
@@ -20,6 +21,9 @@ export type { CustomRuleSpec } from './custom.js';
 
 export interface Classifier {
   classify(leaves: readonly Leaf[], now: Date): Finding[];
+  /** What a parser may leave out before classify(leaves, now) (plain.ts); undefined when
+   *  every leaf must be read (operator rules on field names, paths or patterns). */
+  leafFilter?(now: Date): LeafFilter | undefined;
 }
 
 /**
@@ -34,8 +38,14 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
   const keywords = new KeywordAutomaton<KeywordInfo>([...builtinKeywords(), ...custom.keywords]);
   const scanner = new LeafScanner(grades, keywords, custom);
   const grade = (category: string): Grade => grades.get(category) ?? 'sensitive_pi';
+  // Operator rules on names, paths and patterns read leaves the pre-check knows nothing of.
+  const filter = custom.hasLeafRules || custom.hasPatterns || !keywords.byWordStart ? undefined : new PlainFilter(keywords);
 
   return {
+    leafFilter(now: Date): LeafFilter | undefined {
+      if (filter !== undefined) filter.today = chinaDate(now);
+      return filter;
+    },
     classify(leaves: readonly Leaf[], now: Date): Finding[] {
       const today = chinaDate(now);
       const out: Finding[] = [];

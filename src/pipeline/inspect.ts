@@ -15,10 +15,12 @@ export interface BodyInspection {
   readonly findings: Finding[];
 }
 
-/** Parse and classify a decoded body: the one engine behind the gateway and `scan`. Parse
- *  errors propagate (the caller applies its uninspectable rule). */
+/** Parse and classify a decoded body: the one engine behind the gateway and `scan`. The parser
+ *  leaves out what the classifier's pre-check calls plain (classify/plain.ts), so `parsed.leaves`
+ *  holds the leaves worth reading, findings index into it. Parse errors propagate (the caller
+ *  applies its uninspectable rule). */
 export function inspectBody(classifier: Classifier, decoded: Buffer, contentType: string | undefined, now: Date): BodyInspection {
-  const parsed = parseBody(decoded, contentType);
+  const parsed = parseBody(decoded, contentType, { filter: classifier.leafFilter?.(now) });
   const findings = parsed.leaves.length > 0 ? classifier.classify(parsed.leaves, now) : [];
   return { parsed, findings };
 }

@@ -18,7 +18,8 @@ describe('bench smoke run', () => {
       const { stdout } = await run('node', [RUN, '--smoke', '--out', out], { timeout: 90_000, maxBuffer: 4 << 20 });
       expect(stdout).toMatch(/egress-guard bench: smoke run/);
       expect(stdout).toMatch(/^part\s+figure\s+value\s+baseline \(same run\)\s+ratio\s+target/m);
-      expect(stdout).toMatch(/^matcher\s+product scan loop \(classify\)\s+[\d.]+ MB\/s\s+combined regex [\d.]+ MB\/s\s+[\d.]+×/m);
+      expect(stdout).toMatch(/^matcher\s+product matcher, body bytes to findings \(parse\+pre-check\+classify\)\s+[\d.]+ MB\/s\s+combined regex [\d.]+ MB\/s\s+[\d.]+×/m);
+      expect(stdout).toMatch(/^matcher\s+leaf classifier alone, every leaf \(no pre-check\)\s+[\d.]+ MB\/s/m);
       expect(stdout).toMatch(/^matcher\s+event-loop max delay/m);
       expect(stdout).toMatch(/^memory\s+peak RSS, slow uploads: gateway/m);
       // wrk and rg are optional: their rows are there, or a note says why not.

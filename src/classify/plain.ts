@@ -1,0 +1,460 @@
+/**
+ * The pre-check that lets the JSON parser skip leaves no rule can find anything in (LeafFilter),
+ * so most of a body is never turned into strings, objects and scans. It reads a value's raw
+ * UTF-8 bytes once with a byte-class table and stops at the first thing the scanner could act
+ * on: a keyword's start, '@', ':', '=', '>', '%', a full-width or invisible char, a province
+ * char before a capital, a nested document or base64 text, a decimal pair, a token of a shape
+ * an identifier has. Digit runs long enough to be an identifier and 17/18-char codes standing
+ * alone are checked by the scanner's own readers and validators (the NumericScanner with a
+ * probe host, vinConfidence, usccConfidence), since every ordinary body carries order numbers,
+ * timestamps and SKUs of those shapes. Whatever it cannot rule out cheaply is "not plain":
+ * the full scan then decides, so the pre-check can cost time but never a finding. The property
+ * tests in test/property/plain.test.ts hold it to that (findings equal with and without it).
+ */
+import type { Leaf, LeafFilter } from '../body/leaf.js';
+import { looksLikeValueKey } from '../body/leaf.js';
+import { base64Text } from '../body/base64.js';
+import { isAlnumCode, isInvisibleCode } from './chars.js';
+import { labelAtColon, labelBefore } from './context.js';
+import { isPassportTypeName, startsLikePassportType } from './cross-leaf.js';
+import { isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
+import { MIN_SEQUENCE_LINE, isGenotypeCall } from './detectors/genetic.js';
+import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } from './detectors/id-card.js';
+import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
+import { isPointArrayKey, keyAxis } from './detectors/location.js';
+import { isGenericNameKey, WEAK_NAME_KEYS } from './detectors/name.js';
+import { mobileNationalStart } from './detectors/phone.js';
+import { isProvinceCode } from './detectors/plate.js';
+import { usccConfidence } from './detectors/uscc.js';
+import { vinConfidence } from './detectors/vin.js';
+import { lookupField, normalizeFieldName, REFERENCE } from './fields.js';
+import type { KeywordInfo } from './keyword-table.js';
+import type { KeywordAutomaton } from './keywords.js';
+import { NumericScanner } from './numeric.js';
+import type { ScanHost, Support } from './scan-host.js';
+import type { CategoryId } from './taxonomy.js';
+
+/** Byte classes: 0 other, 1 letter, 2 digit, 3 stop (the scanner acts on it), 4 gap inside a
+ *  digit run (space, '-', '.'), 5 non-ASCII lead byte, 6 ':' or '=' (a label may end). */
+const OTHER = 0, LETTER = 1, DIGIT = 2, STOP = 3, GAP = 4, HIGH = 5, COLON = 6;
+const CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const l = b | 32;
+  if (b >= 0x80) CLASS[b] = HIGH;
+  else if (l >= 97 && l <= 122) CLASS[b] = LETTER;
+  else if (b >= 48 && b <= 57) CLASS[b] = DIGIT;
+}
+// '@' e-mail, ':' and '=' labels, '>' FASTA, '%' percent-encoding, '\' escapes (never raw in
+// a value the parser passes, kept for safety), '{' '[' nested documents.
+for (const c of '@>%\\{[') CLASS[c.charCodeAt(0)] = STOP;
+CLASS[0x3a] = COLON;
+CLASS[0x3d] = COLON;
+for (const c of ' -.') CLASS[c.charCodeAt(0)] = GAP;
+// Control chars (tab included) cannot stand raw in a JSON string: the parser reports them once
+// we stop.
+for (let b = 0; b < 0x20; b++) CLASS[b] = STOP;
+const PASSPORT_FIRST = new Uint8Array(128);
+for (let c = 0; c < 128; c++) PASSPORT_FIRST[c] = startsLikePassportType(c) ? 1 : 0;
+
+/** Per ASCII letter or digit: bit 0 letter, bit 1 upper case, bit 2 base (A C G T N), bit 3
+ *  not a hex digit, bit 4 set for every letter and digit; 0 for everything else. */
+const ALNUM = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) ALNUM[c] = 16;
+for (let c = 65; c <= 90; c++) {
+  const base = c === 65 || c === 67 || c === 71 || c === 84 || c === 78 ? 4 : 0;
+  const hex = c <= 70 ? 0 : 8;
+  ALNUM[c] = 16 | 1 | 2 | base | hex;
+  ALNUM[c + 32] = 16 | 1 | base | hex;
+}
+/** Punctuation of the base64 alphabets ('=' padding stops the walk anyway). */
+const B64_PUNCT = new Uint8Array(128);
+for (const c of '+/_-') B64_PUNCT[c.charCodeAt(0)] = 1;
+
+/** Fewest digits any identifier has (numeric.ts MIN_CANDIDATE_DIGITS). */
+const MIN_ID_DIGITS = 11;
+/** Longest token the scanner checks as an identifier (scanner.ts MAX_ID_TOKEN). */
+const MAX_ID_TOKEN = 24;
+const KEY_MEMO_LIMIT = 4096;
+
+/** The numeric scanner's host during a probe: no field, labels read from the value itself, and
+ *  any report is remembered instead of kept. */
+class ProbeHost implements ScanHost {
+  leaf: Leaf = { location: '', key: undefined, value: '', rawStart: 0, rawEnd: 0, source: 'json' };
+  readonly keyCategory: CategoryId | undefined = undefined;
+  today: CivilDate = { year: 1970, month: 1, day: 1 };
+  found = false;
+
+  emit(): void {
+    this.found = true;
+  }
+
+  support(category: CategoryId, v: string, start: number): Support {
+    return labelBefore(v, start)?.category === category ? 'context' : undefined;
+  }
+}
+
+export class PlainFilter implements LeafFilter {
+  private readonly keyMemo = new Map<string, boolean>();
+  private readonly host = new ProbeHost();
+  private readonly numeric = new NumericScanner();
+  private readonly freeAscii: boolean;
+
+  constructor(private readonly keywords: KeywordAutomaton<KeywordInfo>) {
+    this.freeAscii = keywords.freeKeywordsHoldAscii;
+  }
+
+  /** ID numbers are only valid up to today: set before each parse. */
+  set today(today: CivilDate) {
+    this.host.today = today;
+  }
+
+  plainKey(key: string | undefined): boolean {
+    if (key === undefined) return true;
+    let plain = this.keyMemo.get(key);
+    if (plain === undefined) {
+      plain = isPlainKey(key);
+      if (this.keyMemo.size >= KEY_MEMO_LIMIT) this.keyMemo.clear();
+      this.keyMemo.set(key, plain);
+    }
+    return plain;
+  }
+
+  plainItems(key: string | undefined): boolean {
+    return key === undefined || !isPointArrayKey(key);
+  }
+
+  plainValue(buf: Uint8Array, start: number, end: number): boolean {
+    if (end === start) return true;
+    const keywords = this.keywords;
+    const first = keywords.anchoredFirst;
+    this.decimalsBefore = -1;
+    this.valueText = undefined;
+    let st = 0;
+    let decimals = 0;
+    let ascii = true;
+    let prevAlnum = false;
+    // Bytes so far beyond their UTF-16 units: the scanner's offsets are (i - start) - extra.
+    let extra = 0;
+    // Only letters, digits and the base64 punctuation so far: the value may be base64 text,
+    // unless it is all hex digits and dashes (a digest, a UUID), which base64.ts never opens.
+    let base64 = true;
+    let hex = true;
+    let i = start;
+    while (i < end) {
+      const b = buf[i]!;
+      const cls = CLASS[b]!;
+      if (cls === LETTER || cls === DIGIT) {
+        if (st !== 0) {
+          if (this.freeAscii) return false;
+          st = 0;
+        }
+        if (cls === LETTER && !prevAlnum && first[b] === 1 && keywords.mayStartWordAt(buf, i, end)) return false;
+        // The token: a maximal run of ASCII letters and digits.
+        let j = i;
+        let letters = 0, upper = 0, bases = 0, nonHex = 0;
+        for (; j < end; j++) {
+          const t = ALNUM[buf[j]!]!;
+          if (t === 0) break;
+          letters += t & 1;
+          upper += (t >> 1) & 1;
+          bases += (t >> 2) & 1;
+          nonHex |= t & 8;
+        }
+        if (nonHex !== 0) hex = false;
+        if (j < end && buf[j]! >= 0x80 && joinsToken(buf, j)) return false;
+        const len = j - i;
+        const digits = len - letters;
+        if (letters === 0 || (letters === 1 && digits === 17 && (buf[j - 1]! | 32) === 120)) {
+          const next = this.digitRun(buf, start, i, end, i - start - extra);
+          if (next < 0) return false;
+          decimals += this.lastDecimals;
+          if (decimals >= 2) return false;
+          i = next;
+        } else {
+          if (!this.plainToken(buf, start, i, j, letters, upper, bases)) return false;
+          i = j;
+        }
+        prevAlnum = true;
+        continue;
+      }
+      if (cls === HIGH) {
+        ascii = false;
+        base64 = false;
+        const cp = decodeAt(buf, i);
+        const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (cp >= 0x10000) {
+          // Surrogate halves: in no class the scanner acts on, but the automaton steps on them.
+          const hi = 0xd800 + ((cp - 0x10000) >> 10);
+          const lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+          st = keywords.freeStep(st, hi);
+          if (st !== 0 && keywords.freeOutputAt(st)) return false;
+          st = keywords.freeStep(st, lo);
+        } else {
+          if (isAlnumCode(cp) || isInvisibleCode(cp)) return false;
+          if (cp === 0xff1a && this.labelAt(buf, start, end, i - start - extra)) return false;
+          // A plate: province, then a capital letter (a full-width one stopped above).
+          if (isProvinceCode(cp) && i + size < end && buf[i + size]! >= 65 && buf[i + size]! <= 90) return false;
+          st = keywords.freeStep(st, cp);
+        }
+        if (st !== 0 && keywords.freeOutputAt(st)) return false;
+        prevAlnum = false;
+        extra += size === 4 ? 2 : size - 1;
+        i += size;
+        continue;
+      }
+      if (cls === STOP) return false;
+      if (cls === COLON) {
+        // '=' after base64 chars may be its padding: base64.ts decides, on the whole value.
+        if (b === 0x3d && base64 && end - start >= 16) return false;
+        if (this.labelAt(buf, start, end, i - start - extra)) return false;
+      }
+      if (st !== 0) {
+        if (this.freeAscii) return false;
+        st = 0;
+      }
+      if (B64_PUNCT[b] === 0) base64 = false;
+      else if (b !== 45) hex = false;
+      prevAlnum = false;
+      i++;
+    }
+    return this.plainWhole(buf, start, end, ascii && base64 && !hex);
+  }
+
+  /** What the nested-value reader and the request-level checks read from a value as a whole:
+   *  a JSON document or base64 text inside it, a genotype call, a document type's name. */
+  private plainWhole(buf: Uint8Array, start: number, end: number, base64Alphabet: boolean): boolean {
+    const n = end - start;
+    // A nested document needs a '{' or '[', which the walk stops at wherever it stands.
+    let p = start;
+    while (p < end && buf[p] === 32) p++;
+    const c = p < end ? buf[p]! : 0;
+    if (n >= 16 && base64Alphabet && base64Length(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
+    if (n <= 16 && mayBeGenotypeCall(buf, p, end) && isGenotypeCall(text(buf, start, end))) return false;
+    const c0 = buf[start]!;
+    if (n <= 80 && n >= 2 && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
+    return true;
+  }
+
+  /** Whether a field label ends right before the colon or '=' at UTF-16 offset k of the value
+   *  (context.ts labelAtColon): the scanner then reads the value after it. */
+  private labelAt(buf: Uint8Array, start: number, end: number, k: number): boolean {
+    return labelAtColon((this.valueText ??= text(buf, start, end)), k) !== undefined;
+  }
+
+  /** Decimal numbers the last digitRun met (a latitude/longitude pair needs two), and the
+   *  offset of the last dot counted. */
+  private lastDecimals = 0;
+  private decimalsBefore = -1;
+  /** The value as a string, decoded once per plainValue call when a probe needs it. */
+  private valueText: string | undefined;
+
+  /**
+   * The digit run whose first group starts at buf[i]: its groups joined by gaps of at most
+   * three spaces, dashes or dots, as digit-runs.ts joins them (more generously: a group glued
+   * to letters still counts). Returns where the walk resumes, or -1 when the run may be an
+   * identifier. Runs of 11 digits or more go through the NumericScanner (a whole value of
+   * digits through lonelyRunFinds), over the value decoded once; `unit` is i as a UTF-16 offset.
+   */
+  private digitRun(buf: Uint8Array, start: number, i: number, end: number, unit: number): number {
+    let total = 0;
+    let p = i;
+    let groupLen = 0;
+    let decimals = 0;
+    let resume = -1;
+    for (;;) {
+      // One group: digits, maybe an X check char right after 17 of them.
+      const gs = p;
+      while (p < end && CLASS[buf[p]!] === DIGIT) p++;
+      groupLen = p - gs;
+      if (p < end && (buf[p]! | 32) === 120) p++, groupLen++;
+      total += groupLen;
+      if (resume < 0) resume = p;
+      // The gap to the next group.
+      let q = p;
+      let visible = 0;
+      let dots = 0;
+      let other = 0;
+      while (q < end && visible <= 3) {
+        const b = buf[q]!;
+        const t = CLASS[b]!;
+        if (t === GAP) {
+          visible++;
+          if (b === 46) dots++;
+          else other++;
+          q++;
+        } else if (t === HIGH) {
+          const cp = decodeAt(buf, q);
+          // Wide spaces, dashes and invisible chars join groups too: leave those to the scan.
+          if (cp === 0xa0 || cp === 0x3000 || cp === 0x2013 || cp === 0x2010 || cp === 0x2011 || cp === 0xff0d || isInvisibleCode(cp)) return -1;
+          break;
+        } else break;
+      }
+      if (q >= end || visible === 0 || visible > 3 || CLASS[buf[q]!] !== DIGIT) break;
+      // A decimal: one dot, at most three integer digits before it, two decimals after.
+      let r = q;
+      while (r < end && CLASS[buf[r]!] === DIGIT) r++;
+      // Each dot once: the walk resumes inside the run and reads its later groups again.
+      if (dots === 1 && other === 0 && visible === 1 && groupLen <= 3 && r - q >= 2 && q > this.decimalsBefore) {
+        decimals++;
+        this.decimalsBefore = q;
+      }
+      p = q;
+    }
+    this.lastDecimals = decimals;
+    if (total < MIN_ID_DIGITS) return resume;
+    if (i === start && resume === end && CLASS[buf[end - 1]!] === DIGIT) {
+      // The whole value is one run of ASCII digits: its one window, judged directly.
+      return lonelyRunFinds(asciiText(buf, start, end), this.host.today) ? -1 : end;
+    }
+    const v = (this.valueText ??= text(buf, start, end));
+    const host = this.host;
+    host.found = false;
+    this.numeric.startLeaf(host);
+    const runEnd = this.numeric.scan(v, unit);
+    if (host.found) return -1;
+    // The scan judged every window of the run: resume after it, as the scanner's walk does.
+    // A run that took in anything but ASCII is left to the scanner (offsets would part).
+    const resumeAt = i + (runEnd - unit);
+    for (let p = i; p < resumeAt; p++) if (buf[p]! >= 0x80) return -1;
+    return resumeAt;
+  }
+
+  /** A token with letters at buf[i, j) (see scanner.ts token()). */
+  private plainToken(buf: Uint8Array, start: number, i: number, j: number, letters: number, upper: number, bases: number): boolean {
+    const len = j - i;
+    const digits = len - letters;
+    if (bases === len && len >= MIN_SEQUENCE_LINE) return false;
+    if (digits === 0) {
+      // Words: only a code of identifier length standing alone is read further.
+      if (len !== 17 && len !== 18) return true;
+    }
+    const end = buf.length;
+    const c0 = buf[i]!;
+    // "E116.4074": a hemisphere letter before a coordinate (or an ICD-10 code).
+    if (letters === 1 && digits <= 3 && (c0 === 78 || c0 === 69 || c0 === 83 || c0 === 87) && j + 1 < end && buf[j] === 46 && CLASS[buf[j + 1]!] === DIGIT) return false;
+    if (len >= 15 && len <= 34 && isUpper(c0) && isUpper(buf[i + 1]!) && CLASS[buf[i + 2]!] === DIGIT && CLASS[buf[i + 3]!] === DIGIT) return false;
+    if (len > MAX_ID_TOKEN) return true;
+    if (!okBefore(buf, start, i) || !okAfter(buf, j, end)) return true;
+    if (len === 17 || len === 18) {
+      // A label before it could vouch for it: only a code the value starts with is judged here.
+      if (i !== start) return false;
+      const code = asciiText(buf, i, j);
+      const folded = upper === letters ? code : code.toUpperCase();
+      if (len === 18) return upper !== letters || usccConfidence(folded, false) <= 0;
+      return vinConfidence(folded, letters, upper, false) <= 0;
+    }
+    if (letters === 2 && digits >= 1 && (c0 | 32) === 114) return false;
+    if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;
+    return true;
+  }
+}
+
+/** One group per length, as window() sees a run of one group. */
+const ONE_GROUP: ReadonlyArray<readonly number[]> = Array.from({ length: 26 }, (_, n) => Object.freeze([n]));
+
+/**
+ * numeric.ts window() for a run that is a whole value of 11–25 ASCII digits: one group, nothing
+ * before it (so no label and no '+') and nothing after it. Kept in step with window() by the
+ * tests in test/unit/classify/plain.test.ts, which compare it with the NumericScanner itself.
+ */
+export function lonelyRunFinds(d: string, today: CivilDate): boolean {
+  const len = d.length;
+  if (len < MIN_ID_DIGITS || len > 25) return false;
+  const lens = ONE_GROUP[len]!;
+  let idShaped = false;
+  if ((len === 18 || len === 15) && isIdCardGrouping(lens)) {
+    if (len === 18 && validateIdCard(d, today) !== undefined) return true;
+    idShaped = len === 18 && looksLikeIdCard(d, today);
+  }
+  if (len === 18 && usccConfidence(d, false) > 0) return true;
+  if (len >= 16 && len <= 19 && isCardGrouping(lens) && isPaymentCardNumber(d) && !idShaped) return true;
+  if ((len === 11 || len === 13 || len === 15) && mobileNationalStart(d, lens, false) >= 0) return true;
+  return len === 15 && isImeiGrouping(lens) && isImei(d) && hasImeiReportingBody(d);
+}
+
+/** See scanner.ts isRsIdKey and the key lookups of scanner.ts and cross-leaf.ts: a key is plain
+ *  when none of them reads anything into it. Reference keys ("orderNo") only ever lower a
+ *  finding, so they are plain too. */
+function isPlainKey(key: string): boolean {
+  const field = lookupField(key);
+  if (field !== undefined && field.category !== REFERENCE) return false;
+  // A point-array key ("coordinates", "path") matters to array items only (plainItems).
+  if (keyAxis(key) !== undefined) return false;
+  if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
+  const norm = normalizeFieldName(key);
+  if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm)) return false;
+  return !looksLikeValueKey(key);
+}
+
+function isUpper(b: number): boolean {
+  return b >= 65 && b <= 90;
+}
+
+/** tokens.ts joins() on the left: '@', '.' after a digit, '-' or '_' after a letter or digit. */
+function okBefore(buf: Uint8Array, start: number, i: number): boolean {
+  if (i === start) return true;
+  const c = buf[i - 1]!;
+  if (c === 64) return false;
+  const beyond = i - 2 >= start ? buf[i - 2]! : 0;
+  if (c === 46) return CLASS[beyond] !== DIGIT;
+  return !((c === 45 || c === 95) && (CLASS[beyond] === LETTER || CLASS[beyond] === DIGIT));
+}
+
+function okAfter(buf: Uint8Array, j: number, end: number): boolean {
+  if (j >= end) return true;
+  const c = buf[j]!;
+  if (c === 64) return false;
+  const beyond = j + 1 < end ? buf[j + 1]! : 0;
+  if (c === 46) return CLASS[beyond] !== DIGIT;
+  return !((c === 45 || c === 95) && (CLASS[beyond] === LETTER || CLASS[beyond] === DIGIT));
+}
+
+/** Whether the non-ASCII char at buf[j] continues an ASCII token (full-width letters and
+ *  digits, invisible chars): the scanner's token would then differ from ours. */
+function joinsToken(buf: Uint8Array, j: number): boolean {
+  const cp = decodeAt(buf, j);
+  return isAlnumCode(cp) || isInvisibleCode(cp);
+}
+
+/** The code point at buf[i] (valid UTF-8: the parser checked the whole body first). */
+function decodeAt(buf: Uint8Array, i: number): number {
+  const b = buf[i]!;
+  if (b < 0x80) return b;
+  if (b < 0xe0) return ((b & 0x1f) << 6) | (buf[i + 1]! & 0x3f);
+  if (b < 0xf0) return ((b & 0x0f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
+  return ((b & 0x07) << 18) | ((buf[i + 1]! & 0x3f) << 12) | ((buf[i + 2]! & 0x3f) << 6) | (buf[i + 3]! & 0x3f);
+}
+
+/** Buffer's own decoders without toString's argument handling (see body/json.ts). */
+type Slice = (this: Uint8Array, start: number, end: number) => string;
+const proto = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
+function text(buf: Uint8Array, start: number, end: number): string {
+  return proto.utf8Slice !== undefined ? proto.utf8Slice.call(buf, start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+}
+/** For bytes known to be ASCII: a plain copy, no UTF-8 decoding. */
+function asciiText(buf: Uint8Array, start: number, end: number): string {
+  return proto.latin1Slice !== undefined ? proto.latin1Slice.call(buf, start, end) : text(buf, start, end);
+}
+
+/** Whether buf[from, end) (leading blanks already skipped) may be a genotype call: at most five
+ *  chars of "ACGTDI-/|;" before blanks, or anything not ASCII, which the exact test trims. */
+function mayBeGenotypeCall(buf: Uint8Array, from: number, end: number): boolean {
+  let e = end;
+  while (e > from && buf[e - 1] === 32) e--;
+  if (e === from) return false;
+  for (let p = from; p < e; p++) {
+    const b = buf[p]!;
+    if (b >= 0x80) return true;
+    if (GENOTYPE_CHARS[b] === 0) return false;
+  }
+  return e - from <= 5;
+}
+const GENOTYPE_CHARS = new Uint8Array(128);
+for (const c of 'ACGTDIacgtdi-/|;') GENOTYPE_CHARS[c.charCodeAt(0)] = 1;
+
+/** readBase64's length rule for unpadded text (padding stops the walk before this): it never
+ *  leaves one char over a multiple of four. */
+function base64Length(buf: Uint8Array, start: number, end: number): boolean {
+  return (end - start) % 4 !== 1;
+}
+

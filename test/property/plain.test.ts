@@ -1,0 +1,112 @@
+/**
+ * Property: the JSON parser's pre-check (classify/plain.ts) never costs a finding. For generated
+ * values built from the pieces the classifier acts on (valid and near-valid identifiers, their
+ * evasions and groupings, labels, keywords in Latin and Han, plates, coordinates, nested
+ * documents, base64, genotype calls, document-type names) and from ordinary text around them,
+ * a body parsed with the pre-check yields exactly the findings of the same body parsed without
+ * it. The same holds over the benchmark's corpus generator, whose bodies carry every category
+ * and the hard negatives (order numbers with a wrong check char, Luhn-failing numbers, VIN-like
+ * SKUs, UUIDs, timestamps, digests) the pre-check is built to pass over.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeBody, Rng } from '../../bench/corpus.js';
+import { parseBody } from '../../src/body/parse.js';
+import type { Finding } from '../../src/classify/finding.js';
+import { createClassifier } from '../../src/classify/matcher.js';
+import { idCheckChar, identifierArb, luhnCheckDigit } from './identifiers.js';
+
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
+const NOW = new Date('2026-03-01T04:00:00Z');
+const classifier = createClassifier(new Map());
+
+const describeFinding = (f: Finding) => `${f.category} ${f.rule} ${f.location} ${f.start}-${f.end} ${f.confidence}`;
+
+/** The findings of a body parsed with and without the pre-check, as comparable lists. */
+function bothWays(body: Buffer, type = 'application/json'): { full: string[]; filtered: string[]; kept: number; all: number } {
+  const all = parseBody(body, type);
+  const kept = parseBody(body, type, { filter: classifier.leafFilter!(NOW) });
+  return {
+    full: classifier.classify(all.leaves, NOW).map(describeFinding).sort(),
+    filtered: classifier.classify(kept.leaves, NOW).map(describeFinding).sort(),
+    kept: kept.leaves.length,
+    all: all.leaves.length,
+  };
+}
+
+const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const idWrongCheck = digits(17).map((d) => d + ((Number(idCheckChar(d) === 'X' ? 10 : idCheckChar(d)) + 1) % 10));
+const cardWrongCheck = digits(15).map((d) => `62${d}${(Number(luhnCheckDigit(`62${d}`)) + 3) % 10}`);
+
+/** Pieces a value is made of. */
+const piece = fc.oneof(
+  identifierArb.map((i) => i.written),
+  fc.constantFrom(
+    '110101199003074514', '11010119900307451X', '440524188001010014', '6222020200112233445', '4367421234567890123',
+    '13912345678', '+86 139 1234 5678', '139-1234-5678', '8613912345678', '35-209900-176148-1', '352099001761481',
+    '91350100M000100Y43', '914403001000791900', 'LSVAU2180N2183294', 'WVWZZZ1JZXW000001', 'LSVAU2180N2183295',
+    'E12345678', 'G12345678', 'rs4477212', 'AG', 'A/G', 'DD', '--', 'E11.9', 'I10', 'N31.2304', '121.4737E',
+    '31.2304, 121.4737', '39.9042,116.4074', 'zhang.wei@example.com', 'a@b', '京A12345', '粤B·D12345', '沪AD12345',
+    'ACGTACGTACGTACGTACGTAAACCCGGGTTT', '>seq1', '护照', 'passport', ' Passport ', '港澳通行证', 'DE89370400440532013000',
+  ),
+  fc.constantFrom(
+    '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',
+    'VIN ', '统一社会信用代码：', '地址：', 'address: ', '护照号码：', 'passport no: ', '诊断：', '宗教信仰：', 'IMEI ',
+    '患者', '糖尿病', 'diabetes', 'HIV', '佛教', 'fingerprint', '人脸识别', 'genotype', '基因', '过敏', '高血压',
+  ),
+  fc.constantFrom(
+    'shop-api', 'info', 'the order was shipped', '订单已出库，预计明天送达。', '系统升级完成', '无线耳机', 'USB-C 数据线',
+    '550e8400-e29b-41d4-a716-446655440000', '3fa9c0d1e2b3a4958677a8b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293',
+    '1732681234567', '2024-01-15', '2024.01.15', 'v2.10.3', '12.50', 'AC0123456789', 'P0301', 'zh-CN', '/api/v1/orders',
+    ' ', ', ', '-', '.', '_', '/', '#', '+', '(', ')', '·', '，', '。', '：', '\u3000', '\u00a0', '\u200b', '０１２', 'Ａ',
+  ),
+  idWrongCheck,
+  cardWrongCheck,
+  digits(11),
+  digits(13),
+  fc.string({ maxLength: 6 }),
+  fc.constant('{"phone":"13912345678"}'),
+  fc.constant(Buffer.from('{"idCard":"110101199003074514"}').toString('base64')),
+  fc.constant('%E6%89%8B%E6%9C%BA%3D13912345678'),
+);
+const valueArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+const keyArb = fc.constantFrom(
+  'note', 'msg', 'sku', 'orderNo', 'ts', 'title', 'x', 'items', 'data', 'phone', 'lat', 'userName', 'rs123', 'coordinates', 'path', 'gps',
+);
+/** Numbers that may be half of a point inside China, or not. */
+const coordinateArb = fc.oneof(
+  fc.constantFrom(116.4074, 39.9042, 121.4737, 31.2304, 12.5, 3, -0.25),
+  fc.double({ min: -180, max: 180, noNaN: true }).map((x) => Math.round(x * 1e4) / 1e4),
+);
+
+describe('the pre-check leaves out no leaf with a finding', () => {
+  it('in generated values, as strings, array items, numbers, coordinate arrays and nested objects', () => {
+    fc.assert(
+      fc.property(keyArb, valueArb, valueArb, coordinateArb, coordinateArb, (key, a, b, x, y) => {
+        const num = a.replace(/[^0-9]/g, '').slice(0, 25);
+        const doc: Record<string, unknown> = { [key]: a, other: [b, { inner: a }], meta: { [key]: b }, pts: { [key]: [x, y], n: [[x, y]] } };
+        if (num.length > 0) doc['n'] = Number.isSafeInteger(Number(num)) ? Number(num) : num;
+        const { full, filtered } = bothWays(Buffer.from(JSON.stringify(doc)));
+        expect(filtered).toEqual(full);
+        const nd = bothWays(Buffer.from(`${JSON.stringify({ v: a })}\n${JSON.stringify({ w: [b] })}\n`), 'application/x-ndjson');
+        expect(nd.filtered).toEqual(nd.full);
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+  });
+
+  it('over the benchmark corpus generator, most bodies with sensitive values, while most leaves are left out', () => {
+    const rng = new Rng(20261127);
+    let kept = 0;
+    let all = 0;
+    for (let i = 0; i < 400; i++) {
+      const { body } = makeBody(rng, 200 + rng.int(0, 8000), { sensitiveRate: 0.8 });
+      const r = bothWays(body);
+      expect(r.filtered, body.toString()).toEqual(r.full);
+      kept += r.kept;
+      all += r.all;
+    }
+    // What the pre-check is for: ordinary records are not read leaf by leaf.
+    expect(kept / all).toBeLessThan(0.2);
+  });
+});
