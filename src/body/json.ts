@@ -79,8 +79,6 @@ class Scanner {
   /** The filter's verdict on the last key read (true without a filter: nothing is skipped). */
   private keyHot = true;
   private keyStart = 0;
-  /** Where the next backslash at or after the last string read is (buf.length if none). */
-  private nextBackslash = -1;
   private keyEnd = 0;
   private utf8Checked = false;
 
@@ -316,20 +314,25 @@ class Scanner {
   }
 
   /** For a string at this.pos under plain keys: when it has no escapes and the filter calls its
-   *  bytes plain, moves past it and returns true (no string is built). Otherwise reads it into
-   *  this.str as string() does and returns false. */
+   *  bytes plain (it stops at control chars, which string() then reports), moves past it and
+   *  returns true (no string is built). Otherwise reads it into this.str as string() does and
+   *  returns false. */
   private skipPlainString(): boolean {
     const buf = this.buf;
+    const end = this.end;
     const start = this.pos + 1;
-    // The closing quote by memchr; a string with an escape before it takes string().
-    const close = buf.indexOf(QUOTE, start);
-    if (this.nextBackslash < start) {
-      this.nextBackslash = buf.indexOf(BACKSLASH, start);
-      if (this.nextBackslash < 0) this.nextBackslash = buf.length;
-    }
-    if (close < 0 || close >= this.end || this.nextBackslash < close) {
-      this.string();
-      return false;
+    // A loop, not buf.indexOf: values are short, and the native call costs more than the bytes
+    // (~18 against ~8 ns per value here).
+    let close = start;
+    for (;;) {
+      const b = close < end ? buf[close]! : -1;
+      if (b === QUOTE) break;
+      // Escapes, and the errors string() reports (the end before a quote, control chars).
+      if (b === BACKSLASH || b < 0) {
+        this.string();
+        return false;
+      }
+      close++;
     }
     // The filter stops at control chars; string() then reports them.
     if (this.filter!.plainValue(buf, start, close)) {

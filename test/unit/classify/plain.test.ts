@@ -145,6 +145,7 @@ describe('the pre-check in the parser', () => {
     ['a raw tab in a plain string', '{"note":"a\tb"}'],
     ['a raw control char', '{"note":"a\u0001b"}'],
     ['an unterminated string', '{"note":"abc'],
+    ['an unterminated string with a control char', '{"note":"a\tbc'],
     ['an unterminated number', '{"ts":17'],
     ['a bad escape', '{"note":"a\\qb"}'],
     ['a missing comma', '{"note":"a" "sku":"b"}'],
