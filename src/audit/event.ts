@@ -1,4 +1,5 @@
 import type { Action, Mode } from '../config/model.js';
+import type { ThresholdCrossing } from '../volume/plan.js';
 
 /**
  * Audit event, version 1. One per request (and one per CONNECT tunnel). Holds locations,
@@ -186,23 +187,16 @@ export interface AuditTrailer {
 
 /** A yearly volume counter reached `alert_fraction` of a threshold, or the threshold itself
  *  (README "Volume thresholds"). Written once per crossing across a fleet sharing one store. */
-export interface AuditThreshold {
+export interface AuditThreshold extends ThresholdCrossing {
   readonly v: 1;
   readonly kind: 'threshold';
-  /** The decision id of the request whose individuals made the count cross. */
+  /** The decision id of the request whose individuals made the count cross (`count` is the
+   *  count after it). */
   readonly triggeredBy: string;
   readonly time: string;
   readonly policyRevision: string;
   readonly entity: string;
   readonly year: number;
-  /** "non_sensitive", "sensitive" or "basis:<id>". */
-  readonly counter: string;
-  readonly level: 'alert' | 'crossed';
-  readonly threshold: number;
-  /** The count after the request. */
-  readonly count: number;
-  readonly text: string;
-  readonly clause: string | null;
   readonly seq?: number;
   readonly prev?: string;
   readonly hash?: string;

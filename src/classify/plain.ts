@@ -131,7 +131,6 @@ export class PlainFilter implements LeafFilter {
     this.valueText = undefined;
     let st = 0;
     let decimals = 0;
-    let ascii = true;
     let prevAlnum = false;
     // Bytes so far beyond their UTF-16 units: the scanner's offsets are (i - start) - extra.
     let extra = 0;
@@ -178,7 +177,6 @@ export class PlainFilter implements LeafFilter {
         continue;
       }
       if (cls === HIGH) {
-        ascii = false;
         base64 = false;
         const cp = decodeAt(buf, i);
         const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
@@ -217,7 +215,7 @@ export class PlainFilter implements LeafFilter {
       prevAlnum = false;
       i++;
     }
-    return this.plainWhole(buf, start, end, ascii && base64 && !hex);
+    return this.plainWhole(buf, start, end, base64 && !hex);
   }
 
   /** What the nested-value reader and the request-level checks read from a value as a whole:

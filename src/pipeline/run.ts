@@ -338,20 +338,21 @@ async function run(
 function relay(body: Readable, res: ServerResponse, count: (n: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onBodyClose);
-      res.off('drain', onDrain);
-      res.off('finish', onFinish);
-      res.off('close', onResClose);
-      res.off('error', onError);
+    // One list for attaching and detaching, so the two cannot drift apart.
+    const wire = (method: 'on' | 'off') => {
+      body[method]('data', onData);
+      body[method]('end', onEnd);
+      body[method]('error', onError);
+      body[method]('close', onBodyClose);
+      res[method]('drain', onDrain);
+      res[method]('finish', onFinish);
+      res[method]('close', onResClose);
+      res[method]('error', onError);
     };
     const settle = (err: Error | null) => {
       if (settled) return;
       settled = true;
-      cleanup();
+      wire('off');
       if (err === null) return resolve();
       body.destroy();
       res.destroy();
@@ -376,14 +377,7 @@ function relay(body: Readable, res: ServerResponse, count: (n: number) => void):
       if (!res.writableFinished) settle(premature());
     };
     const onError = (err: Error) => settle(err);
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onBodyClose);
-    res.on('drain', onDrain);
-    res.on('finish', onFinish);
-    res.on('close', onResClose);
-    res.on('error', onError);
+    wire('on');
   });
 }
 
