@@ -3,15 +3,15 @@ import { Command, Option } from 'commander';
 import { EgError, isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
 import { registerCaCommands } from './ca.js';
-import { policyJsonSchema } from '../config/json-schema.js';
-import { runChecks } from './check.js';
-import { runExplain, type ExplainOptions } from './explain.js';
-import { runPolicyTests } from './policy-test.js';
-import { runScanFile, runScanNdjson, type ScanOptions } from './scan.js';
-import { runServe } from './serve.js';
+import type { ExplainOptions } from './explain.js';
+import type { ScanOptions } from './scan.js';
 import { registerVolumeCommands } from './volume.js';
 import { registerInventoryCommand } from './inventory.js';
 import { registerReplayCommand } from './replay.js';
+
+// Each command loads what it runs when it runs: `scan` (the scorer starts it once per corpus)
+// must not pay for the gateway's HTTP client, metrics, logger and volume stores, which took
+// most of its ~0.6 s start. The register* modules below keep their heavy imports lazy too.
 
 const program = new Command('egress-guard')
   .description('HTTP egress gateway enforcing cross-border data policy (PIPL, DSL, 2024 Provisions)')
@@ -35,6 +35,7 @@ program
   .addOption(new Option('--dns-servers <list>', 'resolve destinations with these DNS servers (ip or ip:port, comma-separated) instead of the system resolver').env('EG_DNS_SERVERS'))
   .addOption(new Option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish').env('EG_DRAIN_TIMEOUT_MS').default('10000'))
   .action(async (opts) => {
+    const { runServe } = await import('./serve.js');
     await runServe(opts);
   });
 
@@ -44,7 +45,8 @@ program
   .argument('<policy...>', 'policy files')
   .option('-q, --quiet', 'one line per file instead of the summary')
   .option('--now <date>', 'check bases as on this day (YYYY-MM-DD), e.g. to keep a CI check reproducible')
-  .action((policies: string[], opts: { quiet?: boolean; now?: string }) => {
+  .action(async (policies: string[], opts: { quiet?: boolean; now?: string }) => {
+    const { runChecks } = await import('./check.js');
     process.exitCode = runChecks(policies, process.stdout, process.stderr, opts.quiet ?? false, opts.now ? parseDay(opts.now) : undefined);
   });
 
@@ -58,13 +60,15 @@ program
   .option('--json', 'print findings as JSON (the default when stdout is not a terminal)')
   .option('--ndjson', 'batch protocol: {id, contentType, body} lines in, {id, findings, redacted} lines out')
   .action(async (file: string, opts: ScanOptions) => {
+    const { runScanFile, runScanNdjson } = await import('./scan.js');
     process.exitCode = opts.ndjson ? await runScanNdjson(opts, process.stdin, process.stdout, process.stderr) : runScanFile(file, opts, process.stdout);
   });
 
 program
   .command('schema')
   .description('print the policy format as JSON Schema (the content of policies/schema.json)')
-  .action(() => {
+  .action(async () => {
+    const { policyJsonSchema } = await import('../config/json-schema.js');
     process.stdout.write(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
   });
 
@@ -74,6 +78,7 @@ program
   .argument('<cases...>', 'test case files')
   .option('-v, --verbose', 'print passing cases too')
   .action(async (files: string[], opts: { verbose?: boolean }) => {
+    const { runPolicyTests } = await import('./policy-test.js');
     process.exitCode = await runPolicyTests(files, process.stdout, opts.verbose ?? false);
   });
 
@@ -93,6 +98,7 @@ program
   .option('--json', 'print the explanation as JSON')
   .option('--show-body', 'also print the body as it would be forwarded')
   .action(async (url: string | undefined, opts: ExplainOptions) => {
+    const { runExplain } = await import('./explain.js');
     process.exitCode = await runExplain(url, opts, process.stdout);
   });
 

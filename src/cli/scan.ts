@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { loadDefaultPolicy, loadPolicyFile } from '../config/load.js';
 import { createClassifier, type Classifier } from '../classify/matcher.js';
 import type { Finding } from '../classify/finding.js';
 import { EgError } from '../errors.js';
 import { redactAll, scanBody, type ScanResult } from '../pipeline/inspect.js';
+import { LineBatchWriter, lineBatches } from './line-batches.js';
 
 export interface ScanOptions {
   readonly policy?: string;
@@ -29,36 +29,39 @@ function classifierFor(options: ScanOptions): Classifier {
  */
 export async function runScanNdjson(options: ScanOptions, input: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const classifier = classifierFor(options);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const output = new LineBatchWriter(out);
   let lineNo = 0;
   let failures = 0;
-  for await (const line of lines) {
-    lineNo += 1;
-    if (line.trim() === '') continue;
-    let doc: { id?: unknown; contentType?: unknown; body?: unknown };
-    try {
-      doc = JSON.parse(line) as typeof doc;
-    } catch {
-      failures += 1;
-      err.write(`scan: line ${lineNo}: not a JSON object\n`);
-      continue;
+  for await (const lines of lineBatches(input as AsyncIterable<Buffer | string>)) {
+    for (const line of lines) {
+      lineNo += 1;
+      if (line.trim() === '') continue;
+      let doc: { id?: unknown; contentType?: unknown; body?: unknown };
+      try {
+        doc = JSON.parse(line) as typeof doc;
+      } catch {
+        failures += 1;
+        err.write(`scan: line ${lineNo}: not a JSON object\n`);
+        continue;
+      }
+      if (typeof doc.body !== 'string') {
+        failures += 1;
+        err.write(`scan: line ${lineNo}: "body" must be a string\n`);
+        continue;
+      }
+      const contentType = typeof doc.contentType === 'string' ? doc.contentType : options.contentType;
+      const body = Buffer.from(doc.body, 'utf8');
+      const result = scanBody(classifier, body, contentType, new Date());
+      output.push(
+        `${JSON.stringify({
+          id: doc.id,
+          findings: result.findings.map(findingJson),
+          redacted: redactAll(body, result).toString('utf8'),
+          ...(result.uninspectable ? { uninspectable: result.uninspectable.code } : {}),
+        })}\n`,
+      );
     }
-    if (typeof doc.body !== 'string') {
-      failures += 1;
-      err.write(`scan: line ${lineNo}: "body" must be a string\n`);
-      continue;
-    }
-    const contentType = typeof doc.contentType === 'string' ? doc.contentType : options.contentType;
-    const body = Buffer.from(doc.body, 'utf8');
-    const result = scanBody(classifier, body, contentType, new Date());
-    out.write(
-      `${JSON.stringify({
-        id: doc.id,
-        findings: result.findings.map(findingJson),
-        redacted: redactAll(body, result).toString('utf8'),
-        ...(result.uninspectable ? { uninspectable: result.uninspectable.code } : {}),
-      })}\n`,
-    );
+    await output.flush();
   }
   return failures > 0 ? 1 : 0;
 }

@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
-import { loadDefaultPolicy, loadPolicyFile } from '../config/load.js';
 import { EgError } from '../errors.js';
-import { openVolumeStore } from '../volume/open.js';
-import { formatStatus, volumeStatus } from '../volume/status.js';
 
 export interface VolumeStatusOptions {
   readonly policy?: string;
@@ -14,6 +11,13 @@ export interface VolumeStatusOptions {
 /** `egress-guard volume status`: the yearly counters of the policy's legal entity, read from the
  *  store the policy names (the one the gateways write). */
 export async function runVolumeStatus(options: VolumeStatusOptions, out: NodeJS.WritableStream): Promise<number> {
+  // Loaded here, not at the top: registering the command must not load the stores' clients
+  // (ioredis, a native SQLite) for every other command.
+  const [{ loadDefaultPolicy, loadPolicyFile }, { openVolumeStore }, { formatStatus, volumeStatus }] = await Promise.all([
+    import('../config/load.js'),
+    import('../volume/open.js'),
+    import('../volume/status.js'),
+  ]);
   const policy = options.policy ? loadPolicyFile(options.policy) : loadDefaultPolicy();
   const now = options.now ? parseNow(options.now) : new Date();
   let year: number | undefined;

@@ -2,7 +2,7 @@ import type { CustomRuleSpec } from '../classify/custom.js';
 import type { Grade } from '../classify/taxonomy.js';
 import type { PolicyIssue } from './issues.js';
 import type { HostPattern } from '../destination/host.js';
-import type { UpstreamTrust } from '../forward/tls-upstream.js';
+import type { UpstreamTrust } from '../tls/trust.js';
 import type { OperatorCa } from '../tls/ca.js';
 import type { LocationScope } from './locations.js';
 

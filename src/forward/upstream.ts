@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import { EgError } from '../errors.js';
 import type { HeaderMap } from './headers.js';
 import { upstreamTlsError } from './tls-errors.js';
-import { createTlsUpstream, type UpstreamTls } from './tls-upstream.js';
+import { createTlsUpstream } from './tls-upstream.js';
+import type { UpstreamTls } from '../tls/trust.js';
 
 export interface UpstreamTimeouts {
   readonly connectMs: number;

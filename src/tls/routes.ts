@@ -1,6 +1,6 @@
 import { isIpLiteral, type HostPattern } from '../destination/host.js';
 import type { OriginationRoute, TlsSettings } from '../config/model.js';
-import type { UpstreamTls } from '../forward/tls-upstream.js';
+import type { UpstreamTls } from './trust.js';
 import { hostHeaderFor, type RequestTarget } from '../pipeline/target.js';
 
 /**

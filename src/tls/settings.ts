@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EgError } from '../errors.js';
-import { readPemBundle, UpstreamTrust } from '../forward/tls-upstream.js';
+import { readPemBundle, UpstreamTrust } from './trust.js';
 import type { OriginationRoute, TlsSettings } from '../config/model.js';
 import { loadOperatorCa } from './ca.js';
 import { DEFAULT_LEAF_CACHE_SIZE, DEFAULT_LEAF_VALIDITY_MS } from './leaf.js';
