@@ -18,16 +18,24 @@ export async function* lineBatches(input: AsyncIterable<Buffer | string>): Async
     const lines: string[] = [];
     let start = 0;
     afterCr = false;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i]!;
-      if (b !== 0x0a && b !== 0x0d) continue;
-      lines.push(bytes.toString('utf8', start, i));
-      if (b === 0x0d) {
-        if (i + 1 < bytes.length) {
-          if (bytes[i + 1] === 0x0a) i += 1;
-        } else afterCr = true;
+    if (bytes.indexOf(0x0d) === -1) {
+      // No CR (the usual case): the native search finds each LF.
+      for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, start)) {
+        lines.push(bytes.toString('utf8', start, i));
+        start = i + 1;
       }
-      start = i + 1;
+    } else {
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i]!;
+        if (b !== 0x0a && b !== 0x0d) continue;
+        lines.push(bytes.toString('utf8', start, i));
+        if (b === 0x0d) {
+          if (i + 1 < bytes.length) {
+            if (bytes[i + 1] === 0x0a) i += 1;
+          } else afterCr = true;
+        }
+        start = i + 1;
+      }
     }
     carry = start < bytes.length ? bytes.subarray(start) : null;
     if (lines.length > 0) yield lines;

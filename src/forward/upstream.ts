@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { EgError } from '../errors.js';
 import type { HeaderMap } from './headers.js';
@@ -22,10 +23,25 @@ export interface UpstreamRequest {
   /** End-to-end headers including `host` naming the destination. */
   readonly headers: HeaderMap;
   readonly body: Buffer | Readable | null;
-  readonly signal: AbortSignal;
+  readonly signal: ClientGone;
   /** TLS to the upstream (interception, TLS origination): the name verified and the CAs
    *  trusted. Absent: cleartext HTTP. */
   readonly tls?: UpstreamTls;
+}
+
+/**
+ * Fires 'abort' once, when the client has gone away, and the exchange with the upstream ends.
+ * undici takes an EventEmitter as a request's signal; an AbortController and its EventTarget
+ * listener cost about 3 % of the gateway's CPU per small request.
+ */
+export class ClientGone extends EventEmitter {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
+  }
 }
 
 export interface UpstreamResponse {

@@ -10,7 +10,7 @@ import { resolveDestination, type ResolvedDestination } from '../destination/res
 import { hasMixedScriptLabel } from '../destination/host.js';
 import { EgError, isEgError } from '../errors.js';
 import { appendVia, endToEndHeaders } from '../forward/headers.js';
-import { toEgError } from '../forward/upstream.js';
+import { ClientGone, toEgError } from '../forward/upstream.js';
 import { shanghaiDate } from '../config/compile-legal.js';
 import { ACTION_RANK, type Client, type LegalBasis } from '../config/model.js';
 import { decide, type Decision, type FindingDecision, type Reason } from '../policy/decide.js';
@@ -82,9 +82,9 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
     timings: { parseMs: null, classifyMs: null, decideMs: null, forwardMs: null },
   };
   res.setHeader('x-egress-decision-id', record.decisionId);
-  const abort = new AbortController();
+  const clientGone = new ClientGone();
   const onClientGone = () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) clientGone.abort();
   };
   res.once('close', onClientGone);
   // The listener fails the request's read with its own code (src/server/http-limits.ts). When
@@ -93,10 +93,10 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
   let listenerError: EgError | undefined;
   req.on('error', (err) => {
     if (isEgError(err) && (err.code === 'EG_REQUEST_TIMEOUT' || err.code === 'EG_REQUEST_FRAMING')) listenerError ??= err;
-    abort.abort();
+    clientGone.abort();
   });
   try {
-    await run(env, runtime, req, res, record, abort.signal, expectsContinue);
+    await run(env, runtime, req, res, record, clientGone, expectsContinue);
   } catch (err) {
     const egError = listenerError ?? (isEgError(err) ? err : clientOrInternalError(err, env));
     record.error = egError.code;
@@ -128,7 +128,7 @@ async function run(
   req: IncomingMessage,
   res: ServerResponse,
   record: RequestRecord,
-  signal: AbortSignal,
+  signal: ClientGone,
   expectsContinue: boolean,
 ): Promise<void> {
   const { policy, classifier } = runtime;
