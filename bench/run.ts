@@ -1,7 +1,7 @@
 /**
  * The bench's one entry point: `npm run bench` (after `npm run build`), or
  *
- *   node dist/bench/run.js [--only matcher,gateway,memory] [--size-mb N] [--smoke]
+ *   node dist/bench/run.js [--only matcher,gateway,memory,scan] [--size-mb N] [--smoke]
  *                          [--seed N] [--duration S] [--connections N] [--out DIR]
  *
  * Runs the parts asked for (all by default), prints one table where every figure stands beside
@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGatewayBench, type GatewayBenchOptions, type GatewayResult, type StallRow, type WrkFigure, type WrkRow } from './gateway.js';
 import type { MatcherOptions, MatcherResult, Throughput } from './matcher.js';
+import { runScanCliBench, type ScanCliResult } from './scan-cli.js';
 import { hasTool, machine, pinned, pinning, pinSelf, ROOT, type Pinning } from './util.js';
 
-const PARTS = ['matcher', 'gateway', 'memory'] as const;
+const PARTS = ['matcher', 'gateway', 'memory', 'scan'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Args {
@@ -40,7 +41,7 @@ function parseArgs(argv: string[]): Args {
   const known = new Set(['--only', '--smoke', '--size-mb', '--seed', '--duration', '--connections', '--out', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}`);
   if (argv.includes('--help')) {
-    process.stdout.write('usage: node dist/bench/run.js [--only matcher,gateway,memory] [--size-mb N] [--smoke] [--seed N] [--duration S] [--connections N] [--out DIR]\n');
+    process.stdout.write('usage: node dist/bench/run.js [--only matcher,gateway,memory,scan] [--size-mb N] [--smoke] [--seed N] [--duration S] [--connections N] [--out DIR]\n');
     process.exit(0);
   }
   const smoke = argv.includes('--smoke');
@@ -124,6 +125,24 @@ function matcherRows(m: MatcherResult): Row[] {
     status: check(el.gateway.maxMs <= 50),
   });
   return rows;
+}
+
+/** Times as rates, so that the ratio reads like the others (higher is better). */
+function scanCliRows(r: ScanCliResult): Row[] {
+  const s = (t: number) => `${t.toFixed(2)} s`;
+  const mb = r.bodyBytes / 1e6;
+  return [
+    { part: 'scan', figure: 'scan --ndjson start to exit, empty input: bin (bundle)', value: s(r.start.bundle), baseline: `tsc output ${s(r.start.unbundled)}`, ratio: r.start.unbundled / r.start.bundle, target: '', status: '' },
+    {
+      part: 'scan',
+      figure: `scan --ndjson start to exit, ${r.docs} docs (${mb.toFixed(1)} MB of bodies): bin (bundle)`,
+      value: `${(mb / r.corpus.bundle).toFixed(2)} MB/s`,
+      baseline: `tsc output ${(mb / r.corpus.unbundled).toFixed(2)} MB/s`,
+      ratio: r.corpus.unbundled / r.corpus.bundle,
+      target: '',
+      status: '',
+    },
+  ];
 }
 
 function gatewayRows(g: GatewayResult): Row[] {
@@ -221,6 +240,7 @@ async function main(): Promise<void> {
 
   let matcher: MatcherResult | null = null;
   let gateway: GatewayResult | null = null;
+  let scanCli: ScanCliResult | null = null;
   try {
     if (args.only.has('matcher')) {
       const options: MatcherOptions = args.smoke
@@ -250,11 +270,15 @@ async function main(): Promise<void> {
       log(`gateway: wrk -t1 -c${options.connections} ${options.durationS}s runs on CPU ${pin.loadCpu}, servers on CPU ${pin.serverCpu}`);
       gateway = await runGatewayBench(options, log);
     }
+    if (args.only.has('scan')) {
+      log(`scan: scan --ndjson processes on CPU ${pin.serverCpu}, bundle and unbundled CLI interleaved`);
+      scanCli = await runScanCliBench({ seed: args.seed, bodyBytes: args.smoke ? 50_000 : 2_000_000, runs: args.smoke ? 1 : 7, tmpDir: tmp, pin });
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const rows = [...(matcher ? matcherRows(matcher) : []), ...(gateway ? gatewayRows(gateway) : []), ...(gateway ? stallRows(gateway) : []), ...(gateway ? memoryRows(gateway) : [])];
+  const rows = [...(matcher ? matcherRows(matcher) : []), ...(gateway ? gatewayRows(gateway) : []), ...(gateway ? stallRows(gateway) : []), ...(gateway ? memoryRows(gateway) : []), ...(scanCli ? scanCliRows(scanCli) : [])];
   const seconds = (performance.now() - t0) / 1e3;
   const header: string[] = [
     `egress-guard bench: ${args.smoke ? 'smoke' : 'full'} run, ${startedAt.toISOString()}, ${seconds.toFixed(0)} s`,
@@ -280,7 +304,7 @@ async function main(): Promise<void> {
 
   mkdirSync(args.out, { recursive: true });
   const file = join(args.out, `${startedAt.toISOString().replace(/[:.]/g, '-')}${args.smoke ? '-smoke' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), seconds, argv: process.argv.slice(2), mode: args.smoke ? 'smoke' : 'full', machine: mach, pinning: pin, rows, notes, matcher, gateway }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), seconds, argv: process.argv.slice(2), mode: args.smoke ? 'smoke' : 'full', machine: mach, pinning: pin, rows, notes, matcher, gateway, scanCli }, null, 2)}\n`);
   process.stdout.write(`\nresults: ${file}\n`);
 }
 

@@ -22,6 +22,8 @@ describe('bench smoke run', () => {
       expect(stdout).toMatch(/^matcher\s+leaf classifier alone, every leaf \(no pre-check\)\s+[\d.]+ MB\/s/m);
       expect(stdout).toMatch(/^matcher\s+event-loop max delay/m);
       expect(stdout).toMatch(/^memory\s+peak RSS, slow uploads: gateway/m);
+      expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, empty input: bin \(bundle\)\s+[\d.]+ s\s+tsc output [\d.]+ s/m);
+      expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, \d+ docs/m);
       // wrk and rg are optional: their rows are there, or a note says why not.
       expect(stdout).toMatch(/^gateway\s+2 KiB: gateway req\/s|^note: wrk part skipped/m);
       expect(stdout).toMatch(/rg --count-matches|^note: rg part skipped/m);
