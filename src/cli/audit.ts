@@ -7,13 +7,11 @@ import { loadAuditKey } from '../audit/key.js';
 import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
 import { aggregateTrail } from '../audit/report/aggregate.js';
 import { renderReport, type ReportBasis } from '../audit/report/html.js';
-import { auditJsonSchema } from '../audit/schema.js';
 import { findSubject, formatSubject, subjectHashes } from '../audit/subject.js';
 import { formatSummary, parseDimensions, summariseTrail, SUMMARY_DIMENSIONS } from '../audit/summary.js';
 import { verifyTrail, type VerifyReport } from '../audit/verify.js';
 import { EgError, isEgError } from '../errors.js';
 import { shanghaiDate } from '../config/compile-legal.js';
-import { loadPolicyFile } from '../config/load.js';
 import { processIo, type CliIo } from './io.js';
 
 /**
@@ -154,7 +152,7 @@ export function runAuditReport(args: readonly string[], opts: ReportFlags, io: A
     const filter = { since: parseTimeArg(opts.since, '--since'), until: parseTimeArg(opts.until, '--until') };
     const files = expandTrailArgs(args);
     const data = await aggregateTrail(files, filter, progressFor(files, 'reading', io));
-    const html = renderReport(data, { ...(opts.title ? { title: opts.title } : {}), ...(opts.policy ? { bases: reportBases(opts.policy) } : {}) });
+    const html = renderReport(data, { ...(opts.title ? { title: opts.title } : {}), ...(opts.policy ? { bases: await reportBases(opts.policy) } : {}) });
     // Written beside and renamed, so a reader never opens half a report.
     mkdirSync(dirname(opts.out), { recursive: true });
     const partial = `${opts.out}.partial`;
@@ -165,7 +163,10 @@ export function runAuditReport(args: readonly string[], opts: ReportFlags, io: A
   });
 }
 
-function reportBases(path: string): ReportBasis[] {
+async function reportBases(path: string): Promise<ReportBasis[]> {
+  // zod and yaml load when a command needs them, not when it is registered: every command's
+  // start (scan's above all) would pay for them (src/cli/main.ts).
+  const { loadPolicyFile } = await import('../config/load.js');
   const policy = loadPolicyFile(path);
   const states = new Map(policy.basisExpiries(shanghaiDate(new Date())).map((e) => [e.id, e]));
   return policy.bases.map((b) => {
@@ -238,7 +239,8 @@ export function registerAuditCommands(program: Command, io: AuditIo = defaultIo(
   audit
     .command('schema')
     .description('print the JSON Schema of a trail line (docs/audit.schema.json)')
-    .action(() => {
+    .action(async () => {
+      const { auditJsonSchema } = await import('../audit/schema.js');
       io.stdout.write(`${JSON.stringify(auditJsonSchema(), null, 2)}\n`);
     });
 

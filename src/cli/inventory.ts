@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
 import { EgError, isEgError } from '../errors.js';
 import { buildInventory } from '../inventory/build.js';
-import { formatDriftLog, readDriftLog } from '../inventory/drift-log.js';
 import { formatInventoryCsv, formatInventoryJson, formatInventoryTable } from '../inventory/format.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -29,6 +28,8 @@ export async function runInventory(args: readonly string[], opts: InventoryFlags
     const files = expandTrailArgs(args);
     const progress = new Progress(totalSize(files), 'reading', io.stderr);
     if (opts.drift) {
+      // Loaded here: it validates lines with zod, which registering the command must not load.
+      const { formatDriftLog, readDriftLog } = await import('../inventory/drift-log.js');
       const log = await readDriftLog(files, filter, progress);
       io.stdout.write(opts.json ? `${JSON.stringify(log, null, 2)}\n` : formatDriftLog(log));
       return 0;

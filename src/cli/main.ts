@@ -61,7 +61,7 @@ program
   .option('--ndjson', 'batch protocol: {id, contentType, body} lines in, {id, findings, redacted} lines out')
   .action(async (file: string, opts: ScanOptions) => {
     const { runScanFile, runScanNdjson } = await import('./scan.js');
-    process.exitCode = opts.ndjson ? await runScanNdjson(opts, process.stdin, process.stdout, process.stderr) : runScanFile(file, opts, process.stdout);
+    process.exitCode = opts.ndjson ? await runScanNdjson(opts, process.stdin, process.stdout, process.stderr) : await runScanFile(file, opts, process.stdout);
   });
 
 program

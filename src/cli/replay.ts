@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
-import { parseIsoDate } from '../config/schema.js';
-import { loadPolicyFile } from '../config/load.js';
 import { EgError, isEgError } from '../errors.js';
 import { checkThreshold, formatReplay, replayTrail, type BlockThreshold } from '../policy/replay.js';
 import { processIo, type CliIo } from './io.js';
@@ -41,6 +39,9 @@ function threshold(opts: ReplayFlags): BlockThreshold {
 
 export async function runReplay(args: readonly string[], opts: ReplayFlags, io: CliIo = processIo()): Promise<number> {
   try {
+    // Loaded here, not at the top: they bring zod and yaml, which registering the command must
+    // not load for every other command.
+    const [{ parseIsoDate }, { loadPolicyFile }] = await Promise.all([import('../config/schema.js'), import('../config/load.js')]);
     const limit = threshold(opts);
     let asOf: string | undefined;
     if (opts.asOf !== undefined) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadDefaultPolicy, loadPolicyFile } from '../config/load.js';
+import { loadDefaultPolicyFromSnapshot } from '../config/default-policy.js';
 import { createClassifier, type Classifier } from '../classify/matcher.js';
 import type { Finding } from '../classify/finding.js';
 import { EgError } from '../errors.js';
@@ -18,9 +18,16 @@ function findingJson(f: Finding) {
   return { category: f.category, grade: f.grade, rule: f.rule, location: f.location, start: f.start, end: f.end, confidence: f.confidence };
 }
 
-function classifierFor(options: ScanOptions): Classifier {
-  const policy = options.policy ? loadPolicyFile(options.policy) : loadDefaultPolicy();
+/** The default policy comes from the build's snapshot when it can (src/config/default-policy.ts):
+ *  the YAML parser and zod, which a policy file needs, are then never loaded. */
+async function classifierFor(options: ScanOptions): Promise<Classifier> {
+  const policy = (!options.policy && loadDefaultPolicyFromSnapshot()) || (await loadInFull(options.policy));
   return createClassifier(policy.categoryGrades, policy.customRules);
+}
+
+async function loadInFull(path: string | undefined) {
+  const { loadDefaultPolicy, loadPolicyFile } = await import('../config/load.js');
+  return path ? loadPolicyFile(path) : loadDefaultPolicy();
 }
 
 /**
@@ -28,7 +35,7 @@ function classifierFor(options: ScanOptions): Classifier {
  * out; a line that is not valid JSON gets an error line with its line number, never silence.
  */
 export async function runScanNdjson(options: ScanOptions, input: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const classifier = classifierFor(options);
+  const classifier = await classifierFor(options);
   const output = new LineBatchWriter(out);
   let lineNo = 0;
   let failures = 0;
@@ -76,14 +83,14 @@ function table(result: ScanResult): string {
 }
 
 /** `scan [FILE|-]`: findings of one body as a table (or JSON), or the redacted body. */
-export function runScanFile(file: string, options: ScanOptions, out: NodeJS.WritableStream & { isTTY?: boolean }): number {
+export async function runScanFile(file: string, options: ScanOptions, out: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
   let body: Buffer;
   try {
     body = readFileSync(file === '-' ? 0 : file);
   } catch (cause) {
     throw new EgError('EG_CONFIG_INVALID', `cannot read ${file}: ${(cause as Error).message}`);
   }
-  const result = scanBody(classifierFor(options), body, options.contentType ?? guessContentType(file, body), new Date());
+  const result = scanBody(await classifierFor(options), body, options.contentType ?? guessContentType(file, body), new Date());
   if (options.redact) {
     out.write(redactAll(body, result));
     return 0;

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { EgError } from '../errors.js';
 import { compilePolicy } from './compile.js';
-import { allowedKeysAt, policySchema } from './schema.js';
+import { allowedKeysAt, policySchema, type PolicyWire } from './schema.js';
+import { DEFAULT_POLICY_SOURCE, readDefaultPolicyText } from './default-policy.js';
 import { policyWarnings } from './warnings.js';
 import { closest, PolicyInvalidError, formatPath, type PolicyIssue, type RawIssue } from './issues.js';
 import type { CompiledPolicy } from './model.js';
@@ -13,7 +12,7 @@ import { semanticIssues } from './validate.js';
 
 export { PolicyInvalidError, formatIssue, type PolicyIssue } from './issues.js';
 
-export const DEFAULT_POLICY_SOURCE = 'embedded:policies/default.yaml';
+export { DEFAULT_POLICY_SOURCE };
 
 /** Reads, validates and compiles a policy file. Throws EG_POLICY_READ or PolicyInvalidError. */
 export function loadPolicyFile(path: string, options: LoadOptions = {}): CompiledPolicy {
@@ -35,39 +34,20 @@ export interface LoadOptions {
   readonly now?: Date;
 }
 
-/** The policy shipped with the package (policies/default.yaml). */
+/** The policy shipped with the package (policies/default.yaml), loaded in full. */
 export function loadDefaultPolicy(): CompiledPolicy {
-  const path = join(packageRoot(), 'policies', 'default.yaml');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE} (${path}): ${(err as Error).message}`, { cause: err });
-  }
-  return loadPolicyText(text, DEFAULT_POLICY_SOURCE);
-}
-
-/** This module runs from src/config (tests, tsx) or dist/src/config (build): walk up instead of
- *  assuming a depth. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'egress-guard') return dir;
-      } catch {
-        // An unreadable manifest belongs to something else; keep walking.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE}: the egress-guard package root was not found`);
-    dir = parent;
-  }
+  return loadPolicyText(readDefaultPolicyText().text, DEFAULT_POLICY_SOURCE);
 }
 
 /** Parses, validates and compiles policy text; `sourceName` is the file named in issues. */
 export function loadPolicyText(text: string, sourceName: string, options: LoadOptions = {}): CompiledPolicy {
+  const { wire, at } = validatePolicyText(text, sourceName);
+  return compilePolicy(wire, { text, name: sourceName }, (policy) => at(policyWarnings(wire, policy, options.now ?? new Date())));
+}
+
+/** Parses and validates policy text: the document as the schema returns it, and a function that
+ *  places issues file:line:col in it. Throws PolicyInvalidError. */
+export function validatePolicyText(text: string, sourceName: string): { wire: PolicyWire; at: (raw: RawIssue[]) => PolicyIssue[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (raw: RawIssue[]): PolicyIssue[] => place(raw, doc, lineCounter, sourceName);
@@ -94,8 +74,7 @@ export function loadPolicyText(text: string, sourceName: string, options: LoadOp
   const issues = result.success ? [] : result.error.issues.flatMap((issue) => fromZod(issue, raw));
   issues.push(...semanticIssues(raw));
   if (issues.length > 0 || !result.success) throw new PolicyInvalidError(at(issues));
-  const wire = result.data;
-  return compilePolicy(wire, { text, name: sourceName }, (policy) => at(policyWarnings(wire, policy, options.now ?? new Date())));
+  return { wire: result.data, at };
 }
 
 function fromZod(issue: z.core.$ZodIssue, raw: unknown): RawIssue[] {

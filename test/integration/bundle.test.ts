@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ProxyAgent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startUpstream } from './harness.js';
@@ -43,6 +43,10 @@ describe('the bundled CLI (bin/egress-guard.mjs)', () => {
     for (const heavy of ['undici', 'pino', 'prom-client', 'ioredis', 'better-sqlite3']) {
       expect(loaded.filter((url) => url.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
     }
+    // Nor the YAML parser and zod: the default policy comes from the build's snapshot.
+    const bundled = loaded.filter((url) => url.includes('/dist/cli/')).map((url) => readFileSync(fileURLToPath(url), 'utf8'));
+    expect(bundled.some((code) => code.includes('LineCounter'))).toBe(false);
+    expect(bundled.some((code) => code.includes('ZodType'))).toBe(false);
   });
 
   it('prints the same help, schema and policy check as the unbundled CLI', async () => {
