@@ -19,7 +19,7 @@ function newestMtime(path) {
   return newest;
 }
 
-const inputs = ['src', 'bench', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const inputs = ['src', 'bench', 'scripts', 'policies', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const newest = Math.max(...inputs.map((p) => newestMtime(join(root, p))));
 if (built > 0 && newest <= built) {
