@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -15,8 +15,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
 // and zod to read it (src/config/default-policy.ts). Written only if the validated document
 // survives JSON unchanged; otherwise scan loads the policy in full, as every other command does.
 {
-  const { validatePolicyText } = await import(`${root}dist/src/config/load.js`);
-  const { DEFAULT_POLICY_SOURCE, DEFAULT_SNAPSHOT_PATH, readDefaultPolicyText, snapshotOf } = await import(`${root}dist/src/config/default-policy.js`);
+  const { validatePolicyText } = await import(pathToFileURL(join(root, 'dist/src/config/load.js')).href);
+  const { DEFAULT_POLICY_SOURCE, DEFAULT_SNAPSHOT_PATH, readDefaultPolicyText, snapshotOf } = await import(pathToFileURL(join(root, 'dist/src/config/default-policy.js')).href);
   const { text } = readDefaultPolicyText(root);
   const snapshot = snapshotOf(text, validatePolicyText(text, DEFAULT_POLICY_SOURCE).wire);
   if (snapshot) writeFileSync(join(root, DEFAULT_SNAPSHOT_PATH), `${JSON.stringify(snapshot)}\n`);

@@ -2,8 +2,9 @@
 // command needs and one chunk per command's own code, so a command loads a handful of files
 // instead of ~80 modules of ours plus zod's and yaml's, which now load only with a command that
 // reads a policy file. `scan` (the scorer starts it once per corpus) started in ~0.45 s
-// unbundled, ~0.18 s from the bundle with the default policy's snapshot. bin/egress-guard.mjs runs the bundle
-// and falls back to dist/src/cli/main.js when there is none. Run by scripts/build.mjs.
+// unbundled, ~0.18 s from the bundle with the default policy's snapshot. bin/egress-guard.mjs
+// runs the bundle and falls back to dist/src/cli/main.js when there is none. Run by
+// scripts/build.mjs.
 //
 // Bundled: our code and the pure-JS libraries it loads on every start. Left to node_modules:
 // everything else, in particular what uses native code, worker files or its own file paths
