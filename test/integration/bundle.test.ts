@@ -71,6 +71,14 @@ describe('the bundled CLI (bin/egress-guard.mjs)', () => {
     expect(plain.stderr).toContain('line 5: not a JSON object');
   });
 
+  it('prepare does not rebuild a dist/ that is newer than every source (the first npx egress-guard runs it)', async () => {
+    const prepare = new URL('../../scripts/prepare.mjs', import.meta.url).pathname;
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [prepare, '--check'], { timeout: 10_000 }, (err, _stdout, stderr) => resolve({ code: err ? 1 : 0, stderr }));
+    });
+    expect(result).toEqual({ code: 0, stderr: expect.stringContaining('dist/ is up to date with the sources; not rebuilding') });
+  });
+
   it('serves: a request through the bundled gateway arrives redacted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eg-bundle-'));
     const policy = join(dir, 'policy.yaml');
