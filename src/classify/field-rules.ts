@@ -13,7 +13,7 @@ import { isGenotypeCall } from './detectors/genetic.js';
 import { isMedicalValue } from './detectors/health.js';
 import { isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { isDeviceIdValue, isImeiFieldValue } from './detectors/imei.js';
-import { isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
+import { isDottedCjkName, isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -78,11 +78,13 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   return category;
 }
 
-/** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). */
+/** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han
+ *  value is a name when it starts with a common surname, or when it is written as Uyghur,
+ *  Tibetan and transliterated names are, runs joined by '·' ("买买提·艾力"): speech has no '·'. */
 export function roleNameFactor(value: string): number {
   const f = nameConfidenceFactor(value);
   if (f === 0 || !isCjkCode(value.charCodeAt(0))) return f;
-  return isPlainHanName(value) ? f : 0;
+  return isPlainHanName(value) || isDottedCjkName(value.trim()) ? f : 0;
 }
 
 /** Separators and padding an identifier field may hold around and inside its value. */

@@ -35,6 +35,24 @@ export function isCjkName(s: string): boolean {
   return dots === 0 ? han >= 2 && han <= 4 : s.length <= 20;
 }
 
+/** A name in 2–4 runs of at least two CJK characters joined by '·' ("阿卜杜·热合曼",
+ *  "迈克尔·乔丹"); isCjkName also takes single-character runs, which product codes can have. */
+export function isDottedCjkName(s: string): boolean {
+  if (s.length > 20 || !isCjkName(s)) return false;
+  let runs = 0;
+  let run = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length && !isNameDot(s.charCodeAt(i))) {
+      run++;
+      continue;
+    }
+    if (run < 2) return false;
+    runs++;
+    run = 0;
+  }
+  return runs >= 2 && runs <= 4;
+}
+
 function isLatinLetter(c: number): boolean {
   const l = c | 32;
   return (l >= 97 && l <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
