@@ -123,7 +123,11 @@ const GROUPS: readonly Group[] = [
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',
-      '港澳通行证号码', '台胞证', '台胞证号', '回乡证', '回乡证号', '旅行证件号'] },
+      '港澳通行证号码', '台胞证', '台胞证号', '回乡证', '回乡证号', '旅行证件号',
+      // The permits of DOMAIN §5 by their English and pinyin names.
+      'hkMacauPermit', 'hkMacaoPermit', 'hkmPermit', 'homeReturnPermit', 'mainlandTravelPermit',
+      'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
+      'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证'] },
 
   // Sensitive categories a field name alone establishes (DOMAIN §4).
   { category: 'pi.health', weight: 0.9,

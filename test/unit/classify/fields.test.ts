@@ -35,7 +35,8 @@ describe('lookupField: exact names in every spelling', () => {
     ['accountNo', 'pi.bank_card'], ['iban', 'pi.bank_card'], ['IBAN', 'pi.bank_card'], ['yinhangka', 'pi.bank_card'],
     ['kahao', 'pi.bank_card'], ['银行卡号', 'pi.bank_card'], ['卡号', 'pi.bank_card'],
     ['passport', 'pi.passport'], ['passportNo', 'pi.passport'], ['passport_number', 'pi.passport'],
-    ['护照号', 'pi.passport'],
+    ['护照号', 'pi.passport'], ['hkMacauPermit', 'pi.passport'], ['home_return_permit', 'pi.passport'],
+    ['gangaotongxingzheng', 'pi.passport'], ['往来港澳通行证', 'pi.passport'],
   ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
 });
 
