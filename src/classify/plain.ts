@@ -188,7 +188,8 @@ export class PlainFilter implements LeafFilter {
           if (st !== 0 && keywords.freeOutputAt(st)) return false;
           st = keywords.freeStep(st, lo);
         } else {
-          if (isAlnumCode(cp) || isInvisibleCode(cp)) return false;
+          // A full-width '＠' may join an address written in full-width forms (scanner.email).
+          if (isAlnumCode(cp) || isInvisibleCode(cp) || cp === 0xff20) return false;
           if (cp === 0xff1a && this.labelAt(buf, start, end, i - start - extra)) return false;
           // A plate: province, then a capital letter (a full-width one stopped above).
           if (isProvinceCode(cp) && i + size < end && buf[i + size]! >= 65 && buf[i + size]! <= 90) return false;

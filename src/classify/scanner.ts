@@ -16,7 +16,7 @@ import {
 import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { isRegisteredIban } from './detectors/bank-card.js';
-import { matchEmailAt } from './detectors/email.js';
+import { isFullwidthAscii, matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
 import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
@@ -207,6 +207,8 @@ export class LeafScanner implements ScanHost {
         i++;
       } else if (isAlnumCode(c)) {
         i = this.token(v, i);
+      } else if (c === 0xff20) {
+        i = this.email(v, i);
       } else {
         if (c === 0xff1a) this.label(v, i);
         else if (isProvinceCode(c)) {
@@ -358,7 +360,13 @@ export class LeafScanner implements ScanHost {
   }
 
   private email(v: string, at: number): number {
-    const m = matchEmailAt(v, at);
+    let m = v.charCodeAt(at) === 64 ? matchEmailAt(v, at) : undefined;
+    // Invisible or full-width characters where the address stopped (or a full-width '＠'): it
+    // may be written to evade, so read it again with them folded away.
+    if (m === undefined || isEvasionChar(v.charCodeAt(m.start - 1)) || isEvasionChar(v.charCodeAt(m.end))) {
+      const folded = matchFoldedEmailAt(v, at);
+      if (folded !== undefined && (m === undefined || (folded.start <= m.start && folded.end >= m.end))) m = folded;
+    }
     if (m === undefined) return at + 1;
     this.emit(EMAIL, RULES.emailPattern, m.start, m.end, this.keyCategory === EMAIL ? 0.98 : 0.9);
     return m.end;
@@ -455,4 +463,9 @@ function isProse(v: string): boolean {
     inWord = letter;
   }
   return han >= 2 || (words >= 2 && v.includes(' '));
+}
+
+/** A character an address written to evade detection carries (NaN, past either end, is not). */
+function isEvasionChar(c: number): boolean {
+  return isInvisibleCode(c) || isFullwidthAscii(c);
 }

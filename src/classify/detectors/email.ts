@@ -3,6 +3,7 @@
  * caller already located. Each side is one bounded linear scan, so no input can make it
  * backtrack; the RFC's quoted local parts and IP-literal domains are deliberately left out.
  */
+import { isInvisibleCode } from '../chars.js';
 
 export interface Span {
   readonly start: number;
@@ -67,6 +68,34 @@ function validDomain(s: string, from: number, to: number): boolean {
     labelStart = i + 1;
   }
   return false;
+}
+
+/**
+ * The address around the '@' (or full-width '＠') at index `at` as an evasion writes it: with
+ * invisible characters inside ("li\u200bna@example.com") or in full-width forms
+ * ("ｌｉｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ"). Those are folded away in a bounded window and the address
+ * found in what is left; the span returned covers every character of it in `s`.
+ */
+export function matchFoldedEmailAt(s: string, at: number): Span | undefined {
+  const from = Math.max(0, at - 2 * (MAX_LOCAL + 1));
+  const to = Math.min(s.length, at + 1 + 2 * MAX_DOMAIN);
+  let folded = '';
+  const origin: number[] = [];
+  let foldedAt = -1;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (isInvisibleCode(c)) continue;
+    if (i === at) foldedAt = folded.length;
+    folded += String.fromCharCode(isFullwidthAscii(c) ? c - 0xfee0 : c);
+    origin.push(i);
+  }
+  const m = foldedAt < 0 ? undefined : matchEmailAt(folded, foldedAt);
+  return m === undefined ? undefined : { start: origin[m.start]!, end: origin[m.end - 1]! + 1 };
+}
+
+/** U+FF01–FF5E: the full-width forms of ASCII '!'…'~'. */
+export function isFullwidthAscii(c: number): boolean {
+  return c >= 0xff01 && c <= 0xff5e;
 }
 
 /** Whether the whole string is one address. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEmail, matchEmailAt } from '../../../src/classify/detectors/email.js';
+import { isEmail, matchEmailAt, matchFoldedEmailAt } from '../../../src/classify/detectors/email.js';
 
 describe('isEmail', () => {
   it.each([
@@ -37,4 +37,19 @@ describe('matchEmailAt', () => {
     for (let i = s.indexOf('@'); i >= 0; i = s.indexOf('@', i + 1)) matchEmailAt(s, i);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
+});
+
+describe('matchFoldedEmailAt: addresses written to evade', () => {
+  const find = (s: string) => {
+    const at = s.split('').findIndex((c) => c === '@' || c === '＠');
+    const m = matchFoldedEmailAt(s, at);
+    return m && s.slice(m.start, m.end);
+  };
+  it.each([
+    ['邮箱：ｌｉｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ。', 'ｌｉｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ'],
+    ['mail li\u200bna@exa\u200cmple.com now', 'li\u200bna@exa\u200cmple.com'],
+    ['x lina＠example.com\u200b.', 'lina＠example.com'],
+  ])('%j → %j', (s, want) => expect(find(s)).toBe(want));
+
+  it.each(['price ＠ 5 each', 'ｌｉｎａ＠ｌｏｃａｌｈｏｓｔ', 'a\u200b@\u200bb'])('%j → nothing', (s) => expect(find(s)).toBeUndefined());
 });

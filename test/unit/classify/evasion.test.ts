@@ -16,6 +16,8 @@ describe('evasions, table', () => {
     ['pi.id_card', '110105-19491231-002X'], ['pi.bank_card', '6222\u20600202\u200c0011\ufeff2230'], ['pi.bank_card', '６２２２ ０２０２ ００１１ ２２３０'],
     ['org.uscc', '９１３５０１００Ｍ０００１００Ｙ４３'], ['org.uscc', '91350100M\u00ad000100Y43'], ['vehicle.vin', 'ＬＳＶＡＵ２１８ＸＮ２１８３２９４'],
     ['vehicle.vin', 'LSVAU218X\u200eN2183294'], ['pi.device_id', '４９０１５４２０３２３７５１８'],
+    ['pi.email', 'ｌｉｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ'], ['pi.email', 'lina＠example.com'], ['pi.email', 'li\u200bna@exa\u200cmple.com'],
+    ['pi.email', 'zhang\u2060.wei@example\ufeff.com.cn'], ['pi.email', 'ｌｉ\u200bｎａ@example.com'],
   ])('%s: %j, redacted whole', (category, value) => {
     const text = `见${value}。`;
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
