@@ -73,3 +73,22 @@ export function isSpaceCode(c: number): boolean {
 export function isWhiteCode(c: number): boolean {
   return isSpaceCode(c) || c === 10 || c === 13;
 }
+
+/**
+ * The text as it reads once the usual evasions are undone: invisible characters dropped and
+ * full-width ASCII forms (U+FF01–FF5E: digits, letters, '．', '＠', '－') made ASCII. For the
+ * checks that take a whole field value (document formats, names, coordinates); the finding
+ * still covers the value as written. ASCII-only text is returned as it is.
+ */
+export function foldEvasions(s: string): string {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isInvisibleCode(c)) continue;
+    out += c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : s[i];
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
  * a sibling says the document is a passport.
  */
 import type { Leaf } from '../body/leaf.js';
+import { foldEvasions } from './chars.js';
 import { isGenotypeCall } from './detectors/genetic.js';
 import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
@@ -50,8 +51,10 @@ export type CoordinateRule = 'fields' | 'array';
 export function mayBeCoordinate(leaf: Leaf): boolean {
   const v = leaf.value;
   if (leaf.key === undefined || v.length > 24 || v.length < 3) return false;
-  const c0 = v.charCodeAt(0);
-  return ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) && v.indexOf('.') >= 0;
+  // Full-width digits and invisible characters are undone first, as parseDecimal does.
+  const t = v.charCodeAt(0) < 0x80 && v.indexOf('．') < 0 ? v : foldEvasions(v);
+  const c0 = t.charCodeAt(0);
+  return ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) && t.indexOf('.') >= 0;
 }
 
 /** Whether a leaf (not a container) may name a document type ("护照", "passport"). */

@@ -5,7 +5,7 @@
  * padded ("1391 - 2 - 345 - 67 - 8", "9135 0100 M000 100Y 43"), because the field says what it
  * is. Each returns the category it reported for the whole value, so parts add nothing.
  */
-import { foldAlnum, isCjkCode, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
+import { foldAlnum, foldEvasions, isCjkCode, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { isAccountNumber, isPaymentCardNumber, isValidIban } from './detectors/bank-card.js';
 import { looksLikeTemplate } from './detectors/biometric.js';
@@ -35,19 +35,21 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   let rule: string = RULES.fieldName;
   const trimmed = v.trim();
   switch (category) {
-    case NAME:
-      f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(trimmed) : nameConfidenceFactor(v));
+    case NAME: {
+      const name = foldEvasions(trimmed);
+      f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
       break;
+    }
     case ADDRESS:
       f = weight * addressConfidenceFactor(v);
       break;
     case PASSPORT:
-      f = 0.95 * passportConfidenceFactor(trimmed);
+      f = 0.95 * passportConfidenceFactor(foldEvasions(trimmed));
       rule = RULES.passportField;
       break;
     case ID_CARD:
       // "证件号码" / "docNo" holding a passport-format number: the document is a passport.
-      if (isChineseTravelDocument(trimmed)) host.emit(PASSPORT, RULES.passportField, 0, v.length, 0.9);
+      if (isChineseTravelDocument(foldEvasions(trimmed))) host.emit(PASSPORT, RULES.passportField, 0, v.length, 0.9);
       return undefined;
     case BANK_CARD:
       f = isValidIban(v) ? 0.9 : 0;

@@ -47,7 +47,8 @@ const piece = fc.oneof(
     '91350100M000100Y43', '914403001000791900', 'LSVAU2180N2183294', 'WVWZZZ1JZXW000001', 'LSVAU2180N2183295',
     'E12345678', 'G12345678', 'rs4477212', 'AG', 'A/G', 'DD', '--', 'E11.9', 'I10', 'N31.2304', '121.4737E',
     '31.2304, 121.4737', '39.9042,116.4074', 'zhang.wei@example.com', 'a@b', '京A12345', '粤B·D12345', '沪AD12345',
-    'zhang.wei＠example.com', 'ｌｉ＠ｅｘａｍｐｌｅ．ｃｎ', 'li\u200bna@example.com', '＠',
+    'zhang.wei＠example.com', 'ｌｉ＠ｅｘａｍｐｌｅ．ｃｎ', 'li\u200bna@example.com', '＠', '３１．２３０４１６', '31．2304',
+    '１２１．４７３７', 'Ｅ１２３４５６７８', 'E1234\u200b5678', '张\u200b伟', '买买提·艾力',
     'ACGTACGTACGTACGTACGTAAACCCGGGTTT', '>seq1', '护照', 'passport', ' Passport ', '港澳通行证', 'DE89370400440532013000',
   ),
   fc.constantFrom(

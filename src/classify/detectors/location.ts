@@ -5,6 +5,7 @@
  * from the values. A lone number is never enough: it takes a latitude and a longitude together,
  * side by side in text or as sibling fields.
  */
+import { foldEvasions } from '../chars.js';
 import { insideChina } from './china-outline.js';
 
 export const MIN_DECIMALS = 4;
@@ -24,9 +25,10 @@ export interface Decimal {
   readonly decimals: number;
 }
 
-/** Parses "31.2304", "-33.9", " 121.4737 " (JSON numbers and strings alike); no exponents. */
+/** Parses "31.2304", "-33.9", " 121.4737 " (JSON numbers and strings alike, full-width digits
+ *  and invisible characters undone); no exponents. */
 export function parseDecimal(s: string): Decimal | undefined {
-  const t = s.trim();
+  const t = foldEvasions(s).trim();
   const m = /^-?(\d{1,3})\.(\d{1,15})$/.exec(t);
   if (m === null) return undefined;
   return { value: Number(t), decimals: m[2]!.length };

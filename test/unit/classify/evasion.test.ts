@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Leaf } from '../../../src/body/leaf.js';
 import { classifier, fullWidth, leaf, luhnDigit, makeIdCard, makeUscc, makeVin, NOW } from './helpers.js';
 
 /** The finding of `category` that covers value[start, end) entirely, if any. */
@@ -29,6 +30,22 @@ describe('evasions, table', () => {
     ['org.uscc', 'uscc', '91350100-M000100Y-43'], ['vehicle.vin', 'vin', 'LSV AU218X N2183294'],
   ])('%s split any way under %s: %j', (category, key, value) => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
+  });
+
+  it.each([
+    ['pi.passport', 'passportNo', 'Ｅ１２３４５６７８'], ['pi.passport', 'passportNo', 'E1234\u200b5678'], ['pi.passport', '证件号码', 'Ｇ１２３４５６７８'],
+    ['pi.name', 'realName', '张\u200b伟'], ['pi.name', 'name', '王\u2060芳'],
+  ])('%s under %s written to evade: %j', (category, key, value) => {
+    expect(covers(value, key, category, 0, value.length)).toBe(true);
+  });
+
+  it('coordinates in full-width digits, as sibling fields and as a point array', () => {
+    const at = (leaves: Leaf[]) => classifier.classify(leaves, NOW).filter((f) => f.category === 'pi.location').map((f) => f.location);
+    expect(at([leaf('３１．２３０４１６', 'lat', { location: '/p/lat' }), leaf('１２１．４７３７０１', 'lng', { location: '/p/lng' })])).toEqual(['/p/lat', '/p/lng']);
+    expect(at([leaf('31．230416', 'lat', { location: '/p/lat' }), leaf('121.473701', 'lng', { location: '/p/lng' })])).toEqual(['/p/lat', '/p/lng']);
+    expect(at([leaf('１２１．４７３７０１', 'coordinates', { location: '/g/coordinates/0' }), leaf('３１．２３０４１６', 'coordinates', { location: '/g/coordinates/1' })])).toEqual(['/g/coordinates/0', '/g/coordinates/1']);
+    // Outside China stays out, written either way.
+    expect(at([leaf('４８．８５６６１３', 'lat', { location: '/p/lat' }), leaf('２．３５２２２２', 'lng', { location: '/p/lng' })])).toEqual([]);
   });
 
   it('split digits in text need a label', () => {
