@@ -36,7 +36,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   const trimmed = v.trim();
   switch (category) {
     case NAME: {
-      const name = foldEvasions(trimmed);
+      const name = joinCjkRuns(foldEvasions(trimmed));
       f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
       break;
     }
@@ -44,12 +44,12 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
       f = weight * addressConfidenceFactor(v);
       break;
     case PASSPORT:
-      f = 0.95 * passportConfidenceFactor(foldEvasions(trimmed));
+      f = 0.95 * passportConfidenceFactor(documentNumber(trimmed));
       rule = RULES.passportField;
       break;
     case ID_CARD:
       // "证件号码" / "docNo" holding a passport-format number: the document is a passport.
-      if (isChineseTravelDocument(foldEvasions(trimmed))) host.emit(PASSPORT, RULES.passportField, 0, v.length, 0.9);
+      if (isChineseTravelDocument(documentNumber(trimmed))) host.emit(PASSPORT, RULES.passportField, 0, v.length, 0.9);
       return undefined;
     case BANK_CARD:
       f = isValidIban(v) ? 0.9 : 0;
@@ -78,6 +78,32 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   if (f <= 0) return undefined;
   host.emit(category, rule, 0, v.length, f);
   return category;
+}
+
+/** A document number as a field holds it, evasions undone and the spaces, dashes and dots it
+ *  may be split with ("E1234 5678", "E-1234-5678") taken out. */
+function documentNumber(value: string): string {
+  const folded = foldEvasions(value);
+  let out = '';
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    if (c !== 32 && c !== 45 && c !== 46 && c !== 0x3000) out += folded[i];
+  }
+  return out;
+}
+
+/** A Han name written with spaces between its characters ("张 伟", "欧阳 娜娜"), joined; other
+ *  text is returned as it is. */
+function joinCjkRuns(value: string): string {
+  if (value.indexOf(' ') < 0 && value.indexOf('\u3000') < 0) return value;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const space = c === 32 || c === 0x3000;
+    if (space && i > 0 && i + 1 < value.length && isCjkCode(value.charCodeAt(i - 1)) && isCjkCode(value.charCodeAt(i + 1))) continue;
+    out += value[i];
+  }
+  return out;
 }
 
 /** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han

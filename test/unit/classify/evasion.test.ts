@@ -34,9 +34,14 @@ describe('evasions, table', () => {
 
   it.each([
     ['pi.passport', 'passportNo', 'Ｅ１２３４５６７８'], ['pi.passport', 'passportNo', 'E1234\u200b5678'], ['pi.passport', '证件号码', 'Ｇ１２３４５６７８'],
-    ['pi.name', 'realName', '张\u200b伟'], ['pi.name', 'name', '王\u2060芳'],
+    ['pi.name', 'realName', '张\u200b伟'], ['pi.name', 'name', '王\u2060芳'], ['pi.passport', 'passportNo', 'E1234 5678'],
+    ['pi.passport', 'passport', 'E-1234-5678'], ['pi.name', 'realName', '张 伟'], ['pi.name', 'name', '欧阳\u3000娜娜'],
   ])('%s under %s written to evade: %j', (category, key, value) => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
+  });
+
+  it.each([['患者', '我 头疼'], ['passportExpiry', '2030-01-15'], ['realName', 'N/A']])('%s: %j is still nothing', (key, value) => {
+    expect(classifier.classify([leaf(value, key)], NOW)).toEqual([]);
   });
 
   it('coordinates in full-width digits, as sibling fields and as a point array', () => {
