@@ -8,7 +8,7 @@
  */
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
-import { isGenotypeCall } from './detectors/genetic.js';
+import { isGenotypeCall, isRsId } from './detectors/genetic.js';
 import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
 import { lookupField } from './fields.js';
@@ -181,4 +181,28 @@ export function requestFindings(
       report(r.leafIndex, GENETIC, RULES.geneticRsid, r.start, r.end, 0.85);
     }
   }
+  // The genotype beside its marker ({"rsid": "rs4477212", "gt": "AG"}) is the person's data,
+  // whatever its key is called; under a genotype key the field rule has it already.
+  if (pendingRsids.length > 0 || genetic) {
+    const markers = markerParents(leaves);
+    if (markers.size > 0) {
+      for (let i = 0; i < leaves.length; i++) {
+        const leaf = leaves[i]!;
+        if (leaf.container || leaf.value.length > 7 || !isGenotypeCall(leaf.value) || !markers.has(parentPointer(leaf.location))) continue;
+        if (leaf.key !== undefined && lookupField(leaf.key)?.category === GENETIC) continue;
+        report(i, GENETIC, RULES.geneticCall, 0, leaf.value.length, 0.85);
+      }
+    }
+  }
+}
+
+/** Parents of leaves whose whole value is an rsID: the objects that describe a marker. */
+function markerParents(leaves: readonly Leaf[]): Set<string> {
+  const out = new Set<string>();
+  for (const leaf of leaves) {
+    const v = leaf.value;
+    if (leaf.container || v.length < 3 || v.length > 16 || (v.charCodeAt(0) | 32) !== 114) continue;
+    if (isRsId(v.trim().toUpperCase())) out.add(parentPointer(leaf.location));
+  }
+  return out;
 }

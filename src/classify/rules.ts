@@ -34,6 +34,7 @@ export const RULES = Object.freeze({
   geneticFasta: 'genetic.fasta',
   geneticRsid: 'genetic.rsid',
   geneticField: 'genetic.field',
+  geneticCall: 'genetic.call',
   healthKeyword: 'health.keyword',
   healthSection: 'health.section',
   healthDosage: 'health.dosage',

@@ -34,13 +34,21 @@ describe('rsIDs need genotype context', () => {
 
   it.each([
     [[leaf('rs123456', 'snp')], ['rs123456']],
-    [[leaf('rs123456', 'id', { location: '/m/0/id' }), leaf('AG', 'call', { location: '/m/0/call' })], ['rs123456']],
+    // The call beside its marker is the person's genotype, whatever its key.
+    [[leaf('rs123456', 'id', { location: '/m/0/id' }), leaf('AG', 'call', { location: '/m/0/call' })], ['rs123456', 'AG']],
+    [[leaf('rs4477212', 'variant_id', { location: '/v/0/variant_id' }), leaf('A/G', 'gt', { location: '/v/0/gt' })], ['rs4477212', 'A/G']],
+    [[leaf('rs4477212', 'snp_id', { location: '/d/0/snp_id' }), leaf('TT', 'result', { location: '/d/0/result' })], ['rs4477212', 'TT']],
+    // A call in another object than the marker's is not its genotype.
+    [[leaf('rs4477212', 'snp', { location: '/a/snp' }), leaf('GG', 'grade', { location: '/b/grade' })], ['rs4477212']],
     [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'rs7654321']],
     [[leaf('genotype report: rs4988235 (C;T)')], ['rs4988235']],
     [[leaf('rs123456', 'x', { location: '/x' }), leaf(SEQ, 'read', { location: '/read' })], ['rs123456', SEQ]],
   ])('%#', (ls, want) => expect(gen(ls).sort()).toEqual(want.sort()));
 
-  it.each([[[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]]])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
+  it.each([
+    [[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]],
+    [[leaf('S1', 'id', { location: '/s/id' }), leaf('AA', 'grade', { location: '/s/grade' })]],
+  ])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
 
   it('a genotype field holds a call', () => {
     expect(texts('A/G', 'important.genetic', 'genotype')).toEqual(['A/G']);

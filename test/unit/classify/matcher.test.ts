@@ -268,7 +268,7 @@ describe('the finding record', () => {
       one('LSVAU218XN2183294', 'vin'), one('490154203237518'), one('490154203237518', 'imei'), one('IMEI号：490154203237518'),
       one('a1b2c3d4e5f60718', 'androidId'), one('京A12345已驶离'), one('京A12345', 'plateNo'),
       one('31.2304,121.4737'), one('ACGT'.repeat(13)), one('>seq1\n' + 'ACGT'.repeat(6)), one('AG', 'genotype'),
-      [leaf('rs12345', 'snp')], one('诊断：2型糖尿病'), one('既往高血压'), one('take 20mg qd'), one('Visit note: 痛风，M10.9'),
+      [leaf('rs12345', 'snp')], [leaf('rs4477212', 'variant', { location: '/v/0/variant' }), leaf('AG', 'gt', { location: '/v/0/gt' })], one('诊断：2型糖尿病'), one('既往高血压'), one('take 20mg qd'), one('Visit note: 痛风，M10.9'),
       one('痛风', 'diagnosis'), one('人脸特征值已上传'), one('x'.repeat(8), 'faceFeature'), one('宗教信仰：佛教'), one('IBAN DE89370400440532013000'),
       one('佛教', 'religion'),
       [leaf('31.2304', 'lat', { location: '/p/lat' }), leaf('121.4737', 'lng', { location: '/p/lng' })],
