@@ -88,7 +88,12 @@ export function foldEvasions(s: string): string {
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (isInvisibleCode(c)) continue;
-    out += c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : s[i];
+    out += isFullwidthAscii(c) ? String.fromCharCode(c - 0xfee0) : s[i];
   }
   return out;
+}
+
+/** U+FF01–FF5E: the full-width forms of ASCII '!'…'~'. */
+export function isFullwidthAscii(c: number): boolean {
+  return c >= 0xff01 && c <= 0xff5e;
 }

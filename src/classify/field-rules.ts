@@ -80,18 +80,6 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   return category;
 }
 
-/** A document number as a field holds it, evasions undone and the spaces, dashes and dots it
- *  may be split with ("E1234 5678", "E-1234-5678") taken out. */
-function documentNumber(value: string): string {
-  const folded = foldEvasions(value);
-  let out = '';
-  for (let i = 0; i < folded.length; i++) {
-    const c = folded.charCodeAt(i);
-    if (c !== 32 && c !== 45 && c !== 46 && c !== 0x3000) out += folded[i];
-  }
-  return out;
-}
-
 /** A Han name written with spaces between its characters ("张 伟", "欧阳 娜娜"), joined; other
  *  text is returned as it is. */
 function joinCjkRuns(value: string): string {
@@ -113,6 +101,12 @@ export function roleNameFactor(value: string): number {
   const f = nameConfidenceFactor(value);
   if (f === 0 || !isCjkCode(value.charCodeAt(0))) return f;
   return isPlainHanName(value) || isDottedCjkName(value.trim()) ? f : 0;
+}
+
+/** A passport or permit number as its field holds it: full-width forms, invisible characters
+ *  and separators ("E1234 5678", "E-1234-5678") undone as for the other identifiers. */
+function documentNumber(value: string): string {
+  return foldIdentifier(value, true)?.text ?? '';
 }
 
 /** Separators and padding an identifier field may hold around and inside its value. */

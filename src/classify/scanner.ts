@@ -9,14 +9,14 @@
  * is not a card).
  */
 import type { Leaf } from '../body/leaf.js';
-import { isAlnumCode, isDigitCode, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
+import { isAlnumCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
 import {
   addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
 } from './context.js';
 import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { isRegisteredIban } from './detectors/bank-card.js';
-import { isFullwidthAscii, matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
+import { matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
 import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';

@@ -3,7 +3,7 @@
  * caller already located. Each side is one bounded linear scan, so no input can make it
  * backtrack; the RFC's quoted local parts and IP-literal domains are deliberately left out.
  */
-import { isInvisibleCode } from '../chars.js';
+import { isFullwidthAscii, isInvisibleCode } from '../chars.js';
 
 export interface Span {
   readonly start: number;
@@ -91,11 +91,6 @@ export function matchFoldedEmailAt(s: string, at: number): Span | undefined {
   }
   const m = foldedAt < 0 ? undefined : matchEmailAt(folded, foldedAt);
   return m === undefined ? undefined : { start: origin[m.start]!, end: origin[m.end - 1]! + 1 };
-}
-
-/** U+FF01–FF5E: the full-width forms of ASCII '!'…'~'. */
-export function isFullwidthAscii(c: number): boolean {
-  return c >= 0xff01 && c <= 0xff5e;
 }
 
 /** Whether the whole string is one address. */
