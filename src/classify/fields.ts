@@ -319,6 +319,15 @@ export function lookupField(key: string): FieldMatch | undefined {
   return m ?? undefined;
 }
 
+/** Keys that only hold a value for the object around them: {"passport": {"number": "E12345678"}},
+ *  {"document": {"type": "护照", "no": "…"}}. "id" and "code" are left out: they name records and
+ *  codes far more often than they hold a document's number. */
+const HOLDER_KEYS = new Set(['number', 'no', 'num', 'value', 'haoma', '号码', '编号', '号']);
+
+export function isHolderKey(key: string): boolean {
+  return key.length <= 6 && (HOLDER_KEYS.has(key) || HOLDER_KEYS.has(key.toLowerCase()));
+}
+
 /** Every dictionary word with its category (null for negative entries), for docs and tests. */
 export function fieldDictionaryEntries(): ReadonlyArray<readonly [string, CategoryId | null, 'exact' | 'suffix']> {
   const out: Array<readonly [string, CategoryId | null, 'exact' | 'suffix']> = [];

@@ -26,7 +26,7 @@ import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
 import { fieldFindings, fieldIdentifier, roleNameFactor } from './field-rules.js';
-import { lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT } from './fields.js';
+import { isHolderKey, lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -34,7 +34,7 @@ import { orderByEnd, type KeywordAutomaton, type KeywordMatch } from './keywords
 import { NumericScanner } from './numeric.js';
 import { LOWERABLE_RULES, RULES } from './rules.js';
 import {
-  ADDRESS, BANK_CARD, EMAIL, GENETIC, HEALTH, ID_CARD, NAME, PASSPORT, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
+  ADDRESS, BANK_CARD, EMAIL, GENETIC, HEALTH, ID_CARD, NAME, PASSPORT, PHONE, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
 } from './scan-host.js';
 import type { CategoryId, Grade } from './taxonomy.js';
 import { AlnumToken, readAlnumToken } from './tokens.js';
@@ -100,7 +100,7 @@ export class LeafScanner implements ScanHost {
     if (this.rsids.length > 0) this.rsids.length = 0;
     this.numeric.startLeaf(this);
     this.fieldCategory = undefined;
-    let key = leaf.key === undefined ? undefined : lookupField(leaf.key);
+    let key = leaf.key === undefined ? undefined : lookupField(leaf.key) ?? heldField(leaf);
     // A product's name is not a person's; but a list of "items" may be people (payroll lines),
     // and a value that reads as a Han personal name is taken as one wherever it stands.
     if (key !== undefined && key.category === NAME && namesThing(leaf) && !isPlainHanName(v)) key = undefined;
@@ -410,16 +410,36 @@ function isRsIdKey(key: string): boolean {
  *  nearest named ancestor in the location decides, array indexes skipped. */
 function namesThing(leaf: Leaf): boolean {
   if (normalizeFieldName(leaf.key!) !== 'name') return false;
-  const loc = leaf.location;
-  let end = loc.lastIndexOf('/');
+  const parent = namedParent(leaf.location);
+  return parent !== undefined && isThingParent(normalizeFieldName(parent));
+}
+
+/** Identifiers whose value is checked whatever field holds it, so a holder key may borrow the
+ *  field of its object. Names, addresses and free text are not: "value" under "card" or "name"
+ *  is too often a product's or a setting's. */
+const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN]);
+
+/** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
+ *  is read with the field of the object that holds it. */
+function heldField(leaf: Leaf): FieldMatch | undefined {
+  if (!isHolderKey(leaf.key!)) return undefined;
+  const parent = namedParent(leaf.location);
+  const field = parent === undefined ? undefined : lookupField(parent);
+  return field !== undefined && HELD_CATEGORIES.has(field.category) ? field : undefined;
+}
+
+/** The pointer token of the nearest named container above the value at `location`, array
+ *  indexes skipped: "/passports/0/number" → "passports". */
+function namedParent(location: string): string | undefined {
+  let end = location.lastIndexOf('/');
   while (end > 0) {
-    const start = loc.lastIndexOf('/', end - 1);
-    if (start < 0) return false;
-    const segment = loc.slice(start + 1, end);
-    if (!/^\d+$/.test(segment)) return isThingParent(normalizeFieldName(segment));
+    const start = location.lastIndexOf('/', end - 1);
+    if (start < 0) return undefined;
+    const segment = location.slice(start + 1, end);
+    if (!/^\d+$/.test(segment)) return segment;
     end = start;
   }
-  return false;
+  return undefined;
 }
 
 /** The clause after a health or religion label (a function of its own: the closure would

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fieldDictionaryEntries, lookupExact, lookupField, normalizeFieldName,
+  fieldDictionaryEntries, isHolderKey, lookupExact, lookupField, normalizeFieldName,
 } from '../../../src/classify/fields.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
+import { classifier, NOW } from './helpers.js';
 
 describe('normalizeFieldName', () => {
   it.each([
@@ -101,4 +103,36 @@ describe('the dictionary itself', () => {
   it('does not contain "username" (a login, not a personal name)', () => {
     expect(fieldDictionaryEntries().some(([w, c]) => w === 'username' && c !== null)).toBe(false);
   });
+});
+
+describe('holder keys borrow the field of their object', () => {
+  // Through the gateway's own path (parse with the pre-check, then classify), since the object
+  // around the value is what decides.
+  const inBody = (json: string) =>
+    inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.map((f) => [f.category, f.rule, f.location]);
+
+  it.each([
+    ['{"passport":{"number":"E12345678","expiry":"2030-01-01"}}', 'pi.passport', 'passport.field', '/passport/number'],
+    ['{"huzhao":{"haoma":"E12345678"}}', 'pi.passport', 'passport.field', '/huzhao/haoma'],
+    ['{"passport":{"No":"E 1234 5678"}}', 'pi.passport', 'passport.field', '/passport/No'],
+    ['{"passport":[{"value":"G12345678"}]}', 'pi.passport', 'passport.field', '/passport/0/value'],
+    ['{"mobile":{"value":"138 0013 8000"}}', 'pi.phone', 'phone.field', '/mobile/value'],
+    ['{"vin":{"value":"LSVAU218XN2183294"}}', 'vehicle.vin', 'vin.field', '/vin/value'],
+  ])('%s → %s', (json, category, rule, location) => {
+    expect(inBody(json)).toEqual([[category, rule, location]]);
+  });
+
+  it.each([
+    '{"order":{"number":"E12345678"}}', // the object is no document
+    '{"passport":{"id":"E12345678"}}', // "id" names records, it holds no document number
+    '{"card":{"number":"6222020200112231"}}', // cards are not borrowed: a Luhn-failing number stays a code
+    '{"phone":{"number":"12345"}}', // the value is still checked
+    '{"document":{"kind":"invoice","number":"G12345678"}}',
+  ])('%s → nothing', (json) => {
+    expect(inBody(json)).toEqual([]);
+  });
+
+  it.each([['number', true], ['No', true], ['号码', true], ['id', false], ['code', false], ['phoneNumber', false]])(
+    'isHolderKey(%s) → %s', (key, want) => expect(isHolderKey(key)).toBe(want),
+  );
 });

@@ -141,6 +141,20 @@ describe('the pre-check in the parser', () => {
     expect(classifier.classify(kept, NOW).map((f) => f.location)).toEqual(classifier.classify(all, NOW).map((f) => f.location));
   });
 
+  // A value under a holder key borrows its object's field (scanner.ts heldField), and a document
+  // type names the document of its siblings (cross-leaf.ts): the pre-check must keep what either reads.
+  it.each([
+    '{"passport":{"number":"E12345678"}}', '{"passport":[{"value":"AB1234567"}]}', '{"huzhao":{"haoma":"E 1234 5678"}}',
+    '{"mobile":{"value":"138 0013 8000"}}', '{"document":{"kind":"passport","number":"E12345678"}}',
+    '{"doc":{"type":"护照","value":"X12345678"}}', '{"doc":{"type":"护照","docNo":"X12345678"}}',
+    '{"idType":"passport","idNumber":"E12345678"}', '{"order":{"number":"E12345678","value":"13912345678"}}',
+  ])('finds in %s what the parser without it finds', (text) => {
+    const body = Buffer.from(text);
+    const all = classifier.classify(parseBody(body, 'application/json').leaves, NOW).map((f) => `${f.category} ${f.location}`);
+    const kept = classifier.classify(parseBody(body, 'application/json', { filter }).leaves, NOW).map((f) => `${f.category} ${f.location}`);
+    expect(kept).toEqual(all);
+  });
+
   it.each([
     ['a raw tab in a plain string', '{"note":"a\tb"}'],
     ['a raw control char', '{"note":"a\u0001b"}'],
