@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
 import { LineFile } from '../../../src/audit/line-file.js';
 import { tempDir } from './helpers.js';
 
@@ -17,7 +18,9 @@ describe('line file', () => {
     const { file, batches } = open(path);
     const lines = Array.from({ length: 2000 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(20)}"}\n`);
     for (const l of lines) file.write(l);
-    expect(file.pendingBytes).toBe(lines.join('').length);
+    // The first 64 KiB went out in line; the rest waits for the batch timer.
+    expect(file.pendingBytes).toBeGreaterThan(0);
+    expect(file.pendingBytes).toBeLessThan(lines.join('').length);
     await file.flush();
     expect(file.pendingBytes).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(lines.join(''));
@@ -42,5 +45,32 @@ describe('line file', () => {
     expect(readFileSync(path, 'utf8')).toBe(expected.join(''));
     expect(batches()).toBeLessThan(50);
     expect(() => file.write('late\n')).toThrow(/after end/);
+  });
+
+  it('writes a regular file in line, and through the thread pool for a while after a slow write', async () => {
+    const path = join(tempDir(), 'c.ndjson');
+    const { file } = open(path);
+    const batch = (tag: string) => Array.from({ length: 2000 }, (_, i) => `{"${tag}":${i},"pad":"${'x'.repeat(30)}"}\n`).join('');
+    const first = batch('a');
+    file.write(first);
+    // Past the batch size: written before write() returned.
+    expect(readFileSync(path, 'utf8')).toBe(first);
+    // Every clock reading 5 ms later than the one before: the next inline write looks slow.
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 5));
+    try {
+      const second = batch('b');
+      file.write(second);
+      expect(readFileSync(path, 'utf8')).toBe(first + second);
+      const third = batch('c');
+      file.write(third);
+      // Backed off: this batch is in flight on the thread pool, not yet in the file.
+      expect(readFileSync(path, 'utf8')).toBe(first + second);
+      await file.flush();
+      expect(readFileSync(path, 'utf8')).toBe(first + second + third);
+    } finally {
+      clock.mockRestore();
+    }
+    await file.end();
   });
 });
