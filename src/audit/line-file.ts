@@ -20,8 +20,10 @@ const BATCH_BYTES = 64 * 1024;
  *  here), far less than handing it to libuv's thread pool and back, which on a busy core costs
  *  two context switches (~5 % of the gateway's CPU at 2 KiB requests). So a file is written in
  *  line, until one such write takes longer than this (the disk throttles dirty pages, a network
- *  file system stalls); the file is then written from the thread pool for SYNC_BACKOFF_MS. */
-const SLOW_SYNC_MS = 2;
+ *  file system stalls); the file is then written from the thread pool for SYNC_BACKOFF_MS. Not
+ *  less than 20 ms: on a shared core any write may be preempted for a few milliseconds, which
+ *  at 2 ms sent nearly every batch of a wrk run back to the pool. */
+const SLOW_SYNC_MS = 20;
 const SYNC_BACKOFF_MS = 10_000;
 
 /**
