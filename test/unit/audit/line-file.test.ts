@@ -55,9 +55,9 @@ describe('line file', () => {
     file.write(first);
     // Past the batch size: written before write() returned.
     expect(readFileSync(path, 'utf8')).toBe(first);
-    // Every clock reading 5 ms later than the one before: the next inline write looks slow.
+    // Every clock reading 25 ms later than the one before: the next inline write looks slow.
     let t = 0;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 5));
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 25));
     try {
       const second = batch('b');
       file.write(second);
