@@ -59,7 +59,12 @@ export class LineFile {
 
   /** Opens synchronously so that EACCES or ENOENT show at once, where the caller can still
    *  refuse to start or keep writing to the file it has. */
-  constructor(target: { path: string } | { fd: number }, private readonly hooks: LineFileHooks, private readonly retryMs = 1_000) {
+  constructor(
+    target: { path: string } | { fd: number },
+    private readonly hooks: LineFileHooks,
+    private readonly retryMs = 1_000,
+    private readonly slowInlineMs = SLOW_SYNC_MS,
+  ) {
     if ('path' in target) {
       mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
       this.fd = openSync(target.path, 'a', 0o600);
@@ -172,8 +177,7 @@ export class LineFile {
     } catch (err) {
       error = err as NodeJS.ErrnoException;
     }
-    const took = performance.now() - started;
-    if (took > SLOW_SYNC_MS) this.inlineAfter = performance.now() + SYNC_BACKOFF_MS;
+    if (performance.now() - started > this.slowInlineMs) this.inlineAfter = performance.now() + SYNC_BACKOFF_MS;
     this.afterWrite(batch, offset, error, n);
   }
 
