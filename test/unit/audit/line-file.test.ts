@@ -54,12 +54,15 @@ describe('line file', () => {
     const first = batch('a');
     file.write(first);
     // Past the batch size: written before write() returned.
+    expect(file.pendingBytes).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(first);
     const second = batch('b');
     file.write(second);
-    // Backed off: this batch is in flight on the thread pool, not yet in the file.
-    expect(readFileSync(path, 'utf8')).toBe(first);
+    // Backed off: this batch is in flight on the thread pool, and stays pending until its
+    // callback runs on this thread (the bytes may already be in the file by then).
+    expect(file.pendingBytes).toBe(second.length);
     await file.flush();
+    expect(file.pendingBytes).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(first + second);
     await file.end();
   });
