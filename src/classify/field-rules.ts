@@ -7,6 +7,7 @@
  */
 import { foldAlnum, foldEvasions, isCjkCode, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
 import { addressConfidenceFactor } from './detectors/address.js';
+import type { Span } from './detectors/email.js';
 import { isAccountNumber, isPaymentCardNumber, isValidIban } from './detectors/bank-card.js';
 import { looksLikeTemplate } from './detectors/biometric.js';
 import { isGenotypeCall } from './detectors/genetic.js';
@@ -116,8 +117,8 @@ function isFiller(c: number): boolean {
 }
 
 /** Unbroken ASCII digits: the numeric scan reads those as one group anyway. */
-function isPlainDigits(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
+function isPlainDigits(v: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
@@ -126,12 +127,12 @@ function isPlainDigits(v: string): boolean {
 
 /** The folded identifier in `v` and where it starts and ends, or undefined when the value holds
  *  anything but the identifier's chars and fillers. Digits only unless `letters`. */
-function foldIdentifier(v: string, letters: boolean): { text: string; start: number; end: number; plus: boolean } | undefined {
+function foldIdentifier(v: string, letters: boolean, from = 0, to = v.length): { text: string; start: number; end: number; plus: boolean } | undefined {
   let text = '';
   let first = -1;
   let last = -1;
   let plus = false;
-  for (let i = 0; i < v.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
     const f = foldAlnum(c);
     if (f >= 0 && (letters || isDigitCode(c) || (isXCode(c) && text.length === 17))) {
@@ -148,15 +149,51 @@ function foldIdentifier(v: string, letters: boolean): { text: string; start: num
   return first < 0 ? undefined : { text, start: first, end: last + 1, plus };
 }
 
+/** The categories fieldIdentifier reads. */
+export function isSplittableIdentifier(category: CategoryId): boolean {
+  return category === PHONE || category === ID_CARD || category === BANK_CARD || category === DEVICE || category === USCC || category === VIN;
+}
+
+/** Where the identifier a text label names ends when its value starts at `from`: at the first
+ *  char that is neither one of its chars (digits, or letters for USCC and VIN; full-width and
+ *  invisible forms too) nor a separator, so "身份证号：1101 0519 4912 3100 2X，请核对" gives the
+ *  number and stops at the comma. */
+export function identifierRunEnd(v: string, from: number, category: CategoryId): number {
+  // A code of letters and digits has a fixed length: stop there, or words after it would join.
+  const length = category === USCC ? 18 : category === VIN ? 17 : 0;
+  const limit = Math.min(v.length, from + MAX_LABELLED_IDENTIFIER);
+  let chars = 0;
+  let i = from;
+  for (; i < limit; i++) {
+    const c = v.charCodeAt(i);
+    const f = foldAlnum(c);
+    if (f < 0) {
+      if (length > 0 && chars === length) break;
+      if (c === 43 || isFiller(c)) continue;
+      break;
+    }
+    if (length === 0 && !isDigitCode(c) && !isXCode(c)) break;
+    // Glued to more letters or digits: a longer token, not this code.
+    if (length > 0 && chars === length) return from;
+    chars++;
+  }
+  return i;
+}
+/** Longest labelled value read: a 19-digit card with a separator after every digit and some. */
+const MAX_LABELLED_IDENTIFIER = 48;
+
 /**
  * A phone/ID/card/IMEI/USCC/VIN field whose value is that identifier split or padded in any
- * way. Returns the category when found (the whole value is then reported).
+ * way, or the part of a value a text label names (`labelled`). Returns the category when found
+ * (the whole value, or the labelled span, is then reported).
  */
-export function fieldIdentifier(host: ScanHost, v: string, category: CategoryId): CategoryId | undefined {
+export function fieldIdentifier(host: ScanHost, v: string, category: CategoryId, labelled?: Span): CategoryId | undefined {
   const alnum = category === USCC || category === VIN;
-  if (!alnum && category !== PHONE && category !== ID_CARD && category !== BANK_CARD && category !== DEVICE) return undefined;
-  if (isPlainDigits(v)) return undefined;
-  const id = foldIdentifier(v, alnum);
+  if (!isSplittableIdentifier(category)) return undefined;
+  const from = labelled?.start ?? 0;
+  const to = labelled?.end ?? v.length;
+  if (isPlainDigits(v, from, to)) return undefined;
+  const id = foldIdentifier(v, alnum, from, to);
   if (id === undefined) return undefined;
   const d = id.text;
   const { start, end } = id;
@@ -169,7 +206,7 @@ export function fieldIdentifier(host: ScanHost, v: string, category: CategoryId)
   if (d.length < MIN_DIGITS || d.length > MAX_DIGITS) return undefined;
   if (category === PHONE) {
     if (supportedMobileStart(d, id.plus) < 0) return undefined;
-    host.emit(PHONE, RULES.phoneField, start, end, 0.95);
+    host.emit(PHONE, labelled ? RULES.phoneContext : RULES.phoneField, start, end, labelled ? 0.9 : 0.95);
   } else if (category === ID_CARD) {
     const info = validateIdCard(d, host.today);
     if (info === undefined) return undefined;
@@ -178,7 +215,7 @@ export function fieldIdentifier(host: ScanHost, v: string, category: CategoryId)
     if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
   } else if (category === BANK_CARD) {
     if (isPaymentCardNumber(d)) host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, 0.98);
-    else if (isAccountNumber(d) && !looksLikeIdCard(d, host.today)) host.emit(BANK_CARD, RULES.bankCardField, start, end, 0.75);
+    else if (isAccountNumber(d) && !looksLikeIdCard(d, host.today)) host.emit(BANK_CARD, labelled ? RULES.bankCardContext : RULES.bankCardField, start, end, 0.75);
     else return undefined;
   } else {
     if (!isImeiFieldValue(d)) return undefined;

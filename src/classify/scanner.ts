@@ -25,7 +25,7 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { fieldFindings, fieldIdentifier, roleNameFactor } from './field-rules.js';
+import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, roleNameFactor } from './field-rules.js';
 import { isHolderKey, lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
@@ -379,6 +379,12 @@ export class LeafScanner implements ScanHost {
     const category = match?.category;
     if (category === undefined || category === this.fieldCategory) return;
     const from = valueStartAfter(v, k);
+    if (isSplittableIdentifier(category)) {
+      // "身份证号：1101 0519 4912 3100 2X": read as its field would be, however it is split.
+      const to = identifierRunEnd(v, from, category);
+      if (to > from) fieldIdentifier(this, v, category, { start: from, end: to });
+      return;
+    }
     let span: Span | undefined;
     let conf = 0;
     let rule: string = RULES.contextLabel;

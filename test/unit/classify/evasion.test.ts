@@ -53,6 +53,26 @@ describe('evasions, table', () => {
     expect(at([leaf('４８．８５６６１３', 'lat', { location: '/p/lat' }), leaf('２．３５２２２２', 'lng', { location: '/p/lng' })])).toEqual([]);
   });
 
+  // A label before ':' or '=' vouches for the value after it as a key would: any split, up to
+  // the first char that is neither the identifier's nor a separator.
+  it.each([
+    ['pi.id_card', '身份证号：', '1101 0519 4912 3100 2X', '，请核对'], ['pi.id_card', 'id_no: ', '110105-1949-1231-002X', ' (verified)'],
+    ['pi.bank_card', '卡号：', '62220 20200 11223 0', '。'], ['pi.device_id', 'IMEI: ', '4901 5420 3237 518', ''],
+    ['org.uscc', '信用代码：', '9135 0100 M000 100Y 43', ' (已核验)'], ['vehicle.vin', 'vin: ', 'LSVA U218 XN21 8329 4', ' is the car'],
+    ['pi.phone', 'phone=', '1391 2345 678', '&x=1'],
+  ])('%s after the label %j, split: %j', (category, label, value, after) => {
+    const text = `${label}${value}${after}`;
+    const found = classifier.classify([leaf(text)], NOW).filter((f) => f.category === category);
+    expect(found.map((f) => text.slice(f.start, f.end))).toEqual([value]);
+  });
+
+  it.each([
+    ['vin: LSVAU218XN2183294X', 'a longer token than a VIN'], ['身份证号：1101 0519 4912 3100 2Y', 'the check char'],
+    ['tel: 400-476-1359', 'a service number'], ['卡号：1234 5678', 'too short for a card'],
+  ])('%j is nothing (%s)', (text) => {
+    expect(classifier.classify([leaf(text)], NOW)).toEqual([]);
+  });
+
   it('split digits in text need a label', () => {
     expect(covers('电话：1381234 5678', undefined, 'pi.phone', 3, 15)).toBe(true);
     expect(covers('见1381 234 5678', undefined, 'pi.phone', 1, 14)).toBe(false);
