@@ -117,6 +117,12 @@ const NOT_NAMES = new Set([
 // "张伟已签收"). Characters that also start given names are left out.
 const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊反称表致投咨询购预办拨打留签取寄需想，。、；：'].map((c) => c.charCodeAt(0)));
 
+/** Two-character words that follow a name, each of whose characters may also be in one
+ *  (正, 师, 今 and 明 are given-name characters too, so NAME_FOLLOWERS cannot hold them). */
+const FOLLOWER_WORDS = new Set([
+  '正在', '师傅', '刚刚', '今天', '明天', '昨天', '现在', '马上', '目前', '一直', '经理', '主任', '总监', '老板', '阿姨', '叔叔',
+]);
+
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
   // Asked of every short value: most are not Han at all, and the slice below allocates.
   if (!isCjkCode(s.charCodeAt(i))) return 0;
@@ -137,7 +143,10 @@ export function hanNameAt(s: string, from: number, strict = false): { start: num
   // After a weak trigger ("我是") the name must stand alone: "我是王者荣耀玩家" is no name.
   if (len <= sur || (strict && len > sur + 2)) return undefined;
   // Given names are one or two characters; a longer run continues into the next word.
-  const end = from + Math.min(len, sur + 2);
+  let end = from + Math.min(len, sur + 2);
+  // "王师傅已取件", "张伟正在配送": a word that follows names is no part of one.
+  if (FOLLOWER_WORDS.has(s.slice(from + sur, from + sur + 2))) return undefined;
+  if (end - from === sur + 2 && FOLLOWER_WORDS.has(s.slice(from + sur + 1, from + sur + 3))) end -= 1;
   if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
   if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2))) return undefined;
   return { start: from, end };
@@ -232,6 +241,7 @@ export const NAME_TRIGGERS_ZH = [
   '紧急联系人', '尊敬的', '亲爱的', '户主', '车主', '业主', '房东', '主治医生', '医生', '医师', '用户名叫',
   '名叫', '叫做', '新生', '考生', '求职者', '候选人', '收款人', '付款人', '开户人', '户名', '账户名', '入住人',
   '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权',
+  '司机', '快递员', '配送员', '骑手', '护士', '班主任', '证人',
 ];
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = ['我是', '本人', '客户', '用户', '会员', '您好', '你好'];

@@ -11,9 +11,9 @@ describe('Han names after a trigger', () => {
   };
   it.each([
     ['李淑曦，取件码', '李淑曦'], ['王芳', '王芳'], ['张三的朋友', '张三'], ['欧阳娜娜您好', '欧阳娜娜'], ['王小明已签收', '王小明'],
-    ['李娜反映', '李娜'], ['张伟明天到', '张伟明'],
+    ['李娜反映', '李娜'], ['张伟明天到', '张伟'], ['张伟正在配送', '张伟'], ['刘洋今天到', '刘洋'], ['张正明已签收', '张正明'],
   ])('%s → %s', (s, want) => expect(at(s)).toBe(want));
-  it.each(['已签收', '服务中心', '方式', '于昨日入院', '王', '信息', '余额'])('no name in %s', (s) => expect(at(s)).toBeUndefined());
+  it.each(['已签收', '服务中心', '方式', '于昨日入院', '王', '信息', '余额', '王师傅已取件', '李经理说'])('no name in %s', (s) => expect(at(s)).toBeUndefined());
   it('a strict trigger wants the name to stand alone', () => {
     expect(at('王者荣耀玩家', true)).toBeUndefined();
     expect(at('孙杰平', true)).toBe('孙杰平');
