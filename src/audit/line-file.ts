@@ -18,7 +18,7 @@ const BATCH_MS = 4;
 const BATCH_BYTES = 64 * 1024;
 /** A batch write to a regular file normally only copies into the page cache (~10 µs for 10 KiB
  *  here), far less than handing it to libuv's thread pool and back, which on a busy core costs
- *  two context switches (~5 % of the gateway's CPU at 2 KiB requests). So a file is written in
+ *  two context switches (~3 % of the gateway's CPU at 2 KiB requests). So a file is written in
  *  line, until one such write takes longer than this (the disk throttles dirty pages, a network
  *  file system stalls); the file is then written from the thread pool for SYNC_BACKOFF_MS. Not
  *  less than 20 ms: on a shared core any write may be preempted for a few milliseconds, which

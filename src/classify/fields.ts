@@ -322,8 +322,8 @@ export function lookupField(key: string): FieldMatch | undefined {
 }
 
 /** Keys that only hold a value for the object around them: {"passport": {"number": "E12345678"}},
- *  {"document": {"type": "护照", "no": "…"}}. "id" and "code" are left out: they name records and
- *  codes far more often than they hold a document's number. */
+ *  {"mobile": {"value": "138 0013 8000"}} (scanner.ts heldField). "id" and "code" are left out:
+ *  they name records and codes far more often than they hold a document's number. */
 const HOLDER_KEYS = new Set(['number', 'no', 'num', 'value', 'haoma', '号码', '编号', '号']);
 
 export function isHolderKey(key: string): boolean {
