@@ -19,7 +19,7 @@ export interface CustomRuleSpec {
   /** May be an operator category; its grade comes from categoryGrades. */
   readonly category: string;
   /** Field names: a non-empty value under such a key is a finding (names normalised like the
-   *  dictionary: case, "_", "-", "." and trailing digits do not matter). */
+   *  dictionary: case, "_", "-", ".", brackets, a closing parenthetical and trailing digits do not matter). */
   readonly fields?: readonly string[];
   /** JSON Pointers matched against leaf.location; a segment "*" matches one segment. */
   readonly paths?: readonly string[];
@@ -59,7 +59,7 @@ export function validateCustomRule(spec: CustomRuleSpec): string[] {
     if (p !== undefined) problems.push(p);
   }
   for (const field of spec.fields ?? []) {
-    if (normalizeFieldName(field) === '') problems.push(`field "${field}" is empty once normalised (case, "_", "-", "." and trailing digits are ignored)`);
+    if (normalizeFieldName(field) === '') problems.push(`field "${field}" is empty once normalised (case, "_", "-", ".", brackets, a closing parenthetical and trailing digits are ignored)`);
   }
   for (const word of spec.keywords ?? []) {
     const w = word.trim();

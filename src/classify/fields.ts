@@ -35,6 +35,7 @@ const GROUPS: readonly Group[] = [
     exact: ['tel', 'telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh'],
     suffix: ['phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
       'mobileNumber', 'mobilePhone', 'cellphone', 'cellPhoneNo', 'cellNumber', 'telephone',
+      'contactTel', 'custTel', 'customerTel', 'userTel', 'buyerTel', 'receiverTel', 'linkTel',
       'telephoneNo', 'telephoneNumber', 'msisdn', 'shouji', 'shoujihao', 'shoujihaoma', 'dianhua',
       'dianhuahaoma', 'lianxidianhua', '手机', '手机号', '手机号码', '电话', '电话号码', '联系电话',
       '联系方式', '移动电话', '手提电话'] },
@@ -53,7 +54,7 @@ const GROUPS: readonly Group[] = [
       'zjhm', 'zjh', 'sfz', 'sfzhm'],
     suffix: ['idCard', 'idCardNo', 'idCardNum', 'idCardNumber', 'identityCard', 'identityCardNo',
       'identityNo', 'identityNum', 'identityNumber', 'nationalId', 'nationalIdNo',
-      'nationalIdNumber', 'residentId', 'residentIdNo', 'citizenId', 'sfzh', 'shenfenzheng',
+      'nationalIdNumber', 'residentId', 'residentIdNo', 'citizenId', 'citizenIdNo', 'citizenIdNumber', 'sfzh', 'shenfenzheng',
       'shenfenzhenghao', 'shenfenzhenghaoma', '身份证', '身份证号', '身份证号码', '证件号', '证件号码',
       '身份证件号码', '公民身份号码', '身份号码', 'docNo', 'docNumber', 'documentNo', 'documentNumber',
       'credentialNo', 'credentialNumber', 'identificationNo', 'identificationNumber', '证件', '证件编号'] },
@@ -211,9 +212,16 @@ const GROUPS: readonly Group[] = [
       '商品编码', '条形码', '批次号', '保单号'] },
 ];
 
-/** Lower-case, drop `_ - . space` and trailing digits ("contact_phone_2" → "contactphone"). */
+/** Lower-case, drop `_ - . space`, form brackets ("contact[phone]"), a closing parenthetical
+ *  ("联系电话（手机）", "phone (mobile)") and trailing digits ("contact_phone_2" → "contactphone"). */
 export function normalizeFieldName(key: string): string {
-  let s = key.toLowerCase().replace(/[_\-. ]/g, '');
+  let s = key.toLowerCase();
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 0x29 || last === 0xff09) {
+    const open = Math.max(s.lastIndexOf('('), s.lastIndexOf('（'));
+    if (open > 0) s = s.slice(0, open);
+  }
+  s = s.replace(/[_\-. [\]]/g, '');
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) >= 48 && s.charCodeAt(end - 1) <= 57) end--;
   if (end < s.length) s = s.slice(0, end);
@@ -256,7 +264,7 @@ const tailTwo = new Set<number>();
 build();
 
 function isNormDropped(c: number): boolean {
-  return c === 95 || c === 45 || c === 46 || c === 32;
+  return c === 95 || c === 45 || c === 46 || c === 32 || c === 91 || c === 93;
 }
 
 /** A code unit as normalizeFieldName leaves it, or -1 when that is not known without
@@ -280,6 +288,8 @@ export function mayBeField(s: string, start: number, end: number): boolean {
     else break;
   }
   if (p < start) return false;
+  // A closing parenthetical is cut off by normalisation: the name before it decides.
+  if (s.charCodeAt(p) === 0x29 || s.charCodeAt(p) === 0xff09) return true;
   const last = normCode(s.charCodeAt(p));
   if (last < 0) return true;
   let q = p - 1;

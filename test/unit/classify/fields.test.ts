@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fieldDictionaryEntries, isHolderKey, lookupExact, lookupField, normalizeFieldName,
+  fieldDictionaryEntries, isHolderKey, lookupExact, lookupField, mayBeField, normalizeFieldName,
 } from '../../../src/classify/fields.js';
 import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, NOW } from './helpers.js';
@@ -9,7 +9,8 @@ describe('normalizeFieldName', () => {
   it.each([
     ['mobileNo', 'mobileno'], ['mobile_no', 'mobileno'], ['mobile-no', 'mobileno'], ['Mobile No', 'mobileno'],
     ['user.phone', 'userphone'], ['PHONE_2', 'phone'], ['address1', 'address'], ['身份证号', '身份证号'],
-    ['Email地址', 'email地址'],
+    ['Email地址', 'email地址'], ['contact[phone]', 'contactphone'], ['data[0][idCard]', 'data0idcard'],
+    ['联系电话（手机）', '联系电话'], ['phone (mobile)', 'phone'], ['手机号码(必填)', '手机号码'], ['(备注)', '(备注)'],
   ])('%s → %s', (raw, norm) => expect(normalizeFieldName(raw)).toBe(norm));
 });
 
@@ -135,4 +136,18 @@ describe('holder keys borrow the field of their object', () => {
   it.each([['number', true], ['No', true], ['号码', true], ['id', false], ['code', false], ['phoneNumber', false]])(
     'isHolderKey(%s) → %s', (key, want) => expect(isHolderKey(key)).toBe(want),
   );
+});
+
+describe('keys in form, export and label spellings', () => {
+  it.each([
+    ['contact[phone]', 'pi.phone'], ['user[idCard]', 'pi.id_card'], ['cust_tel', 'pi.phone'], ['contactTel', 'pi.phone'],
+    ['联系电话（手机）', 'pi.phone'], ['手机号码(必填)', 'pi.phone'], ['citizenIdNo', 'pi.id_card'], ['hotel', undefined],
+    ['hotelName', undefined], ['(备注)', undefined],
+  ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
+
+  it('mayBeField never rules out a name lookupField knows', () => {
+    const words = fieldDictionaryEntries().map(([w]) => w);
+    const spellings = words.flatMap((w) => [w, `${w}_2`, `x[${w}]`, `${w}（必填）`, `${w} (note)`, `${w.toUpperCase()}.`]);
+    for (const k of spellings) if (lookupField(k) !== undefined) expect(mayBeField(k, 0, k.length), k).toBe(true);
+  });
 });
