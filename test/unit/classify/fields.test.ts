@@ -142,7 +142,8 @@ describe('keys in form, export and label spellings', () => {
   it.each([
     ['contact[phone]', 'pi.phone'], ['user[idCard]', 'pi.id_card'], ['cust_tel', 'pi.phone'], ['contactTel', 'pi.phone'],
     ['联系电话（手机）', 'pi.phone'], ['手机号码(必填)', 'pi.phone'], ['citizenIdNo', 'pi.id_card'], ['hotel', undefined],
-    ['hotelName', undefined], ['(备注)', undefined],
+    ['hotelName', undefined], ['(备注)', undefined], ['enterpriseCode', 'org.uscc'], ['tax_id', 'org.uscc'],
+    ['businessLicenseNo', 'org.uscc'],
   ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
 
   it('mayBeField never rules out a name lookupField knows', () => {
