@@ -9,7 +9,7 @@
  * is not a card).
  */
 import type { Leaf } from '../body/leaf.js';
-import { isAlnumCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
+import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
 import {
   addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
 } from './context.js';
@@ -203,7 +203,7 @@ export class LeafScanner implements ScanHost {
             i = end;
             continue;
           }
-        }
+        } else if (c === 62) this.tagLabel(v, i);
         i++;
       } else if (isAlnumCode(c)) {
         i = this.token(v, i);
@@ -376,36 +376,75 @@ export class LeafScanner implements ScanHost {
    *  the value after it. */
   private label(v: string, k: number): void {
     const match = labelAtColon(v, k);
-    const category = match?.category;
-    if (category === undefined || category === this.fieldCategory) return;
-    const from = valueStartAfter(v, k);
+    if (match !== undefined) this.labelled(match, v, valueStartAfter(v, k), v.length);
+  }
+
+  /** The '>' at k may close an XML start tag whose element name is a field ("<mobile>138…</mobile>",
+   *  "<ns:name lang="zh">张三</ns:name>"): its text, up to the next '<', is read as a label's value. */
+  private tagLabel(v: string, k: number): void {
+    if (v.charCodeAt(k - 1) === 47) return; // "<br/>": no text
+    // Both searches are bounded: text full of '>' must not cost a scan of the value each.
+    let open = k - 1;
+    while (open >= 0 && k - open <= MAX_START_TAG && v.charCodeAt(open) !== 60) {
+      if (v.charCodeAt(open) === 62) return;
+      open--;
+    }
+    if (open < 0 || v.charCodeAt(open) !== 60) return;
+    let p = open + 1;
+    while (p < k && isTagNameCode(v.charCodeAt(p))) p++;
+    // Closing tags, declarations and comments have no name here.
+    if (p === open + 1 || (p < k && v.charCodeAt(p) !== 32 && v.charCodeAt(p) !== 9 && v.charCodeAt(p) !== 10)) return;
+    const name = v.slice(open + 1, p);
+    const match = lookupField(name.slice(name.lastIndexOf(':') + 1));
+    if (match === undefined) return;
+    const limit = Math.min(v.length, k + 1 + MAX_ELEMENT_TEXT);
+    let end = k + 1;
+    while (end < limit && v.charCodeAt(end) !== 60) end++;
+    if (end < limit) this.labelled(match, v, k + 1, end);
+  }
+
+  /** A value a label names, from `from`, read no further than `limit`. */
+  private labelled(match: FieldMatch, v: string, from: number, limit: number): void {
+    const category = match.category;
+    if (category === this.fieldCategory) return;
     if (isSplittableIdentifier(category)) {
       // "身份证号：1101 0519 4912 3100 2X": read as its field would be, however it is split.
-      const to = identifierRunEnd(v, from, category);
+      const to = Math.min(identifierRunEnd(v, from, category), limit);
       if (to > from) fieldIdentifier(this, v, category, { start: from, end: to });
       return;
     }
     let span: Span | undefined;
+    if (category === NAME) span = nameSpanAfter(v, from);
+    else if (category === ADDRESS) span = addressSpanAfter(v, from);
+    else if (category === PASSPORT) span = documentSpanAfter(v, from);
+    else if (category === HEALTH || category === RELIGION) span = labelClause(v, from);
+    if (span === undefined) return;
+    if (span.end > limit) span = { start: span.start, end: limit };
+    if (span.end <= span.start) return;
+    const text = v.slice(span.start, span.end);
     let conf = 0;
     let rule: string = RULES.contextLabel;
-    if (category === NAME) {
-      span = nameSpanAfter(v, from);
-      const text = span === undefined ? '' : v.slice(span.start, span.end);
-      conf = span === undefined ? 0 : 0.85 * (match!.weight <= ROLE_WEIGHT ? roleNameFactor(text) : nameConfidenceFactor(text));
-    } else if (category === ADDRESS) {
-      span = addressSpanAfter(v, from);
-      conf = span === undefined ? 0 : 0.8 * addressConfidenceFactor(v.slice(span.start, span.end));
-    } else if (category === PASSPORT) {
-      span = documentSpanAfter(v, from);
-      conf = span === undefined ? 0 : 0.9 * passportConfidenceFactor(v.slice(span.start, span.end));
+    if (category === NAME) conf = 0.85 * (match.weight <= ROLE_WEIGHT ? roleNameFactor(text) : nameConfidenceFactor(text));
+    else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);
+    else if (category === PASSPORT) {
+      conf = 0.9 * passportConfidenceFactor(text);
       rule = RULES.passportContext;
-    } else if (category === HEALTH || category === RELIGION) {
-      span = labelClause(v, from);
-      conf = span.end > span.start && isMedicalValue(v.slice(span.start, span.end)) ? 0.85 : 0;
+    } else {
+      conf = isMedicalValue(text) ? 0.85 : 0;
       rule = category === HEALTH ? RULES.healthSection : RULES.religionKeyword;
     }
-    if (span !== undefined && conf > 0) this.emit(category, rule, span.start, span.end, conf);
+    if (conf > 0) this.emit(category, rule, span.start, span.end, conf);
   }
+}
+
+/** Longest start tag read back from its '>' (name and attributes), and longest element text
+ *  read as a field's value (an address is the longest such value). */
+const MAX_START_TAG = 256;
+const MAX_ELEMENT_TEXT = 256;
+
+/** Letters, digits, '_', '-', '.', ':' and Han, as element names have. */
+function isTagNameCode(c: number): boolean {
+  return isAsciiAlnum(c) || c === 95 || c === 45 || c === 46 || c === 58 || isCjkCode(c);
 }
 
 function isRsIdKey(key: string): boolean {

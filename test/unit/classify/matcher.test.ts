@@ -197,6 +197,28 @@ describe('labels in free text', () => {
   });
 });
 
+describe('XML elements named like fields', () => {
+  // An XML or SOAP body is read as text; an element's name labels its text as a key would.
+  it.each([
+    ['<user><name>王建国</name></user>', 'pi.name', '王建国'],
+    ['<ns1:custName>李娜</ns1:custName>', 'pi.name', '李娜'],
+    ['<mobile>1391 2345 678</mobile>', 'pi.phone', '1391 2345 678'],
+    ['<手机>139-1234-5678</手机>', 'pi.phone', '139-1234-5678'],
+    ['<address>北京市朝阳区建国路88号</address><zip>100020</zip>', 'pi.address', '北京市朝阳区建国路88号'],
+    ['<passportNo>E12345678</passportNo>', 'pi.passport', 'E12345678'],
+    ['<name lang="zh">王建国</name>', 'pi.name', '王建国'],
+  ])('%j → %s %j', (value, category, text) => {
+    expect(found(value).filter(([c]) => c === category).map(([, , t]) => t)).toEqual([text]);
+  });
+
+  it.each([
+    '<item><name>iPhone 15</name></item>', '<title>张三的博客</title>', '<p>a > b</p>', '</name>王建国',
+    '<mobile>400-476-1359</mobile>', '<name/>王建国', '<!-- name -->王建国', 'x<name>y',
+  ])('%j → nothing', (value) => {
+    expect(found(value)).toEqual([]);
+  });
+});
+
 describe('near misses', () => {
   it.each([
     ['1712345678901', '13-digit millisecond timestamp'],
