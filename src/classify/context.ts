@@ -77,12 +77,22 @@ export function labelAtColon(s: string, k: number): FieldMatch | undefined {
   return labelEndingAt(s, p);
 }
 
-/** First char of the value after a colon at `k`. */
+/** First char of the value after a colon at `k`: past spaces and quotes, and past up to two
+ *  markup tags ("<b>姓名：</b>王建国", "手机：<span>138…"). */
 export function valueStartAfter(s: string, k: number): number {
   let p = k + 1;
   while (p < s.length && p - k <= 4 && (isSpaceCode(s.charCodeAt(p)) || isQuote(s.charCodeAt(p)))) p++;
+  for (let tags = 0; tags < 2 && s.charCodeAt(p) === 60; tags++) {
+    let close = p + 1;
+    const limit = Math.min(s.length, p + MAX_SKIPPED_TAG);
+    while (close < limit && s.charCodeAt(close) !== 62 && s.charCodeAt(close) !== 60) close++;
+    if (close >= limit || s.charCodeAt(close) !== 62) break;
+    p = close + 1;
+    while (p < s.length && isSpaceCode(s.charCodeAt(p))) p++;
+  }
   return p;
 }
+const MAX_SKIPPED_TAG = 40;
 
 /** When a value runs into the next label ("张三性别：男"), cut that label off: the longest
  *  dictionary word among its last 4..2 ideographs, else the usual 2-char label. */
@@ -138,7 +148,7 @@ export function nameSpanAfter(s: string, from: number): Span | undefined {
   return end - from >= 2 ? { start: from, end } : undefined;
 }
 
-const ADDRESS_STOPS = new Set([...'\n\r\t,，。；;|"、'].map((c) => c.charCodeAt(0)));
+const ADDRESS_STOPS = new Set([...'\n\r\t,，。；;|"、<'].map((c) => c.charCodeAt(0)));
 
 /** The address after a label: up to the next punctuation or line end, bounded. */
 export function addressSpanAfter(s: string, from: number): Span | undefined {

@@ -197,7 +197,7 @@ describe('labels in free text', () => {
   });
 });
 
-describe('XML elements named like fields', () => {
+describe('XML elements named like fields, and labels in markup', () => {
   // An XML or SOAP body is read as text; an element's name labels its text as a key would.
   it.each([
     ['<user><name>王建国</name></user>', 'pi.name', '王建国'],
@@ -207,13 +207,16 @@ describe('XML elements named like fields', () => {
     ['<address>北京市朝阳区建国路88号</address><zip>100020</zip>', 'pi.address', '北京市朝阳区建国路88号'],
     ['<passportNo>E12345678</passportNo>', 'pi.passport', 'E12345678'],
     ['<name lang="zh">王建国</name>', 'pi.name', '王建国'],
+    // A label in HTML: its value may follow a tag or two.
+    ['<p><b>姓名：</b>王建国</p>', 'pi.name', '王建国'], ['<b>手机：</b><span>1391 2345 678</span>', 'pi.phone', '1391 2345 678'],
+    ['地址：<span class="a">北京市朝阳区建国路88号</span>', 'pi.address', '北京市朝阳区建国路88号'],
   ])('%j → %s %j', (value, category, text) => {
     expect(found(value).filter(([c]) => c === category).map(([, , t]) => t)).toEqual([text]);
   });
 
   it.each([
     '<item><name>iPhone 15</name></item>', '<title>张三的博客</title>', '<p>a > b</p>', '</name>王建国',
-    '<mobile>400-476-1359</mobile>', '<name/>王建国', '<!-- name -->王建国', 'x<name>y',
+    '<mobile>400-476-1359</mobile>', '<name/>王建国', '<!-- name -->王建国', 'x<name>y', '姓名：<', '姓名：<<<<王建国',
   ])('%j → nothing', (value) => {
     expect(found(value)).toEqual([]);
   });
