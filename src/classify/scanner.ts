@@ -26,7 +26,7 @@ import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
 import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, roleNameFactor } from './field-rules.js';
-import { isHolderKey, lookupField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
+import { isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -395,12 +395,23 @@ export class LeafScanner implements ScanHost {
     // Closing tags, declarations and comments have no name here.
     if (p === open + 1 || (p < k && v.charCodeAt(p) !== 32 && v.charCodeAt(p) !== 9 && v.charCodeAt(p) !== 10)) return;
     const name = v.slice(open + 1, p);
-    const match = lookupField(name.slice(name.lastIndexOf(':') + 1));
+    let match = lookupField(name.slice(name.lastIndexOf(':') + 1));
+    // A cell after a label cell; header cells (<th>) are labels themselves.
+    const cell = match === undefined && name.toLowerCase() !== 'th' ? labelCellBefore(v, open) : undefined;
+    match ??= cell;
     if (match === undefined) return;
     const limit = Math.min(v.length, k + 1 + MAX_ELEMENT_TEXT);
     let end = k + 1;
     while (end < limit && v.charCodeAt(end) !== 60) end++;
-    if (end < limit) this.labelled(match, v, k + 1, end);
+    if (end >= limit) return;
+    if (cell !== undefined) {
+      // A row of labels ("<td>Name</td><td>Phone</td>") holds no values; and a name in a cell
+      // must read as a surname and given name, as under a role word.
+      const text = v.slice(k + 1, end).trim();
+      if (text.length === 0 || (mayBeField(text, 0, text.length) && lookupField(text) !== undefined)) return;
+      match = { category: cell.category, weight: Math.min(cell.weight, ROLE_WEIGHT) };
+    }
+    this.labelled(match, v, k + 1, end);
   }
 
   /** A value a label names, from `from`, read no further than `limit`. */
@@ -441,6 +452,28 @@ export class LeafScanner implements ScanHost {
  *  read as a field's value (an address is the longest such value). */
 const MAX_START_TAG = 256;
 const MAX_ELEMENT_TEXT = 256;
+
+/** "<td>姓名</td><td>王建国</td>", "<dt>手机</dt><dd>138…</dd>": the element that closes right
+ *  before the start tag at `open` holds only a field's name, which then labels this element. */
+function labelCellBefore(v: string, open: number): FieldMatch | undefined {
+  let p = open;
+  while (p > 0 && isSpaceCode(v.charCodeAt(p - 1))) p--;
+  if (p === 0 || v.charCodeAt(p - 1) !== 62) return undefined;
+  // The closing tag "</td>" before it.
+  let q = p - 1;
+  const tagFloor = Math.max(0, q - MAX_CLOSING_TAG);
+  while (q > tagFloor && v.charCodeAt(q) !== 60) q--;
+  if (v.charCodeAt(q) !== 60 || v.charCodeAt(q + 1) !== 47) return undefined;
+  // Its text, back to the '>' of its own start tag.
+  let t = q;
+  const textFloor = Math.max(0, q - MAX_CELL_LABEL);
+  while (t > textFloor && v.charCodeAt(t - 1) !== 62 && v.charCodeAt(t - 1) !== 60) t--;
+  if (t === 0 || v.charCodeAt(t - 1) !== 62 || t === q) return undefined;
+  const text = v.slice(t, q).trim();
+  return text.length > 0 && mayBeField(text, 0, text.length) ? lookupField(text) : undefined;
+}
+const MAX_CLOSING_TAG = 32;
+const MAX_CELL_LABEL = 40;
 
 /** Letters, digits, '_', '-', '.', ':' and Han, as element names have. */
 function isTagNameCode(c: number): boolean {

@@ -210,6 +210,9 @@ describe('XML elements named like fields, and labels in markup', () => {
     // A label in HTML: its value may follow a tag or two.
     ['<p><b>姓名：</b>王建国</p>', 'pi.name', '王建国'], ['<b>手机：</b><span>1391 2345 678</span>', 'pi.phone', '1391 2345 678'],
     ['地址：<span class="a">北京市朝阳区建国路88号</span>', 'pi.address', '北京市朝阳区建国路88号'],
+    // A cell after a cell that holds a field's name.
+    ['<tr><td>姓名</td><td>王建国</td></tr>', 'pi.name', '王建国'], ['<tr><td>手机</td> <td>1391 2345 678</td></tr>', 'pi.phone', '1391 2345 678'],
+    ['<dl><dt>Name</dt><dd>Zhang Wei</dd></dl>', 'pi.name', 'Zhang Wei'],
   ])('%j → %s %j', (value, category, text) => {
     expect(found(value).filter(([c]) => c === category).map(([, , t]) => t)).toEqual([text]);
   });
@@ -217,6 +220,9 @@ describe('XML elements named like fields, and labels in markup', () => {
   it.each([
     '<item><name>iPhone 15</name></item>', '<title>张三的博客</title>', '<p>a > b</p>', '</name>王建国',
     '<mobile>400-476-1359</mobile>', '<name/>王建国', '<!-- name -->王建国', 'x<name>y', '姓名：<', '姓名：<<<<王建国',
+    // Rows of labels hold no values, and header cells are labels themselves.
+    '<tr><td>姓名</td><td>性别</td><td>手机</td><td>地址</td><td>身份证号</td></tr>', '<tr><th>姓名</th><th>王建国</th></tr>',
+    '<tr><td>Name</td><td>Phone</td><td>Email</td></tr>', '<tr><td>商品</td><td>张小泉剪刀</td></tr>',
   ])('%j → nothing', (value) => {
     expect(found(value)).toEqual([]);
   });
