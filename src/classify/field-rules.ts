@@ -110,6 +110,16 @@ function documentNumber(value: string): string {
   return foldIdentifier(value, true)?.text ?? '';
 }
 
+/** Whether a letter or digit follows at i, or a digit after separators: the number goes on
+ *  ("E1234 5678 90123"), where words after it ("E123 4567 8 is valid") do not continue it. */
+function continuesWithDigit(v: string, i: number, cap: number): boolean {
+  if (i < cap && foldAlnum(v.charCodeAt(i)) >= 0) return true;
+  let p = i;
+  while (p < cap && isFiller(v.charCodeAt(p))) p++;
+  const f = p < cap ? foldAlnum(v.charCodeAt(p)) : -1;
+  return f >= 48 && f <= 57;
+}
+
 /** Separators and padding an identifier field may hold around and inside its value. */
 function isFiller(c: number): boolean {
   return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 9 || c === 0xa0 ||
@@ -181,6 +191,30 @@ export function identifierRunEnd(v: string, from: number, category: CategoryId):
 }
 /** Longest labelled value read: a 19-digit card with a separator after every digit and some. */
 const MAX_LABELLED_IDENTIFIER = 48;
+
+/** "护照号：E123 4567 8": a Chinese passport or permit number that a text label names, split or
+ *  written to evade, ending where its 9 or 11 chars end; undefined when there is none. Foreign
+ *  numbers are only read unbroken (documentSpanAfter): they have no fixed shape to end on. */
+export function labelledTravelDocument(v: string, from: number, limit: number): Span | undefined {
+  const cap = Math.min(limit, from + MAX_LABELLED_IDENTIFIER);
+  let found: Span | undefined;
+  let chars = 0;
+  for (let i = from; i < cap && chars < 11; ) {
+    const c = v.charCodeAt(i);
+    if (foldAlnum(c) < 0) {
+      if (!isFiller(c)) break;
+      i++;
+      continue;
+    }
+    chars++;
+    i++;
+    if ((chars === 9 || chars === 11) && !continuesWithDigit(v, i, cap)) {
+      const id = foldIdentifier(v, true, from, i);
+      if (id !== undefined && isChineseTravelDocument(id.text)) found = { start: id.start, end: id.end };
+    }
+  }
+  return found;
+}
 
 /**
  * A phone/ID/card/IMEI/USCC/VIN field whose value is that identifier split or padded in any

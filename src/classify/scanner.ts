@@ -25,7 +25,7 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, roleNameFactor } from './field-rules.js';
+import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, labelledTravelDocument, roleNameFactor } from './field-rules.js';
 import { isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
@@ -429,7 +429,10 @@ export class LeafScanner implements ScanHost {
     else if (category === ADDRESS) span = addressSpanAfter(v, from);
     else if (category === PASSPORT) span = documentSpanAfter(v, from);
     else if (category === HEALTH || category === RELIGION) span = labelClause(v, from);
-    if (span === undefined) return;
+    if (span === undefined) {
+      if (category === PASSPORT) this.splitTravelDocument(v, from, limit);
+      return;
+    }
     if (span.end > limit) span = { start: span.start, end: limit };
     if (span.end <= span.start) return;
     const text = v.slice(span.start, span.end);
@@ -440,11 +443,21 @@ export class LeafScanner implements ScanHost {
     else if (category === PASSPORT) {
       conf = 0.9 * passportConfidenceFactor(text);
       rule = RULES.passportContext;
+      if (conf <= 0) {
+        this.splitTravelDocument(v, from, limit);
+        return;
+      }
     } else {
       conf = isMedicalValue(text) ? 0.85 : 0;
       rule = category === HEALTH ? RULES.healthSection : RULES.religionKeyword;
     }
     if (conf > 0) this.emit(category, rule, span.start, span.end, conf);
+  }
+
+  /** After a passport label, no unbroken number: maybe a Chinese one split or written to evade. */
+  private splitTravelDocument(v: string, from: number, limit: number): void {
+    const span = labelledTravelDocument(v, from, limit);
+    if (span !== undefined) this.emit(PASSPORT, RULES.passportContext, span.start, span.end, 0.9);
   }
 }
 

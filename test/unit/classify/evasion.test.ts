@@ -59,7 +59,9 @@ describe('evasions, table', () => {
     ['pi.id_card', '身份证号：', '1101 0519 4912 3100 2X', '，请核对'], ['pi.id_card', 'id_no: ', '110105-1949-1231-002X', ' (verified)'],
     ['pi.bank_card', '卡号：', '62220 20200 11223 0', '。'], ['pi.device_id', 'IMEI: ', '4901 5420 3237 518', ''],
     ['org.uscc', '信用代码：', '9135 0100 M000 100Y 43', ' (已核验)'], ['vehicle.vin', 'vin: ', 'LSVA U218 XN21 8329 4', ' is the car'],
-    ['pi.phone', 'phone=', '1391 2345 678', '&x=1'],
+    ['pi.phone', 'phone=', '1391 2345 678', '&x=1'], ['pi.passport', '护照号：', 'E123 4567 8', '，请核对'],
+    ['pi.passport', 'passport_no: ', 'E-1234-5678', ' is valid'], ['pi.passport', '护照：', 'Ｅ１２３４ ５６７８', ''],
+    ['pi.passport', '港澳通行证：', 'H1234 5678 90', '。'], ['pi.passport', '护照号：', 'E1234\u200b5678', ''],
   ])('%s after the label %j, split: %j', (category, label, value, after) => {
     const text = `${label}${value}${after}`;
     const found = classifier.classify([leaf(text)], NOW).filter((f) => f.category === category);
@@ -69,6 +71,7 @@ describe('evasions, table', () => {
   it.each([
     ['vin: LSVAU218XN2183294X', 'a longer token than a VIN'], ['身份证号：1101 0519 4912 3100 2Y', 'the check char'],
     ['tel: 400-476-1359', 'a service number'], ['卡号：1234 5678', 'too short for a card'],
+    ['passport: AB 123 456', 'a split foreign number: no shape to end on'], ['护照号：E1234 5678 90123', 'longer than any document'],
   ])('%j is nothing (%s)', (text) => {
     expect(classifier.classify([leaf(text)], NOW)).toEqual([]);
   });
