@@ -100,7 +100,7 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.name', weight: 0.8,
     exact: ['applicant', 'insured', 'insurant', 'policyholder', 'beneficiary', 'patient', 'passenger',
       'traveler', 'traveller', 'recipient', 'receiver', 'consignee', 'addressee', 'guardian', 'signatory',
-      'emergencyContact', 'staff', 'employee', 'tenant', 'driver', 'guest', 'payee', 'payer', 'buyer',
+      'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', '客户', '乘客', '学生',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },

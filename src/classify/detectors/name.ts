@@ -70,8 +70,16 @@ export function latinNameWords(s: string): number {
     }
   }
   if (words.length === 1 && (s.length < 2 || PLACEHOLDERS.has(s.toLowerCase()))) return 0;
+  // "Apple Inc.", "Acme Trading Ltd": an organisation, however name-like its words are.
+  if (words.length > 1 && ORGANISATION_ENDINGS.has(words[words.length - 1]!.toLowerCase().replace(/\.$/, ''))) return 0;
   return words.length;
 }
+
+const ORGANISATION_ENDINGS = new Set([
+  'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'llc', 'llp', 'plc', 'gmbh', 'ag',
+  'sa', 'bv', 'nv', 'pte', 'pty', 'kk', 'group', 'holdings', 'bank', 'trading', 'technologies', 'technology',
+  'industries', 'partners', 'foundation', 'university', 'institute', 'hospital', 'clinic', 'school',
+]);
 
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {

@@ -14,7 +14,8 @@ describe('nameConfidenceFactor', () => {
   it.each([
     '', '张', '张三丰收了', '13812345678', 'true', 'false', 'null', 'N/A', 'unknown', 'admin',
     'https://example.com', '550e8400-e29b-41d4-a716-446655440000', 'a@b.com', 'iPhone 15',
-    'one two three four five six', '张三 Smith', '·张三', 'x',
+    'one two three four five six', '张三 Smith', '·张三', 'x', 'Apple Inc.', 'Acme Trading Ltd', 'Bosch GmbH',
+    'Peking University',
   ])('rejects %j', (v) => expect(nameConfidenceFactor(v)).toBe(0));
 });
 
