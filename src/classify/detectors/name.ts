@@ -77,7 +77,7 @@ export function latinNameWords(s: string): number {
 
 const ORGANISATION_ENDINGS = new Set([
   'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'llc', 'llp', 'plc', 'gmbh', 'ag',
-  'sa', 'bv', 'nv', 'pte', 'pty', 'kk', 'group', 'holdings', 'bank', 'trading', 'technologies', 'technology',
+  'bv', 'nv', 'pte', 'pty', 'kk', 'group', 'holdings', 'bank', 'trading', 'technologies', 'technology',
   'industries', 'partners', 'foundation', 'university', 'institute', 'hospital', 'clinic', 'school',
 ]);
 
