@@ -7,6 +7,8 @@
  *                pin of the sink's name (policy.ts): inspection on, destination abroad,
  *                audit lines written to a file
  * - passthrough  the http-proxy forward proxy of servers.ts (no inspection)
+ * - forwarder    at 2 KiB only, the gateway's forwarding mechanics without its own work
+ *                (servers.ts): a reference for the CPU the gateway's per-request work costs
  * - direct       wrk straight to the sink
  * Bodies: 2 KiB, 64 KiB, 1 MiB clean JSON (forwarded unchanged), and at 2 KiB a mix where every
  * 10th request carries a mobile number the default abroad actions redact.
@@ -44,7 +46,7 @@ export interface GatewayBenchOptions {
   readonly stall: { readonly bodyMiB: number; readonly pingMs: number; readonly runs: number } | null;
 }
 
-export type Target = 'gateway' | 'passthrough' | 'direct';
+export type Target = 'gateway' | 'passthrough' | 'forwarder' | 'direct';
 
 export interface WrkFigure {
   readonly rps: number;
@@ -367,6 +369,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
     if (o.parts.wrk && hasTool('wrk')) {
       const gateway = await startCliGateway(o, 'wrk');
       const passthrough = await startBenchServer(o.pin, ['passthrough', `${SINK_HOST}=127.0.0.1`]);
+      const forwarder = await startBenchServer(o.pin, ['forwarder', `${SINK_HOST}=127.0.0.1`]);
       try {
         const files = new Map<number, string>();
         for (const size of o.sizes) {
@@ -380,6 +383,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
         preflight['gateway clean 2 KiB'] = await probe(gateway.port, sinkUrl, readFileSync(files.get(2048)!));
         preflight['gateway mix 2 KiB (redacted)'] = await probe(gateway.port, sinkUrl, readFileSync(redactFile));
         preflight['passthrough clean 2 KiB'] = await probe(passthrough.port, sinkUrl, readFileSync(files.get(2048)!));
+        preflight['forwarder clean 2 KiB'] = await probe(forwarder.port, sinkUrl, readFileSync(files.get(2048)!));
         const audit = readFileSync(join(o.tmpDir, 'audit-wrk.ndjson'), 'utf8').trim().split('\n').slice(-2);
         preflight['gateway audit actions'] = audit.map((l) => (JSON.parse(l) as { action?: string }).action ?? '?').join(', ');
         log(`preflight: ${JSON.stringify(preflight)}`);
@@ -387,6 +391,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
         const targets: Array<{ target: Target; url: string; reqTarget: string; pid: number }> = [
           { target: 'gateway', url: `http://127.0.0.1:${gateway.port}`, reqTarget: sinkUrl, pid: gateway.proc.pid! },
           { target: 'passthrough', url: `http://127.0.0.1:${passthrough.port}`, reqTarget: sinkUrl, pid: passthrough.proc.pid! },
+          { target: 'forwarder', url: `http://127.0.0.1:${forwarder.port}`, reqTarget: sinkUrl, pid: forwarder.proc.pid! },
           { target: 'direct', url: `http://127.0.0.1:${sink.port}`, reqTarget: '/ingest', pid: sink.proc.pid! },
         ];
         const rows: WrkRow[] = [];
@@ -394,7 +399,8 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
         const cases: Array<{ label: string; bytes: number; extra: string[]; rounds: number; connections: number; only?: Target[] }> = [];
         for (const size of o.sizes) {
           const label = size >= 2 ** 20 ? `${size / 2 ** 20} MiB` : `${size / 1024} KiB`;
-          cases.push({ label, bytes: size, extra: [], rounds: size === 2048 ? o.rounds : 1, connections: size >= 2 ** 20 ? Math.min(4, o.connections) : o.connections });
+          const key = size === 2048;
+          cases.push({ label, bytes: size, extra: [], rounds: key ? o.rounds : 1, connections: size >= 2 ** 20 ? Math.min(4, o.connections) : o.connections, ...(key ? {} : { only: ['gateway', 'passthrough', 'direct'] as Target[] }) });
         }
         if (o.mix) cases.push({ label: '2 KiB, 10 % redacted', bytes: 2048, extra: [redactFile, '10'], rounds: 1, connections: o.connections, only: ['gateway', 'passthrough'] });
         for (const c of cases) {
@@ -419,6 +425,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
       } finally {
         await gateway.stop();
         await passthrough.stop();
+        await forwarder.stop();
       }
     }
 

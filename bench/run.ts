@@ -145,6 +145,11 @@ function scanCliRows(r: ScanCliResult): Row[] {
   ];
 }
 
+/** CPU time (user + system, from /proc) the proxy process spent per answered request. */
+function cpuPerRequestUs(f: WrkFigure): number {
+  return f.rps > 0 ? (f.cpuPct / 100 / f.rps) * 1e6 : NaN;
+}
+
 function gatewayRows(g: GatewayResult): Row[] {
   const rows: Row[] = [];
   if (!Array.isArray(g.wrk)) return rows;
@@ -161,6 +166,11 @@ function gatewayRows(g: GatewayResult): Row[] {
       rows.push({ part: 'gateway', figure: `${c}: gateway p50`, value: ms(gw.p50Ms), baseline: `http-proxy ${ms(pt.p50Ms)}`, ratio: gw.p50Ms / pt.p50Ms, target: '', status: '' });
       rows.push({ part: 'gateway', figure: `${c}: gateway CPU (of one core)`, value: `${gw.cpuPct.toFixed(0)} %`, baseline: `http-proxy ${pt.cpuPct.toFixed(0)} %`, ratio: gw.cpuPct / pt.cpuPct, target: '', status: '' });
       rows.push({ part: 'gateway', figure: `${c}: gateway peak RSS`, value: `${gw.rssMiB.toFixed(0)} MiB`, baseline: `http-proxy ${pt.rssMiB.toFixed(0)} MiB`, ratio: gw.rssMiB / pt.rssMiB, target: '', status: '' });
+      const fw = find(c, 'forwarder');
+      if (fw) {
+        rows.push({ part: 'gateway', figure: `${c}: forwarder req/s (gateway's mechanics, none of its work)`, value: fw.rps.toFixed(0), baseline: `http-proxy ${pt.rps.toFixed(0)}`, ratio: fw.rps / pt.rps, target: '', status: '' });
+        rows.push({ part: 'gateway', figure: `${c}: gateway CPU per request`, value: `${cpuPerRequestUs(gw).toFixed(0)} µs`, baseline: `forwarder ${cpuPerRequestUs(fw).toFixed(0)} µs, http-proxy ${cpuPerRequestUs(pt).toFixed(0)} µs`, ratio: cpuPerRequestUs(gw) / cpuPerRequestUs(fw), target: '', status: '' });
+      }
       if (direct && key) rows.push({ part: 'gateway', figure: `${c}: gateway req/s vs no proxy`, value: gw.rps.toFixed(0), baseline: `direct to sink ${direct.rps.toFixed(0)}`, ratio: gw.rps / direct.rps, target: '', status: '' });
     }
     if (pt && direct) rows.push({ part: 'gateway', figure: `${c}: http-proxy req/s${pt.errors ? ` (${pt.errors} errors)` : ''}`, value: pt.rps.toFixed(0), baseline: `direct to sink ${direct.rps.toFixed(0)}`, ratio: pt.rps / direct.rps, target: '', status: '' });

@@ -3,16 +3,25 @@
  *
  *   node dist/bench/servers.js sink                       → prints {"port":N}, serves until SIGTERM
  *   node dist/bench/servers.js passthrough NAME=IP ...    → the same, a forward proxy
+ *   node dist/bench/servers.js forwarder NAME=IP ...      → the same, the gateway's mechanics only
  *
  * - sink: the upstream. Reads each request body to the end and answers a small JSON.
  * - passthrough: the baseline forward proxy, the minimal thing a team would run instead of the
  *   gateway: http-proxy streaming absolute-form requests to their origin over a keep-alive pool,
  *   no inspection. Names are pinned to addresses (NAME=IP), as the gateway's `resolve:` does,
  *   and only loopback addresses are accepted.
+ * - forwarder: a reference, not a baseline: what the gateway's forwarding costs without its own
+ *   work. The same Node HTTP server and undici Agent as the gateway, the body held in full
+ *   before it is sent, hop-by-hop headers dropped and Via added (src/forward/headers.ts), the
+ *   upstream's answer streamed back; no policy, inspection, audit or metrics. Its CPU per
+ *   request beside the gateway's is the price of the gateway's own per-request work.
  */
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import httpProxy from 'http-proxy';
+import { Agent as UndiciAgent, type Dispatcher } from 'undici';
+import { appendVia, endToEndHeaders } from '../src/forward/headers.js';
 
 export interface Running {
   readonly port: number;
@@ -53,6 +62,61 @@ export function startSink(port = 0): Promise<Running> {
   return listen(server, port);
 }
 
+/** The pinned loopback address of an absolute-form request's host, or why it is refused. */
+function pinnedTarget(req: IncomingMessage, pins: Readonly<Record<string, string>>): { url: URL; ip: string } | { status: number; why: string } {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '');
+  } catch {
+    return { status: 400, why: 'absolute-form requests only' };
+  }
+  const ip = pins[url.hostname];
+  if (ip === undefined || !/^127\./.test(ip)) return { status: 403, why: 'not a pinned loopback name' };
+  return { url, ip };
+}
+
+export function startForwarder(pins: Readonly<Record<string, string>>, port = 0): Promise<Running> {
+  const agent = new UndiciAgent({ keepAliveTimeout: 4_000 });
+  const server = createServer((req, res) => {
+    const target = pinnedTarget(req, pins);
+    if ('why' in target) {
+      res.writeHead(target.status).end(target.why);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const headers = endToEndHeaders(req.headers, ['host']);
+      headers['host'] = target.url.host;
+      headers['content-length'] = String(body.length);
+      appendVia(headers, req.httpVersion, 'bench-forwarder');
+      const signal = new EventEmitter();
+      res.once('close', () => signal.emit('abort'));
+      agent
+        .request({ origin: `http://${target.ip}:${target.url.port || 80}`, path: `${target.url.pathname}${target.url.search}`, method: req.method as Dispatcher.HttpMethod, headers, body, signal })
+        .then((answer) => {
+          const out = endToEndHeaders(answer.headers);
+          appendVia(out, '1.1', 'bench-forwarder');
+          res.writeHead(answer.statusCode, out);
+          answer.body.on('data', (c: Buffer) => {
+            if (!res.write(c)) answer.body.pause();
+          });
+          res.on('drain', () => answer.body.resume());
+          answer.body.on('end', () => res.end());
+          answer.body.on('error', () => res.destroy());
+        })
+        .catch(() => {
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end('bad gateway');
+        });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.requestTimeout = 0;
+  return listen(server, port);
+}
+
 export function startPassthrough(pins: Readonly<Record<string, string>>, port = 0): Promise<Running> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const proxy = httpProxy.createProxyServer({ agent, xfwd: false, ws: false });
@@ -63,19 +127,12 @@ export function startPassthrough(pins: Readonly<Record<string, string>>, port = 
     r.end('bad gateway');
   });
   const server = createServer((req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '');
-    } catch {
-      res.writeHead(400).end('absolute-form requests only');
+    const target = pinnedTarget(req, pins);
+    if ('why' in target) {
+      res.writeHead(target.status).end(target.why);
       return;
     }
-    const ip = pins[url.hostname];
-    if (ip === undefined || !/^127\./.test(ip)) {
-      res.writeHead(403).end('not a pinned loopback name');
-      return;
-    }
-    proxy.web(req, res, { target: `http://${ip}:${url.port || 80}` });
+    proxy.web(req, res, { target: `http://${target.ip}:${target.url.port || 80}` });
   });
   server.keepAliveTimeout = 60_000;
   server.requestTimeout = 0;
@@ -86,15 +143,15 @@ async function main(argv: string[]): Promise<void> {
   const [kind, ...rest] = argv;
   let running: Running;
   if (kind === 'sink') running = await startSink();
-  else if (kind === 'passthrough') {
+  else if (kind === 'passthrough' || kind === 'forwarder') {
     const pins: Record<string, string> = {};
     for (const a of rest) {
       const [name, ip] = a.split('=');
       if (name && ip) pins[name] = ip;
     }
-    running = await startPassthrough(pins);
+    running = await (kind === 'passthrough' ? startPassthrough(pins) : startForwarder(pins));
   } else {
-    process.stderr.write('usage: servers.js sink | passthrough NAME=IP...\n');
+    process.stderr.write('usage: servers.js sink | passthrough NAME=IP... | forwarder NAME=IP...\n');
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify({ port: running.port })}\n`);
