@@ -5,6 +5,7 @@
  */
 import { isCjkCode, isSpaceCode } from './chars.js';
 import type { Span } from './detectors/email.js';
+import { commaGivenNameAt } from './detectors/name.js';
 import { lookupExact, lookupField, mayBeField, type FieldMatch } from './fields.js';
 
 const MAX_CJK_LABEL = 10;
@@ -137,9 +138,15 @@ export function nameSpanAfter(s: string, from: number): Span | undefined {
     let words = 0;
     let p = from;
     while (p < s.length && words < 5 && isUpperLatin(s.charCodeAt(p))) {
+      const wordStart = p;
       while (p < s.length && p - from < 64 && isLatinNameChar(s.charCodeAt(p))) p++;
       end = p;
       words++;
+      const given = words === 1 ? commaGivenNameAt(s, wordStart, p) : -1;
+      if (given >= 0) {
+        p = given;
+        continue;
+      }
       if (s.charCodeAt(p) !== 32) break;
       p++;
     }

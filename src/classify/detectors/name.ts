@@ -61,6 +61,8 @@ function isLatinLetter(c: number): boolean {
 /** Number of words if `s` is 1–5 Latin words (letters, inner ' ’ - .), else 0. */
 export function latinNameWords(s: string): number {
   const words = s.split(/ +/);
+  // "Wang, Wei": surname first, then a comma, as directories and airline records write it.
+  if (words.length >= 2 && words[0]!.length > 2 && words[0]!.endsWith(',')) words[0] = words[0]!.slice(0, -1);
   if (words.length > 5) return 0;
   for (const w of words) {
     if (w.length === 0 || !isLatinLetter(w.charCodeAt(0))) return 0;
@@ -100,7 +102,9 @@ const SURNAMES = new Set([...(
   '常温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单' +
   '季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚' +
   '娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘' +
-  '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧'
+  '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
+  // Rarer ones, none of which starts everyday words.
+  '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
@@ -191,8 +195,22 @@ const LATIN_SURNAMES = new Set((
   'tam yuen chang hsu tsai kuo chiang hsieh kao chung chao chou tsui'
 ).split(' '));
 
+/** A pinyin (or Cantonese, Wade-Giles) surname, in any case. */
+export function isLatinSurname(word: string): boolean {
+  return LATIN_SURNAMES.has(word.toLowerCase());
+}
+
+/** "Wang, Wei" from s[p], where p is the end of a first word: a comma, one space and a
+ *  capitalised word, after a pinyin surname. Returns where the given name starts, or -1. */
+export function commaGivenNameAt(s: string, wordStart: number, p: number): number {
+  if (s.charCodeAt(p) !== 44 || s.charCodeAt(p + 1) !== 32) return -1;
+  const next = s.charCodeAt(p + 2);
+  if (!(next >= 65 && next <= 90) || !isLatinSurname(s.slice(wordStart, p))) return -1;
+  return p + 2;
+}
+
 function hasLatinSurname(s: string, start: number, end: number): boolean {
-  const words = s.slice(start, end).toLowerCase().split(' ');
+  const words = s.slice(start, end).toLowerCase().replace(/,/g, '').split(' ');
   return LATIN_SURNAMES.has(words[0]!) || LATIN_SURNAMES.has(words[words.length - 1]!);
 }
 
@@ -233,7 +251,15 @@ export function latinNameAt(s: string, from: number, single: boolean): { start: 
     if (NOT_LATIN_NAMES.has(word) || q - p < 2 && !(q < s.length && s.charCodeAt(q) === 46)) break;
     words++;
     end = q;
-    if (words >= 3 || s.charCodeAt(q) !== 32) break;
+    if (words >= 3) break;
+    if (words === 1) {
+      const given = commaGivenNameAt(s, p, q);
+      if (given >= 0) {
+        p = given;
+        continue;
+      }
+    }
+    if (s.charCodeAt(q) !== 32) break;
     p = q + 1;
   }
   if (words === 0 || (words === 1 && !single && !honorific)) return undefined;

@@ -32,6 +32,7 @@ describe('Latin names after a trigger', () => {
   it.each([
     ['Zhang Wei was admitted', false, 'Zhang Wei'], ['John Smith, thanks', true, 'John Smith'], ['Mr. Smith', false, 'Smith'],
     ['Wang', true, 'Wang'], ['John Smith', false, undefined], ['Customer Service Team', true, undefined], ['Success Team', false, undefined],
+    ['Zhang, Wei was admitted', false, 'Zhang, Wei'], ['Smith, John', false, undefined], ['Wang, then', false, undefined],
   ])('%s (single %s) → %s', (s, single, want) => expect(at(s, single)).toBe(want));
 });
 
@@ -48,6 +49,10 @@ describe('names in running text', () => {
     ['Hi, please call Mr. Chen at the desk.', ['Chen']],
     ['患者张三，男，45岁', ['张三']],
     ['姓名：张三，电话：13812345678', ['张三']],
+    ['Passenger: Wang, Wei; seat 32A', ['Wang, Wei']],
+    ['姓名：Li, Ming；电话：13800138000', ['Li, Ming']],
+    ['客户洪金宝反映快递未送达', ['洪金宝']],
+    ['联系人：赖清德，电话13800138000', ['赖清德']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -70,6 +75,7 @@ describe('names by field', () => {
     ['买买提·艾力', 'name'], ['阿卜杜·热合曼', 'name'], ['迈克尔·乔丹', 'passenger'], ['古丽·阿不都·热依木', 'patient'],
     ['张伟', 'buyer'], ['陈静', 'doctor'], ['刘洋', '司机'], ['赵敏', '法人'],
     ['Zhang Wei', 'guest'],
+    ['Wang, Wei', 'name'], ['ZHANG, San', 'passengerName'], ['仝卓', 'name'], ['禤小玲', 'name'], ['赖清德', 'name'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
