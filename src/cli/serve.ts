@@ -178,6 +178,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     adminPort: adminAt.port,
     individualKey: key,
     processMetrics: true,
+    recordPerTurn: true,
     ...(dnsServers ? { lookupHost: dnsServerLookup(dnsServers) } : {}),
     // The yearly volume counters live where the policy says (volume.store; default a SQLite file).
     volumeStore: (settings) => openVolumeStore(settings, log),

@@ -39,6 +39,9 @@ export interface VolumeSnapshot {
 }
 
 export interface MetricsSources {
+  /** Counts what was recorded but not yet counted (the gateway records its audit events once
+   *  per event-loop turn: src/pipeline/turn-batch.ts); called first at every scrape. */
+  readonly settle?: () => void;
   /** The running policy, read at scrape time (bases' days left). */
   readonly policy: () => CompiledPolicy;
   /** Reload counters of the policy holder. */
@@ -64,6 +67,10 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     help: 'Requests and CONNECT tunnels decided, by action, mode, destination, jurisdiction and kind',
     labelNames: ['action', 'would_be', 'mode', 'destination', 'jurisdiction', 'kind'] as const,
     registers,
+    // The first metric registered: its collect runs before any other is read.
+    collect() {
+      sources.settle?.();
+    },
   });
   const findings = new Counter({
     name: `${PREFIX}findings_total`,

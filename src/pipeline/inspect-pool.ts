@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Classifier } from '../classify/matcher.js';
 import type { CompiledPolicy } from '../config/model.js';
+import { TurnBatch } from './turn-batch.js';
 import { EgError, type ErrorCode } from '../errors.js';
 import { classifierSource, inspectDecoded, sparseLeaves, type BodyInspection, type ClassifierSource, type WorkerReply, type WorkerRequest } from './inspect.js';
 
@@ -90,6 +91,13 @@ export class InspectPool {
   private nextId = 1;
   private closed = false;
 
+  /** Small bodies are inspected on the event loop, all those read in one turn back to back at
+   *  its end: the matcher's code and tables stay warm across them, and the requests' later
+   *  stages then also run back to back. ~8 % less CPU per 2 KiB request than inspecting each
+   *  body between the other stages of its request (bench/README.md). inspectInline never
+   *  throws, so no task can fail. */
+  private readonly inline = new TurnBatch<() => void>((task) => task(), () => {});
+
   constructor(readonly settings: InspectPoolSettings = INSPECT_POOL_DEFAULTS) {}
 
   /** Whether a body of this size goes to a thread. */
@@ -101,7 +109,7 @@ export class InspectPool {
    *  throws: a failure (decode or parse errors are EgErrors, as inline) comes back beside the
    *  body's bytes, which the caller may still forward (uninspectable: allow). */
   async inspect(policy: CompiledPolicy, classifier: Classifier, job: BodyJob): Promise<BodyOutcome> {
-    if (!this.offloads(job.raw.length)) return inspectInline(classifier, job);
+    if (!this.offloads(job.raw.length)) return new Promise<BodyOutcome>((resolve) => this.inline.push(() => resolve(inspectInline(classifier, job))));
     let source = this.sources.get(policy);
     if (source === undefined) this.sources.set(policy, (source = classifierSource(policy)));
     const rawBuffer = owned(job.raw);

@@ -105,12 +105,31 @@ export async function handleRequest(env: GatewayEnv, req: IncomingMessage, res: 
   } finally {
     res.off('close', onClientGone);
     if (listenerError && record.error === 'EG_CLIENT_ABORTED') record.error = listenerError.code;
-    const event = toAuditEvent(runtime, req, record);
-    const domesticAllowed = event.destination.abroad === false && event.action === 'allow' && event.error === null;
-    const detail = runtime.policy.audit.domesticDetail;
-    if (!domesticAllowed || detail === 'full') env.audit.write(event);
-    else if (detail === 'summary') env.audit.write({ ...event, findings: [], findingsOmitted: event.findings.length });
+    const finished = { at: new Date(), durationMs: performance.now() - record.started };
+    const make = () => recordedEvent(runtime, req, record, finished);
+    if (env.recordLater) env.recordLater(make);
+    else {
+      const event = make();
+      if (event) env.audit.write(event);
+    }
   }
+}
+
+/** The audit event of a finished request as the policy's audit settings record it: in full, as
+ *  a summary, or (an allowed domestic flow with domestic_detail off) not at all. */
+function recordedEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord, finished: Finished): AuditEvent | undefined {
+  const event = toAuditEvent(runtime, req, record, finished);
+  const domesticAllowed = event.destination.abroad === false && event.action === 'allow' && event.error === null;
+  const detail = runtime.policy.audit.domesticDetail;
+  if (!domesticAllowed || detail === 'full') return event;
+  if (detail === 'summary') return { ...event, findings: [], findingsOmitted: event.findings.length };
+  return undefined;
+}
+
+/** When a request ended: its event may be built later (GatewayEnv.recordLater). */
+interface Finished {
+  readonly at: Date;
+  readonly durationMs: number;
 }
 
 function clientOrInternalError(err: unknown, env: GatewayEnv): EgError {
@@ -425,7 +444,7 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return first === undefined || first.trim() === '' ? undefined : first.trim();
 }
 
-function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord): AuditEvent {
+function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRecord, finished: Finished): AuditEvent {
   const dest = record.destination;
   const decision = record.decision;
   const findings: AuditFinding[] = (decision?.perFinding ?? []).map(({ finding, grade, action, wouldBe: findingWouldBe, basis, reasons, enforced }) => ({
@@ -448,7 +467,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     v: 1,
     kind: 'request',
     decisionId: record.decisionId,
-    time: new Date().toISOString(),
+    time: finished.at.toISOString(),
     policyRevision: runtime.policy.revision,
     client: { ...record.client, application: record.application?.id ?? null },
     via: record.target?.via ?? 'forward',
@@ -463,7 +482,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
       recipient: dest?.zone.recipient ?? null,
       ...(record.target && hasMixedScriptLabel(record.target.host) ? { mixedScript: true as const } : {}),
     },
-    path: record.target ? auditPath(record.target, runtime.classifier, new Date()) : null,
+    path: record.target ? auditPath(record.target, runtime.classifier, finished.at) : null,
     mode,
     action,
     wouldBe,
@@ -471,7 +490,7 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     redacted: action === 'redact' ? record.redacted : [],
     status: record.status,
     bytes: { requestIn: record.requestIn, requestOut: record.requestOut, response: record.response },
-    durationMs: Math.round((performance.now() - record.started) * 1000) / 1000,
+    durationMs: Math.round(finished.durationMs * 1000) / 1000,
     error: record.error,
     scenario: record.scenario,
     basis: bases[0] ?? null,

@@ -6,6 +6,7 @@ import { createClassifier, type Classifier } from '../classify/matcher.js';
 import { zoneNeedsInspection } from '../policy/decide.js';
 import { compileHeaderSelector, type HeaderSelector } from './headers-inspect.js';
 import type { AuditSink } from '../audit/writer.js';
+import type { AuditEntry } from '../audit/event.js';
 import type { Upstream } from '../forward/upstream.js';
 import type { ResolvedDestination } from '../destination/resolve.js';
 import type { VolumeCounter } from '../volume/counter.js';
@@ -51,6 +52,9 @@ export interface GatewayEnv {
   readonly runtime: () => Runtime;
   readonly upstream: Upstream;
   readonly audit: AuditSink;
+  /** Records the event `make` builds once this turn's requests are answered
+   *  (src/pipeline/turn-batch.ts); absent: the event is built and written to `audit` at once. */
+  readonly recordLater?: (make: () => AuditEntry | undefined) => void;
   readonly log: Logger;
   /** Ports the gateway listens on (proxy and admin): destinations there would loop. */
   readonly selfPorts: Set<number>;

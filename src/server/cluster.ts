@@ -265,6 +265,7 @@ export function runClusterWorker(baseLog: Logger): void {
         adminElsewhere: init.admin,
         individualKey: Buffer.from(init.key, 'hex'),
         processMetrics: true,
+        recordPerTurn: true,
         ...(init.dnsServers ? { lookupHost: dnsServerLookup(init.dnsServers) } : {}),
         // Every worker opens the store the policy names (a SQLite file in WAL mode, or Redis),
         // so the yearly counts are shared; a `memory` store would count per worker.

@@ -12,7 +12,8 @@ import { applyListenerLimits, listenerLimits, ListenerGuard } from './http-limit
 import { createAdminServer } from './admin.js';
 import { createMetrics, type GatewayMetrics } from '../ops/metrics.js';
 import { PolicyHolder, type ReloadResult } from './reload.js';
-import { isAuditEvent } from '../audit/event.js';
+import { isAuditEvent, type AuditEntry } from '../audit/event.js';
+import { TurnBatch } from '../pipeline/turn-batch.js';
 import type { CompiledPolicy as Policy, VolumeStoreSettings } from '../config/model.js';
 import { VolumeCounter } from '../volume/counter.js';
 import { openMemoryStore } from '../volume/open.js';
@@ -54,6 +55,12 @@ export interface GatewayOptions {
   /** Threads for large bodies (src/pipeline/inspect-pool.ts); default: EG_INSPECT_THREADS and
    *  EG_INSPECT_THRESHOLD_BYTES, else 1 thread for bodies from 256 KiB. */
   readonly inspect?: InspectPoolSettings;
+  /** Record audit events once per event-loop turn (src/pipeline/turn-batch.ts) rather than as each
+   *  request ends: `serve` does, for ~8 % less CPU per small request. Off by default, so that an
+   *  in-process caller (the policy test runner, tests) finds a request's event in its sink as
+   *  soon as the response is read. flush(), close(), stats and scrapes see pending events either
+   *  way. */
+  readonly recordPerTurn?: boolean;
 }
 
 /** What a process of the gateway reports about itself (/workers, the cluster's status calls). */
@@ -120,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     retired.push(old.close().catch((err: unknown) => options.log.warn({ err }, 'closing the previous upstream pool failed')));
   });
   const metrics = createMetrics({
+    settle: () => records.drain(),
     policy: () => holder.runtime().policy,
     reloads: () => holder.counters(),
     auditStatus: () => (options.audit as { status?: () => { pendingBytes: number; dropped: number } }).status?.(),
@@ -131,17 +139,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let recorded = 0;
   // The live data-flow inventory (/inventory): what this process has seen since it started.
   const inventory = new InventoryBuilder({ maxHashesPerRow: 10_000 });
-  const audit: AuditSink = {
-    write(event) {
-      if (isAuditEvent(event)) {
-        recorded += 1;
-        inventory.add(event);
-        metrics.observe(event);
-      }
-      inner.write(event);
+  const recordEntry = (event: AuditEntry): void => {
+    if (isAuditEvent(event)) {
+      recorded += 1;
+      inventory.add(event);
+      metrics.observe(event);
+    }
+    inner.write(event);
+  };
+  // Every record goes through this one queue (audit.write, recordLater), so the trail keeps
+  // the order records were made in. A request's event may be queued as the function that
+  // builds it: building it is part of the work batched.
+  const records = new TurnBatch<AuditEntry | (() => AuditEntry | undefined)>(
+    (pending) => {
+      const entry = typeof pending === 'function' ? pending() : pending;
+      if (entry !== undefined) recordEntry(entry);
     },
-    flush: () => inner.flush(),
-    close: () => inner.close(),
+    (err) => options.log.error({ err }, 'an audit record could not be recorded'),
+  );
+  const audit: AuditSink = {
+    write: options.recordPerTurn ? (event) => records.push(event) : recordEntry,
+    flush: () => {
+      records.drain();
+      return inner.flush();
+    },
+    close: () => {
+      records.drain();
+      return inner.close();
+    },
     healthy: () => inner.healthy?.() ?? true,
   };
   // Yearly volume thresholds: the store the policy names (serve) or memory (evaluation, tests).
@@ -151,8 +176,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     onAlert: (alert) => {
       options.log.warn({ volume: { entity: alert.entity, year: alert.year, counter: alert.counter, level: alert.level, threshold: alert.threshold, count: alert.count }, decisionId: alert.decisionId }, `volume ${alert.level === 'crossed' ? 'threshold reached' : 'alert'}: ${alert.text}`);
       metrics.volumeThreshold(alert.counter, alert.level);
-      // Straight to the sink: a threshold record is not a request (the stats count requests).
-      inner.write({
+      // Not counted in the stats, which count requests.
+      audit.write({
         v: 1, kind: 'threshold', triggeredBy: alert.decisionId, time: new Date().toISOString(), policyRevision: holder.runtime().policy.revision,
         entity: alert.entity, year: alert.year, counter: alert.counter, level: alert.level, threshold: alert.threshold, count: alert.count, text: alert.text, clause: alert.clause,
       });
@@ -166,7 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     emit: (record) => {
       options.log.warn({ drift: { kind: record.drift, key: record.key, action: record.action }, decisionId: record.triggeredBy }, `scope drift: ${record.text}`);
       metrics.drift(record.drift);
-      inner.write(record);
+      audit.write(record);
     },
   });
   const selfPorts = new Set<number>();
@@ -177,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return upstream;
     },
     audit,
+    ...(options.recordPerTurn ? { recordLater: (make: () => AuditEntry | undefined) => records.push(make) } : {}),
     log: options.log,
     selfPorts,
     tunnels: new WeakMap<Socket, TunnelBinding>(),
@@ -254,6 +280,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // /readyz says which part is not ready: the audit trail, or the volume store (on_store_failure: refuse).
   const readiness = () => ({ ready: ready(), audit: (inner.healthy?.() ?? true) ? 'ok' : 'failing', volume: volume.state(holder.runtime().policy) });
   const stats = (): GatewayStats => {
+    records.drain();
     const status = holder.status();
     return {
       pid: process.pid,
@@ -269,7 +296,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const admin = options.adminElsewhere
     ? undefined
-    : createAdminServer({ ready: readiness, policy: () => holder.status(), metrics: metrics.registry, workers: () => ({ workers: [{ worker: 0, ...stats() }] }), inventory: () => ({ since: new Date(startedAt).toISOString(), ...inventory.finish() }) });
+    : createAdminServer({
+        ready: readiness,
+        policy: () => holder.status(),
+        metrics: metrics.registry,
+        workers: () => ({ workers: [{ worker: 0, ...stats() }] }),
+        inventory: () => {
+          records.drain();
+          return { since: new Date(startedAt).toISOString(), ...inventory.finish() };
+        },
+      });
   if (admin) applyListenerLimits(admin, listenerLimits(options.policy), 'admin');
   const proxyAddress = await listen(proxy, options.proxyHost, options.proxyPort);
   let adminAddress: AddressInfo;
@@ -314,7 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
         await Promise.all([upstream.close(), ...retired, inspectPool.close()]);
         await volume.close();
-        await options.audit.flush();
+        await audit.flush();
       })();
       return closing;
     },

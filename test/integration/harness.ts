@@ -119,6 +119,8 @@ export interface TestGatewayOptions {
   readonly volumeStore?: GatewayOptions['volumeStore'];
   /** Addresses treated as public although special (loopback stand-ins for the internet). */
   readonly publicAddresses?: GatewayOptions['publicAddresses'];
+  /** Record audit events once per event-loop turn, as `serve` does. */
+  readonly recordPerTurn?: boolean;
 }
 
 export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
@@ -144,6 +146,7 @@ export async function startTestGateway<A extends MemoryAudit = MemoryAudit>(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.volumeStore ? { volumeStore: options.volumeStore } : {}),
     ...(options.publicAddresses ? { publicAddresses: options.publicAddresses } : {}),
+    ...(options.recordPerTurn ? { recordPerTurn: true } : {}),
   });
   const port = gateway.proxyAddress.port;
   return { gateway, audit, port, proxyUrl: `http://127.0.0.1:${port}`, close: () => gateway.close(2_000) };

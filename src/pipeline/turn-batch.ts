@@ -1,0 +1,44 @@
+/**
+ * Entries pushed during one turn of the event loop, handled together at its end (setImmediate),
+ * in order. Work that would otherwise run between the stages of each request runs back to back
+ * for all the requests of the turn, with its code and data warm: the gateway inspects small
+ * bodies this way (inspect-pool.ts), and `serve` records its audit events so (the inventory,
+ * the metrics and the line of each). Each saves ~8 % of the CPU per 2 KiB request
+ * (bench/README.md "What limits the figures"). `drain()` handles what is pending at once.
+ */
+export class TurnBatch<T> {
+  private queue: T[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly handle: (entry: T) => void,
+    /** One entry failed; the others are still handled. */
+    private readonly failed: (err: unknown) => void,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  push(entry: T): void {
+    this.queue.push(entry);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  readonly drain = (): void => {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    for (const entry of batch) {
+      try {
+        this.handle(entry);
+      } catch (err) {
+        this.failed(err);
+      }
+    }
+  };
+}
