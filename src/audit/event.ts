@@ -243,3 +243,27 @@ export type AuditRecord = AuditEvent | AuditThreshold | AuditDrift | AuditHeader
 export function isAuditEvent(record: { readonly kind?: unknown }): record is AuditEvent {
   return record.kind === 'request' || record.kind === 'connect';
 }
+
+/**
+ * `date.toISOString()`, for the `time` of every event: the day's "YYYY-MM-DDT" is kept and the
+ * time of day written from the milliseconds, which costs a fraction of toISOString per call.
+ */
+export function isoTime(date: Date): string {
+  const ms = date.getTime();
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== isoDay.day) {
+    // An invalid Date throws here, as toISOString does (NaN never equals the kept day).
+    isoDay.prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    isoDay.day = day;
+  }
+  let rest = ms - day * 86_400_000;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${isoDay.prefix}${two(hour)}:${two(min)}:${two(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+const isoDay = { day: NaN, prefix: '' };
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

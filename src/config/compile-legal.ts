@@ -163,10 +163,19 @@ export function compileRedaction(wire: PolicyWire['redaction'], env: NodeJS.Proc
   });
 }
 
-/** Today's date in Asia/Shanghai, the calendar the bases and thresholds are written in. */
+/** Today's date in Asia/Shanghai, the calendar the bases and thresholds are written in. Asked
+ *  once per request: the last day's string is kept. */
 export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const shifted = at.getTime() + 8 * 3_600_000;
+  const day = Math.floor(shifted / 86_400_000);
+  if (day !== lastDay.day) {
+    // An invalid Date throws here, as before the cache (NaN never equals the cached day).
+    lastDay.date = new Date(shifted).toISOString().slice(0, 10);
+    lastDay.day = day;
+  }
+  return lastDay.date;
 }
+const lastDay = { day: NaN, date: '' };
 
 export function basisExpiries(bases: readonly LegalBasis[], date: string, warningDays: number): BasisExpiry[] {
   const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;

@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import { domainToUnicode } from 'node:url';
 import { EgError } from '../errors.js';
 import { formatIp, parseIp } from './ip.js';
@@ -34,10 +35,15 @@ const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
  * Throws EgError EG_BAD_REQUEST when `raw` is not a host.
  */
 export function normalizeHost(raw: string): string {
+  const known = normalized.get(raw);
+  if (known !== undefined) return known;
   const checked = checkHost(raw);
   if ('error' in checked) throw new EgError('EG_BAD_REQUEST', `Invalid host ${quote(raw)}: ${checked.error}.`);
+  normalized.set(raw, checked.host);
   return checked.host;
 }
+/** Every request names its destination, and a service names few: the spellings seen last. */
+const normalized = new LRUCache<string, string>({ max: 1_000 });
 
 /** Same rules as normalizeHost, reporting the reason instead of throwing. */
 export function checkHost(raw: string): Checked {

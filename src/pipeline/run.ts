@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import type { AuditBasis, AuditEvent, AuditFinding, AuditVolume } from '../audit/event.js';
+import { isoTime, type AuditBasis, type AuditEvent, type AuditFinding, type AuditVolume } from '../audit/event.js';
 import type { Leaf } from '../body/leaf.js';
 import { encodeContent } from '../body/decode.js';
 import { parseQuery } from '../body/query.js';
@@ -313,8 +313,10 @@ async function run(
     } else if (rewritten === null) delete headers[leaf.key!];
     else headers[leaf.key!] = rewritten;
   }
-  for (const [name, value] of Object.entries(headers)) {
-    if (Array.isArray(value) && value.includes(null as unknown as string)) headers[name] = value.filter((v) => v !== null);
+  if (headerRewrites.size > 0) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (Array.isArray(value) && value.includes(null as unknown as string)) headers[name] = value.filter((v) => v !== null);
+    }
   }
   if (Buffer.isBuffer(outgoingBody)) headers['content-length'] = String(outgoingBody.length);
   appendVia(headers, req.httpVersion, env.viaPseudonym);
@@ -467,9 +469,9 @@ function toAuditEvent(runtime: Runtime, req: IncomingMessage, record: RequestRec
     v: 1,
     kind: 'request',
     decisionId: record.decisionId,
-    time: finished.at.toISOString(),
+    time: isoTime(finished.at),
     policyRevision: runtime.policy.revision,
-    client: { ...record.client, application: record.application?.id ?? null },
+    client: { address: record.client.address, port: record.client.port, application: record.application?.id ?? null },
     via: record.target?.via ?? 'forward',
     method: req.method ?? '',
     destination: {
