@@ -22,6 +22,7 @@ import { individualRecords } from './individuals.js';
 import { toRedactMode } from './inspect.js';
 import { inspectInline } from './inspect-pool.js';
 import { readBody, hasBody } from './read-body.js';
+import { TurnBatch } from './turn-batch.js';
 import { bodyBudgetFor } from './body-budget.js';
 import { sendLocalReply } from './reply.js';
 import type { GatewayEnv, Runtime } from './runtime.js';
@@ -334,6 +335,14 @@ async function run(
     ...upstreamTlsFor(target, policy.tls),
   });
   record.status = upstreamResponse.statusCode;
+  const early = await endOfTurn(upstreamResponse.body);
+  if (res.destroyed) {
+    // The client went away while the answer waited: nothing more to send it.
+    upstreamResponse.body.destroy();
+    record.error = 'EG_CLIENT_ABORTED';
+    return;
+  }
+  if (early !== null) throw toEgError(early);
   const responseHeaders = endToEndHeaders(upstreamResponse.headers);
   appendVia(responseHeaders, '1.1', env.viaPseudonym);
   responseHeaders['x-egress-decision-id'] = record.decisionId;
@@ -348,6 +357,25 @@ async function run(
     }
     throw toEgError(err);
   }
+}
+
+/** The upstream answers that arrived in one turn of the event loop are relayed together at its
+ *  end: their head and body handling then run back to back, as the inspections before them do
+ *  (turn-batch.ts; ~5 % less CPU per 2 KiB request). */
+const answersOfTurn = new TurnBatch<() => void>((resume) => resume(), () => {});
+
+/** Resolves at the end of this turn with the error the body emitted meanwhile, if any: held
+ *  here, since a stream's error with no listener would be thrown. */
+function endOfTurn(body: Readable): Promise<Error | null> {
+  return new Promise((resolve) => {
+    let early: Error | null = null;
+    const hold = (err: Error) => (early ??= err);
+    body.on('error', hold);
+    answersOfTurn.push(() => {
+      body.off('error', hold);
+      resolve(early);
+    });
+  });
 }
 
 /**
