@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import type { CustomRuleSpec } from '../classify/custom.js';
 import { normalizeFieldName } from '../classify/fields.js';
 import type { Grade } from '../classify/taxonomy.js';
@@ -119,11 +120,7 @@ export function compileClients(wire: readonly ClientWire[]): {
     4: [...byPrefix[4].keys()].sort((a, b) => b - a),
     6: [...byPrefix[6].keys()].sort((a, b) => b - a),
   };
-  const clientFor = (headerValue: string | undefined, address: string): Client | null => {
-    if (headerValue !== undefined) {
-      const named = byId.get(headerValue.trim());
-      if (named) return named;
-    }
+  const byAddress = (address: string): Client | null => {
     // "::ffff:10.1.2.3" is how Node reports IPv4 peers on a dual-stack socket.
     const ip = parseIp(address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address);
     if (!ip) return null;
@@ -132,6 +129,17 @@ export function compileClients(wire: readonly ClientWire[]): {
       if (hit) return hit;
     }
     return null;
+  };
+  // A sidecar's clients are a handful of addresses, asked about on every request.
+  const seen = new LRUCache<string, { client: Client | null }>({ max: 1_000 });
+  const clientFor = (headerValue: string | undefined, address: string): Client | null => {
+    if (headerValue !== undefined) {
+      const named = byId.get(headerValue.trim());
+      if (named) return named;
+    }
+    let known = seen.get(address);
+    if (known === undefined) seen.set(address, (known = { client: byAddress(address) }));
+    return known.client;
   };
   return { clients, clientFor };
 }

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import { EgError } from '../errors.js';
 
 /**
@@ -191,7 +192,14 @@ export function classifyAddress(ip: IpAddress): IpClass {
 
 /** Class of an IP literal; throws EG_BAD_REQUEST when `ip` is not one. */
 export function classifyIp(ip: string): IpClass {
+  const known = classes.get(ip);
+  if (known !== undefined) return known;
   const parsed = parseIp(ip);
   if (!parsed) throw new EgError('EG_BAD_REQUEST', `${JSON.stringify(ip.slice(0, 64))} is not an IP address.`);
-  return classifyAddress(parsed);
+  const cls = classifyAddress(parsed);
+  classes.set(ip, cls);
+  return cls;
 }
+/** Asked for every request's destination (parsing and the table walk use BigInt): the classes
+ *  of the addresses seen last. */
+const classes = new LRUCache<string, IpClass>({ max: 1_000 });

@@ -39,8 +39,8 @@ export interface VolumeSnapshot {
 }
 
 export interface MetricsSources {
-  /** Counts what was recorded but not yet counted (the gateway records its audit events once
-   *  per event-loop turn: src/pipeline/turn-batch.ts); called first at every scrape. */
+  /** Records what the gateway has not yet recorded (its audit events are recorded once per
+   *  event-loop turn: src/pipeline/turn-batch.ts); called before the request counters are read. */
   readonly settle?: () => void;
   /** The running policy, read at scrape time (bases' days left). */
   readonly policy: () => CompiledPolicy;
@@ -69,7 +69,7 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     registers,
     // The first metric registered: its collect runs before any other is read.
     collect() {
-      sources.settle?.();
+      countPending();
     },
   });
   const findings = new Counter({
@@ -83,6 +83,9 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
     help: 'Body bytes by direction: received from clients (inspected or streamed), sent upstream, relayed back',
     labelNames: ['direction'] as const,
     registers,
+    collect() {
+      countPending();
+    },
   });
   const stage = new Histogram({
     name: `${PREFIX}stage_duration_seconds`,
@@ -279,6 +282,23 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
 
   auditRefusals.inc(0);
 
+  // Every request adds to the request and byte counters: the additions gather here per label
+  // set and reach prom-client when these counters are read (each inc() there validates and
+  // hashes its labels). settle() first records what the gateway has not yet recorded.
+  const pendingRequests = new Map<string, { labels: Record<'action' | 'would_be' | 'mode' | 'destination' | 'jurisdiction' | 'kind', string>; n: number }>();
+  const pendingBytes = { observed: false, in: 0, out: 0, response: 0 };
+  const countPending = () => {
+    sources.settle?.();
+    for (const { labels, n } of pendingRequests.values()) requests.inc(labels, n);
+    pendingRequests.clear();
+    if (pendingBytes.observed) {
+      bytes.inc({ direction: 'in' }, pendingBytes.in);
+      bytes.inc({ direction: 'out' }, pendingBytes.out);
+      bytes.inc({ direction: 'response' }, pendingBytes.response);
+      Object.assign(pendingBytes, { observed: false, in: 0, out: 0, response: 0 });
+    }
+  };
+
   return {
     registry,
     observe(event) {
@@ -286,20 +306,18 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
       // Destination names come from the policy; an event recorded under an older revision may
       // name one that is gone, which is still a closed set (the policy history).
       const destination = event.destination.zone ?? 'none';
-      requests.inc({
-        action: event.action,
-        would_be: event.wouldBe,
-        mode: event.mode,
-        destination,
-        jurisdiction: event.destination.jurisdiction ?? 'none',
-        kind: event.kind,
-      });
+      const jurisdiction = event.destination.jurisdiction ?? 'none';
+      const key = `${event.action}\0${event.wouldBe}\0${event.mode}\0${destination}\0${jurisdiction}\0${event.kind}`;
+      const pending = pendingRequests.get(key);
+      if (pending) pending.n += 1;
+      else pendingRequests.set(key, { labels: { action: event.action, would_be: event.wouldBe, mode: event.mode, destination, jurisdiction, kind: event.kind }, n: 1 });
       for (const f of event.findings) {
         findings.inc({ category: policy.categoryGrades.has(f.category) ? f.category : 'other', grade: f.grade, action: f.action });
       }
-      bytes.inc({ direction: 'in' }, event.bytes.requestIn);
-      bytes.inc({ direction: 'out' }, event.bytes.requestOut);
-      bytes.inc({ direction: 'response' }, event.bytes.response);
+      pendingBytes.observed = true;
+      pendingBytes.in += event.bytes.requestIn;
+      pendingBytes.out += event.bytes.requestOut;
+      pendingBytes.response += event.bytes.response;
       const t = event.timings;
       if (t) {
         for (const s of STAGES) {
@@ -319,7 +337,7 @@ export function createMetrics(sources: MetricsSources, registry: Registry = new 
         if (added.sensitive > 0) volumeAdded.inc({ class: 'sensitive' }, added.sensitive);
         if (added.exempt > 0) volumeAdded.inc({ class: 'exempt' }, added.exempt);
       }
-      if (event.destination.abroad && event.action !== 'block' && event.individuals) individuals.inc(event.individuals.count);
+      if (event.destination.abroad && event.action !== 'block' && event.individuals && event.individuals.count > 0) individuals.inc(event.individuals.count);
     },
     auditWriteFailed(code) {
       auditFailures.inc({ code: code && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'other' });
