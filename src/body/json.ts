@@ -48,9 +48,19 @@ function bomLength(buf: Buffer): number {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
 }
 
+function pathOf(frame: Frame | string): string {
+  if (typeof frame === 'string') return frame;
+  return (frame.path ??= frame.token === null ? pathOf(frame.up) : `${pathOf(frame.up)}/${frame.token}`);
+}
+
 interface Frame {
   readonly array: boolean;
-  readonly path: string;
+  /** The container holding this one (the document's path for the outermost) and this one's
+   *  token there (null for the document itself): its path is built only when a leaf or a key
+   *  under it is kept (pathOf), which ~97 % of containers never need. */
+  readonly up: Frame | string;
+  readonly token: string | number | null;
+  path: string | undefined;
   /** For arrays: the key their items inherit. */
   readonly key: string | undefined;
   /** The container's own key, or one above it, is not plain (LeafFilter): keep every leaf. */
@@ -143,7 +153,7 @@ class Scanner {
     const stack: Frame[] = [];
     // The current value's location is built only when something needs it (a leaf kept, a
     // container opened): its container's path and its token there (null for the root).
-    let base = rootPath;
+    let base: Frame | string = rootPath;
     let token: string | number | null = null;
     let key = rootKey;
     // Whether the current value's leaves must be kept whatever they hold.
@@ -161,16 +171,16 @@ class Scanner {
           if (stack.length >= MAX_JSON_DEPTH) this.fail(this.pos, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
           const array = c === LBRACKET;
           const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
-          const frame: Frame = { array, path: token === null ? base : `${base}/${token}`, key, hot: itemsHot, index: 0 };
+          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0 };
           stack.push(frame);
           memberStart = this.pos;
-          base = frame.path;
+          base = frame;
           if (frame.array) {
             token = 0;
             hot = itemsHot;
           } else {
             key = this.memberKey(keySlot(stack.length, 0));
-            if (this.keyIsValue) this.pushKey(frame.path, key);
+            if (this.keyIsValue) this.pushKey(pathOf(frame), key);
             token = this.keyToken;
             hot = frame.hot || this.keyHot;
           }
@@ -183,14 +193,14 @@ class Scanner {
         if (hot) this.string();
         else keep = !this.skipPlainString();
         if (keep) {
-          const path = token === null ? base : `${base}/${token}`;
+          const path = token === null ? pathOf(base) : `${pathOf(base)}/${token}`;
           this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
         }
       } else if (c === MINUS || isDigit(c)) {
         const rawStart = this.pos;
         this.number();
         if (hot || !filter!.plainValue(buf, rawStart, this.pos)) {
-          const path = token === null ? base : `${base}/${token}`;
+          const path = token === null ? pathOf(base) : `${pathOf(base)}/${token}`;
           const value = latin1(buf, rawStart, this.pos);
           this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
         }
@@ -209,14 +219,14 @@ class Scanner {
           this.pos++;
           this.ws();
           memberStart = this.pos;
-          base = top.path;
+          base = top;
           if (top.array) {
             token = ++top.index;
             key = top.key;
             hot = top.hot;
           } else {
             key = this.memberKey(keySlot(stack.length, ++top.index));
-            if (this.keyIsValue) this.pushKey(top.path, key);
+            if (this.keyIsValue) this.pushKey(pathOf(top), key);
             token = this.keyToken;
             hot = top.hot || this.keyHot;
           }
