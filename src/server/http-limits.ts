@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../config/model.js';
 import { EgError, type ErrorCode } from '../errors.js';
 import { refuseAtTarget } from '../pipeline/target.js';
+import { TurnBatch } from '../pipeline/turn-batch.js';
 
 /**
  * The client side of the proxy listener: what a client may hold (connections, pipelined
@@ -179,6 +180,10 @@ export class ListenerGuard {
     this.limits = limits;
   }
 
+  /** The requests with a body that arrived in one turn start together at its end (one
+   *  setImmediate for all of them: src/pipeline/turn-batch.ts). */
+  private readonly starts = new TurnBatch<() => void>((go) => go(), (err) => this.log.error({ err }, 'a request could not be started'));
+
   setLimits(limits: ListenerLimits): void {
     this.limits = limits;
   }
@@ -246,7 +251,7 @@ export class ListenerGuard {
       start();
     };
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-    if (hasBody && !exchange.refusal) setImmediate(go);
+    if (hasBody && !exchange.refusal) this.starts.push(go);
     else go();
   }
 
