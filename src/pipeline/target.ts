@@ -37,6 +37,45 @@ function rawOriginForm(absolute: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
+/** "http://host[:port]" then "/", "?" or the end, the host only letters, digits, dots and
+ *  dashes: what nearly every client sends. For such a target the WHATWG parser and this read the
+ *  same host and port (normalizeHost applies the WHATWG rules to the host either way; the tests
+ *  compare the two), and the URL parser's cost (~1.5 % of the gateway's CPU at 2 KiB) is saved.
+ *  Anything else, or a host normalizeHost refuses, goes through absoluteAuthority, so errors are
+ *  reported as before. */
+const PLAIN_HTTP = /^http:\/\/([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(?=[/?]|$)/;
+
+export function plainHttpAuthority(rawUrl: string): { host: string; port: number } | undefined {
+  const m = PLAIN_HTTP.exec(rawUrl);
+  if (m === null) return undefined;
+  const port = m[2] === undefined ? 80 : Number(m[2]);
+  if (port > 65535) return undefined;
+  try {
+    return { host: normalizeHost(m[1]!), port };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Host and port of an absolute-form target through the WHATWG URL parser, with the refusals. */
+export function absoluteAuthority(rawUrl: string, tls: boolean): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new EgError('EG_BAD_REQUEST', 'the request target is not a valid absolute URI');
+  }
+  // "http://allowed.example@other.example/" goes to other.example: a reader of the log or
+  // of the client's code would see the first name (RFC 9110 §4.2.4: userinfo is an error).
+  if (url.username !== '' || url.password !== '' || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(rawUrl)) {
+    throw new EgError('EG_BAD_REQUEST', 'userinfo ("name@") in the request target is refused; send credentials in a header');
+  }
+  if (url.protocol !== (tls ? 'https:' : 'http:')) {
+    throw new EgError('EG_BAD_REQUEST', `scheme ${url.protocol.slice(0, -1)} is not proxied in absolute form${tls ? ' inside a TLS tunnel' : '; use CONNECT for https'}`);
+  }
+  return { host: normalizeHost(url.hostname), port: url.port ? Number(url.port) : tls ? 443 : 80 };
+}
+
 export function hostHeaderFor(host: string, port: number, defaultPort = 80): string {
   const shown = host.includes(':') ? `[${host}]` : host;
   return port === defaultPort ? shown : `${shown}:${port}`;
@@ -61,24 +100,9 @@ export function resolveTarget(req: IncomingMessage, tunnel: TunnelBinding | unde
   if (refusal) throw refusal;
   const rawUrl = req.url ?? '';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl)) {
-    let url: URL;
-    try {
-      url = new URL(rawUrl);
-    } catch {
-      throw new EgError('EG_BAD_REQUEST', 'the request target is not a valid absolute URI');
-    }
-    // "http://allowed.example@other.example/" goes to other.example: a reader of the log or
-    // of the client's code would see the first name (RFC 9110 §4.2.4: userinfo is an error).
-    if (url.username !== '' || url.password !== '' || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(rawUrl)) {
-      throw new EgError('EG_BAD_REQUEST', 'userinfo ("name@") in the request target is refused; send credentials in a header');
-    }
     // Inside an intercepted TLS tunnel the scheme is https; anywhere else only http.
     const tls = tunnel?.tls === true;
-    if (url.protocol !== (tls ? 'https:' : 'http:')) {
-      throw new EgError('EG_BAD_REQUEST', `scheme ${url.protocol.slice(0, -1)} is not proxied in absolute form${tls ? ' inside a TLS tunnel' : '; use CONNECT for https'}`);
-    }
-    const host = normalizeHost(url.hostname);
-    const port = url.port ? Number(url.port) : tls ? 443 : 80;
+    const { host, port } = (tls ? undefined : plainHttpAuthority(rawUrl)) ?? absoluteAuthority(rawUrl, tls);
     if (tunnel && (host !== tunnel.destination.host || port !== tunnel.destination.port)) {
       throw new EgError('EG_HOST_MISMATCH', `request target ${hostHeaderFor(host, port)} inside a tunnel to ${tunnel.authority}`);
     }
