@@ -6,7 +6,7 @@
  * char before a capital, a nested document or base64 text, a decimal pair, a token of a shape
  * an identifier has. Digit runs long enough to be an identifier and 17/18-char codes standing
  * alone are checked by the scanner's own readers and validators (the NumericScanner with a
- * probe host, vinConfidence, usccConfidence), since every ordinary body carries order numbers,
+ * probe host, the VIN check char, usccConfidence), since every ordinary body carries order numbers,
  * timestamps and SKUs of those shapes. Whatever it cannot rule out cheaply is "not plain":
  * the full scan then decides, so the pre-check can cost time but never a finding. The property
  * tests in test/property/plain.test.ts hold it to that (findings equal with and without it).
@@ -26,7 +26,7 @@ import { isGenericNameKey, WEAK_NAME_KEYS } from './detectors/name.js';
 import { mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
-import { vinConfidence } from './detectors/vin.js';
+import { vinBytes } from './validators.js';
 import { lookupField, normalizeFieldName, REFERENCE } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
 import type { KeywordAutomaton } from './keywords.js';
@@ -337,10 +337,11 @@ export class PlainFilter implements LeafFilter {
     if (len === 17 || len === 18) {
       // A label before it could vouch for it: only a code the value starts with is judged here.
       if (i !== start) return false;
-      const code = asciiText(buf, i, j);
-      const folded = upper === letters ? code : code.toUpperCase();
-      if (len === 18) return upper !== letters || usccConfidence(folded, false) <= 0;
-      return vinConfidence(folded, letters, upper, false) <= 0;
+      // Unsupported by a key, only a code in capitals is one (vin.ts, uscc.ts): the rest is
+      // plain without a look at its check char.
+      if (upper !== letters) return true;
+      if (len === 17) return !vinBytes(buf, i);
+      return usccConfidence(asciiText(buf, i, j), false) <= 0;
     }
     if (letters === 2 && digits >= 1 && (c0 | 32) === 114) return false;
     if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;

@@ -88,6 +88,20 @@ export function vinCheckChar(s: string): string | undefined {
   return r === 10 ? 'X' : String(r);
 }
 
+/** vin() over the 17 ASCII bytes from buf[at]: the pre-check reads VIN-shaped SKUs, which most
+ *  order records carry, without making strings of them. */
+export function vinBytes(buf: Uint8Array, at: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = buf[at + i]!;
+    const v = c < 128 ? VIN_VALUE[c]! : -1;
+    if (v < 0) return false;
+    sum += v * VIN_WEIGHTS[i]!;
+  }
+  const r = sum % 11;
+  return buf[at + 8] === (r === 10 ? 88 : 48 + r);
+}
+
 /** ISO 3779 check digit at position 9. */
 export function vin(s: string): boolean {
   const check = vinCheckChar(s);

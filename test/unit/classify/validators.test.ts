@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idCardCheckChar } from '../../../src/classify/detectors/id-card.js';
-import { luhn, mod11_2, mod11_2CheckChar, mod31, VALIDATORS, vin, vinCheckChar } from '../../../src/classify/validators.js';
+import { luhn, mod11_2, mod11_2CheckChar, mod31, VALIDATORS, vin, vinBytes, vinCheckChar } from '../../../src/classify/validators.js';
 
 describe('luhn', () => {
   it.each([['79927398713', true], ['490154203237518', true], ['6222020200112230', true], ['79927398710', false], ['', false], ['7992739871a', false]])(
@@ -32,6 +32,29 @@ describe('vin (ISO 3779)', () => {
     '%s → %s', (s, ok) => expect(vin(s)).toBe(ok),
   );
   it('computes the check char', () => expect(vinCheckChar('1M8GDM9A0KP042788')).toBe('X'));
+  it('vinBytes agrees with vin on every 17-char code, inside a larger buffer too', () => {
+    // VIN characters, and one in four codes also with characters a VIN never has.
+    const valid = '0123456789ABCDEFGHJKLMNPRSTUVWXYZ';
+    const wide = `${valid}IOQabc-`;
+    let x = 7;
+    const codes = ['LSVAU218XN2183294', '1M8GDM9AXKP042788', 'LSVAU2180N2183294', 'LSVAU218XN21832O4'];
+    for (let n = 0; n < 3_000; n++) {
+      const alphabet = n % 4 === 0 ? wide : valid;
+      let code = '';
+      for (let i = 0; i < 17; i++) {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        code += alphabet[x % alphabet.length];
+      }
+      // Give every eleventh code its right check char, so that both answers occur.
+      const check = vinCheckChar(code);
+      codes.push(n % 11 === 0 && check !== undefined ? `${code.slice(0, 8)}${check}${code.slice(9)}` : code);
+    }
+    for (const code of codes) {
+      const buf = Buffer.from(`"k":"${code}"`);
+      expect(vinBytes(buf, 5)).toBe(vin(code));
+    }
+    expect(codes.filter((c) => vin(c)).length).toBeGreaterThan(200);
+  });
 });
 
 describe('VALIDATORS', () => {
