@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
-import { KEY_SUFFIX, looksLikeValueKey, type Leaf, type LeafFilter } from './leaf.js';
+import { KEY_SUFFIX, looksLikeValueKey, type ColumnNamePredicate, type Leaf, type LeafFilter } from './leaf.js';
 import { escapePointerToken } from './pointer.js';
 
 export const MAX_JSON_DEPTH = 512;
@@ -22,18 +22,18 @@ export interface JsonRoot {
 
 /** One JSON document (RFC 8259, strict; a leading UTF-8 BOM is skipped). With a filter, the
  *  leaves it calls plain are left out (the whole document is still read and checked). */
-export function parseJson(buf: Buffer, root?: JsonRoot, filter?: LeafFilter): Leaf[] {
+export function parseJson(buf: Buffer, root?: JsonRoot, filter?: LeafFilter, columnName?: ColumnNamePredicate): Leaf[] {
   const leaves: Leaf[] = [];
-  const scanner = new Scanner(buf, leaves, root?.parent, root?.wrap, filter);
+  const scanner = new Scanner(buf, leaves, root?.parent, root?.wrap, filter, columnName);
   scanner.document(bomLength(buf), buf.length, root?.location ?? '', false, root?.key);
   return leaves;
 }
 
 /** One JSON document per line; locations start with "/<line index>" (0-based, counting blank
  *  lines, so the index names the physical line). Blank lines are skipped. */
-export function parseNdjson(buf: Buffer, filter?: LeafFilter): Leaf[] {
+export function parseNdjson(buf: Buffer, filter?: LeafFilter, columnName?: ColumnNamePredicate): Leaf[] {
   const leaves: Leaf[] = [];
-  const scanner = new Scanner(buf, leaves, undefined, undefined, filter);
+  const scanner = new Scanner(buf, leaves, undefined, undefined, filter, columnName);
   let from = bomLength(buf);
   for (let line = 0; from <= buf.length; line++) {
     let nl = buf.indexOf(0x0a, from);
@@ -46,6 +46,40 @@ export function parseNdjson(buf: Buffer, filter?: LeafFilter): Leaf[] {
 
 function bomLength(buf: Buffer): number {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
+/** What an array opened inside `holder` is to a table: a row of one (its cells get columns), a
+ *  first row that may be its header, a `columns` member or a table with known columns. */
+function tableRole(holder: Frame, frame: Frame, key: string | undefined): void {
+  if (holder.array) {
+    if (holder.rows !== undefined) frame.cells = holder.rows;
+    else if (frame.token === 0) frame.capture = [];
+    return;
+  }
+  if (key === undefined || key.length > 16) return;
+  if (isTableKey(TABLE_COLUMN_KEYS, key)) frame.capture = [];
+  else if (holder.rows !== undefined && isTableKey(TABLE_ROW_KEYS, key)) frame.rows = holder.rows;
+}
+
+/** Asked of every array member's key: most are lower case and most are no table key, so the
+ *  lower-cased copy is made only for a key the set does not hold as it is. */
+function isTableKey(set: ReadonlySet<string>, key: string): boolean {
+  if (set.has(key)) return true;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 65 && c <= 90) return set.has(key.toLowerCase());
+  }
+  return false;
+}
+
+function captureColumn(frame: Frame, capture: string[], name: string): void {
+  if (capture.length >= MAX_COLUMNS || name.length > MAX_COLUMN_CHARS) frame.capture = null;
+  else capture.push(name);
+}
+
+/** The key of item `index` of an array: its column's name in a table row, else the array's. */
+function cellKey(frame: Frame, index: number): string | undefined {
+  return frame.cells?.[index] ?? frame.key;
 }
 
 function pathOf(frame: Frame | string): string {
@@ -67,7 +101,30 @@ interface Frame {
   readonly hot: boolean;
   /** The current item's index (arrays) or member's position (objects). */
   index: number;
+  /** Tables (see TABLE_COLUMN_KEYS): for a row, the names its cells take as their keys. */
+  cells: readonly string[] | undefined;
+  /** For a table (an array of rows), the columns its rows take; for an object, the strings of
+   *  its `columns` member, for the rows of its `data` member. */
+  rows: readonly string[] | undefined;
+  /** A header row or a `columns` array being read: its strings so far; null once it holds
+   *  anything else or too much. */
+  capture: string[] | null | undefined;
 }
+
+/**
+ * Tables sent as arrays of rows: [["姓名","手机"],["王建国","139…"]] (a header row first), or
+ * {"columns":["name","phone"],"data":[["Zhang Wei","139…"]]} (pandas' orient=split, SQL and
+ * spreadsheet APIs). A cell of a later row takes its column's name as its key, as a CSV cell
+ * does (csv.ts), so the field rules read it: a name under "姓名" is one. The first row of an
+ * array of arrays, or a `columns` member, counts as a header when it holds only strings and one
+ * of them is a field name the classifier knows (ColumnNamePredicate): [["Zhang Wei","Li Na"],
+ * ["Wang Fang"]] under "names" stays a list of names under "names". Without the predicate
+ * (parseJson's callers other than the body stage) no table is read.
+ */
+const TABLE_COLUMN_KEYS = new Set(['columns', 'cols', 'fields', 'header', 'headers', 'columnnames', 'colnames', 'column_names', '表头', '列名', '字段']);
+const TABLE_ROW_KEYS = new Set(['data', 'rows', 'values', 'records', '数据', '行']);
+const MAX_COLUMNS = 256;
+const MAX_COLUMN_CHARS = 64;
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d, PLUS = 0x2b;
 const LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, DOT = 0x2e;
@@ -98,6 +155,7 @@ class Scanner {
     private readonly parent?: number,
     private readonly wrap?: Leaf['wrap'],
     private readonly filter?: LeafFilter,
+    private readonly columnName?: ColumnNamePredicate,
   ) {}
 
   /** Literal objects, not spreads: spreading is several times slower in V8 and this runs
@@ -171,13 +229,19 @@ class Scanner {
           if (stack.length >= MAX_JSON_DEPTH) this.fail(this.pos, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
           const array = c === LBRACKET;
           const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
-          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0 };
+          const holder = stack[stack.length - 1];
+          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined };
+          if (holder !== undefined) {
+            if (holder.capture) holder.capture = null;
+            if (array && this.columnName !== undefined) tableRole(holder, frame, key);
+          }
           stack.push(frame);
           memberStart = this.pos;
           base = frame;
           if (frame.array) {
             token = 0;
-            hot = itemsHot;
+            key = cellKey(frame, 0);
+            hot = itemsHot || (key !== frame.key && filter !== undefined && !filter.plainKey(key));
           } else {
             key = this.memberKey(keySlot(stack.length, 0));
             if (this.keyIsValue) this.pushKey(pathOf(frame), key);
@@ -192,11 +256,15 @@ class Scanner {
         let keep = true;
         if (hot) this.string();
         else keep = !this.skipPlainString();
+        const capture = stack[stack.length - 1]?.capture;
+        if (capture) captureColumn(stack[stack.length - 1]!, capture, keep ? this.str : utf8(buf, rawStart, this.pos - 1));
         if (keep) {
           const path = token === null ? pathOf(base) : `${pathOf(base)}/${token}`;
           this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
         }
       } else if (c === MINUS || isDigit(c)) {
+        const holder = stack[stack.length - 1];
+        if (holder?.capture) holder.capture = null;
         const rawStart = this.pos;
         this.number();
         if (hot || !filter!.plainValue(buf, rawStart, this.pos)) {
@@ -204,10 +272,11 @@ class Scanner {
           const value = latin1(buf, rawStart, this.pos);
           this.push(path, key, value, rawStart, this.pos, true, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
         }
-      } else if (c === 0x74) this.literal('true');
-      else if (c === 0x66) this.literal('false');
-      else if (c === 0x6e) this.literal('null');
-      else this.fail(this.pos, c < 0 ? 'unexpected end of input' : 'unexpected character');
+      } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+        const holder = stack[stack.length - 1];
+        if (holder?.capture) holder.capture = null;
+        this.literal(c === 0x74 ? 'true' : c === 0x66 ? 'false' : 'null');
+      } else this.fail(this.pos, c < 0 ? 'unexpected end of input' : 'unexpected character');
 
       // A value is complete: close finished containers, or move to the next item or member.
       for (;;) {
@@ -222,8 +291,8 @@ class Scanner {
           base = top;
           if (top.array) {
             token = ++top.index;
-            key = top.key;
-            hot = top.hot;
+            key = cellKey(top, top.index);
+            hot = top.hot || (key !== top.key && filter !== undefined && !filter.plainKey(key));
           } else {
             key = this.memberKey(keySlot(stack.length, ++top.index));
             if (this.keyIsValue) this.pushKey(pathOf(top), key);
@@ -237,6 +306,11 @@ class Scanner {
         }
         this.pos++;
         stack.pop();
+        if (top.capture && top.capture.some(this.columnName!)) {
+          // A header row gives its table's rows their columns; a `columns` member, its object's.
+          const holder = stack[stack.length - 1];
+          if (holder !== undefined && (!holder.array || (top.token === 0 && holder.rows === undefined))) holder.rows = top.capture;
+        }
       }
     }
   }

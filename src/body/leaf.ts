@@ -103,3 +103,7 @@ export interface LeafFilter {
    *  nothing of interest under a plain key. */
   plainValue(buf: Uint8Array, start: number, end: number): boolean;
 }
+
+/** Whether a string is a field name the classifier reads (json.ts: a table's header row, whose
+ *  names its later rows' cells take as their keys). Supplied by the classifier, as LeafFilter is. */
+export type ColumnNamePredicate = (name: string) => boolean;

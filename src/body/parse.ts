@@ -8,7 +8,7 @@ import { EgError } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
-import type { Leaf, LeafFilter } from './leaf.js';
+import type { ColumnNamePredicate, Leaf, LeafFilter } from './leaf.js';
 import { isBinaryType, mediaTypeParam, parseMediaType, TEXT_CHARSETS } from './media-type.js';
 import { parseMultipart } from './multipart.js';
 import { expandNested, type NestedLimits, type OpaquePart } from './nested.js';
@@ -32,6 +32,8 @@ export interface ParseOptions {
   readonly nested?: Partial<NestedLimits>;
   /** Leaves the reader has no use for (JSON and NDJSON bodies; see LeafFilter). */
   readonly filter?: LeafFilter | undefined;
+  /** Field names the reader knows: JSON tables whose header names one give their cells keys. */
+  readonly columnName?: ColumnNamePredicate | undefined;
 }
 
 const NDJSON_TYPES = new Set([
@@ -46,14 +48,14 @@ export function parseBody(decoded: Buffer, contentType: string | undefined, opti
   if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
     throw new EgError('EG_BODY_UNINSPECTABLE', `charset ${clip(charset)} is not supported (send utf-8)`);
   }
-  const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '', options.filter);
+  const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '', options.filter, options.columnName);
   const nested = expandNested(leaves, options.nested);
   return { format, leaves: nested.leaves, opaque: [...opaque, ...nested.opaque] };
 }
 
-function parseFlat(decoded: Buffer, type: string, contentType: string, filter: LeafFilter | undefined): [BodyFormat, Leaf[], OpaquePart[]] {
-  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded, filter), []];
-  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded, undefined, filter), []];
+function parseFlat(decoded: Buffer, type: string, contentType: string, filter: LeafFilter | undefined, columnName: ColumnNamePredicate | undefined): [BodyFormat, Leaf[], OpaquePart[]] {
+  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded, filter, columnName), []];
+  if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded, undefined, filter, columnName), []];
   if (type === 'application/x-www-form-urlencoded') return ['form', parseForm(decoded), []];
   if (type === 'multipart/form-data') {
     const { leaves, opaque } = parseMultipart(decoded, mediaTypeParam(contentType, 'boundary'));

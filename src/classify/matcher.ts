@@ -24,6 +24,8 @@ export interface Classifier {
   /** What a parser may leave out before classify(leaves, now) (plain.ts); undefined when
    *  every leaf must be read (operator rules on field names, paths or patterns). */
   leafFilter?(now: Date): LeafFilter | undefined;
+  /** Whether a string is a field name the rules read (a JSON table's header: body/json.ts). */
+  isFieldName?(name: string): boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
   const filter = custom.hasLeafRules || custom.hasPatterns || !keywords.byWordStart ? undefined : new PlainFilter(keywords);
 
   return {
+    isFieldName: (name: string) => name.length <= 64 && lookupField(name) !== undefined,
     leafFilter(now: Date): LeafFilter | undefined {
       if (filter !== undefined) filter.today = chinaDate(now);
       return filter;

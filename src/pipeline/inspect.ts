@@ -20,7 +20,7 @@ export interface BodyInspection {
  *  holds the leaves worth reading, findings index into it. Parse errors propagate (the caller
  *  applies its uninspectable rule). */
 export function inspectBody(classifier: Classifier, decoded: Buffer, contentType: string | undefined, now: Date): BodyInspection {
-  const parsed = parseBody(decoded, contentType, { filter: classifier.leafFilter?.(now) });
+  const parsed = parseBody(decoded, contentType, { filter: classifier.leafFilter?.(now), columnName: classifier.isFieldName });
   const findings = parsed.leaves.length > 0 ? classifier.classify(parsed.leaves, now) : [];
   return { parsed, findings };
 }

@@ -24,8 +24,8 @@ const describeFinding = (f: Finding) => `${f.category} ${f.rule} ${f.location} $
 
 /** The findings of a body parsed with and without the pre-check, as comparable lists. */
 function bothWays(body: Buffer, type = 'application/json'): { full: string[]; filtered: string[]; kept: number; all: number } {
-  const all = parseBody(body, type);
-  const kept = parseBody(body, type, { filter: classifier.leafFilter!(NOW) });
+  const all = parseBody(body, type, { columnName: classifier.isFieldName });
+  const kept = parseBody(body, type, { filter: classifier.leafFilter!(NOW), columnName: classifier.isFieldName });
   return {
     full: classifier.classify(all.leaves, NOW).map(describeFinding).sort(),
     filtered: classifier.classify(kept.leaves, NOW).map(describeFinding).sort(),

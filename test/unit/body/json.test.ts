@@ -149,3 +149,23 @@ describe('parseNdjson', () => {
     expect(() => parseNdjson(Buffer.from('{\n"a":1}\n'))).toThrow(EgError);
   });
 });
+
+describe('parseJson: tables take their header as keys', () => {
+  const known = new Set(['name', 'phone', '姓名', '手机']);
+  const columnName = (s: string) => known.has(s);
+  const keys = (text: string, predicate: ((s: string) => boolean) | null = columnName) =>
+    parseJson(Buffer.from(text), undefined, undefined, predicate ?? undefined).map((l) => `${l.location}=${l.key}`);
+  it.each([
+    ['a header row', '{"t":[["姓名","x"],["a","b"],["c","d","e"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=姓名', '/t/1/1=x', '/t/2/0=姓名', '/t/2/1=x', '/t/2/2=t']],
+    ['a columns member', '{"columns":["name","phone"],"rows":[["a","b"]]}', ['/columns/0=columns', '/columns/1=columns', '/rows/0/0=name', '/rows/0/1=phone']],
+    ['a first row naming no field', '{"t":[["a","b"],["c"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=t']],
+    ['a first row holding more than strings', '{"t":[["name",1],["c","d"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=t', '/t/1/1=t']],
+    ['a first row holding an object', '{"t":[["name",{"k":"v"}],["c"]]}', ['/t/0/0=t', '/t/0/1/k=k', '/t/1/0=t']],
+    ['rows of objects inside a table', '{"t":[["name"],[{"k":"v"}]]}', ['/t/0/0=t', '/t/1/0/k=k']],
+    ['a data member without columns', '{"data":[["a"]]}', ['/data/0/0=data']],
+  ])('%s', (_label, text, want) => expect(keys(text)).toEqual(want));
+
+  it('reads no table without a predicate', () => {
+    expect(keys('{"t":[["name"],["a"]]}', null)).toEqual(['/t/0/0=t', '/t/1/0=t']);
+  });
+});

@@ -155,6 +155,25 @@ describe('the pre-check in the parser', () => {
     expect(kept).toEqual(all);
   });
 
+  // JSON tables (body/json.ts): a cell takes its column's name as its key, with the pre-check
+  // or without it; a first row that names no field is no header.
+  it.each([
+    ['{"rows":[["姓名","手机"],["王建国","13912345678"],["李娜","13812345678"]]}', 4],
+    ['{"columns":["name","phone","city"],"data":[["Zhang Wei","13912345678","Shanghai"],["赖清德","13812345678","Taipei"]]}', 4],
+    ['{"result":{"fields":["customerName","idNo"],"values":[["王芳","11010519491231002X"]]}}', 2],
+    ['[["realName","bankCard"],["王芳","6222020200112230"]]', 2],
+    ['{"姓名":[["Zhang Wei","Li Na"],["Wang Fang"]]}', 3],
+    ['{"rows":[["王建国","13912345678"],["李娜","13812345678"]]}', 2],
+    ['{"rows":[["name",1],["王建国","x"]]}', 0],
+  ])('finds in the table %s what the parser without it finds (%i findings)', (text, count) => {
+    const body = Buffer.from(text);
+    const columnName = classifier.isFieldName;
+    const all = classifier.classify(parseBody(body, 'application/json', { columnName }).leaves, NOW).map((f) => `${f.category} ${f.location}`);
+    const kept = classifier.classify(parseBody(body, 'application/json', { filter, columnName }).leaves, NOW).map((f) => `${f.category} ${f.location}`);
+    expect(kept).toEqual(all);
+    expect(all).toHaveLength(count);
+  });
+
   it.each([
     ['a raw tab in a plain string', '{"note":"a\tb"}'],
     ['a raw control char', '{"note":"a\u0001b"}'],
