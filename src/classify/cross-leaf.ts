@@ -135,6 +135,10 @@ const PASSPORT_TYPES = new Set([
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
 
+/** The UTF-8 lengths of the document type names: a value trimmed to any other length names none
+ *  (lower-casing keeps the length of every name). */
+export const PASSPORT_TYPE_BYTE_LENGTHS: ReadonlySet<number> = new Set([...PASSPORT_TYPES].map((t) => Buffer.byteLength(t)));
+
 /** Whether a value names the document type as a passport or permit ("护照", " Passport "). */
 export function isPassportTypeName(v: string): boolean {
   return PASSPORT_TYPES.has(v.trim().toLowerCase());

@@ -16,7 +16,7 @@ import { looksLikeValueKey } from '../body/leaf.js';
 import { base64Text } from '../body/base64.js';
 import { isAlnumCode, isInvisibleCode } from './chars.js';
 import { labelAtColon, labelBefore } from './context.js';
-import { isPassportTypeName, startsLikePassportType } from './cross-leaf.js';
+import { isPassportTypeName, PASSPORT_TYPE_BYTE_LENGTHS, startsLikePassportType } from './cross-leaf.js';
 import { isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
 import { MIN_SEQUENCE_LINE, isGenotypeCall } from './detectors/genetic.js';
 import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } from './detectors/id-card.js';
@@ -226,11 +226,14 @@ export class PlainFilter implements LeafFilter {
     // A nested document needs a '{' or '[', which the walk stops at wherever it stands.
     let p = start;
     while (p < end && buf[p] === 32) p++;
-    const c = p < end ? buf[p]! : 0;
     if (n >= 16 && base64Alphabet && base64Length(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
-    if (n <= 16 && mayBeGenotypeCall(buf, p, end) && isGenotypeCall(text(buf, start, end))) return false;
+    // Both tests below trim the value: where a wide space may end it, they are run as they are.
+    const e = trimmedEnd(buf, p, end);
+    if (e < 0) {
+      if (n <= 16 && isGenotypeCall(text(buf, start, end))) return false;
+    } else if (e - p <= 5 && e > p && genotypeChars(buf, p, e) && isGenotypeCall(text(buf, start, end))) return false;
     const c0 = buf[start]!;
-    if (n <= 80 && n >= 2 && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
+    if (n >= 2 && (e < 0 ? n <= 80 : PASSPORT_TYPE_BYTE_LENGTHS.has(e - start)) && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
     return true;
   }
 
@@ -436,18 +439,34 @@ function asciiText(buf: Uint8Array, start: number, end: number): string {
   return proto.latin1Slice !== undefined ? proto.latin1Slice.call(buf, start, end) : text(buf, start, end);
 }
 
-/** Whether buf[from, end) (leading blanks already skipped) may be a genotype call: at most five
- *  chars of "ACGTDI-/|;" before blanks, or anything not ASCII, which the exact test trims. */
-function mayBeGenotypeCall(buf: Uint8Array, from: number, end: number): boolean {
+/**
+ * Where buf[from, end) ends once trailing spaces are cut, as String.prototype.trim cuts them, or
+ * -1 when a char trim() also removes beyond ASCII space (U+00A0, U+3000, …) may start or end it:
+ * the caller then decodes the value and lets trim() decide. Control chars never reach the
+ * filter here (plainValue stops at them).
+ */
+function trimmedEnd(buf: Uint8Array, from: number, end: number): number {
   let e = end;
   while (e > from && buf[e - 1] === 32) e--;
-  if (e === from) return false;
-  for (let p = from; p < e; p++) {
-    const b = buf[p]!;
-    if (b >= 0x80) return true;
-    if (GENOTYPE_CHARS[b] === 0) return false;
+  if (from < e && buf[from]! >= 0x80 && isWideTrimSpace(decodeAt(buf, from))) return -1;
+  if (e > from && buf[e - 1]! >= 0x80) {
+    let lead = e - 1;
+    while (lead > from && (buf[lead]! & 0xc0) === 0x80) lead--;
+    if (isWideTrimSpace(decodeAt(buf, lead))) return -1;
   }
-  return e - from <= 5;
+  return e;
+}
+
+/** The white space String.prototype.trim removes beyond ASCII (ECMA-262 WhiteSpace and
+ *  LineTerminator). */
+function isWideTrimSpace(cp: number): boolean {
+  return cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff;
+}
+
+/** Whether buf[from, to) holds only chars a genotype call is made of ("ACGTDI-/|;"). */
+function genotypeChars(buf: Uint8Array, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if (buf[p]! >= 0x80 || GENOTYPE_CHARS[buf[p]!] === 0) return false;
+  return true;
 }
 const GENOTYPE_CHARS = new Uint8Array(128);
 for (const c of 'ACGTDIacgtdi-/|;') GENOTYPE_CHARS[c.charCodeAt(0)] = 1;

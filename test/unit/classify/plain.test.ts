@@ -34,6 +34,9 @@ describe('PlainFilter.plainValue', () => {
     ['a trouble code', 'P0301'],
     ['a word that only starts like a keyword', 'cartridge'],
     ['a path', '/healthz'],
+    ['a colour in Han script', '红色'],
+    ['a word of genotype letters', 'CAT'],
+    ['a word starting like a document type', 'passports'],
     ['empty', ''],
   ])('passes over %s', (_what, value) => {
     expect(found(value, 'note')).toEqual([]);
@@ -59,7 +62,12 @@ describe('PlainFilter.plainValue', () => {
     ['a hemisphere coordinate', 'N31.2304'],
     ['an rsID', 'rs4477212'],
     ['a genotype call', 'AG'],
+    ['a genotype call between spaces', ' A/G  '],
+    ['a genotype call after a wide space', '\u3000AG'],
+    ['a genotype call before a no-break space', 'CT\u00a0'],
     ['a document type', '护照'],
+    ['a document type before spaces', 'Passport  '],
+    ['a document type before a wide space', '港澳通行证\u3000'],
     ['a valid VIN', 'LHGHJ5WE9N9899742'],
     ['a valid USCC', '91350100M000100Y43'],
     ['nested JSON', '{"phone":"13912345678"}'],
