@@ -11,17 +11,19 @@
  *   no inspection. Names are pinned to addresses (NAME=IP), as the gateway's `resolve:` does,
  *   and only loopback addresses are accepted.
  * - forwarder: a reference, not a baseline: what the gateway's forwarding costs without its own
- *   work. The same Node HTTP server and undici Agent as the gateway, the body held in full
- *   before it is sent, hop-by-hop headers dropped and Via added (src/forward/headers.ts), the
- *   upstream's answer streamed back; no policy, inspection, audit or metrics. Its CPU per
+ *   work. The same Node HTTP server, undici Agent and exchange (src/forward/exchange.ts) as the
+ *   gateway, the body held in full before it is sent, hop-by-hop headers dropped and Via added
+ *   (src/forward/headers.ts), the upstream's answer streamed back; no policy, inspection, audit
+ *   or metrics. Its CPU per
  *   request beside the gateway's is the price of the gateway's own per-request work.
  */
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventEmitter } from 'node:events';
 import httpProxy from 'http-proxy';
 import { Agent as UndiciAgent, type Dispatcher } from 'undici';
+import { exchange } from '../src/forward/exchange.js';
 import { appendVia, endToEndHeaders } from '../src/forward/headers.js';
+import { ClientGone } from '../src/forward/upstream.js';
 
 export interface Running {
   readonly port: number;
@@ -91,23 +93,18 @@ export function startForwarder(pins: Readonly<Record<string, string>>, port = 0)
       headers['host'] = target.url.host;
       headers['content-length'] = String(body.length);
       appendVia(headers, req.httpVersion, 'bench-forwarder');
-      const signal = new EventEmitter();
-      res.once('close', () => signal.emit('abort'));
-      agent
-        .request({ origin: `http://${target.ip}:${target.url.port || 80}`, path: `${target.url.pathname}${target.url.search}`, method: req.method as Dispatcher.HttpMethod, headers, body, signal })
+      const signal = new ClientGone();
+      res.once('close', () => signal.abort());
+      exchange(agent, { origin: `http://${target.ip}:${target.url.port || 80}`, path: `${target.url.pathname}${target.url.search}`, method: req.method as Dispatcher.HttpMethod, headers, body }, signal)
         .then((answer) => {
           const out = endToEndHeaders(answer.headers);
           appendVia(out, '1.1', 'bench-forwarder');
           res.writeHead(answer.statusCode, out);
-          answer.body.on('data', (c: Buffer) => {
-            if (!res.write(c)) answer.body.pause();
-          });
-          res.on('drain', () => answer.body.resume());
-          answer.body.on('end', () => res.end());
-          answer.body.on('error', () => res.destroy());
+          return answer.body.pipeTo(res, () => {});
         })
         .catch(() => {
-          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+          if (res.headersSent) return void res.destroy();
+          res.writeHead(502, { 'content-type': 'text/plain' });
           res.end('bad gateway');
         });
     });

@@ -1,10 +1,10 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
 import pino from 'pino';
 import { isAuditEvent, type AuditEvent } from '../audit/event.js';
 import type { AuditSink } from '../audit/writer.js';
 import type { CompiledPolicy } from '../config/model.js';
 import { EgError } from '../errors.js';
+import { UpstreamBody } from '../forward/exchange.js';
 import type { Upstream, UpstreamRequest } from '../forward/upstream.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
 
@@ -79,7 +79,7 @@ export class Evaluator {
         const headers: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== CLIENT_ADDRESS_HEADER) headers[k] = v as string | string[];
         state.forwarded = { method: req.method, path: req.path, headers, body };
-        return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"ok":true}')]) };
+        return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: UpstreamBody.of(Buffer.from('{"ok":true}')) };
       },
       close: async () => {},
     };

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Pool, type Dispatcher } from 'undici';
+import { exchange } from './exchange.js';
 import type { UpstreamRequest, UpstreamResponse, UpstreamTimeouts } from './upstream.js';
 import type { UpstreamTls } from '../tls/trust.js';
 
@@ -44,16 +45,14 @@ export function createTlsUpstream(timeouts: UpstreamTimeouts, maxPools = 256): {
   };
   return {
     async send(request, upstreamTls) {
-      const response = await poolFor(request, upstreamTls).request({
+      return exchange(poolFor(request, upstreamTls), {
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
         body: request.body,
-        signal: request.signal,
         // The name checked is the destination's, whatever the Host header says.
         ...(upstreamTls.servername ? { servername: upstreamTls.servername } : {}),
-      } as Dispatcher.RequestOptions);
-      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+      } as Dispatcher.DispatchOptions, request.signal);
     },
     async close() {
       pools.clear(); // disposes (closes) every pool

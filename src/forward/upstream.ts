@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { EgError } from '../errors.js';
+import { exchange, type UpstreamAnswer } from './exchange.js';
 import type { HeaderMap } from './headers.js';
 import { upstreamTlsError } from './tls-errors.js';
 import { createTlsUpstream } from './tls-upstream.js';
@@ -44,11 +45,7 @@ export class ClientGone extends EventEmitter {
   }
 }
 
-export interface UpstreamResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Readable;
-}
+export type UpstreamResponse = UpstreamAnswer;
 
 export interface Upstream {
   send(request: UpstreamRequest): Promise<UpstreamResponse>;
@@ -75,15 +72,13 @@ export function createUpstream(timeouts: UpstreamTimeouts): Upstream {
       }
       const host = request.ip.includes(':') ? `[${request.ip}]` : request.ip;
       try {
-        const response = await agent.request({
+        return await exchange(agent, {
           origin: `http://${host}:${request.port}`,
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
           body: request.body,
-          signal: request.signal,
-        });
-        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+        }, request.signal);
       } catch (err) {
         throw toEgError(err);
       }
