@@ -100,6 +100,10 @@ export class InspectPool {
 
   constructor(readonly settings: InspectPoolSettings = INSPECT_POOL_DEFAULTS) {}
 
+  /** Called as requests are queued to start at the end of this turn (http-limits.ts): their
+   *  inline inspections then run in the same turn (TurnBatch.prime). */
+  readonly primeInline = (): void => this.inline.prime();
+
   /** Whether a body of this size goes to a thread. */
   offloads(bytes: number): boolean {
     return this.settings.threads > 0 && !this.closed && bytes >= this.settings.thresholdBytes;

@@ -224,7 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   let draining = false;
   // Client-side limits (src/server/http-limits.ts): connections, pipelining, framing, headers.
-  const guard = new ListenerGuard(listenerLimits(options.policy), options.log, (socket) => env.tunnels.has(socket), (code) => metrics.listenerRefused(code));
+  const guard = new ListenerGuard(listenerLimits(options.policy), options.log, (socket) => env.tunnels.has(socket), (code) => metrics.listenerRefused(code), inspectPool.primeInline);
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false, refusal: EgError | null = null) => {
     if (draining) {
       // A kept-alive connection may still carry a request after close() began.

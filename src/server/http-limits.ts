@@ -176,6 +176,9 @@ export class ListenerGuard {
     private readonly isTunnel: (socket: Socket) => boolean,
     /** A refusal no audit event records (no request exists): only metrics can count it. */
     private readonly onRefusal: (code: ErrorCode) => void = () => {},
+    /** Called as a request is queued to start at the end of the turn: the stage it reaches
+     *  next through its promise continuations primes its own batch (InspectPool.primeInline). */
+    private readonly onQueuedStart: () => void = () => {},
   ) {
     this.limits = limits;
   }
@@ -251,8 +254,10 @@ export class ListenerGuard {
       start();
     };
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-    if (hasBody && !exchange.refusal) this.starts.push(go);
-    else go();
+    if (hasBody && !exchange.refusal) {
+      this.starts.push(go);
+      this.onQueuedStart();
+    } else go();
   }
 
   /**

@@ -19,6 +19,23 @@ describe('TurnBatch', () => {
     expect(batch.pending).toBe(0);
   });
 
+  it.each([
+    ['primed, handles it in the same turn', true, ['x', 'next turn']],
+    ['not primed, handles it a turn later', false, ['next turn', 'x']],
+  ] as const)('an entry pushed by the continuations of an earlier batch: %s', async (_what, primed, order) => {
+    const marks: string[] = [];
+    const later = new TurnBatch<string>((e) => marks.push(e), () => {});
+    const first = new TurnBatch<() => void>((f) => f(), () => {});
+    first.push(() => {
+      // Queued while this turn's immediates run: it marks the start of the next turn.
+      setImmediate(() => marks.push('next turn'));
+      void Promise.resolve().then(() => later.push('x'));
+    });
+    if (primed) later.prime();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(marks).toEqual(order);
+  });
+
   it('drain() handles what is pending at once, and the scheduled turn then finds nothing twice', async () => {
     const handled: number[] = [];
     const batch = new TurnBatch<number>((n) => handled.push(n), () => {});
