@@ -125,6 +125,7 @@ export class PlainFilter implements LeafFilter {
 
   plainValue(buf: Uint8Array, start: number, end: number): boolean {
     if (end === start) return true;
+    if (end - start < MIN_ID_DIGITS && shortNumber(buf, start, end)) return true;
     const keywords = this.keywords;
     const first = keywords.anchoredFirst;
     this.decimalsBefore = -1;
@@ -350,6 +351,25 @@ export class PlainFilter implements LeafFilter {
     if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;
     return true;
   }
+}
+
+/**
+ * A value shorter than any identifier made of digits, '-' and at most one '.' ("2", "140.28",
+ * "-3", "2024-01-15"), what most numbers of a record are: the walk below would find it plain
+ * (fewer digits than MIN_ID_DIGITS, one decimal where a coordinate pair needs two, and a digit
+ * keeps it from being the genotype call "--"), so it is said at once.
+ */
+function shortNumber(buf: Uint8Array, start: number, end: number): boolean {
+  let dots = 0;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b >= 48 && b <= 57) digits++;
+    else if (b === 46) {
+      if (++dots > 1) return false;
+    } else if (b !== 45) return false;
+  }
+  return digits > 0;
 }
 
 /** One group per length, as window() sees a run of one group. */
