@@ -33,7 +33,7 @@ export interface GatewayBenchOptions {
   readonly pin: Pinning;
   /** Seconds per measured wrk run (from 3 s on, a warm-up run of a third of it comes first). */
   readonly durationS: number;
-  /** Interleaved rounds at 2 KiB (median); other sizes run once. */
+  /** Interleaved rounds at 2 KiB and for the redacted mix (median); other sizes run once. */
   readonly rounds: number;
   readonly connections: number;
   /** Body sizes to run; 2048 is always first. */
@@ -402,7 +402,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
           const key = size === 2048;
           cases.push({ label, bytes: size, extra: [], rounds: key ? o.rounds : 1, connections: size >= 2 ** 20 ? Math.min(4, o.connections) : o.connections, ...(key ? {} : { only: ['gateway', 'passthrough', 'direct'] as Target[] }) });
         }
-        if (o.mix) cases.push({ label: '2 KiB, 10 % redacted', bytes: 2048, extra: [redactFile, '10'], rounds: 1, connections: o.connections, only: ['gateway', 'passthrough'] });
+        if (o.mix) cases.push({ label: '2 KiB, 10 % redacted', bytes: 2048, extra: [redactFile, '10'], rounds: o.rounds, connections: o.connections, only: ['gateway', 'passthrough'] });
         for (const c of cases) {
           const body = files.get(c.bytes)!;
           const active = targets.filter((t) => c.only === undefined || c.only.includes(t.target));
@@ -410,7 +410,8 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
           if (o.durationS >= 3) for (const t of active) await wrk(o, t.url, [body, t.reqTarget, ...c.extra], warmS, c.connections, t.pid);
           const figs = new Map<Target, WrkFigure[]>();
           for (let r = 0; r < c.rounds; r++) {
-            for (const t of active) {
+            // Every other round in reverse: a drift in the machine's load falls on each target alike.
+            for (const t of r % 2 === 0 ? active : [...active].reverse()) {
               const f = await wrk(o, t.url, [body, t.reqTarget, ...c.extra], o.durationS, c.connections, t.pid);
               figs.set(t.target, [...(figs.get(t.target) ?? []), f]);
             }
