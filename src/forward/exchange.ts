@@ -55,7 +55,8 @@ export class UpstreamBody {
     return body;
   }
 
-  /** The error the exchange failed with while nothing read the body yet. */
+  /** The error the exchange failed with, if it did (checked before the relay; pipeTo rejects
+   *  with it). */
   get error(): Error | null {
     return this.failure;
   }
