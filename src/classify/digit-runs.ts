@@ -15,6 +15,8 @@ const AT = 64;
 const PLUS = 43;
 const MAX_GROUPS = 32;
 const MAX_GAP = 3;
+/** Invisible chars in a row that still join two digits of one group. */
+const MAX_INVISIBLE_RUN = 4;
 
 /** What joins a group to the one before it. */
 export const GAP_NONE = 0;
@@ -172,8 +174,13 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
         count++;
         pos++;
         run.clean = false;
-      } else if (isInvisibleCode(c) && pos + 1 < n && isDigitCode(s.charCodeAt(pos + 1))) {
-        pos++;
+      } else if (isInvisibleCode(c)) {
+        // Pasted evasions come in runs too ("15\u2060\u200d617…"): a run that a digit ends
+        // stays inside the group.
+        let q = pos + 1;
+        while (q < n && q - pos < MAX_INVISIBLE_RUN && isInvisibleCode(s.charCodeAt(q))) q++;
+        if (q >= n || !isDigitCode(s.charCodeAt(q))) break;
+        pos = q;
         run.clean = false;
       } else {
         break;

@@ -112,12 +112,16 @@ export function validateIdCard(id: string, today: CivilDate): IdCardInfo | undef
   return expected !== undefined && actual === expected ? { kind: 'id18', birth } : undefined;
 }
 
-/** Region and birth date of an 18-char ID hold, whatever the check char says: a number like
- *  this is far likelier a mistyped ID than a bank card that happens to share the shape. */
+/** Region and the shape of a birth date (a year from 1900 to this one, month 01–12, day 01–31)
+ *  of an 18-char ID hold, whatever the check char says and whether or not the day exists
+ *  ("…19710231…"): a number like this is far likelier a mistyped or made-up ID than a bank
+ *  card that happens to share the shape (a random 62… card number has it about once in 2,000). */
 export function looksLikeIdCard(id: string, today: CivilDate): boolean {
   if (id.length !== 18 || !hasRegionPrefix(id)) return false;
-  const birth = idCardBirthDate(id);
-  return birth !== undefined && birth.year >= 1900 && compareDates(birth, today) <= 0;
+  const year = readInt(id, 6, 4);
+  const month = readInt(id, 10, 2);
+  const day = readInt(id, 12, 2);
+  return year >= 1900 && year <= today.year && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /** How IDs are written: unbroken, or region / birth date / sequence+check as separate groups. */

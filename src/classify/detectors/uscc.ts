@@ -3,7 +3,8 @@
  * check char. Beyond the check, the code has structure a random 18-char string rarely has:
  * registration authority and organisation type (positions 1–2), a region code (3–8) and an
  * organisation code (9–17) that carries its own GB 11714 check char. Without field or label
- * support all of it must hold, which keeps 18-digit order numbers (3% pass mod 31) out.
+ * support the structure must hold and either the organisation code's check or letters in it,
+ * which keeps 18-digit order numbers (3% pass mod 31) out.
  */
 import { mod31 } from '../validators.js';
 
@@ -48,11 +49,22 @@ export function hasUsccStructure(code: string): boolean {
 }
 
 /**
- * Confidence that a folded 18-char string is a USCC: 0.97 when everything holds, 0.9 when only
- * the check char and structure hold and `supported` (a field name or label says so), else 0.
+ * Confidence that a folded 18-char string is a USCC: 0.97 when everything holds; when the
+ * organisation code's own check fails (DOMAIN §5 asks only for the mod-31 check, so codes made
+ * by it alone are real codes to a reader), 0.9 when `supported` (a field name or label says so)
+ * and 0.85 when letters stand in the organisation code: 18-digit order numbers and ID-shaped
+ * references, the numbers that pass mod 31 by chance, have none there.
  */
 export function usccConfidence(code: string, supported: boolean): number {
   if (code.length !== 18 || !mod31(code) || !hasUsccStructure(code)) return 0;
   if (isOrgCode(code.slice(8, 17))) return 0.97;
-  return supported ? 0.9 : 0;
+  if (supported) return 0.9;
+  return orgCodeLetters(code) >= 2 ? 0.85 : 0;
+}
+
+/** Letters among the organisation code's first eight chars (positions 9–16). */
+function orgCodeLetters(code: string): number {
+  let letters = 0;
+  for (let i = 8; i < 16; i++) if (code.charCodeAt(i) >= 65) letters++;
+  return letters;
 }

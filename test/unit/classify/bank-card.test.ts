@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   hasCardPrefix, isAccountNumber, isCardGrouping, isPaymentCardNumber, isRegisteredIban, isValidIban,
 } from '../../../src/classify/detectors/bank-card.js';
+import { found } from './helpers.js';
 
 describe('isPaymentCardNumber', () => {
   it.each([
@@ -66,4 +67,15 @@ describe('IBANs in running text', () => {
   it.each([['DE89370400440532013000', true], ['GB82WEST12345698765432', true], ['SF3600163083907', false], ['DE8937040044053201300', false]])(
     '%s → %s', (s, ok) => expect(isRegisteredIban(s)).toBe(ok),
   );
+});
+
+describe('ID-shaped numbers are not cards without a card label', () => {
+  // Luhn passes one number in ten: an ID shape with a day its month lacks (31 Feb) is a
+  // mistyped or made-up ID, not a Mastercard or UnionPay number.
+  it.each([['530102197102310346'], ['620102198802300016']])('%s', (d) => {
+    expect(luhn(d)).toBe(true);
+    expect(found(d, 'refNo')).toEqual([]);
+    expect(found(`参考号 ${d}，请核对`)).toEqual([]);
+    expect(found(d, 'cardNo').map(([c]) => c)).toEqual(['pi.bank_card']);
+  });
 });

@@ -19,6 +19,9 @@ describe('evasions, table', () => {
     ['vehicle.vin', 'LSVAU218X\u200eN2183294'], ['pi.device_id', '４９０１５４２０３２３７５１８'],
     ['pi.email', 'ｌｉｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ'], ['pi.email', 'lina＠example.com'], ['pi.email', 'li\u200bna@exa\u200cmple.com'],
     ['pi.email', 'zhang\u2060.wei@example\ufeff.com.cn'], ['pi.email', 'ｌｉ\u200bｎａ@example.com'],
+    // Invisible chars in runs, as a paste of several evasions leaves them.
+    ['pi.phone', '15\u2060\u200d617176963'], ['pi.phone', '+86 138\u200b\u200c\u200d1234\u20605678'],
+    ['pi.id_card', '110105\u200b\u200c19491231002X'], ['pi.bank_card', '6222\u200b\u200d\ufeff\u20600202\u200c0011\u200b\u200b2230'],
   ])('%s: %j, redacted whole', (category, value) => {
     const text = `见${value}。`;
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);

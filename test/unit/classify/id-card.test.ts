@@ -88,6 +88,12 @@ describe('pieces', () => {
   it('an id-shaped number with a wrong check char still looks like an ID', () => {
     expect(looksLikeIdCard('110101199003071230', today)).toBe(true);
     expect(looksLikeIdCard('621700000000000004', today)).toBe(false);
+    // A day the month lacks (31 Feb, 30 Feb) is still the shape of one.
+    expect(looksLikeIdCard('530102197102310346', today)).toBe(true);
+    expect(looksLikeIdCard('110101199002301239', today)).toBe(true);
+    expect(looksLikeIdCard('110101199013011239', today)).toBe(false);
+    expect(looksLikeIdCard('110101199012321239', today)).toBe(false);
+    expect(looksLikeIdCard('110101189912311239', today)).toBe(false);
   });
 });
 

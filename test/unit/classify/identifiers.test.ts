@@ -16,7 +16,19 @@ describe('USCC detector', () => {
     ['91990100M000100Y43', 'region 99'], ['202403151234567890', 'an order number'],
   ])('rejects %s (%s)', (code) => expect(usccConfidence(code, true)).toBe(0));
 
-  it('needs support when the organisation code check fails', () => {
+  it('with letters in its organisation code, a code whose organisation check fails still counts', () => {
+    // DOMAIN §5 names only the mod-31 check: codes made by it alone are codes to a reader.
+    expect(isOrgCode('JCY8JM4H0')).toBe(false);
+    expect(usccConfidence('93110105JCY8JM4H0L', false)).toBe(0.85);
+    expect(usccConfidence('93110105JCY8JM4H0L', true)).toBe(0.9);
+    expect(texts('所属企业 上海星辰医药有限公司（93110105JCY8JM4H0L） 固件', 'org.uscc')).toEqual(['93110105JCY8JM4H0L']);
+    // One letter is not enough: an ID-shaped reference ends in X.
+    const oneLetter = [...'0123456789ABCDEFGHJKLMNPQRTUWXY'].map((c) => `9111010512345678A${c}`).find((c) => usccConfidence(c, true) > 0)!;
+    expect(isOrgCode(oneLetter.slice(8, 17))).toBe(false);
+    expect(usccConfidence(oneLetter, false)).toBe(0);
+  });
+
+  it('an all-digit organisation code needs support when its check fails', () => {
     const code = makeUscc('91', '110105', '40000013');
     const broken = code.slice(0, 16) + (code[16] === '1' ? '2' : '1');
     // Re-seal mod 31 over the broken organisation code.
