@@ -88,12 +88,20 @@ function joinCjkRuns(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    const space = c === 32 || c === 0x3000;
-    if (space && i > 0 && i + 1 < value.length && isCjkCode(value.charCodeAt(i - 1)) && isCjkCode(value.charCodeAt(i + 1))) continue;
+    if ((c === 32 || c === 0x3000) && i > 0 && isCjkCode(value.charCodeAt(i - 1))) {
+      // Two-character names are padded to the width of three ("姚  豪", "王\u3000\u3000芳").
+      let j = i + 1;
+      while (j < value.length && j - i < MAX_NAME_PADDING && (value.charCodeAt(j) === 32 || value.charCodeAt(j) === 0x3000)) j++;
+      if (j < value.length && isCjkCode(value.charCodeAt(j))) {
+        i = j - 1;
+        continue;
+      }
+    }
     out += value[i];
   }
   return out;
 }
+const MAX_NAME_PADDING = 3;
 
 /** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han
  *  value is a name when it starts with a common surname, or when it is written as Uyghur,

@@ -51,7 +51,11 @@ const GROUPS: readonly Group[] = [
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certificateNo', 'certificateNumber',
-      'zjhm', 'zjh', 'sfz', 'sfzhm'],
+      'zjhm', 'zjh', 'sfz', 'sfzhm',
+      // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
+      ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
+        'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact']
+        .flatMap((role) => [`${role}IdNo`, `${role}IdNumber`])],
     suffix: ['idCard', 'idCardNo', 'idCardNum', 'idCardNumber', 'identityCard', 'identityCardNo',
       'identityNo', 'identityNum', 'identityNumber', 'nationalId', 'nationalIdNo',
       'nationalIdNumber', 'residentId', 'residentIdNo', 'citizenId', 'citizenIdNo', 'citizenIdNumber', 'sfzh', 'shenfenzheng',
@@ -93,7 +97,10 @@ const GROUPS: readonly Group[] = [
       '付款人', '付款人姓名', '户名', '开户名', '开户人', '车主', '车主姓名', '病人姓名', '医生姓名',
       '签收人', '寄件人', '寄件人姓名', '收件人姓名', '收货人姓名', '承租人', '借款人', '担保人', '配偶姓名',
       '父亲姓名', '母亲姓名', '中文名', '中文姓名', '发件人', '签名人', '作者姓名', '当事人', 'nameCn', 'nameZh', 'nameEn', 'nameChinese', 'nameEnglish',
-      'zhName', 'enName', 'fullNameCn', 'realNameCn', 'nameInChinese', 'namePinyin'] },
+      'zhName', 'enName', 'fullNameCn', 'realNameCn', 'nameInChinese', 'namePinyin',
+      // Chinese-English API names: "linkman" (联系人), "legalRep" (法定代表人).
+      'linkman', 'linkmanName', 'contactMan', 'legalRep', 'legalRepName', 'legalRepresentativeName',
+      'legalPersonName', 'corporateRepresentative', 'faren', 'farendaibiao', 'fadingdaibiaoren'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key. They double as speaker
   // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
@@ -130,7 +137,9 @@ const GROUPS: readonly Group[] = [
       // The permits of DOMAIN §5 by their English and pinyin names.
       'hkMacauPermit', 'hkMacaoPermit', 'hkmPermit', 'homeReturnPermit', 'mainlandTravelPermit',
       'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
-      'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证'] },
+      'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证',
+      // "港澳居民来往内地通行证", "台湾居民来往大陆通行证": every permit's name ends so.
+      '通行证'] },
 
   // Sensitive categories a field name alone establishes (DOMAIN §4).
   { category: 'pi.health', weight: 0.9,

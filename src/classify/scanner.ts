@@ -20,7 +20,7 @@ import { matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
 import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
-import { isGenericNameKey, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS } from './detectors/name.js';
+import { hanNameBeforeNumber, isGenericNameKey, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -34,7 +34,7 @@ import { orderByEnd, type KeywordAutomaton, type KeywordMatch } from './keywords
 import { NumericScanner } from './numeric.js';
 import { LOWERABLE_RULES, RULES } from './rules.js';
 import {
-  ADDRESS, BANK_CARD, EMAIL, GENETIC, HEALTH, ID_CARD, NAME, PASSPORT, PHONE, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
+  ADDRESS, BANK_CARD, EMAIL, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, PLATE, RELIGION, USCC, VIN, type ScanHost, type Support,
 } from './scan-host.js';
 import type { CategoryId, Grade } from './taxonomy.js';
 import { AlnumToken, readAlnumToken } from './tokens.js';
@@ -91,6 +91,7 @@ export class LeafScanner implements ScanHost {
     const v = leaf.value;
     this.geneticContext = false;
     if (v.length === 0) return;
+    const firstFinding = out.length;
     this.leaf = leaf;
     this.leafIndex = leafIndex;
     this.today = today;
@@ -147,12 +148,25 @@ export class LeafScanner implements ScanHost {
       if (context.has(GENETIC)) this.geneticContext = true;
     }
     this.numeric.finishLeaf(v);
+    if (this.fieldCategory !== NAME && out.length > firstFinding) this.namesBeforeNumbers(v, firstFinding);
     for (let k = 0; k < this.rsids.length; k++) {
       const r = this.rsids[k]!;
       if (this.geneticContext) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
       else this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
     }
     if (this.custom.hasPatterns) this.customPatterns(v);
+  }
+
+  /** A Han name right before a phone or ID number the leaf holds (name.ts hanNameBeforeNumber). */
+  private namesBeforeNumbers(v: string, first: number): void {
+    const out = this.out;
+    const end = out.length;
+    for (let k = first; k < end; k++) {
+      const f = out[k]!;
+      if ((f.category !== PHONE && f.category !== ID_CARD && f.category !== MINOR) || f.start < 2) continue;
+      const span = hanNameBeforeNumber(v, f.start);
+      if (span !== undefined) this.emit(NAME, RULES.nameContext, span.start, span.end, 0.7);
+    }
   }
 
   /** Kept out of scan(): a closure there would cost every call a context allocation. */

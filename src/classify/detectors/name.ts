@@ -276,6 +276,11 @@ export const NAME_TRIGGERS_ZH = [
   '名叫', '叫做', '新生', '考生', '求职者', '候选人', '收款人', '付款人', '开户人', '户名', '账户名', '入住人',
   '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权',
   '司机', '快递员', '配送员', '骑手', '护士', '班主任', '证人',
+  // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
+  '收票人', '开票人', '乘机人', '乘车人', '购票人', '订票人', '持证人', '办理人', '下单人', '订购人', '购买人',
+  '取件人', '提货人', '送货人', '就诊人', '预约人', '报案人', '投诉人', '举报人', '来访人', '访客', '代理人',
+  '委托人', '被委托人', '填表人', '登记人', '当事人', '被申请人', '被告人', '原告', '被告', '法人', '名字',
+  '改名为',
 ];
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = ['我是', '本人', '客户', '用户', '会员', '您好', '你好'];
@@ -338,12 +343,21 @@ export function isGenericNameKey(norm: string): boolean {
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }
 
-/** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜"). */
+/** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
+ *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
+const VALUE_SURNAMES = new Set([...'于向'].map((c) => c.charCodeAt(0)));
+/** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
+const NOT_VALUE_NAMES = new Set(['于是', '于此', '于今', '向日', '向导', '向量', '向上', '向下', '向前', '向后', '向往', '向阳']);
+
+/** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {
   const s = value.trim();
   if (s.length < 2 || s.length > 4) return false;
   const span = hanNameAt(s, 0);
-  return span !== undefined && span.end === s.length;
+  if (span !== undefined) return span.end === s.length;
+  if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
+  for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Latin triggers; `single` means a one-word name is enough after them. */
@@ -352,4 +366,39 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean]> = [
   ['attn', true], ['attention', false], ['passenger', false], ['applicant', false], ['insured', false],
   ['cardholder', false], ['contact person', false], ['signed by', false], ['mr', true], ['mrs', true],
   ['ms', true], ['dr', true], ['customer', false], ['consignee', false], ['guest', false], ['employee', false],
+  // Where a Han name follows in English notes ("deliver to 龙强,", "report for 徐鑫:"); a Latin name
+  // after them still needs two words and a surname. Not the past tenses ("delivered to the
+  // pickup point"), which log lines are full of: every value holding a trigger is read whole.
+  ['deliver to', false], ['ship to', false], ['issued to', false], ['report for', false], ['booked by', false],
 ];
+
+/** What may stand between a name and the number written after it: spaces, commas, slashes,
+ *  brackets, colons ("郑红浩，139…", "董燕淑 (0086-…)", "郑磊（身份证号…"). */
+const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（:：'].map((c) => c.charCodeAt(0)));
+const MAX_NUMBER_GAP = 3;
+/** The labels of a phone or ID number that may stand between the name and the number. */
+const NUMBER_LABELS = ['身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码', '手机号', '手机', '电话', '联系电话', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id'];
+
+function skipGapBack(s: string, p: number): number {
+  let q = p;
+  while (q > 0 && p - q < MAX_NUMBER_GAP && NUMBER_GAP.has(s.charCodeAt(q - 1))) q--;
+  return q;
+}
+
+/**
+ * A Han name written right before a phone or ID number that starts at `numberStart`, as
+ * addresses are pasted ("郑红浩，13912345678，北京市…") and messages name their subject
+ * ("郑磊（身份证号3502…）您好"): the number vouches for the name beside it. At most one label of
+ * the number between them.
+ */
+export function hanNameBeforeNumber(s: string, numberStart: number): { start: number; end: number } | undefined {
+  let p = skipGapBack(s, numberStart);
+  for (const label of NUMBER_LABELS) {
+    if (p >= label.length && s.startsWith(label, p - label.length)) {
+      p = skipGapBack(s, p - label.length);
+      break;
+    }
+  }
+  if (p === numberStart || p < 2 || !isCjkCode(s.charCodeAt(p - 1))) return undefined;
+  return hanNameBefore(s, p);
+}

@@ -136,3 +136,12 @@ describe('full-width letters', () => {
     expect(texts(fullWidth('11010519491231002X'), 'pi.id_card')).toHaveLength(1);
   });
 });
+
+describe('permits and legacy IDs by label and field', () => {
+  it('a permit named in full labels its number', () => {
+    expect(texts('港澳居民来往内地通行证：H59023391，持证人张三', 'pi.passport')).toEqual(['H59023391']);
+  });
+  it('a legacy 15-digit ID under a role-prefixed ID field', () => {
+    expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
+  });
+});

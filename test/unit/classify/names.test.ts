@@ -53,12 +53,28 @@ describe('names in running text', () => {
     ['姓名：Li, Ming；电话：13800138000', ['Li, Ming']],
     ['客户洪金宝反映快递未送达', ['洪金宝']],
     ['联系人：赖清德，电话13800138000', ['赖清德']],
+    // Role words of invoices, tickets and case files.
+    ['发票抬头：某某公司，收票人余诗，邮箱 a@b.com', ['余诗']],
+    ['乘机人 郑红浩 证件 E12345678', ['郑红浩']],
+    ['办理人龚志明，往来港澳通行证号码C44596589', ['龚志明']],
+    ['改成0086-14585407861，名字诸葛涛秀不变', ['诸葛涛秀']],
+    ['Order note: deliver to 吕建涵, tel 13912345678', ['吕建涵']],
+    ['Genotyping report for 徐鑫: rs429358 C/T', ['徐鑫']],
+    // A name pasted right before a phone or ID number, or its label.
+    ['郑红浩 13912345678', ['郑红浩']],
+    ['郑红浩，13912345678，北京市朝阳区建国路88号', ['郑红浩']],
+    ['Shipment 75178908507425 to 董燕淑 (0086-13124739447) is out for delivery.', ['董燕淑']],
+    ['预约提醒：司马萱霞（身份证号11010519491231002X）您好', ['司马萱霞']],
+    ['收货信息：欧阳娜娜/手机 13800138000', ['欧阳娜娜']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
     '我是王者荣耀玩家', '尊敬的用户，您好', '联系方式：见附件', '客户服务中心', 'Dear Customer, thank you', 'Customer Success Team',
     'Patient Portal login', '患者于昨日入院', '收件人已签收', 'took 26 ms Total', '员工福利发放通知', '由于系统升级',
     '患者：我头疼三天了', '客户：你好，在吗', '用户：你好',
+    // A number with no name before it.
+    '手机号 13912345678', '联系电话：13912345678', '客服 13912345678', '收货信息 13912345678', '身份证号11010519491231002X',
+    'order delivered to the pickup point', '名字不变',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -76,6 +92,11 @@ describe('names by field', () => {
     ['张伟', 'buyer'], ['陈静', 'doctor'], ['刘洋', '司机'], ['赵敏', '法人'],
     ['Zhang Wei', 'guest'],
     ['Wang, Wei', 'name'], ['ZHANG, San', 'passengerName'], ['仝卓', 'name'], ['禤小玲', 'name'], ['赖清德', 'name'],
+    // Surnames that are function words in running text, as whole values.
+    ['于芳', 'name'], ['向东', 'name'], ['于晓燕', 'passenger'],
+    // Padded to the width of three characters.
+    ['姚  豪', '姓名'], ['王\u3000\u3000芳', 'name'],
+    ['欧阳颖', 'linkman'], ['端木军', 'legalRep'], ['王五', 'legal_rep'], ['李四', 'linkmanName'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -85,6 +106,7 @@ describe('names by field', () => {
   it.each([
     ['黄山', 'cityName'], ['华为', 'companyName'], ['金牛区', 'districtName'], ['admin', 'userName'], ['abc', 'operatorName'],
     ['华为技术有限公司', '法人'], ['张记小吃', 'buyer'], ['Acme Trading Ltd', 'buyer'], ['postgres', 'driver'], ['Alipay', 'payer'],
+    ['向日葵', 'name'], ['于是', 'name'], ['向导服务', 'name'], ['于', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
