@@ -61,11 +61,13 @@ const isDigitUnit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x
  * True when an object key may itself be an identifier (an e-mail, a phone, ID or card number
  * used as a map key): it holds '@' (or full-width '＠'), a run of 7 or more digits (ASCII or
  * full-width), or 11 or more digits split by single spaces or dashes ("139 1234 5678"). Short
- * numbers ("2024", "100000") and dates ("2024-01-01") are ordinary keys, and so are SNP ids
- * ("rs4477212"): genotype maps are keyed by them, and the classifier reads them as field names.
+ * numbers ("2024", "100000") and dates ("2024-01-01") are ordinary keys. SNP ids ("rs4477212")
+ * are both: a genotype map keyed by them ({"rs4477212": "AG"}) carries genetic data in its keys,
+ * which must be masked, and the classifier still reads each as its value's field name.
  * json.ts runs it once per distinct ordinary key (its key cache), so keep it cheap.
  */
 export function looksLikeValueKey(key: string): boolean {
+  if (key.length >= 3 && (key.charCodeAt(0) | 32) === 0x72 && (key.charCodeAt(1) | 32) === 0x73 && RS_ID.test(key)) return true;
   let run = 0;
   let digits = 0;
   let afterDigit = false;
@@ -73,7 +75,7 @@ export function looksLikeValueKey(key: string): boolean {
     const c = key.charCodeAt(i);
     if (c === 0x40 || c === 0xff20) return true;
     if (isDigitUnit(c)) {
-      if (++run >= 7 || ++digits >= 11) return !RS_ID.test(key);
+      if (++run >= 7 || ++digits >= 11) return true;
       afterDigit = true;
     } else if ((c === 0x20 || c === 0x2d) && afterDigit) {
       run = 0;

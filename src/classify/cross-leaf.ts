@@ -181,7 +181,11 @@ export function requestFindings(
   if (pendingRsids.length > 0) {
     const calls = genetic ? undefined : genotypeCallParents(leaves);
     for (const r of pendingRsids) {
-      if (calls !== undefined && !calls.has(parentPointer(leaves[r.leafIndex]!.location))) continue;
+      const leaf = leaves[r.leafIndex]!;
+      // An rsID as a map key ({"rs4477212": "AA"}) counts when the request holds genetic data
+      // (its own value's call does): a map of them with nothing genetic ({"rs232": "DB9"}) is
+      // anything else.
+      if (leaf.isKey === true ? !genetic : calls !== undefined && !calls.has(parentPointer(leaf.location))) continue;
       report(r.leafIndex, GENETIC, RULES.geneticRsid, r.start, r.end, 0.85);
     }
   }
@@ -205,7 +209,8 @@ function markerParents(leaves: readonly Leaf[]): Set<string> {
   const out = new Set<string>();
   for (const leaf of leaves) {
     const v = leaf.value;
-    if (leaf.container || v.length < 3 || v.length > 16 || (v.charCodeAt(0) | 32) !== 114) continue;
+    // An rsID key describes its own value, not the object it stands in.
+    if (leaf.container || leaf.isKey === true || v.length < 3 || v.length > 16 || (v.charCodeAt(0) | 32) !== 114) continue;
     if (isRsId(v.trim().toUpperCase())) out.add(parentPointer(leaf.location));
   }
   return out;

@@ -53,10 +53,10 @@ export function compileLocationScope(patterns: readonly string[]): LocationScope
 
 const ANY_KEY = `*${KEY_SUFFIX}`;
 
-/** A key that is itself a value: an e-mail, or a run of digits too long for an array index (a
- *  phone number, ID or card number used as a map key). It covers at least what
+/** A key that is itself a value: an e-mail, a run of digits too long for an array index (a
+ *  phone number, ID or card number used as a map key), an SNP id. It covers at least what
  *  looksLikeValueKey (body/leaf.ts) reports as a key leaf, so every such key is masked here. */
-const VALUE_LIKE_KEY = /[@＠]|[\d０-９]{7}|[\d０-９][\d０-９\s-]{8,}[\d０-９]/;
+const VALUE_LIKE_KEY = /[@＠]|[\d０-９]{7}|[\d０-９][\d０-９\s-]{8,}[\d０-９]|(?:^|\/)rs\d+(?:#key)?(?:$|\/)/i;
 const looksLikeValue = (segment: string): boolean => VALUE_LIKE_KEY.test(segment);
 /** The segment with a value-like key replaced by "*", keeping a key leaf's "#key". */
 const maskSegment = (segment: string): string => {

@@ -56,8 +56,9 @@ describe('"name" of a thing is not a person', () => {
 
 describe('genotype maps keyed by rsID', () => {
   it.each([
-    [{ rs4477212: 'AA', rs3094315: 'AG' }, ['important.genetic@/rs3094315', 'important.genetic@/rs4477212']],
-    [{ sample: 'S1', calls: { RS12564807: 'A/G' } }, ['important.genetic@/calls/RS12564807']],
+    // The keys are genetic data too, and masked in place (#key).
+    [{ rs4477212: 'AA', rs3094315: 'AG' }, ['important.genetic@/rs3094315', 'important.genetic@/rs3094315#key', 'important.genetic@/rs4477212', 'important.genetic@/rs4477212#key']],
+    [{ sample: 'S1', calls: { RS12564807: 'A/G' } }, ['important.genetic@/calls/RS12564807', 'important.genetic@/calls/RS12564807#key']],
   ])('%j: genetic', (body, want) => {
     expect(report(body)).toEqual(want);
   });
