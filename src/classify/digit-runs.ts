@@ -119,7 +119,13 @@ function isGapWhite(c: number): boolean {
 }
 
 function isGapPunct(c: number): boolean {
-  return c === DASH || c === DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d;
+  return c === DASH || c === DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d || isBracket(c);
+}
+
+/** Brackets around an area or network code ("+86 (135) 8828-4945") join groups when a space
+ *  stands beside them; "(1)139…", a list number glued to a phone, stays apart. */
+function isBracket(c: number): boolean {
+  return c === 40 || c === 41 || c === 0xff08 || c === 0xff09;
 }
 
 /**
@@ -132,6 +138,7 @@ function readGap(s: string, p: number): number {
   let white = 0;
   let punct = 0;
   let dots = 0;
+  let brackets = 0;
   const n = s.length;
   while (p < n) {
     const c = s.charCodeAt(p);
@@ -144,11 +151,12 @@ function readGap(s: string, p: number): number {
     else if (isGapPunct(c)) {
       punct++;
       if (c === DOT) dots++;
+      else if (isBracket(c)) brackets++;
     } else return -1;
     if (++visible > MAX_GAP) return -1;
     p++;
   }
-  if (p >= n || visible === 0) return -1;
+  if (p >= n || visible === 0 || (brackets > 0 && white === 0)) return -1;
   if (punct === 0) gapKind = GAP_SPACE;
   else if (white === 0 && punct === 1) gapKind = dots === 1 ? GAP_DOT : GAP_DASH;
   else gapKind = GAP_MIXED;

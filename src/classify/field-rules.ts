@@ -128,9 +128,10 @@ function continuesWithDigit(v: string, i: number, cap: number): boolean {
   return f >= 48 && f <= 57;
 }
 
-/** Separators and padding an identifier field may hold around and inside its value. */
+/** Separators and padding an identifier field may hold around and inside its value (spaces,
+ *  dashes, dots, slashes, underscores, brackets, invisible chars). */
 function isFiller(c: number): boolean {
-  return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 9 || c === 0xa0 ||
+  return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 95 || c === 9 || c === 0xa0 ||
     c === 0x3000 || c === 0x2013 || c === 0xff0d || isInvisibleCode(c);
 }
 

@@ -49,7 +49,9 @@ for (let b = 0; b < 256; b++) {
 for (const c of '@>%\\{[') CLASS[c.charCodeAt(0)] = STOP;
 CLASS[0x3a] = COLON;
 CLASS[0x3d] = COLON;
-for (const c of ' -.') CLASS[c.charCodeAt(0)] = GAP;
+// Brackets join digit groups only beside a space in digit-runs.ts ("+86 (135) 8828-4945");
+// joining more here only keeps more.
+for (const c of ' -.()') CLASS[c.charCodeAt(0)] = GAP;
 // Control chars (tab included) cannot stand raw in a JSON string: the parser reports them once
 // we stop.
 for (let b = 0; b < 0x20; b++) CLASS[b] = STOP;
@@ -288,7 +290,7 @@ export class PlainFilter implements LeafFilter {
         } else if (t === HIGH) {
           const cp = decodeAt(buf, q);
           // Wide spaces, dashes and invisible chars join groups too: leave those to the scan.
-          if (cp === 0xa0 || cp === 0x3000 || cp === 0x2013 || cp === 0x2010 || cp === 0x2011 || cp === 0xff0d || isInvisibleCode(cp)) return -1;
+          if (cp === 0xa0 || cp === 0x3000 || cp === 0x2013 || cp === 0x2010 || cp === 0x2011 || cp === 0xff0d || cp === 0xff08 || cp === 0xff09 || isInvisibleCode(cp)) return -1;
           break;
         } else break;
       }

@@ -50,6 +50,8 @@ const piece = fc.oneof(
     'zhang.wei＠example.com', 'ｌｉ＠ｅｘａｍｐｌｅ．ｃｎ', 'li\u200bna@example.com', '＠', '３１．２３０４１６', '31．2304',
     '１２１．４７３７', 'Ｅ１２３４５６７８', 'E1234\u200b5678', '张\u200b伟', '买买提·艾力', 'E1234 5678', '张 伟',
     'ACGTACGTACGTACGTACGTAAACCCGGGTTT', '>seq1', '护照', 'passport', ' Passport ', '港澳通行证', 'DE89370400440532013000',
+    '+86 (135) 8828-4945', '（１３５）', '(020) 6386 0323', '1399/0733/937', '6222_0202_0011_2230', '530102197102310346',
+    '93110105JCY8JM4H0L', '15\u2060\u200d617176963', '郑红浩，', '郑磊（', '收票人', 'deliver to ', '港澳居民来往内地通行证：',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',
@@ -74,6 +76,7 @@ const piece = fc.oneof(
 const valueArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 const keyArb = fc.constantFrom(
   'note', 'msg', 'sku', 'orderNo', 'ts', 'title', 'x', 'items', 'data', 'phone', 'lat', 'userName', 'rs123', 'coordinates', 'path', 'gps',
+  'linkman', 'oldIdNo', 'name',
 );
 /** Numbers that may be half of a point inside China, or not. */
 const coordinateArb = fc.oneof(

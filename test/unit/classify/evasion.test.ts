@@ -22,6 +22,8 @@ describe('evasions, table', () => {
     // Invisible chars in runs, as a paste of several evasions leaves them.
     ['pi.phone', '15\u2060\u200d617176963'], ['pi.phone', '+86 138\u200b\u200c\u200d1234\u20605678'],
     ['pi.id_card', '110105\u200b\u200c19491231002X'], ['pi.bank_card', '6222\u200b\u200d\ufeff\u20600202\u200c0011\u200b\u200b2230'],
+    // The network code in brackets, as landlines write their area code.
+    ['pi.phone', '+86 (135) 8828-4945'], ['pi.phone', '0086 (139) 1234-5678'],
   ])('%s: %j, redacted whole', (category, value) => {
     const text = `见${value}。`;
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
@@ -31,6 +33,7 @@ describe('evasions, table', () => {
     ['pi.phone', 'mobile', '1391 - 2 - 345 - 67 - 8'], ['pi.phone', 'tel', '139123  45  678'], ['pi.phone', '手机号', '1381234 5678'],
     ['pi.id_card', 'idCard', '1101 0519 4912 3100 2X'], ['pi.bank_card', 'cardNo', '62220 20200 11223 0'], ['pi.device_id', 'imei', '4901 5420 3237 518'],
     ['org.uscc', 'uscc', '91350100-M000100Y-43'], ['vehicle.vin', 'vin', 'LSV AU218X N2183294'],
+    ['pi.phone', 'mobile', '1803_4422_13_9'], ['pi.bank_card', 'cardNo', '6222_0202_0011_2230'], ['pi.phone', 'tel', '139/1234/5678'],
   ])('%s split any way under %s: %j', (category, key, value) => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
   });
@@ -41,6 +44,15 @@ describe('evasions, table', () => {
     ['pi.passport', 'passport', 'E-1234-5678'], ['pi.name', 'realName', '张 伟'], ['pi.name', 'name', '欧阳\u3000娜娜'],
   ])('%s under %s written to evade: %j', (category, key, value) => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
+  });
+
+  it('a list number in brackets glued to a phone stays apart from it', () => {
+    for (const text of ['第(1)13912345678条', '(1)13912345678', '序号(12) 13912345678']) {
+      const at = text.indexOf('139');
+      expect(covers(text, undefined, 'pi.phone', at, at + 11)).toBe(true);
+    }
+    // A landline in brackets is no mobile.
+    expect(classifier.classify([leaf('咨询电话(020) 6386 0323')], NOW)).toEqual([]);
   });
 
   it.each([['患者', '我 头疼'], ['passportExpiry', '2030-01-15'], ['realName', 'N/A']])('%s: %j is still nothing', (key, value) => {
