@@ -136,7 +136,7 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   const from = skipFillers(v, end);
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon.
   if (from >= v.length || isColonAt(v, from)) return;
-  const span = isCjkCode(v.charCodeAt(from)) ? hanNameAt(v, from, info.strict === true) : latinNameAt(v, from, info.single === true);
+  const span = isCjkCode(v.charCodeAt(from)) ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
   if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
 }
 

@@ -11,7 +11,7 @@ import {
   DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_CONTEXT, HEALTH_NEGATIVES, HEALTH_WEAK_ACRONYMS, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
-import { NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
+import { NAME_INTRODUCERS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
 import { RULES } from './rules.js';
@@ -30,6 +30,8 @@ export interface KeywordInfo {
   readonly single?: boolean;
   /** Name triggers that are common words: the Han name must end where the run of Han ends. */
   readonly strict?: boolean;
+  /** Name triggers that introduce a name by construction (name.ts NAME_INTRODUCERS). */
+  readonly introduces?: boolean;
 }
 
 const HEALTH = 'pi.health';
@@ -75,8 +77,11 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, GENETIC_CONTEXT, genetic);
   add(out, GENETIC_ACRONYMS, genetic, { caseSensitive: true });
 
-  add(out, NAME_TRIGGERS_ZH, { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8 });
-  add(out, NAME_TRIGGERS_ZH_STRICT, { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, strict: true });
+  for (const introduces of [false, true]) {
+    const pick = (words: readonly string[]) => words.filter((w) => NAME_INTRODUCERS.has(w) === introduces);
+    add(out, pick(NAME_TRIGGERS_ZH), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8, introduces });
+    add(out, pick(NAME_TRIGGERS_ZH_STRICT), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, strict: true, introduces });
+  }
   for (const [word, single] of NAME_TRIGGERS_EN) {
     const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single };
     // Honorifics only as written ("Mr", not the "ms" of "26 ms"), other triggers in any case.

@@ -146,10 +146,15 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
  * A Han name right at s[from] after a trigger word ("收件人李淑曦，", "我叫王芳"): a known surname
  * and one or two given-name characters, cut before the words that usually follow a name.
  */
-export function hanNameAt(s: string, from: number, strict = false): { start: number; end: number } | undefined {
-  const sur = isHanSurnameAt(s, from);
+export function hanNameAt(s: string, from: number, strict = false, introduced = false): { start: number; end: number } | undefined {
+  // After words that introduce a name ("我是于燕，", "我叫向秀子"), 于 and 向 are surnames, not
+  // the function words of "患者于昨日入院" or "客户向我们反映"; the name must then stand alone.
+  const valueSurname = introduced && isHanSurnameAt(s, from) === 0 && VALUE_SURNAMES.has(s.charCodeAt(from)) && !NOT_VALUE_NAMES.has(s.slice(from, from + 2));
+  const sur = valueSurname ? 1 : isHanSurnameAt(s, from);
   if (sur === 0) return undefined;
-  let run = from;
+  if (valueSurname) strict = true;
+  // The surname itself may be a follower (于, 向): the given name's characters may not.
+  let run = from + sur;
   while (run < s.length && run - from < 8 && isCjkCode(s.charCodeAt(run)) && !NAME_FOLLOWERS.has(s.charCodeAt(run))) run++;
   const len = run - from;
   // After a weak trigger ("我是") the name must stand alone: "我是王者荣耀玩家" is no name.
@@ -282,6 +287,10 @@ export const NAME_TRIGGERS_ZH = [
   '委托人', '被委托人', '填表人', '登记人', '当事人', '被申请人', '被告人', '原告', '被告', '法人', '名字',
   '改名为',
 ];
+/** Triggers that introduce a name by construction ("我叫", "我是"): the surnames that are also
+ *  function words (于, 向) count after them (hanNameAt `introduced`). */
+export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫', '名叫', '叫做', '我的名字是', '名字', '改名为']);
+
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = ['我是', '本人', '客户', '用户', '会员', '您好', '你好'];
 
@@ -370,6 +379,7 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean]> = [
   // after them still needs two words and a surname. Not the past tenses ("delivered to the
   // pickup point"), which log lines are full of: every value holding a trigger is read whole.
   ['deliver to', false], ['ship to', false], ['issued to', false], ['report for', false], ['booked by', false],
+  ['traveler', false], ['traveller', false],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
@@ -378,6 +388,8 @@ const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（:：'].map((c) => c.charCo
 const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
 const NUMBER_LABELS = ['身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码', '手机号', '手机', '电话', '联系电话', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id'];
+
+const COUNTRY_CODE_BEFORE = /(?:\(\+?86\)|\+86|0086)$/;
 
 function skipGapBack(s: string, p: number): number {
   let q = p;
@@ -393,6 +405,9 @@ function skipGapBack(s: string, p: number): number {
  */
 export function hanNameBeforeNumber(s: string, numberStart: number): { start: number; end: number } | undefined {
   let p = skipGapBack(s, numberStart);
+  // A country code the number's span left out: "(+86)182…", "0086 139…".
+  const code = COUNTRY_CODE_BEFORE.exec(s.slice(Math.max(0, p - 6), p));
+  if (code !== null) p = skipGapBack(s, p - code[0].length);
   for (const label of NUMBER_LABELS) {
     if (p >= label.length && s.startsWith(label, p - label.length)) {
       p = skipGapBack(s, p - label.length);

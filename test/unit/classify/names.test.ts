@@ -66,6 +66,10 @@ describe('names in running text', () => {
     ['Shipment 75178908507425 to 董燕淑 (0086-13124739447) is out for delivery.', ['董燕淑']],
     ['预约提醒：司马萱霞（身份证号11010519491231002X）您好', ['司马萱霞']],
     ['收货信息：欧阳娜娜/手机 13800138000', ['欧阳娜娜']],
+    ['Shipment 72288877340771 to 龙建梓 ((+86)18244732864) is out for delivery.', ['龙建梓']],
+    ['Traveler 慕容欣秀 holds passport G75925638', ['慕容欣秀']],
+    // 于 and 向 after words that introduce a name.
+    ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -74,7 +78,7 @@ describe('names in running text', () => {
     '患者：我头疼三天了', '客户：你好，在吗', '用户：你好',
     // A number with no name before it.
     '手机号 13912345678', '联系电话：13912345678', '客服 13912345678', '收货信息 13912345678', '身份证号11010519491231002X',
-    'order delivered to the pickup point', '名字不变',
+    'order delivered to the pickup point', '名字不变', '客户向我们反映', '我是向您咨询一下', '本人于昨日到院', '您好，我是于是就来了',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
