@@ -226,7 +226,7 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
   run.end = pos;
 
   let p = i - 1;
-  if (p >= 0 && s.charCodeAt(p) === PLUS) {
+  if (p >= 0 && (s.charCodeAt(p) === PLUS || s.charCodeAt(p) === 0xff0b)) {
     run.plus = true;
     p--;
   } else if (p >= 0 && s.charCodeAt(p) === DASH) {
