@@ -67,7 +67,11 @@ export const HEALTH_WEAK_ZH = [
   '梗阻', '眩晕', '瘫痪', '复查', '穿刺', '焦虑', '发烧', '发热', '咳嗽', '腹泻', '呕吐', '头晕', '头痛', '胸闷', '心悸', '乏力', '疼痛', '胶囊', '缓释', '注射液',
   '口服', '剂量', '用法用量', '血压', '血糖', '血脂', '胆固醇', '尿酸', '体温', '心率',
 ];
-export const HEALTH_WEAK_EN = ['fever', 'cough', 'nausea', 'headache', 'dizziness', 'fatigue', 'tablet', 'tablets', 'capsule', 'capsules', 'dose', 'dosage'];
+export const HEALTH_WEAK_EN = [
+  'fever', 'cough', 'nausea', 'headache', 'dizziness', 'fatigue', 'tablet', 'tablets', 'capsule', 'capsules', 'dose', 'dosage',
+  // Conditions that name vaccines, products and news as often as anyone's record.
+  'lupus', 'psoriasis', 'eczema', 'hernia', 'concussion', 'malaria', 'dengue', 'measles', 'chickenpox', 'rabies', 'cholera',
+];
 export const HEALTH_TERMS_EN = [
   'diabetes', 'diabetic', 'hypertension', 'asthma', 'pneumonia', 'bronchitis', 'hepatitis',
   'cirrhosis', 'tuberculosis', 'syphilis', 'gonorrhea', 'chlamydia', 'herpes', 'cancer', 'tumor',
@@ -89,6 +93,12 @@ export const HEALTH_TERMS_EN = [
   'levothyroxine', 'sertraline', 'fluoxetine', 'paroxetine', 'prednisone', 'warfarin', 'morphine',
   'methadone', 'oseltamivir', 'diagnosed with', 'suffers from', 'biopsy', 'mri scan', 'ct scan', 'ecg',
   'hba1c', 'postpartum', 'prenatal', 'gestational',
+  // ICD-10 chapter vocabulary, as coded diagnoses write it ("Malignant neoplasm of breast, C50.9").
+  'neoplasm', 'neoplasms', 'adenocarcinoma', 'hepatocellular', 'cardiomyopathy', 'nephropathy', 'neuropathy',
+  'retinopathy', 'ischemic', 'ischaemic', 'hypertensive', 'hyperlipidemia', 'hyperlipidaemia', 'hyperglycemia',
+  'hypoglycemia', 'osteoarthritis', 'rheumatoid', 'dermatitis', 'sepsis', 'peptic ulcer', 'gastric ulcer',
+  'cholecystitis', 'thalassemia', 'thalassaemia', 'hemophilia', 'haemophilia', 'urinary tract infection',
+  'sinusitis', 'otitis', 'tonsillitis', 'conjunctivitis', 'fracture of', 'dislocation of',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
 export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD'];

@@ -36,12 +36,14 @@ describe('medical content in values', () => {
     ['妊娠期糖尿病（ICD-10: O24.4）', ['妊娠期糖尿病（ICD-10: O24.4）']],
     ['痛风，M10.9', ['痛风', 'M10.9']],
     ['ICD-10 E11.9 复查', ['E11.9']],
+    ['Malignant neoplasm of breast, C50.9', ['Malignant neoplasm of breast', 'C50.9']],
+    ['Fracture of lower end of radius', ['Fracture of lower end of radius']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
 
   it.each([
     '系统诊断完成，网络诊断正常', '请勿处方药混放：非处方药区', '病毒查杀完成', '炎热的夏天', 'the stroke-width is 2px',
     'diagnostic mode enabled', 'aids and hearing aids', 'Room B12, seat A10', 'SKU E11.9 in stock', '这个毛病要改', '懒癌晚期',
-    'ICU 72.1 data files loaded', '咳嗽糖浆 买一送一',
+    'ICU 72.1 data files loaded', '咳嗽糖浆 买一送一', 'the rabies vaccine stock', 'Our lupus-themed wallpaper pack',
   ])('nothing in %j', (value) => expect(h(value)).toEqual([]));
 
   it('symptoms count next to other medical words', () => {
