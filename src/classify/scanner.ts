@@ -118,7 +118,7 @@ export class LeafScanner implements ScanHost {
       // "userName": "张伟", "operatorName": "李娜" — a login or an unknown "…Name" field that
       // holds a plain Han name.
       const norm = normalizeFieldName(leaf.key);
-      if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm)) this.emit(NAME, RULES.fieldName, 0, v.length, 0.6);
+      if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm) || heldByName(leaf, norm)) this.emit(NAME, RULES.fieldName, 0, v.length, 0.6);
     }
     if (key === undefined && isProse(v) && medicalParent(leaf)) {
       // {"medical": {"notes": "…"}}: text under a medical object is medical, whatever its key.
@@ -517,6 +517,17 @@ function namesThing(leaf: Leaf): boolean {
   if (normalizeFieldName(leaf.key!) !== 'name') return false;
   const parent = namedParent(leaf.location);
   return parent !== undefined && isThingParent(normalizeFieldName(parent));
+}
+
+/** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}), and
+ *  {"name": {"value": …, "zh": …}}. */
+const NAME_PART_KEYS = new Set(['text', 'value', 'display', 'full', 'zh', 'cn']);
+
+/** A plain Han name in a part of an object a name field holds (the caller checked the value). */
+function heldByName(leaf: Leaf, norm: string): boolean {
+  if (!NAME_PART_KEYS.has(norm)) return false;
+  const parent = namedParent(leaf.location);
+  return parent !== undefined && lookupField(parent)?.category === NAME;
 }
 
 /** Identifiers whose value is checked whatever field holds it, so a holder key may borrow the

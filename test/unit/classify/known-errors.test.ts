@@ -38,6 +38,8 @@ describe('"name" of a thing is not a person', () => {
     [{ company: { name: 'Acme Trading Co' } }],
     [{ categories: [{ name: 'Home Office' }] }],
     [{ 商品: { name: '台灯' } }],
+    [{ product: { name: { text: '黄山毛峰' } } }],
+    [{ items: [{ title: { text: '王老吉' } }] }],
   ])('%j: nothing', (body) => {
     expect(report(body)).toEqual([]);
   });
@@ -49,6 +51,9 @@ describe('"name" of a thing is not a person', () => {
     [{ product: { owner: { name: 'Mary Jones' } } }, ['pi.name@/product/owner/name']],
     // Payroll lines are "items" too: a Han personal name stays a name there.
     [{ items: [{ name: '陈静', amount: 8200 }] }, ['pi.name@/items/0/name']],
+    // A structured name: FHIR's HumanName, a name object with its value.
+    [{ resourceType: 'Patient', name: [{ use: 'official', text: '丁敏' }] }, ['pi.name@/name/0/text']],
+    [{ name: { value: '张伟', lang: 'zh' } }, ['pi.name@/name/value']],
   ])('%j: a person', (body, want) => {
     expect(report(body)).toEqual(want);
   });
