@@ -21,6 +21,8 @@ import type { CategoryId } from './taxonomy.js';
 
 /** Longest grouping we accept: "6217 0000 0000 0000 004" and "+86 138 1234 5678". */
 const MAX_WINDOW_GROUPS = 5;
+/** With a field or label naming the identifier: a 19-digit card split every other digit. */
+const MAX_SUPPORTED_WINDOW_GROUPS = 12;
 const MIN_CANDIDATE_DIGITS = 11;
 const MAX_CANDIDATE_DIGITS = 25;
 /** Gap between a latitude and a longitude written side by side ("31.23, 121.47", "纬度…经度"). */
@@ -64,13 +66,14 @@ export class NumericScanner {
     if (run.groups >= 2) this.collectDecimals(v);
     if (run.length < MIN_CANDIDATE_DIGITS) return run.end;
     const last = run.groups - 1;
+    const maxGroups = last >= MAX_WINDOW_GROUPS && this.splitBySupport(v) ? MAX_SUPPORTED_WINDOW_GROUPS : MAX_WINDOW_GROUPS;
     let a = 0;
     while (a <= last) {
       let matched = -1;
       // A window may start or end inside the run only at white space: dashes and dots bind
       // groups together (uuids, dates, versions), spaces separate numbers in prose.
       if (a === 0 ? run.leftOk : isBreakGap(run.gSep[a]!)) {
-        for (let b = Math.min(last, a + MAX_WINDOW_GROUPS - 1); b >= a; b--) {
+        for (let b = Math.min(last, a + maxGroups - 1); b >= a; b--) {
           if (!(b === last ? run.rightOk : isBreakGap(run.gSep[b + 1]!))) continue;
           const len = run.gOff[b + 1]! - run.gOff[a]!;
           if (len < MIN_CANDIDATE_DIGITS || len > MAX_CANDIDATE_DIGITS) continue;
@@ -83,6 +86,14 @@ export class NumericScanner {
       a = matched >= 0 ? matched + 1 : a + 1;
     }
     return run.end;
+  }
+
+  /** A run of more groups than any grouping has is read whole when its field or the label
+   *  before it names an identifier ("手机 1348 - 3 - 1 - 87 - 1 - 65"): split to evade. */
+  private splitBySupport(v: string): boolean {
+    const run = this.run;
+    const category = this.host.keyCategory ?? labelBefore(v, run.plus ? run.start - 1 : run.start)?.category;
+    return category === PHONE || category === ID_CARD || category === BANK_CARD || category === DEVICE;
   }
 
   /** Decimal numbers inside the run ("31.2304", "31.2304 121.4737"), for coordinate pairs. */

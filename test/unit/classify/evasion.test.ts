@@ -47,6 +47,16 @@ describe('evasions, table', () => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
   });
 
+  it.each([
+    ['pi.phone', '我的手机是 ', '1348 -3 -1 -87 -1 -65', '，谢谢'], ['pi.phone', '手机 ', '1 - 3 - 9 - 1234 - 56 - 7 - 8', ''],
+    ['pi.bank_card', '卡号 ', '6 21 4 8 37 9 016 34 059', ' 谢谢'], ['pi.id_card', '身份证 ', '1101 01 1990 03 07 1233', ''],
+  ])('%s: a label before a number split into more groups than any grouping has (%s%s)', (category, label, value, after) => {
+    const text = `${label}${value}${after}`;
+    expect(covers(text, undefined, category, label.length, label.length + value.length)).toBe(true);
+    // Without the label the groups are just numbers.
+    expect(classifier.classify([leaf(`共 ${value}${after}`)], NOW).filter((f) => f.category === category)).toEqual([]);
+  });
+
   it('a list number in brackets glued to a phone stays apart from it', () => {
     for (const text of ['第(1)13912345678条', '(1)13912345678', '序号(12) 13912345678']) {
       const at = text.indexOf('139');
