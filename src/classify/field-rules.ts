@@ -128,12 +128,22 @@ function continuesWithDigit(v: string, i: number, cap: number): boolean {
   return f >= 48 && f <= 57;
 }
 
-/** Separators and padding an identifier field may hold around and inside its value (spaces,
- *  dashes, dots, slashes, underscores, brackets, invisible chars). */
+/** Separators and padding an identifier may hold after a label in text (spaces, dashes, dots,
+ *  slashes, underscores, brackets, invisible chars): a comma or a line ends it there. */
 function isFiller(c: number): boolean {
   return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 95 || c === 9 || c === 0xa0 ||
     c === 0x3000 || c === 0x2013 || c === 0xff0d || isInvisibleCode(c);
 }
+
+/** What a field holding one identifier may hold inside it besides: isFiller's, and bars,
+ *  commas, stars, tildes, middle dots and line breaks ("135|0109|2623"). The folded whole must
+ *  still be a valid identifier. */
+function isFieldFiller(c: number): boolean {
+  if (isFiller(c)) return true;
+  return c < 128 ? FIELD_FILLER[c] === 1 : c === 0xff0c || c === 0x3001 || c === 0xb7 || c === 0x30fb || c === 0xff5c;
+}
+const FIELD_FILLER = new Uint8Array(128);
+for (const ch of '|,*~\r\n') FIELD_FILLER[ch.charCodeAt(0)] = 1;
 
 /** Unbroken ASCII digits: the numeric scan reads those as one group anyway. */
 function isPlainDigits(v: string, from: number, to: number): boolean {
@@ -161,7 +171,7 @@ function foldIdentifier(v: string, letters: boolean, from = 0, to = v.length): {
     } else if (c === 43 && first < 0) {
       first = i;
       plus = true;
-    } else if (!isFiller(c)) {
+    } else if (!isFieldFiller(c)) {
       return undefined;
     }
   }

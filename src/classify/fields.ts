@@ -48,6 +48,8 @@ const GROUPS: readonly Group[] = [
       '邮箱', '电子邮箱', '邮件', '电子邮件', '邮箱地址', '电子邮件地址', 'email地址'] },
 
   { category: null, weight: 0, suffix: ['voicemail'] },
+  // Diagnostics of machines (health.ts HEALTH_NEGATIVES, for labels).
+  { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码'] },
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certificateNo', 'certificateNumber',
@@ -69,7 +71,12 @@ const GROUPS: readonly Group[] = [
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',
       '银行卡', '银行卡号', '银行卡号码', '银行账号', '银行账户', '信用卡号', '借记卡号', '开户账号',
-      '收款账号', '付款账号'] },
+      '收款账号', '付款账号',
+      // Cards and accounts by what they are for.
+      'salaryCard', 'salaryAccount', 'payCard', 'payeeAccount', 'payerAccount', 'settleAccount', 'settlementAccount',
+      'refundCard', 'refundAccount', 'repayCard', 'repaymentCard', 'repaymentAccount', 'withdrawCard', 'withdrawAccount',
+      'yhzh', 'yhkzh', '还款账户', '还款卡号', '工资卡', '工资卡号', '结算账户', '结算账号', '收款账户', '付款账户',
+      '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号'] },
   { category: null, weight: 0,
     suffix: ['memberCardNo', 'membershipCardNo', 'vipCardNo', 'giftCardNo', 'giftCardNumber',
       'simCardNo', 'libraryCardNo', 'userAccountNo', 'loginAccountNo', 'memberAccountNo', '会员卡号', '购物卡号', '礼品卡号'] },
@@ -100,7 +107,9 @@ const GROUPS: readonly Group[] = [
       'zhName', 'enName', 'fullNameCn', 'realNameCn', 'nameInChinese', 'namePinyin',
       // Chinese-English API names: "linkman" (联系人), "legalRep" (法定代表人).
       'linkman', 'linkmanName', 'contactMan', 'legalRep', 'legalRepName', 'legalRepresentativeName',
-      'legalPersonName', 'corporateRepresentative', 'faren', 'farendaibiao', 'fadingdaibiaoren'] },
+      'legalPersonName', 'corporateRepresentative', 'faren', 'farendaibiao', 'fadingdaibiaoren', 'fddbr', 'lxr',
+      'lxrmc', 'sjr', 'shr', 'debtorName', 'creditorName', 'candidateName', 'spouse', 'father', 'mother',
+      '主治医师', '主治医生', '责任医生', '经治医生', '姓名拼音', '拼音姓名', '英文姓名'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key. They double as speaker
   // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
@@ -108,7 +117,8 @@ const GROUPS: readonly Group[] = [
     exact: ['applicant', 'insured', 'insurant', 'policyholder', 'beneficiary', 'patient', 'passenger',
       'traveler', 'traveller', 'recipient', 'receiver', 'consignee', 'addressee', 'guardian', 'signatory',
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
-      'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', '客户', '乘客', '学生',
+      'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
+      'teacher', 'interviewee', 'visitor', '客户', '乘客', '学生',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
 
@@ -129,7 +139,7 @@ const GROUPS: readonly Group[] = [
       '网络地址', '钱包地址', '服务器地址', '服务地址'] },
 
   { category: 'pi.passport', weight: 0.9,
-    exact: ['hzhm', 'hzh'],
+    exact: ['hzhm', 'hzh', 'permit'],
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',
@@ -138,6 +148,8 @@ const GROUPS: readonly Group[] = [
       'hkMacauPermit', 'hkMacaoPermit', 'hkmPermit', 'homeReturnPermit', 'mainlandTravelPermit',
       'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
       'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证',
+      'travelPermit', 'travelPermitNo', 'hkPermit', 'mainlandPermit', 'exitPermit', 'entryPermit', 'txzh', 'txzhm',
+      'tongxingzheng', 'travelDoc',
       // "港澳居民来往内地通行证", "台湾居民来往大陆通行证": every permit's name ends so.
       '通行证'] },
 
@@ -193,7 +205,9 @@ const GROUPS: readonly Group[] = [
     suffix: ['uscc', 'creditCode', 'creditNo', 'socialCreditCode', 'unifiedSocialCreditCode',
       'unifiedCreditCode', 'taxpayerId', 'taxpayerNo', 'taxpayerNumber', 'taxNo', '统一社会信用代码',
       '社会信用代码', '信用代码', '纳税人识别号', '税号', '营业执照号', '营业执照号码', 'taxId', 'taxNumber',
-      'enterpriseCode', 'businessLicenseNo', 'businessLicenseNumber', 'orgCreditNo', '企业信用代码'] },
+      'enterpriseCode', 'businessLicenseNo', 'businessLicenseNumber', 'orgCreditNo', '企业信用代码',
+      'companyCode', 'corpCode', 'unifiedCode', 'unifiedSocialCode', 'socialCode', 'licenseCode', 'nsrsbh', 'yyzzh',
+      'tyxydm', '营业执照编号', '企业代码', '单位代码', '机构代码'] },
   { category: 'vehicle.vin', weight: 0.9,
     exact: ['vin', 'chejiahao'],
     suffix: ['vinNo', 'vinCode', 'vinNumber', 'chassisNo', 'chassisNumber', 'frameNo', 'frameNumber',
@@ -220,6 +234,16 @@ const GROUPS: readonly Group[] = [
       'itemNo', 'itemId', 'partNo', 'partNumber', 'modelNo', 'goodsId', 'goodsNo', '订单号', '订单编号',
       '运单号', '快递单号', '物流单号', '流水号', '交易号', '交易流水号', '发票号', '发票号码', '发票代码',
       '商品编码', '条形码', '批次号', '保单号'] },
+  // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
+  // only the field says it is a size. No generic suffix like "count", which "account" ends in.
+  { category: REFERENCE, weight: 0,
+    exact: ['size', 'mem', 'memory', 'disk', 'cnt', 'total', 'used', 'free', 'available', 'avail', 'length', 'len',
+      'duration', 'elapsed', 'latency', 'amount', 'price', 'balance', 'fee', 'qty', 'quantity', 'counter',
+      'offset', 'uptime', 'seq', 'seqNo', 'sequence', 'sequenceNo'],
+    suffix: ['Bytes', 'ByteCount', 'SizeBytes', 'FileSize', 'TotalMem', 'FreeMem', 'UsedMem', 'AvailMem', 'MemTotal',
+      'MemFree', 'MemUsed', 'HeapUsed', 'HeapTotal', 'HeapSize', 'DiskFree', 'FreeDisk', 'DiskUsed', 'UsedDisk',
+      'DiskTotal', 'TotalDisk', 'DiskSize', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
+      'Quota', 'Capacity'] },
 ];
 
 /** Lower-case, drop `_ - . space`, form brackets ("contact[phone]"), a closing parenthetical

@@ -63,6 +63,8 @@ export function applyKeywords(
     switch (info.kind) {
       case 'section':
       case 'term':
+        // "Rx: 60247 KB", "Rx errors 0": a network counter, not a prescription.
+        if (info.kind === 'section' && m.end - m.start === 2 && !sectionTextFollows(v, m.end)) break;
         if (info.category !== HEALTH) {
           host.emit(info.category, info.rule, m.start, m.end, info.confidence);
         } else if (m.start >= healthEnd) {
@@ -107,6 +109,18 @@ export function applyKeywords(
 
 const contextSet = new Set<CategoryId>();
 
+/** After a two-letter section acronym ("Rx", "Dx"): a colon or dot, then a word (a drug, a
+ *  diagnosis), not a number. */
+function sectionTextFollows(v: string, p: number): boolean {
+  let q = p;
+  const c = v.charCodeAt(q);
+  if (c !== 58 && c !== 0xff1a && c !== 46) return false;
+  q++;
+  while (q < v.length && (v.charCodeAt(q) === 32 || v.charCodeAt(q) === 0x3000)) q++;
+  const d = v.charCodeAt(q);
+  return q < v.length && !(d >= 48 && d <= 57);
+}
+
 function withoutCancelled(
   matches: Array<KeywordMatch<KeywordInfo>>, negatives: ReadonlyArray<KeywordMatch<KeywordInfo>>,
 ): Array<KeywordMatch<KeywordInfo>> {
@@ -136,7 +150,9 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   const from = skipFillers(v, end);
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon.
   if (from >= v.length || isColonAt(v, from)) return;
-  const span = isCjkCode(v.charCodeAt(from)) ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
+  const han = isCjkCode(v.charCodeAt(from));
+  if (!han && info.hanOnly === true) return;
+  const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
   if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
 }
 

@@ -32,6 +32,9 @@ export interface KeywordInfo {
   readonly strict?: boolean;
   /** Name triggers that introduce a name by construction (name.ts NAME_INTRODUCERS). */
   readonly introduces?: boolean;
+  /** Name triggers after which only a Han name is read ("deliver to 龙强"; "deliver to Lee
+   *  Garden" is a place). */
+  readonly hanOnly?: boolean;
 }
 
 const HEALTH = 'pi.health';
@@ -82,8 +85,8 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
     add(out, pick(NAME_TRIGGERS_ZH), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8, introduces });
     add(out, pick(NAME_TRIGGERS_ZH_STRICT), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, strict: true, introduces });
   }
-  for (const [word, single] of NAME_TRIGGERS_EN) {
-    const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single };
+  for (const [word, single, hanOnly] of NAME_TRIGGERS_EN) {
+    const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single, hanOnly };
     // Honorifics only as written ("Mr", not the "ms" of "26 ms"), other triggers in any case.
     if (HONORIFICS.has(word)) {
       const cap = word[0]!.toUpperCase() + word.slice(1);

@@ -13,6 +13,7 @@ import { isChinaPair, type Decimal } from './detectors/location.js';
 import { mobileNationalStart, supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { DigitRun, GAP_DOT, isBreakGap, readDigitRun } from './digit-runs.js';
+import { REFERENCE } from './fields.js';
 import { RULES } from './rules.js';
 import {
   BANK_CARD, DEVICE, ID_CARD, LOCATION, MINOR, PHONE, USCC, type ScanHost, type Support,
@@ -149,8 +150,13 @@ export class NumericScanner {
 
   private support(v: string, category: CategoryId): Support {
     if (this.host.keyCategory === category) return 'field';
+    return this.labelled(v) === category ? 'context' : undefined;
+  }
+
+  /** The category of the label right before the current window, if any. */
+  private labelled(v: string): CategoryId | null {
     if (this.label === undefined) this.label = labelBefore(v, this.labelAt)?.category ?? null;
-    return this.label === category ? 'context' : undefined;
+    return this.label;
   }
 
   private window(v: string, a: number, b: number, len: number): boolean {
@@ -202,7 +208,8 @@ export class NumericScanner {
         const from = plus ? start - 1 : start;
         if (s === 'field') host.emit(PHONE, RULES.phoneField, from, end, 0.95);
         else if (s === 'context') host.emit(PHONE, RULES.phoneContext, from, end, 0.9);
-        else host.emit(PHONE, RULES.phonePattern, from, end, p > 0 ? 0.75 : 0.6);
+        // "rx_bytes=15203234209", "订单号 13912345678": a label that names something else.
+        else if (this.labelled(v) !== REFERENCE) host.emit(PHONE, RULES.phonePattern, from, end, p > 0 ? 0.75 : 0.6);
         return true;
       }
     }

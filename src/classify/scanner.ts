@@ -20,7 +20,9 @@ import { matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
 import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
-import { hanNameBeforeNumber, isGenericNameKey, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS } from './detectors/name.js';
+import {
+  hanNameBeforeNumber, isGenericNameKey, isNeverPersonParent, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS,
+} from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -104,7 +106,7 @@ export class LeafScanner implements ScanHost {
     let key = leaf.key === undefined ? undefined : lookupField(leaf.key) ?? heldField(leaf);
     // A product's name is not a person's; but a list of "items" may be people (payroll lines),
     // and a value that reads as a Han personal name is taken as one wherever it stands.
-    if (key !== undefined && key.category === NAME && namesThing(leaf) && !isPlainHanName(v)) key = undefined;
+    if (key !== undefined && key.category === NAME && namesThing(leaf) && (!isPlainHanName(v) || namedByThing(leaf))) key = undefined;
     this.keyCategory = key?.category;
     if (key !== undefined) {
       this.fieldCategory = fieldFindings(this, v, key.category, key.weight) ?? fieldIdentifier(this, v, key.category);
@@ -517,6 +519,12 @@ function namesThing(leaf: Leaf): boolean {
   if (normalizeFieldName(leaf.key!) !== 'name') return false;
   const parent = namedParent(leaf.location);
   return parent !== undefined && isThingParent(normalizeFieldName(parent));
+}
+
+/** A "name" whose holder is never a person (name.ts isNeverPersonParent). */
+function namedByThing(leaf: Leaf): boolean {
+  const parent = namedParent(leaf.location);
+  return parent !== undefined && isNeverPersonParent(normalizeFieldName(parent));
 }
 
 /** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}), and

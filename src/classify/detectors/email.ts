@@ -42,7 +42,34 @@ export function matchEmailAt(s: string, at: number): Span | undefined {
   while (end < limit && isDomainChar(s.charCodeAt(end))) end++;
   // A sentence may end right after the address.
   while (end > at + 1 && s.charCodeAt(end - 1) === 46) end--;
-  return validDomain(s, at + 1, end) ? { start, end } : undefined;
+  if (!validDomain(s, at + 1, end) || isFileName(s, end) || isUrlUserInfo(s, start) || isScpRemote(s, start, at, end)) return undefined;
+  return { start, end };
+}
+
+/** Asset names that carry an '@' ("icon@2x.png"): what looks like a top-level domain is a file
+ *  type no registry issues. */
+const FILE_TYPES = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'ico', 'tif', 'tiff', 'heic', 'avif', 'js', 'mjs', 'ts', 'css',
+  'map', 'json', 'xml', 'yaml', 'yml', 'txt', 'log', 'csv', 'pdf', 'mp3', 'mp4', 'wav', 'webm', 'woff', 'woff2', 'ttf',
+  'otf', 'gz', 'tgz', 'tar', 'jar', 'apk', 'ipa', 'exe', 'dll', 'so', 'lock',
+]);
+function isFileName(s: string, end: number): boolean {
+  const dot = s.lastIndexOf('.', end - 1);
+  return dot > 0 && FILE_TYPES.has(s.slice(dot + 1, end).toLowerCase());
+}
+
+/** "postgres://app:secret@db.internal": the user part of a URL, not a mailbox. */
+function isUrlUserInfo(s: string, start: number): boolean {
+  const from = Math.max(0, start - 80);
+  const scheme = s.lastIndexOf('://', start);
+  // Userinfo ends the authority's first part: no path, query or fragment char before the '@'
+  // ("https://x.cn/?email=li@example.com" is an address in a query).
+  return scheme >= from && !/[\s"'<>,;/?#&=]/.test(s.slice(scheme + 3, start));
+}
+
+/** "git@github.com:org/repo.git": an SSH remote, the host followed by ':' and a path. */
+function isScpRemote(s: string, start: number, at: number, end: number): boolean {
+  return s.charCodeAt(end) === 58 && at - start <= 8 && /^(?:git|hg|svn|ssh|root|ubuntu|ec2-user|deploy)$/.test(s.slice(start, at));
 }
 
 /** Labels 1–63 chars, no leading/trailing '-', at least two, TLD 2+ letters (or xn--). */

@@ -119,6 +119,10 @@ export const HEALTH_NEGATIVES = [
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',
+  // Food labels, sales slang, insurance products, crops, pets: commerce, not anyone's health.
+  '过敏原', '致敏原', '骨折价', '打骨折', '强迫症福音', '防癌险', '重疾险', '医疗险', '住院险', '门诊险', '意外险',
+  '病虫害', '病虫', '处方粮', '网站体检', '系统体检', '安全体检', '手机体检', '车辆体检', 'allergen', 'allergens',
+  'allergy advice', 'allergy information',
 ];
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
@@ -212,7 +216,16 @@ export function clauseSpan(s: string, start: number, end: number, section: boole
 
 const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}']);
 
-/** Whether a value under a medical field name says something (not a placeholder or flag). */
+/** A count of data or time ("60247 KB", "12 packets", "35 ms"): what "Rx:" labels in network
+ *  statistics. A dose ("20mg", "8U") and a reading ("120/80", "6.5%") are medical. */
+const DATA_COUNT = /^[\d\s.,:/+-]*\d[\d\s.,:/+-]*(?:[kmgt]i?b|bytes?|packets?|pkts|ms|kbps|mbps)$/i;
+
+/** Whether a value under a medical field name says something (not a placeholder, a flag or a
+ *  data count). */
 export function isMedicalValue(value: string): boolean {
-  return !PLACEHOLDERS.has(value.trim().toLowerCase());
+  const v = value.trim().toLowerCase();
+  return !PLACEHOLDERS.has(v) && !DATA_COUNT.test(v) && !MACHINE_DIAGNOSIS.test(v);
 }
+
+/** "车辆诊断：发动机故障码 P0300" under "diag": a machine's diagnosis. */
+const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池)诊断|故障码|\bobd\b|\bdtc\b/;

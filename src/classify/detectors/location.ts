@@ -67,13 +67,14 @@ function endsWithWord(key: string, words: readonly string[]): boolean {
   return false;
 }
 
-const LAT_WORDS = ['lat', 'latitude', 'weidu', '纬度'];
-const LNG_WORDS = ['lng', 'lon', 'long', 'longitude', 'jingdu', '经度'];
+// "wd"/"jd": the pinyin initials of 纬度/经度; a pair only counts with both axes.
+const LAT_WORDS = ['lat', 'latitude', 'weidu', 'wd', '纬度'];
+const LNG_WORDS = ['lng', 'lon', 'long', 'longitude', 'jingdu', 'jd', '经度'];
 const CJK_LAT = ['纬度'];
 const CJK_LNG = ['经度'];
 
 // Every axis word ends in one of these: a cheap test before any string work.
-const AXIS_LAST = new Set([...'tTgGnNeE度u'].map((c) => c.charCodeAt(0)));
+const AXIS_LAST = new Set([...'tTgGnNeE度udD'].map((c) => c.charCodeAt(0)));
 
 // Keys repeat across leaves and requests: the verdicts are kept (bounded, cleared when full).
 const MEMO_LIMIT = 4096;

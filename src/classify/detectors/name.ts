@@ -83,10 +83,20 @@ const ORGANISATION_ENDINGS = new Set([
   'industries', 'partners', 'foundation', 'university', 'institute', 'hospital', 'clinic', 'school',
 ]);
 
+/** Who signs, receives or pays when no person is named: the values of 签收人, 收件人 and 收款人
+ *  in tracking feeds and invoices ("签收人：本人", "已由门卫代收", "收款人：财务部"). */
+const NOT_PERSONS = new Set([
+  '本人', '他人', '家人', '家属', '亲属', '同事', '朋友', '邻居', '门卫', '保安', '前台', '物业', '快递柜', '丰巢',
+  '驿站', '菜鸟驿站', '代收点', '代收', '本人签收', '他人代收', '同事代收', '家人代收', '门卫代收', '前台代收',
+  '物业代收', '快递员', '配送员', '骑手', '财务', '财务部', '出纳', '会计', '收发室', '传达室', '客服', '游客', '访客',
+  '用户', '客户', '会员', '匿名', '匿名用户', '未知', '暂无', '无', '空', '测试', '系统', '管理员', '店长', '老板',
+]);
+
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {
   const s = value.trim();
   if (s.length === 0 || s.length > 64) return 0;
+  if (NOT_PERSONS.has(s) || (s.length <= 6 && (s.endsWith('代收') || s.endsWith('签收')))) return 0;
   if (isCjkName(s)) return 1;
   const words = latinNameWords(s);
   if (words === 0) return 0;
@@ -123,6 +133,7 @@ const NOT_NAMES = new Set([
   '唐朝', '韩国', '房间', '房屋', '房产', '章节', '路线', '路况', '邮件', '苏州', '杭州', '南京', '武汉', '温度',
   '康复', '齐全', '易于', '乔迁', '欧洲', '单价', '单号', '单独', '季度', '景区', '党建', '宫殿', '费率', 
   '米饭', '柏林', '师范', '商户', '沙龙', '荣誉', '官网', '封面', '谈判', '乐园', '楼层', '楼盘', '闻名', '卫生',
+  '王府', '黄山', '申通', '中通', '圆通', '韵达', '汇通', '德邦', '邮政', '白金', '金卡', '钻石', '游客', '白银', '黄埔',
   '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
 ]);
 // Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
@@ -133,6 +144,8 @@ const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医�
  *  (正, 师, 今 and 明 are given-name characters too, so NAME_FOLLOWERS cannot hold them). */
 const FOLLOWER_WORDS = new Set([
   '正在', '师傅', '刚刚', '今天', '明天', '昨天', '现在', '马上', '目前', '一直', '经理', '主任', '总监', '老板', '阿姨', '叔叔',
+  '经手', '负责', '办理', '签收', '签字', '确认', '审核', '审批', '提交', '填写', '代收', '收货', '取件', '处理', '接待',
+  '陪同', '主持', '发起', '完成',
 ]);
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -166,7 +179,23 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   if (end - from === sur + 2 && FOLLOWER_WORDS.has(s.slice(from + sur + 1, from + sur + 3))) end -= 1;
   if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
   if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2))) return undefined;
+  if (namesAnOrganisation(s, from + 1, end)) return undefined;
   return { start: from, end };
+}
+
+/** Words that make the Han run a company, a place or a tier: "由申通快递揽收", "王府井仓发货",
+ *  "尊敬的白金会员". */
+const ORG_WORDS = [
+  '快递', '物流', '集团', '公司', '旅游', '仓库', '商城', '超市', '银行', '酒店', '门店', '专卖', '旗舰', '科技', '有限', '会员',
+  '仓', '店', '厂', '馆',
+];
+/** Whether an organisation word starts inside the name's span after its first char, or right
+ *  after it. */
+function namesAnOrganisation(s: string, from: number, end: number): boolean {
+  for (let i = from; i <= end && i < s.length; i++) {
+    for (const w of ORG_WORDS) if (s.startsWith(w, i)) return true;
+  }
+  return false;
 }
 
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'madam', 'mme', 'sir']);
@@ -308,7 +337,7 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
     if (!ok) continue;
     const sur = isHanSurnameAt(s, start);
     if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
-    if (NOT_NAMES.has(s.slice(start, start + 2))) continue;
+    if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end)) continue;
     return { start, end };
   }
   return undefined;
@@ -324,9 +353,17 @@ export const WEAK_NAME_KEYS = new Set([
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
 // is a place, shop or product.
-const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org)name$/;
+const THING_NAME_KEYS = /(?:city|district|county|province|region|area|street|road|dept|department|shop|store|product|goods|item|sku|company|corp|org|organization|bank|branch|brand|hotel|school|category|file|host|project|app|device|model|channel|team|group|tag|role|course|class|merchant|vendor|supplier|station|airport|airline|venue|building|room|event|activity|plan|package|service|business|module|table|field|column|key|type|domain|bucket|queue|topic|job|task|image|font|icon|theme|prod|dept|org|spec|warehouse|scenic|spot|scene|line|chain|hero|skin|sign|template|color|colour|size|style|flavor|flavour|series|level|grade|route|site|park|mall|store|game|map|server|region|zone|cluster|node|env|stage|step|menu|dish|course|album|song|artist|movie|show|program|campaign|coupon|promotion|gift|prize|award|badge|title|unit|material|part|component|label|status)name$/;
 
 const THING_NAME_KEYS_ZH = /(?:品|地|店|书|域|文件|别|课程|公司|单位|机构|菜|商品|产品|城市|省|市|区|县|项目|专业|学校|医院|银行|部门|岗位|职位|科室|法|机器)(?:名|人)$/;
+
+/** Things that are never a person, unlike "items" (payroll lines) or "members": a Han name
+ *  under them ({"scenic": {"name": "黄山"}}, {"brand": {"name": "李宁"}}) is the thing's. */
+const NEVER_PERSON_PARENTS = /^(?:colou?rs?|specs?|sizes?|styles?|spots?|scenic|scenes?|heroe?s?|skins?|brands?|city|cities|districts?|county|counties|provinces?|regions?|areas?|streets?|roads?|company|companies|corps?|orgs?|banks?|branch(?:es)?|hotels?|schools?|categor(?:y|ies)|stations?|airports?|airlines?|buildings?|rooms?|shops?|stores?|warehouses?|lines?|chains?|series|models?|devices?|apps?|channels?|maps?|games?|movies?|songs?|albums?|products?|goods|skus?|tags?|themes?|fonts?|icons?|files?|merchants?|vendors?|suppliers?|商品|品牌|城市|景点|颜色|规格|门店|店铺|公司)$/;
+
+export function isNeverPersonParent(parent: string): boolean {
+  return NEVER_PERSON_PARENTS.test(parent);
+}
 
 /** Whether an object whose normalised key is `parent` names a thing, so that a bare "name"
  *  member in it is the thing's ({"product": {"name": "Desk Lamp"}}, {"items": [{"name": …}]},
@@ -369,16 +406,18 @@ export function isPlainHanName(value: string): boolean {
   return true;
 }
 
-/** Latin triggers; `single` means a one-word name is enough after them. */
-export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean]> = [
+/** Latin triggers; `single` means a one-word name is enough after them, `hanOnly` that only a
+ *  Han name is read after them. */
+export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?]> = [
   ['dear', true], ['patient', false], ['my name is', true], ['name is', true], ['recipient', false],
   ['attn', true], ['attention', false], ['passenger', false], ['applicant', false], ['insured', false],
   ['cardholder', false], ['contact person', false], ['signed by', false], ['mr', true], ['mrs', true],
   ['ms', true], ['dr', true], ['customer', false], ['consignee', false], ['guest', false], ['employee', false],
-  // Where a Han name follows in English notes ("deliver to 龙强,", "report for 徐鑫:"); a Latin name
-  // after them still needs two words and a surname. Not the past tenses ("delivered to the
-  // pickup point"), which log lines are full of: every value holding a trigger is read whole.
-  ['deliver to', false], ['ship to', false], ['issued to', false], ['report for', false], ['booked by', false],
+  // Where a Han name follows in English notes ("deliver to 龙强,", "report for 徐鑫:"); Latin words
+  // after them are as often a place ("ship to Lee Garden"). Not the past tenses ("delivered to
+  // the pickup point"), which log lines are full of: every value holding a trigger is read whole.
+  ['deliver to', false, true], ['ship to', false, true], ['issued to', false, true], ['report for', false, true],
+  ['booked by', false, true],
   ['traveler', false], ['traveller', false],
 ];
 

@@ -11,10 +11,12 @@ describe('labelBefore (numeric candidates)', () => {
     ['"mobile":"13812345678"', 'pi.phone'], ['Contact phone: 13812345678', 'pi.phone'],
     ['please call my mobile 13812345678', 'pi.phone'], ['a very long introduction, then phone: 13812345678', 'pi.phone'], ['身份证号：110101900307123', 'pi.id_card'],
     ['卡号(6222020200112231)', 'pi.bank_card'],
+    // A quantity's label says what the number is not (fields.ts REFERENCE).
+    ['amount 13812345678', 'ref'], ['rx_bytes=15203234209', 'ref'],
   ])('%s → %s', (s, category) => expect(at(s, s.match(/\d/)![0])).toBe(category));
 
   it.each([
-    'amount 13812345678', '13812345678', 'x  :  : 13812345678',
+    '13812345678', 'x  :  : 13812345678',
     'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnphone:13812345678',
   ])(
     'no label in %s', (s) => expect(at(s, '138')).toBeUndefined(),

@@ -23,8 +23,16 @@ describe('matchEmailAt', () => {
     ['mail me at a.b@c.org.', 'a.b@c.org'],
     ['<a@b.io>', 'a@b.io'],
     ['"email":"x@y.com"', 'x@y.com'],
-    ['git@github.com:org/repo.git', 'git@github.com'],
+    ['https://x.cn/track?email=li.na@example.com&x=1', 'li.na@example.com'],
+    ['mailto:zhang@example.cn', 'zhang@example.cn'],
+    ['deploy key for zhang@example.cn:prod', 'zhang@example.cn'],
   ])('finds the address in %s', (s, want) => expect(find(s)).toBe(want));
+
+  it.each([
+    // An SSH remote, an asset at a pixel density, a URL's user and password.
+    'git@github.com:org/repo.git', 'src="img/icon@2x.png"', 'banner@3x.webp', 'postgres://app:changeme@db.example.com:5432/shop',
+    'https://user@example.com/path',
+  ])('no address in %s', (s) => expect(find(s)).toBeUndefined());
 
   it('refuses a local part longer than 64 chars (base64 and the like)', () => {
     expect(find('a'.repeat(65) + '@example.com')).toBeUndefined();

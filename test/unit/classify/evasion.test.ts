@@ -35,6 +35,8 @@ describe('evasions, table', () => {
     ['pi.id_card', 'idCard', '1101 0519 4912 3100 2X'], ['pi.bank_card', 'cardNo', '62220 20200 11223 0'], ['pi.device_id', 'imei', '4901 5420 3237 518'],
     ['org.uscc', 'uscc', '91350100-M000100Y-43'], ['vehicle.vin', 'vin', 'LSV AU218X N2183294'],
     ['pi.phone', 'mobile', '1803_4422_13_9'], ['pi.bank_card', 'cardNo', '6222_0202_0011_2230'], ['pi.phone', 'tel', '139/1234/5678'],
+    ['pi.phone', 'mobile', '135|0109|2623'], ['pi.bank_card', 'cardNo', '6222，0202，0011，2230'], ['pi.phone', 'mobile', '138*1234*5678'],
+    ['pi.bank_card', 'salaryCard', '6222 - 02 - 020 - 0112 - 230'], ['pi.bank_card', '还款账户', '6222 0202 0011 2230'],
   ])('%s split any way under %s: %j', (category, key, value) => {
     expect(covers(value, key, category, 0, value.length)).toBe(true);
   });

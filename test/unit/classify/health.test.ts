@@ -44,6 +44,8 @@ describe('medical content in values', () => {
     '系统诊断完成，网络诊断正常', '请勿处方药混放：非处方药区', '病毒查杀完成', '炎热的夏天', 'the stroke-width is 2px',
     'diagnostic mode enabled', 'aids and hearing aids', 'Room B12, seat A10', 'SKU E11.9 in stock', '这个毛病要改', '懒癌晚期',
     'ICU 72.1 data files loaded', '咳嗽糖浆 买一送一', 'the rabies vaccine stock', 'Our lupus-themed wallpaper pack',
+    '过敏原信息：含麸质、大豆', '全场打骨折', 'Allergy advice: contains nuts', '水稻病虫害防治', '车辆诊断：发动机故障码 P0300',
+    'Rx: 60247 KB', 'Rx errors 0 dropped 12',
   ])('nothing in %j', (value) => expect(h(value)).toEqual([]));
 
   it('symptoms count next to other medical words', () => {

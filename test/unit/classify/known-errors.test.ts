@@ -39,6 +39,8 @@ describe('"name" of a thing is not a person', () => {
     [{ categories: [{ name: 'Home Office' }] }],
     [{ 商品: { name: '台灯' } }],
     [{ product: { name: { text: '黄山毛峰' } } }],
+    // Things that are never people, whatever their name reads like.
+    [{ scenic: { name: '黄山' }, color: { name: '白色' }, brand: { name: '李宁' }, hero: { name: '韩信' } }],
     [{ items: [{ title: { text: '王老吉' } }] }],
   ])('%j: nothing', (body) => {
     expect(report(body)).toEqual([]);
@@ -75,5 +77,33 @@ describe('genotype maps keyed by rsID', () => {
     [{ ports: { rs232: 'DB9' } }],
   ])('%j: nothing', (body) => {
     expect(report(body)).toEqual([]);
+  });
+});
+
+describe('quantities that read like mobile numbers', () => {
+  it.each([
+    [{ totalMem: 17179869184, freeDisk: '14070313573', sizeBytes: 15203234209 }],
+    [{ stats: { rx_bytes: 15203234209, amount: '13812345678' } }],
+    [{ log: 'eth0 RX packets 1234 bytes 15234567890 (15.2 GB)' }],
+    [{ log: 'iface stats rx_bytes=15203234209 tx_bytes=13312345678' }],
+    [{ seq: '17566986575' }],
+    [{ ecu: { diag: '车辆诊断：发动机故障码 P0300 间歇性失火' } }],
+  ])('%j: nothing', (body) => {
+    expect(report(body)).toEqual([]);
+  });
+
+  it('a mobile under an unknown key is still one', () => {
+    expect(report({ contact: '13812345678' })).toEqual(['pi.phone@/contact']);
+  });
+});
+
+describe('field names from other APIs', () => {
+  it.each([
+    [{ wd: 29.4556, jd: 106.5252 }, ['pi.location@/jd', 'pi.location@/wd']],
+    [{ travelPermit: 'M90595458' }, ['pi.passport@/travelPermit']],
+    [{ companyCode: '91521809411823384A' }, ['org.uscc@/companyCode']],
+    [{ salaryCard: '6222020200112230' }, ['pi.bank_card@/salaryCard']],
+  ])('%j', (body, want) => {
+    expect(report(body)).toEqual(want);
   });
 });

@@ -68,6 +68,7 @@ describe('names in running text', () => {
     ['收货信息：欧阳娜娜/手机 13800138000', ['欧阳娜娜']],
     ['Shipment 72288877340771 to 龙建梓 ((+86)18244732864) is out for delivery.', ['龙建梓']],
     ['Traveler 慕容欣秀 holds passport G75925638', ['慕容欣秀']],
+    ['本次由李娜经手', ['李娜']],
     // 于 and 向 after words that introduce a name.
     ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
@@ -79,6 +80,9 @@ describe('names in running text', () => {
     // A number with no name before it.
     '手机号 13912345678', '联系电话：13912345678', '客服 13912345678', '收货信息 13912345678', '身份证号11010519491231002X',
     'order delivered to the pickup point', '名字不变', '客户向我们反映', '我是向您咨询一下', '本人于昨日到院', '您好，我是于是就来了',
+    // Companies, places and tiers after a trigger; who signed when no one is named.
+    '订单由王府井仓发货', '由黄山旅游集团提供服务', '快件已由申通快递揽收', '尊敬的白金会员您好', '尊敬的游客',
+    'deliver to Wong Chuk Hang warehouse', '已签收，签收人：本人', '签收人：门卫代收', '收款人：财务部',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -101,6 +105,7 @@ describe('names by field', () => {
     // Padded to the width of three characters.
     ['姚  豪', '姓名'], ['王\u3000\u3000芳', 'name'],
     ['欧阳颖', 'linkman'], ['端木军', 'legalRep'], ['王五', 'legal_rep'], ['李四', 'linkmanName'],
+    ['张伟', 'lxr'], ['李娜', 'candidate'], ['王芳', '主治医师'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -111,6 +116,8 @@ describe('names by field', () => {
     ['黄山', 'cityName'], ['华为', 'companyName'], ['金牛区', 'districtName'], ['admin', 'userName'], ['abc', 'operatorName'],
     ['华为技术有限公司', '法人'], ['张记小吃', 'buyer'], ['Acme Trading Ltd', 'buyer'], ['postgres', 'driver'], ['Alipay', 'payer'],
     ['向日葵', 'name'], ['于是', 'name'], ['向导服务', 'name'], ['于', 'name'],
+    ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
+    ['财务部', '收款人'], ['门卫代收', '收件人'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
