@@ -62,7 +62,11 @@ export function isCjkCode(c: number): boolean {
  *  space/joiners and direction marks (U+200B–200F), word joiner and invisible operators
  *  (U+2060–2064), BOM (U+FEFF), soft hyphen (U+00AD), Mongolian vowel separator (U+180E). */
 export function isInvisibleCode(c: number): boolean {
-  return (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0xad || c === 0x180e;
+  if (c < 0xad) return false;
+  return (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0xad || c === 0x180e ||
+    // Bidi embeddings and isolates, the combining grapheme joiner, Hangul fillers: also blank.
+    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x034f || c === 0x061c || c === 0x3164 ||
+    c === 0x115f || c === 0x1160 || c === 0xffa0;
 }
 
 export function isSpaceCode(c: number): boolean {

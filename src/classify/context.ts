@@ -134,6 +134,14 @@ export function nameSpanAfter(s: string, from: number): Span | undefined {
   let end = from;
   if (from < s.length && isCjkCode(s.charCodeAt(from))) {
     while (end < n && (isCjkCode(s.charCodeAt(end)) || isNameDot(s.charCodeAt(end)))) end++;
+    // "林 峰", "王\u3000\u3000芳": a name spaced out to the width of three characters.
+    if (end - from <= 2) {
+      let gap = end;
+      while (gap < n && gap - end < 3 && (s.charCodeAt(gap) === 32 || s.charCodeAt(gap) === 0x3000)) gap++;
+      let more = gap;
+      while (more < n && more - gap < 2 && isCjkCode(s.charCodeAt(more))) more++;
+      if (gap > end && more > gap && (more >= s.length || !isCjkCode(s.charCodeAt(more)))) end = more;
+    }
   } else {
     let words = 0;
     let p = from;

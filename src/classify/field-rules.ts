@@ -83,7 +83,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
 
 /** A Han name written with spaces between its characters ("张 伟", "欧阳 娜娜"), joined; other
  *  text is returned as it is. */
-function joinCjkRuns(value: string): string {
+export function joinCjkRuns(value: string): string {
   if (value.indexOf(' ') < 0 && value.indexOf('\u3000') < 0) return value;
   let out = '';
   for (let i = 0; i < value.length; i++) {

@@ -89,7 +89,10 @@ export function applyKeywords(
         nameAfter(host, v, m.end, info);
         break;
       case 'nameSuffix': {
-        const span = hanNameBefore(v, m.start);
+        // "致 张伟 先生": a space may stand before the suffix.
+        let before = m.start;
+        while (before > 0 && m.start - before < 2 && (v.charCodeAt(before - 1) === 32 || v.charCodeAt(before - 1) === 0x3000)) before--;
+        const span = hanNameBefore(v, before);
         if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
         break;
       }

@@ -27,7 +27,7 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, labelledTravelDocument, roleNameFactor } from './field-rules.js';
+import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, joinCjkRuns, labelledTravelDocument, roleNameFactor } from './field-rules.js';
 import { isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
@@ -454,7 +454,10 @@ export class LeafScanner implements ScanHost {
     const text = v.slice(span.start, span.end);
     let conf = 0;
     let rule: string = RULES.contextLabel;
-    if (category === NAME) conf = 0.85 * (match.weight <= ROLE_WEIGHT ? roleNameFactor(text) : nameConfidenceFactor(text));
+    if (category === NAME) {
+      const name = joinCjkRuns(text);
+      conf = 0.85 * (match.weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
+    }
     else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);
     else if (category === PASSPORT) {
       conf = 0.9 * passportConfidenceFactor(text);

@@ -8,7 +8,10 @@ function covers(value: string, key: string | undefined, category: string, start:
   return classifier.classify([leaf(value, key)], NOW).some((f) => f.category === category && f.start <= start && f.end >= end);
 }
 
-const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\ufeff', '\u00ad'];
+const INVISIBLE = [
+  '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\ufeff', '\u00ad',
+  '\u202a', '\u202c', '\u202e', '\u2066', '\u2069', '\u034f', '\u3164',
+];
 
 describe('evasions, table', () => {
   it.each([

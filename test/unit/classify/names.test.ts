@@ -69,6 +69,7 @@ describe('names in running text', () => {
     ['Shipment 72288877340771 to 龙建梓 ((+86)18244732864) is out for delivery.', ['龙建梓']],
     ['Traveler 慕容欣秀 holds passport G75925638', ['慕容欣秀']],
     ['本次由李娜经手', ['李娜']],
+    ['收货人：林 峰，电话 13812345678', ['林 峰']], ['致 张伟 先生：您好', ['张伟']], ['姓名：王\u3000\u3000芳', ['王\u3000\u3000芳']],
     // 于 and 向 after words that introduce a name.
     ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
