@@ -60,7 +60,8 @@ export function isCjkCode(c: number): boolean {
 
 /** Invisible characters pasted into identifiers to split them for naive scanners: zero-width
  *  space/joiners and direction marks (U+200B–200F), word joiner and invisible operators
- *  (U+2060–2064), BOM (U+FEFF), soft hyphen (U+00AD), Mongolian vowel separator (U+180E). */
+ *  (U+2060–2064), BOM (U+FEFF), soft hyphen (U+00AD), Mongolian vowel separator (U+180E), and
+ *  the other blank format chars below. */
 export function isInvisibleCode(c: number): boolean {
   if (c < 0xad) return false;
   return (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0xad || c === 0x180e ||

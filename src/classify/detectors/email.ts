@@ -51,7 +51,7 @@ export function matchEmailAt(s: string, at: number): Span | undefined {
 const FILE_TYPES = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'ico', 'tif', 'tiff', 'heic', 'avif', 'js', 'mjs', 'ts', 'css',
   'map', 'json', 'xml', 'yaml', 'yml', 'txt', 'log', 'csv', 'pdf', 'mp3', 'mp4', 'wav', 'webm', 'woff', 'woff2', 'ttf',
-  'otf', 'gz', 'tgz', 'tar', 'jar', 'apk', 'ipa', 'exe', 'dll', 'so', 'lock',
+  'otf', 'gz', 'tgz', 'tar', 'jar', 'apk', 'ipa', 'exe', 'dll', 'lock',
 ]);
 function isFileName(s: string, end: number): boolean {
   const dot = s.lastIndexOf('.', end - 1);
