@@ -122,6 +122,12 @@ function isGapPunct(c: number): boolean {
   return c === DASH || c === DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d || isBracket(c);
 }
 
+/** N, E, S or W standing alone after a number. */
+function isHemisphereEnd(s: string, p: number): boolean {
+  const c = s.charCodeAt(p);
+  return (c === 78 || c === 69 || c === 83 || c === 87) && (p + 1 >= s.length || !isAlnumCode(s.charCodeAt(p + 1)));
+}
+
 /** Brackets around an area or network code ("+86 (135) 8828-4945") join groups when a space
  *  stands beside them; "(1)139…", a list number glued to a phone, stays apart. */
 function isBracket(c: number): boolean {
@@ -205,8 +211,9 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
       closed = true;
     }
     // A later group glued to letters ("… 91350100M000…") starts a token of its own: the run
-    // ends before it, so the token scan reads it whole.
-    if (run.groups > 0 && !closed && pos < n && isAlnumCode(s.charCodeAt(pos))) {
+    // ends before it, so the token scan reads it whole. A hemisphere letter that ends a
+    // coordinate ("31.2304N, 121.4737E") is no such token.
+    if (run.groups > 0 && !closed && pos < n && isAlnumCode(s.charCodeAt(pos)) && !isHemisphereEnd(s, pos)) {
       pos = run.gEnd[run.groups - 1]!;
       break;
     }

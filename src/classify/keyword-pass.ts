@@ -88,6 +88,9 @@ export function applyKeywords(
       case 'nameTrigger':
         nameAfter(host, v, m.end, info);
         break;
+      case 'nameList':
+        namesListedAfter(host, v, m.end, info);
+        break;
       case 'nameSuffix': {
         // "致 张伟 先生": a space may stand before the suffix.
         let before = m.start;
@@ -157,6 +160,25 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   if (!han && info.hanOnly === true) return;
   const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
   if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+}
+
+/** Separators between the names of a list: "、", commas, semicolons, spaces. */
+const LIST_SEPARATORS = new Set([...'、，,；; \u3000'].map((c) => c.charCodeAt(0)));
+const MAX_LISTED_NAMES = 20;
+
+/** The Han names listed after a heading, each standing alone between separators. */
+function namesListedAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
+  let p = skipFillers(v, end);
+  if (p < v.length && isColonAt(v, p)) p = skipFillers(v, p + 1);
+  for (let k = 0; k < MAX_LISTED_NAMES && p < v.length && isCjkCode(v.charCodeAt(p)); k++) {
+    const span = hanNameAt(v, p, true);
+    if (span === undefined) return;
+    host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+    p = span.end;
+    const sep = p;
+    while (p < v.length && p - sep < 2 && LIST_SEPARATORS.has(v.charCodeAt(p))) p++;
+    if (p === sep) return;
+  }
 }
 
 function addressAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {

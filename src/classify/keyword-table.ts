@@ -11,14 +11,14 @@ import {
   DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_CONTEXT, HEALTH_NEGATIVES, HEALTH_WEAK_ACRONYMS, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
-import { NAME_INTRODUCERS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
+import { NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
 import { RULES } from './rules.js';
 import type { CategoryId } from './taxonomy.js';
 
 export type KeywordKind =
-  | 'section' | 'term' | 'weak' | 'context' | 'sig' | 'icdLabel' | 'nameTrigger' | 'nameSuffix'
+  | 'section' | 'term' | 'weak' | 'context' | 'sig' | 'icdLabel' | 'nameTrigger' | 'nameList' | 'nameSuffix'
   | 'addressTrigger' | 'negative' | 'custom';
 
 export interface KeywordInfo {
@@ -95,6 +95,7 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
       out.push({ word, payload: info });
     }
   }
+  add(out, NAME_LIST_LABELS, { kind: 'nameList', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
   return out;

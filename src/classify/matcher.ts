@@ -13,6 +13,7 @@ import type { Finding } from './finding.js';
 import { builtinKeywords, type KeywordInfo } from './keyword-table.js';
 import { KeywordAutomaton } from './keywords.js';
 import { PlainFilter } from './plain.js';
+import { foundNames, repeatedNames } from './repeats.js';
 import { LeafScanner } from './scanner.js';
 import { BUILTIN_CATEGORIES, type Grade } from './taxonomy.js';
 
@@ -72,6 +73,8 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
       requestFindings(leaves, { coordinates, documentTypes }, scanner.pendingRsids, genetic, (i, category, rule, start, end, confidence) => {
         out.push({ category, grade: grade(category), rule, location: leaves[i]!.location, leafIndex: i, start, end, confidence });
       });
+      const names = foundNames(leaves, out);
+      if (names.length > 0) out.push(...repeatedNames(leaves, out, names));
       return dedupe(out, scanned);
     },
   };

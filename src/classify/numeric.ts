@@ -137,7 +137,8 @@ export class NumericScanner {
       const a: Decimal = { value: this.decValue[k]!, decimals: this.decDigits[k]! };
       const b: Decimal = { value: this.decValue[k + 1]!, decimals: this.decDigits[k + 1]! };
       if (!isChinaPair(a, b) || !isPairGap(v, aEnd, bStart)) continue;
-      this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, this.decEnd[k + 1]!, 0.9);
+      const end = this.decEnd[k + 1]!;
+      this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, end + hemisphereTail(v, end), 0.9);
       k++;
     }
   }
@@ -196,9 +197,13 @@ export class NumericScanner {
         return true;
       }
     }
-    if (len >= 16 && len <= 19 && (isCardGrouping(lens) || this.support(v, BANK_CARD) !== undefined) && isPaymentCardNumber(d) && (!idShaped || this.support(v, BANK_CARD) !== undefined)) {
-      host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, this.support(v, BANK_CARD) !== undefined ? 0.98 : 0.85);
-      return true;
+    if (len >= 16 && len <= 19 && isPaymentCardNumber(d)) {
+      const s = this.support(v, BANK_CARD);
+      // "订单号 6222…": a reference label says what a Luhn-valid number is, as its field would.
+      if ((isCardGrouping(lens) || s !== undefined) && (s !== undefined || (!idShaped && this.labelled(v) !== REFERENCE))) {
+        host.emit(BANK_CARD, RULES.bankCardLuhn, start, end, s !== undefined ? 0.98 : 0.85);
+        return true;
+      }
     }
     if (len === 11 || len === 13 || len === 15) {
       const s = this.support(v, PHONE);
@@ -236,6 +241,12 @@ function hemisphereBefore(v: string, start: number): boolean {
   const c = v.charCodeAt(start - 1);
   if (!(c === 78 || c === 69 || c === 83 || c === 87)) return false;
   return start < 2 || !isAlnumCode(v.charCodeAt(start - 2));
+}
+
+/** How many chars of "°", "N", "°N" follow a coordinate at `end`: the finding covers them. */
+function hemisphereTail(v: string, end: number): number {
+  if (!hemisphereAfter(v, end)) return 0;
+  return v.charCodeAt(end) === 0xb0 && hemisphereAfter(v, end + 1) && v.charCodeAt(end + 1) !== 0xb0 ? 2 : 1;
 }
 
 /** "31.2304°", "31.2304N": a degree sign or hemisphere letter may follow one. */

@@ -17,6 +17,7 @@ export const RULES = Object.freeze({
   fieldName: 'field.name',
   contextLabel: 'context.label',
   nameContext: 'name.context',
+  nameRepeat: 'name.repeat',
   addressContext: 'address.context',
   usccChecksum: 'uscc.checksum',
   usccField: 'uscc.field',

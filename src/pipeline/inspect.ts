@@ -3,6 +3,7 @@ import type { Leaf } from '../body/leaf.js';
 import { parseBody, type BodyFormat, type OpaquePart, type ParsedBody } from '../body/parse.js';
 import { parseText } from '../body/text.js';
 import type { Classifier } from '../classify/matcher.js';
+import { bodyRepeatsMore, foundNames } from '../classify/repeats.js';
 import type { Finding } from '../classify/finding.js';
 import { isEgError, type EgError } from '../errors.js';
 import type { CompiledPolicy, RedactionSettings, RedactModeName } from '../config/model.js';
@@ -20,8 +21,18 @@ export interface BodyInspection {
  *  holds the leaves worth reading, findings index into it. Parse errors propagate (the caller
  *  applies its uninspectable rule). */
 export function inspectBody(classifier: Classifier, decoded: Buffer, contentType: string | undefined, now: Date): BodyInspection {
-  const parsed = parseBody(decoded, contentType, { filter: classifier.leafFilter?.(now), columnName: classifier.isFieldName });
+  const filter = classifier.leafFilter?.(now);
+  const parsed = parseBody(decoded, contentType, { filter, columnName: classifier.isFieldName });
   const findings = parsed.leaves.length > 0 ? classifier.classify(parsed.leaves, now) : [];
+  if (filter !== undefined && findings.length > 0) {
+    // A name repeated in a leaf the pre-check left out ("请张伟周末来取" beside "contact": "张伟"):
+    // the body is read again whole, so that every occurrence is found (classify/repeats.ts).
+    const names = foundNames(parsed.leaves, findings);
+    if (names.length > 0 && bodyRepeatsMore(decoded, parsed.leaves, names)) {
+      const whole = parseBody(decoded, contentType, { columnName: classifier.isFieldName });
+      return { parsed: whole, findings: classifier.classify(whole.leaves, now) };
+    }
+  }
   return { parsed, findings };
 }
 

@@ -72,10 +72,14 @@ export function latinNameWords(s: string): number {
     }
   }
   if (words.length === 1 && (s.length < 2 || PLACEHOLDERS.has(s.toLowerCase()))) return 0;
+  // "the order was shipped": prose, however name-like its letters are.
+  if (words.length > 1 && words.some((w) => STOPWORDS.has(w.toLowerCase()))) return 0;
   // "Apple Inc.", "Acme Trading Ltd": an organisation, however name-like its words are.
   if (words.length > 1 && ORGANISATION_ENDINGS.has(words[words.length - 1]!.toLowerCase().replace(/\.$/, ''))) return 0;
   return words.length;
 }
+
+const STOPWORDS = new Set(['the', 'a', 'an', 'was', 'is', 'are', 'were', 'be', 'of', 'and', 'or', 'to', 'for', 'in', 'on', 'at', 'by', 'with', 'from', 'this', 'that', 'it', 'not', 'no']);
 
 const ORGANISATION_ENDINGS = new Set([
   'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'llc', 'llp', 'plc', 'gmbh', 'ag',
@@ -145,7 +149,9 @@ const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医�
 const FOLLOWER_WORDS = new Set([
   '正在', '师傅', '刚刚', '今天', '明天', '昨天', '现在', '马上', '目前', '一直', '经理', '主任', '总监', '老板', '阿姨', '叔叔',
   '经手', '负责', '办理', '签收', '签字', '确认', '审核', '审批', '提交', '填写', '代收', '收货', '取件', '处理', '接待',
-  '陪同', '主持', '发起', '完成',
+  '陪同', '主持', '发起', '完成', '绑定', '注册', '登录', '下单', '购买', '申请', '预约', '反馈', '投诉', '咨询', '留言',
+  '来电', '退款', '付款', '支付', '领取', '修改', '更换', '取消', '认证', '实名', '电话', '手机', '身份', '地址', '邮箱',
+  '微信', '联系',
 ]);
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -169,7 +175,11 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   // The surname itself may be a follower (于, 向): the given name's characters may not.
   let run = from + sur;
   while (run < s.length && run - from < 8 && isCjkCode(s.charCodeAt(run)) && !NAME_FOLLOWERS.has(s.charCodeAt(run))) run++;
-  const len = run - from;
+  let len = run - from;
+  // "用户董杰绑定手机", "收件人张伟电话…": a word that follows names ends the run there, so a
+  // name before it stands alone.
+  if (len > sur + 1 && FOLLOWER_WORDS.has(s.slice(from + sur + 1, from + sur + 3))) len = sur + 1;
+  else if (len > sur + 2 && FOLLOWER_WORDS.has(s.slice(from + sur + 2, from + sur + 4))) len = sur + 2;
   // After a weak trigger ("我是") the name must stand alone: "我是王者荣耀玩家" is no name.
   if (len <= sur || (strict && len > sur + 2)) return undefined;
   // Given names are one or two characters; a longer run continues into the next word.
@@ -316,6 +326,9 @@ export const NAME_TRIGGERS_ZH = [
   '委托人', '被委托人', '填表人', '登记人', '当事人', '被申请人', '被告人', '原告', '被告', '法人', '名字',
   '改名为',
 ];
+/** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
+export const NAME_LIST_LABELS = ['参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
+
 /** Triggers that introduce a name by construction ("我叫", "我是"): the surnames that are also
  *  function words (于, 向) count after them (hanNameAt `introduced`). */
 export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫', '名叫', '叫做', '我的名字是', '名字', '改名为']);
@@ -423,12 +436,12 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
  *  brackets, colons ("郑红浩，139…", "董燕淑 (0086-…)", "郑磊（身份证号…"). */
-const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（:：'].map((c) => c.charCodeAt(0)));
+const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（)）[]【】:：'].map((c) => c.charCodeAt(0)));
 const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
 const NUMBER_LABELS = ['身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码', '手机号', '手机', '电话', '联系电话', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id'];
 
-const COUNTRY_CODE_BEFORE = /(?:\(\+?86\)|\+86|0086)$/;
+const COUNTRY_CODE_BEFORE = /(?:[(（]\+?86[)）]|\+86|0086)$/;
 
 function skipGapBack(s: string, p: number): number {
   let q = p;

@@ -78,4 +78,11 @@ describe('ID-shaped numbers are not cards without a card label', () => {
     expect(found(`参考号 ${d}，请核对`)).toEqual([]);
     expect(found(d, 'cardNo').map(([c]) => c)).toEqual(['pi.bank_card']);
   });
+
+  it('a reference label in text says what a Luhn-valid number is, as a reference field does', () => {
+    expect(found('订单号 6222020200112230')).toEqual([]);
+    expect(found('invoice 6222020200112230, paid')).toEqual([]);
+    expect(found('卡号 6222020200112230').map(([c]) => c)).toEqual(['pi.bank_card']);
+    expect(found('付款 6222020200112230').map(([c]) => c)).toEqual(['pi.bank_card']);
+  });
 });

@@ -301,7 +301,7 @@ describe('the finding record', () => {
       one('31.2304,121.4737'), one('ACGT'.repeat(13)), one('>seq1\n' + 'ACGT'.repeat(6)), one('AG', 'genotype'),
       [leaf('rs12345', 'snp')], [leaf('rs4477212', 'variant', { location: '/v/0/variant' }), leaf('AG', 'gt', { location: '/v/0/gt' })], one('诊断：2型糖尿病'), one('既往高血压'), one('take 20mg qd'), one('Visit note: 痛风，M10.9'),
       one('痛风', 'diagnosis'), one('人脸特征值已上传'), one('x'.repeat(8), 'faceFeature'), one('宗教信仰：佛教'), one('IBAN DE89370400440532013000'),
-      one('佛教', 'religion'),
+      one('佛教', 'religion'), one('收件人：张伟。张伟，您好'),
       [leaf('31.2304', 'lat', { location: '/p/lat' }), leaf('121.4737', 'lng', { location: '/p/lng' })],
       [leaf('121.4737', 'coordinates', { location: '/g/coordinates/0' }), leaf('31.2304', 'coordinates', { location: '/g/coordinates/1' })],
     ];

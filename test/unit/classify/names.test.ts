@@ -69,6 +69,10 @@ describe('names in running text', () => {
     ['Shipment 72288877340771 to 龙建梓 ((+86)18244732864) is out for delivery.', ['龙建梓']],
     ['Traveler 慕容欣秀 holds passport G75925638', ['慕容欣秀']],
     ['本次由李娜经手', ['李娜']],
+    // Lists after a heading; a name before the verb that follows it.
+    ['参会人员：钟凤、秦嘉、熊思', ['钟凤', '秦嘉', '熊思']], ['出席：张伟，李娜', ['张伟', '李娜']],
+    ['用户董杰绑定手机13912345678', ['董杰']], ['收件人张伟电话13812345678', ['张伟']], ['[张伟] 13912345678', ['张伟']],
+    ['随访 — 邓勇燕（（+86）19891252865）复诊', ['邓勇燕']],
     ['收货人：林 峰，电话 13812345678', ['林 峰']], ['致 张伟 先生：您好', ['张伟']], ['姓名：王\u3000\u3000芳', ['王\u3000\u3000芳']],
     // 于 and 向 after words that introduce a name.
     ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
@@ -84,6 +88,7 @@ describe('names in running text', () => {
     // Companies, places and tiers after a trigger; who signed when no one is named.
     '订单由王府井仓发货', '由黄山旅游集团提供服务', '快件已由申通快递揽收', '尊敬的白金会员您好', '尊敬的游客',
     'deliver to Wong Chuk Hang warehouse', '已签收，签收人：本人', '签收人：门卫代收', '收款人：财务部',
+    '参会人员：待定', '出席会议的人数很多',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -117,7 +122,7 @@ describe('names by field', () => {
     ['黄山', 'cityName'], ['华为', 'companyName'], ['金牛区', 'districtName'], ['admin', 'userName'], ['abc', 'operatorName'],
     ['华为技术有限公司', '法人'], ['张记小吃', 'buyer'], ['Acme Trading Ltd', 'buyer'], ['postgres', 'driver'], ['Alipay', 'payer'],
     ['向日葵', 'name'], ['于是', 'name'], ['向导服务', 'name'], ['于', 'name'],
-    ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
+    ['the order was shipped', 'name'], ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
     ['财务部', '收款人'], ['门卫代收', '收件人'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
