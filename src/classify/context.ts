@@ -5,7 +5,7 @@
  */
 import { isCjkCode, isSpaceCode } from './chars.js';
 import type { Span } from './detectors/email.js';
-import { commaGivenNameAt } from './detectors/name.js';
+import { commaGivenNameAt, hanNameAt } from './detectors/name.js';
 import { lookupExact, lookupField, mayBeField, type FieldMatch } from './fields.js';
 
 const MAX_CJK_LABEL = 10;
@@ -141,6 +141,10 @@ export function nameSpanAfter(s: string, from: number): Span | undefined {
       let more = gap;
       while (more < n && more - gap < 2 && isCjkCode(s.charCodeAt(more))) more++;
       if (gap > end && more > gap && (more >= s.length || !isCjkCode(s.charCodeAt(more)))) end = more;
+    } else if (end - from > 4) {
+      // "收货人：卢芳娟对吗？": the name runs on into the sentence; a surname reading cuts it.
+      const name = hanNameAt(s, from);
+      if (name !== undefined) end = name.end;
     }
   } else {
     let words = 0;
