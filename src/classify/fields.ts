@@ -222,7 +222,7 @@ const GROUPS: readonly Group[] = [
   // like, so pattern-only findings (a Luhn-valid 62… tracking number) are dropped under them.
   { category: REFERENCE, weight: 0,
     exact: ['id', 'uuid', 'guid', 'sku', 'spu', 'barcode', 'ean', 'upc', 'isbn', 'hash', 'checksum',
-      'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId',
+      'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId', 'tn', 'qq', 'trace', 'ticket',
       'spanId', 'requestId', 'reqId', 'req', 'ts', 'timestamp', 'version', 'ver', 'build', 'invoice',
       'ref', 'etag', 'captcha'],
     suffix: ['orderNo', 'orderId', 'orderNumber', 'orderRef', 'orderCode', 'trackingNo',
@@ -233,7 +233,11 @@ const GROUPS: readonly Group[] = [
       'claimNo', 'policyNo', 'couponCode', 'promoCode', 'skuId', 'skuCode', 'productCode', 'productId',
       'itemNo', 'itemId', 'partNo', 'partNumber', 'modelNo', 'goodsId', 'goodsNo', '订单号', '订单编号',
       '运单号', '快递单号', '物流单号', '流水号', '交易号', '交易流水号', '发票号', '发票号码', '发票代码',
-      '商品编码', '条形码', '批次号', '保单号'] },
+      '商品编码', '条形码', '批次号', '保单号',
+      // More business references: a 16-19 digit one passes Luhn one time in ten.
+      'bizNo', 'traceNo', 'voucherNo', 'txnRef', 'billNo', 'receiptNo', 'contractNo', 'caseNo', 'ticketId', 'docId',
+      'msgId', 'messageId', 'eventId', 'sessionId', 'taskId', 'jobId', 'correlationId', 'qqNo', 'qqNumber', '单号',
+      '工单号', '编号', '参考号', '业务单号', '凭证号', '合同号', '单据号', '案件号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.
   { category: REFERENCE, weight: 0,

@@ -220,7 +220,7 @@ export class NumericScanner {
     }
     if (len === 15 && isImeiGrouping(lens) && isImei(d)) {
       const s = this.support(v, DEVICE);
-      if (s !== undefined || hasImeiReportingBody(d)) {
+      if (s !== undefined || (hasImeiReportingBody(d) && this.labelled(v) !== REFERENCE)) {
         host.emit(DEVICE, s !== undefined ? RULES.imeiField : RULES.imeiLuhn, start, end, s !== undefined ? 0.95 : 0.8);
         return true;
       }

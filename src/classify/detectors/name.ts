@@ -96,11 +96,15 @@ const NOT_PERSONS = new Set([
   '用户', '客户', '会员', '匿名', '匿名用户', '未知', '暂无', '无', '空', '测试', '系统', '管理员', '店长', '老板',
 ]);
 
+/** Departments, shops and offices named where a person is expected ("客服部", "王府井店",
+ *  "门卫代收"); no given name ends so. */
+const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收)$/;
+
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {
   const s = value.trim();
   if (s.length === 0 || s.length > 64) return 0;
-  if (NOT_PERSONS.has(s) || (s.length <= 6 && (s.endsWith('代收') || s.endsWith('签收')))) return 0;
+  if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
   if (isCjkName(s)) return 1;
   const words = latinNameWords(s);
   if (words === 0) return 0;

@@ -87,6 +87,10 @@ describe('quantities that read like mobile numbers', () => {
     [{ log: 'eth0 RX packets 1234 bytes 15234567890 (15.2 GB)' }],
     [{ log: 'iface stats rx_bytes=15203234209 tx_bytes=13312345678' }],
     [{ seq: '17566986575' }],
+    // Business references whose digits pass a check by chance; QQ and tracking numbers.
+    [{ voucherNo: '420321200509329742', traceNo: '6222020200112230', 工单号: '490154203237518' }],
+    [{ qq: '13812345678', tn: '13912345678' }],
+    [{ log: 'ref 490154203237518; trace 6222020200112230' }],
     [{ ecu: { diag: '车辆诊断：发动机故障码 P0300 间歇性失火' } }],
   ])('%j: nothing', (body) => {
     expect(report(body)).toEqual([]);
