@@ -74,7 +74,7 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
         out.push({ category, grade: grade(category), rule, location: leaves[i]!.location, leafIndex: i, start, end, confidence });
       });
       const names = foundNames(leaves, out);
-      if (names.length > 0) out.push(...repeatedNames(leaves, out, names));
+      if (names !== undefined) out.push(...repeatedNames(leaves, out, names));
       return dedupe(out, scanned);
     },
   };

@@ -28,7 +28,7 @@ export function inspectBody(classifier: Classifier, decoded: Buffer, contentType
     // A name repeated in a leaf the pre-check left out ("请张伟周末来取" beside "contact": "张伟"):
     // the body is read again whole, so that every occurrence is found (classify/repeats.ts).
     const names = foundNames(parsed.leaves, findings);
-    if (names.length > 0 && bodyRepeatsMore(decoded, parsed.leaves, names)) {
+    if (names !== undefined && bodyRepeatsMore(decoded, parsed.leaves, names)) {
       const whole = parseBody(decoded, contentType, { columnName: classifier.isFieldName });
       return { parsed: whole, findings: classifier.classify(whole.leaves, now) };
     }
