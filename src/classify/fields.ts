@@ -73,7 +73,7 @@ const GROUPS: readonly Group[] = [
       '银行卡', '银行卡号', '银行卡号码', '银行账号', '银行账户', '信用卡号', '借记卡号', '开户账号',
       '收款账号', '付款账号',
       // Cards and accounts by what they are for.
-      'salaryCard', 'salaryAccount', 'payCard', 'payeeAccount', 'payerAccount', 'settleAccount', 'settlementAccount',
+      'salaryCard', 'salaryAccount', 'payCard', 'payAccount', 'payeeAccount', 'payerAccount', 'settleAccount', 'settlementAccount',
       'refundCard', 'refundAccount', 'repayCard', 'repaymentCard', 'repaymentAccount', 'withdrawCard', 'withdrawAccount',
       'yhzh', 'yhkzh', '还款账户', '还款卡号', '工资卡', '工资卡号', '结算账户', '结算账号', '收款账户', '付款账户',
       '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号'] },
@@ -224,8 +224,9 @@ const GROUPS: readonly Group[] = [
     exact: ['id', 'uuid', 'guid', 'sku', 'spu', 'barcode', 'ean', 'upc', 'isbn', 'hash', 'checksum',
       'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId', 'tn', 'qq', 'trace', 'ticket',
       'spanId', 'requestId', 'reqId', 'req', 'ts', 'timestamp', 'version', 'ver', 'build', 'invoice',
-      'ref', 'etag', 'captcha'],
-    suffix: ['orderNo', 'orderId', 'orderNumber', 'orderRef', 'orderCode', 'trackingNo',
+      'etag', 'captcha'],
+    // "ref" as a suffix too: oldRef, txnRef, bizRef (and href, which holds no identifier).
+    suffix: ['ref', 'orderNo', 'orderId', 'orderNumber', 'orderCode', 'trackingNo',
       'trackingNumber', 'trackingId', 'waybill', 'waybillNo', 'waybillNumber', 'expressNo',
       'logisticsNo', 'shipmentNo', 'parcelNo', 'invoiceNo', 'invoiceNumber', 'invoiceCode',
       'transactionId', 'transactionNo', 'txnId', 'tradeNo', 'outTradeNo', 'paymentId', 'refNo',
@@ -235,7 +236,7 @@ const GROUPS: readonly Group[] = [
       '运单号', '快递单号', '物流单号', '流水号', '交易号', '交易流水号', '发票号', '发票号码', '发票代码',
       '商品编码', '条形码', '批次号', '保单号',
       // More business references: a 16-19 digit one passes Luhn one time in ten.
-      'bizNo', 'traceNo', 'voucherNo', 'txnRef', 'billNo', 'receiptNo', 'contractNo', 'caseNo', 'ticketId', 'docId',
+      'bizNo', 'traceNo', 'voucherNo', 'billNo', 'receiptNo', 'contractNo', 'caseNo', 'ticketId', 'docId',
       'msgId', 'messageId', 'eventId', 'sessionId', 'taskId', 'jobId', 'correlationId', 'qqNo', 'qqNumber', '单号',
       '工单号', '编号', '参考号', '业务单号', '凭证号', '合同号', '单据号', '案件号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and

@@ -144,6 +144,9 @@ const NOT_NAMES = new Set([
   '王府', '黄山', '申通', '中通', '圆通', '韵达', '汇通', '德邦', '邮政', '白金', '金卡', '钻石', '游客', '白银', '黄埔',
   '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
 ]);
+// Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
+const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价'].map((c) => c.charCodeAt(0)));
+
 // Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
 // "张伟已签收"). Characters that also start given names are left out.
 const NAME_FOLLOWERS = new Set([...'的已在于和与及等说先女同老医您你他她是将来去到从向把被给让对了吗呢啊反称表致投咨询购预办拨打留签取寄需想，。、；：'].map((c) => c.charCodeAt(0)));
@@ -192,7 +195,9 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   if (FOLLOWER_WORDS.has(s.slice(from + sur, from + sur + 2))) return undefined;
   if (end - from === sur + 2 && FOLLOWER_WORDS.has(s.slice(from + sur + 1, from + sur + 3))) end -= 1;
   if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
-  if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2))) return undefined;
+  // "韩国秋，", "许可欣": a word as surname and first given char, with one more standing alone,
+  // is a name; "韩国队", "许可证" end in a char that makes them words.
+  if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2)) && (len !== 3 || WORD_ENDINGS.has(s.charCodeAt(from + 2)))) return undefined;
   if (namesAnOrganisation(s, from + 1, end)) return undefined;
   return { start: from, end };
 }
@@ -417,7 +422,15 @@ export function isPlainHanName(value: string): boolean {
   const s = value.trim();
   if (s.length < 2 || s.length > 4) return false;
   const span = hanNameAt(s, 0);
-  if (span !== undefined) return span.end === s.length;
+  if (span !== undefined && span.end === s.length) return true;
+  // A whole value is the name itself: the words that follow names in text ("喻刚刚", 刚刚 after a
+  // name in "张伟刚刚到") do not cut it.
+  const sur = isHanSurnameAt(s, 0);
+  if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
+    let given = true;
+    for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
+    if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
+  }
   if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
   return true;

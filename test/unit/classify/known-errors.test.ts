@@ -90,6 +90,7 @@ describe('quantities that read like mobile numbers', () => {
     // Business references whose digits pass a check by chance; QQ and tracking numbers.
     [{ voucherNo: '420321200509329742', traceNo: '6222020200112230', 工单号: '490154203237518' }],
     [{ qq: '13812345678', tn: '13912345678' }],
+    [{ oldRef: '525001245345655670', txnRef: '6222020200112230' }],
     [{ log: 'ref 490154203237518; trace 6222020200112230' }],
     [{ ecu: { diag: '车辆诊断：发动机故障码 P0300 间歇性失火' } }],
   ])('%j: nothing', (body) => {
@@ -104,6 +105,9 @@ describe('quantities that read like mobile numbers', () => {
 describe('field names from other APIs', () => {
   it.each([
     [{ wd: 29.4556, jd: 106.5252 }, ['pi.location@/jd', 'pi.location@/wd']],
+    // A city's coordinates jittered out to sea (off Sanya) are still China's.
+    [{ lat: 18.0544, lon: 109.2246 }, ['pi.location@/lat', 'pi.location@/lon']],
+    [{ pay_account: '6222 - 02 - 020 - 0112 - 230' }, ['pi.bank_card@/pay_account']],
     [{ travelPermit: 'M90595458' }, ['pi.passport@/travelPermit']],
     [{ companyCode: '91521809411823384A' }, ['org.uscc@/companyCode']],
     [{ salaryCard: '6222020200112230' }, ['pi.bank_card@/salaryCard']],

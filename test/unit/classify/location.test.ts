@@ -8,13 +8,14 @@ describe('China outline', () => {
     ['Beijing', 116.4074, 39.9042], ['Shanghai', 121.4737, 31.2304], ['Urumqi', 87.6168, 43.8256], ['Kashgar', 75.99, 39.47],
     ['Lhasa', 91.1, 29.65], ['Mohe', 122.5, 52.97], ['Heihe', 127.49, 50.24], ['Hunchun', 130.37, 42.86], ['Sanya', 109.5, 18.25],
     ['Hong Kong', 114.17, 22.3], ['Macau', 113.55, 22.15], ['Taipei', 121.56, 25.03], ['Jinghong', 100.8, 22.0], ['Yadong', 88.9, 27.5],
+    ['the sea off Sanya', 109.2246, 18.0544], ['the sea south of Lingshui', 110.1, 18.2],
   ])('%s is inside', (_city, lng, lat) => expect(insideChina(lng, lat)).toBe(true));
 
   // The coarse box of DOMAIN §5 covers all of these.
   it.each([
     ['Seoul', 126.978, 37.5665], ['Pyongyang', 125.75, 39.03], ['Osaka', 135.5, 34.69], ['Vladivostok', 131.89, 43.12],
     ['Ulaanbaatar', 106.9, 47.9], ['Almaty', 76.95, 43.24], ['Islamabad', 73.05, 33.7], ['Delhi', 77.2, 28.6],
-    ['Kathmandu', 85.3, 27.7], ['Thimphu', 89.64, 27.47], ['Dhaka', 90.4, 23.8], ['Hanoi', 105.85, 21.03],
+    ['Kathmandu', 85.3, 27.7], ['Thimphu', 89.64, 27.47], ['Dhaka', 90.4, 23.8], ['Hanoi', 105.85, 21.03], ['Hue', 107.59, 16.46], ['Ha Long', 107.08, 20.95],
     ['Bangkok', 100.5, 13.75], ['Manila', 120.98, 14.6], ['Kuala Lumpur', 101.7, 3.1], ['Singapore', 103.8, 1.35],
   ])('%s is outside', (_city, lng, lat) => expect(insideChina(lng, lat)).toBe(false));
 });

@@ -73,6 +73,8 @@ describe('names in running text', () => {
     ['参会人员：钟凤、秦嘉、熊思', ['钟凤', '秦嘉', '熊思']], ['出席：张伟，李娜', ['张伟', '李娜']],
     ['用户董杰绑定手机13912345678', ['董杰']], ['收件人张伟电话13812345678', ['张伟']], ['[张伟] 13912345678', ['张伟']],
     ['随访 — 邓勇燕（（+86）19891252865）复诊', ['邓勇燕']],
+    // Surname and first given char that happen to form a word, the name standing alone.
+    ['你好，我叫许可欣，电话13812345678', ['许可欣']], ['收件人韩国秋，取件码 175902', ['韩国秋']],
     ['收货人：林 峰，电话 13812345678', ['林 峰']], ['收货人：卢芳娟对吗？', ['卢芳娟']], ['姓名：买买提·艾力木江', ['买买提·艾力木江']], ['致 张伟 先生：您好', ['张伟']], ['姓名：王\u3000\u3000芳', ['王\u3000\u3000芳']],
     // 于 and 向 after words that introduce a name.
     ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
@@ -88,7 +90,7 @@ describe('names in running text', () => {
     // Companies, places and tiers after a trigger; who signed when no one is named.
     '订单由王府井仓发货', '由黄山旅游集团提供服务', '快件已由申通快递揽收', '尊敬的白金会员您好', '尊敬的游客',
     'deliver to Wong Chuk Hang warehouse', '已签收，签收人：本人', '签收人：门卫代收', '收款人：财务部',
-    '参会人员：待定', '出席会议的人数很多',
+    '参会人员：待定', '出席会议的人数很多', '由许可证管理处签发', '收件人韩国队',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -111,7 +113,7 @@ describe('names by field', () => {
     // Padded to the width of three characters.
     ['姚  豪', '姓名'], ['王\u3000\u3000芳', 'name'],
     ['欧阳颖', 'linkman'], ['端木军', 'legalRep'], ['王五', 'legal_rep'], ['李四', 'linkmanName'],
-    ['张伟', 'lxr'], ['李娜', 'candidate'], ['王芳', '主治医师'],
+    ['张伟', 'lxr'], ['李娜', 'candidate'], ['王芳', '主治医师'], ['柏林秋', 'applicant'], ['喻刚刚', 'xm'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
