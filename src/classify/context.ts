@@ -70,6 +70,22 @@ export function labelBefore(s: string, pos: number): FieldMatch | undefined {
   return labelEndingAt(s, p);
 }
 
+/** Where an organisation's name ends: a code in brackets right after it is its USCC
+ *  ("四川同创实业有限公司 (Y1500817FYAB3FAK6J)"). */
+const COMPANY_ENDINGS = ['公司', '集团', '企业', '工厂', '合作社', '事务所', '商行', '中心', '研究院', '医院', '学校', 'Co., Ltd.', 'Co.,Ltd.', 'Ltd.', 'Ltd', 'Inc.', 'LLC'];
+
+/** Whether a company's name ends right before `pos`, past spaces and one opening bracket. */
+export function companyBefore(s: string, pos: number): boolean {
+  let p = pos;
+  while (p > 0 && pos - p < 3 && isSpaceCode(s.charCodeAt(p - 1))) p--;
+  const c = s.charCodeAt(p - 1);
+  if (c !== 40 && c !== 0xff08 && c !== 91 && c !== 0x3010) return false;
+  p--;
+  while (p > 0 && pos - p < 6 && isSpaceCode(s.charCodeAt(p - 1))) p--;
+  for (const w of COMPANY_ENDINGS) if (p >= w.length && s.startsWith(w, p - w.length)) return true;
+  return false;
+}
+
 /** The label right before the colon (or '=') at index `k`. */
 export function labelAtColon(s: string, k: number): FieldMatch | undefined {
   let p = k;

@@ -5,7 +5,7 @@
  * ("31.2304, 121.4737"), which need both numbers and so are judged after the leaf is read.
  */
 import { isAlnumCode, isDigitCode } from './chars.js';
-import { labelBefore } from './context.js';
+import { companyBefore, labelBefore } from './context.js';
 import { isAccountNumber, isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
 import { isIdCardGrouping, isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
@@ -151,7 +151,8 @@ export class NumericScanner {
 
   private support(v: string, category: CategoryId): Support {
     if (this.host.keyCategory === category) return 'field';
-    return this.labelled(v) === category ? 'context' : undefined;
+    if (this.labelled(v) === category) return 'context';
+    return category === USCC && companyBefore(v, this.labelAt) ? 'context' : undefined;
   }
 
   /** The category of the label right before the current window, if any. */

@@ -175,7 +175,9 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
 export function hanNameAt(s: string, from: number, strict = false, introduced = false): { start: number; end: number } | undefined {
   // After words that introduce a name ("我是于燕，", "我叫向秀子"), 于 and 向 are surnames, not
   // the function words of "患者于昨日入院" or "客户向我们反映"; the name must then stand alone.
-  const valueSurname = introduced && isHanSurnameAt(s, from) === 0 && VALUE_SURNAMES.has(s.charCodeAt(from)) && !NOT_VALUE_NAMES.has(s.slice(from, from + 2));
+  // After other triggers they must stand alone too ("收件人于丹，"), which "于昨日入院" does not.
+  const valueSurname = isHanSurnameAt(s, from) === 0 && VALUE_SURNAMES.has(s.charCodeAt(from)) && !NOT_VALUE_NAMES.has(s.slice(from, from + 2)) &&
+    (introduced || standsAlone(s, from));
   const sur = valueSurname ? 1 : isHanSurnameAt(s, from);
   if (sur === 0) return undefined;
   if (valueSurname) strict = true;
@@ -200,6 +202,13 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2)) && (len !== 3 || WORD_ENDINGS.has(s.charCodeAt(from + 2)))) return undefined;
   if (namesAnOrganisation(s, from + 1, end)) return undefined;
   return { start: from, end };
+}
+
+/** Whether the Han run at `from` is two or three ideographs with no more after them. */
+function standsAlone(s: string, from: number): boolean {
+  let run = from;
+  while (run < s.length && run - from < 4 && isCjkCode(s.charCodeAt(run))) run++;
+  return run - from >= 2 && run - from <= 3;
 }
 
 /** Words that make the Han run a company, a place or a tier: "由申通快递揽收", "王府井仓发货",
@@ -415,7 +424,10 @@ export function isGenericNameKey(norm: string): boolean {
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
 const VALUE_SURNAMES = new Set([...'于向'].map((c) => c.charCodeAt(0)));
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
-const NOT_VALUE_NAMES = new Set(['于是', '于此', '于今', '向日', '向导', '向量', '向上', '向下', '向前', '向后', '向往', '向阳']);
+const NOT_VALUE_NAMES = new Set([
+  '于是', '于此', '于今', '于昨', '于明', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
+  '向日', '向导', '向量', '向上', '向下', '向前', '向后', '向往', '向阳', '向银', '向您', '向你', '向我', '向他', '向她', '向贵',
+]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {

@@ -28,6 +28,14 @@ describe('USCC detector', () => {
     expect(usccConfidence(oneLetter, false)).toBe(0);
   });
 
+  it('a company name right before a code in brackets vouches for it', () => {
+    const broken = [...'0123456789ABCDEFGHJKLMNPQRTUWXY'].map((c) => `13360702577815641${c}`).find((c) => usccConfidence(c, true) > 0)!;
+    expect(isOrgCode(broken.slice(8, 17))).toBe(false);
+    expect(texts(`owner 湖北华信咨询有限公司 (${broken}).`, 'org.uscc')).toEqual([broken]);
+    expect(texts(`owner 湖北华信咨询有限公司（${broken}）`, 'org.uscc')).toEqual([broken]);
+    expect(texts(`订单 (${broken}) 已发货`, 'org.uscc')).toEqual([]);
+  });
+
   it('an all-digit organisation code needs support when its check fails', () => {
     const code = makeUscc('91', '110105', '40000013');
     const broken = code.slice(0, 16) + (code[16] === '1' ? '2' : '1');
