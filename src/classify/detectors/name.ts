@@ -145,7 +145,7 @@ const NOT_NAMES = new Set([
   '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
-const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价'].map((c) => c.charCodeAt(0)));
+const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园'].map((c) => c.charCodeAt(0)));
 
 // Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
 // "张伟已签收"). Characters that also start given names are left out.

@@ -124,7 +124,7 @@ describe('names by field', () => {
     ['黄山', 'cityName'], ['华为', 'companyName'], ['金牛区', 'districtName'], ['admin', 'userName'], ['abc', 'operatorName'],
     ['华为技术有限公司', '法人'], ['张记小吃', 'buyer'], ['Acme Trading Ltd', 'buyer'], ['postgres', 'driver'], ['Alipay', 'payer'],
     ['向日葵', 'name'], ['于是', 'name'], ['向导服务', 'name'], ['于', 'name'],
-    ['the order was shipped', 'name'], ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
+    ['the order was shipped', 'name'], ['王府井', 'userName'], ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
     ['财务部', '收款人'], ['门卫代收', '收件人'], ['客服部', 'contactName'], ['王府井店', 'applicantName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
