@@ -63,19 +63,21 @@ function labelEndingAt(s: string, end: number): FieldMatch | undefined {
   return start === end || !mayBeField(s, start, end) ? undefined : lookupField(s.slice(start, end));
 }
 
-/** The label right before a candidate starting at `pos`, skipping fillers. */
+/** The label right before a candidate starting at `pos`, skipping fillers; a company's name
+ *  before a bracketed code labels it as the company's USCC. */
 export function labelBefore(s: string, pos: number): FieldMatch | undefined {
   let p = pos;
   for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;
-  return labelEndingAt(s, p);
+  return labelEndingAt(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : undefined);
 }
+const COMPANY_CODE: FieldMatch = Object.freeze({ category: 'org.uscc', weight: 0.9 });
 
 /** Where an organisation's name ends: a code in brackets right after it is its USCC
  *  ("四川同创实业有限公司 (Y1500817FYAB3FAK6J)"). */
 const COMPANY_ENDINGS = ['公司', '集团', '企业', '工厂', '合作社', '事务所', '商行', '中心', '研究院', '医院', '学校', 'Co., Ltd.', 'Co.,Ltd.', 'Ltd.', 'Ltd', 'Inc.', 'LLC'];
 
 /** Whether a company's name ends right before `pos`, past spaces and one opening bracket. */
-export function companyBefore(s: string, pos: number): boolean {
+function companyBefore(s: string, pos: number): boolean {
   let p = pos;
   while (p > 0 && pos - p < 3 && isSpaceCode(s.charCodeAt(p - 1))) p--;
   const c = s.charCodeAt(p - 1);

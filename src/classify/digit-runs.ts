@@ -123,7 +123,7 @@ function isGapPunct(c: number): boolean {
 }
 
 /** N, E, S or W standing alone after a number. */
-function isHemisphereEnd(s: string, p: number): boolean {
+export function isHemisphereEnd(s: string, p: number): boolean {
   const c = s.charCodeAt(p);
   return (c === 78 || c === 69 || c === 83 || c === 87) && (p + 1 >= s.length || !isAlnumCode(s.charCodeAt(p + 1)));
 }

@@ -5,14 +5,14 @@
  * ("31.2304, 121.4737"), which need both numbers and so are judged after the leaf is read.
  */
 import { isAlnumCode, isDigitCode } from './chars.js';
-import { companyBefore, labelBefore } from './context.js';
+import { labelBefore } from './context.js';
 import { isAccountNumber, isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
 import { isIdCardGrouping, isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
 import { isChinaPair, type Decimal } from './detectors/location.js';
 import { mobileNationalStart, supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
-import { DigitRun, GAP_DOT, isBreakGap, readDigitRun } from './digit-runs.js';
+import { DigitRun, GAP_DOT, isBreakGap, isHemisphereEnd, readDigitRun } from './digit-runs.js';
 import { REFERENCE } from './fields.js';
 import { RULES } from './rules.js';
 import {
@@ -151,8 +151,7 @@ export class NumericScanner {
 
   private support(v: string, category: CategoryId): Support {
     if (this.host.keyCategory === category) return 'field';
-    if (this.labelled(v) === category) return 'context';
-    return category === USCC && companyBefore(v, this.labelAt) ? 'context' : undefined;
+    return this.labelled(v) === category ? 'context' : undefined;
   }
 
   /** The category of the label right before the current window, if any. */
@@ -252,10 +251,7 @@ function hemisphereTail(v: string, end: number): number {
 
 /** "31.2304°", "31.2304N": a degree sign or hemisphere letter may follow one. */
 function hemisphereAfter(v: string, end: number): boolean {
-  const c = v.charCodeAt(end);
-  if (c === 0xb0) return true;
-  if (!(c === 78 || c === 69 || c === 83 || c === 87)) return false;
-  return end + 1 >= v.length || !isAlnumCode(v.charCodeAt(end + 1));
+  return v.charCodeAt(end) === 0xb0 || (end < v.length && isHemisphereEnd(v, end));
 }
 
 function isCurrencyCode(c: number): boolean {

@@ -11,7 +11,7 @@
 import type { Leaf } from '../body/leaf.js';
 import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
 import {
-  addressSpanAfter, companyBefore, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
+  addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
 } from './context.js';
 import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
@@ -275,8 +275,7 @@ export class LeafScanner implements ScanHost {
 
   support(category: CategoryId, v: string, start: number): Support {
     if (this.keyCategory === category) return 'field';
-    if (labelBefore(v, start)?.category === category) return 'context';
-    return category === USCC && companyBefore(v, start) ? 'context' : undefined;
+    return labelBefore(v, start)?.category === category ? 'context' : undefined;
   }
 
   /** A letter/digit token at i; all-digit tokens go to the numeric scan. Returns its end. */

@@ -60,12 +60,15 @@ function isFileName(s: string, end: number): boolean {
 
 /** "postgres://app:secret@db.internal": the user part of a URL, not a mailbox. */
 function isUrlUserInfo(s: string, start: number): boolean {
-  const from = Math.max(0, start - 80);
-  const scheme = s.lastIndexOf('://', start);
+  // Looked for in a bounded window: a text of many addresses stays linear.
+  const from = Math.max(0, start - MAX_USERINFO);
+  const window = s.slice(from, start);
+  const scheme = window.lastIndexOf('://');
   // Userinfo ends the authority's first part: no path, query or fragment char before the '@'
   // ("https://x.cn/?email=li@example.com" is an address in a query).
-  return scheme >= from && !/[\s"'<>,;/?#&=]/.test(s.slice(scheme + 3, start));
+  return scheme >= 0 && !/[\s"'<>,;/?#&=]/.test(window.slice(scheme + 3));
 }
+const MAX_USERINFO = 80;
 
 /** "git@github.com:org/repo.git": an SSH remote, the host followed by ':' and a path. */
 function isScpRemote(s: string, start: number, at: number, end: number): boolean {

@@ -39,6 +39,15 @@ describe('matchEmailAt', () => {
     expect(find('a'.repeat(64) + '@example.com')).toBe('a'.repeat(64) + '@example.com');
   });
 
+  it('stays linear over many valid addresses (the URL-userinfo look-back is bounded)', () => {
+    const s = 'li.na@example.com '.repeat(50_000);
+    const t0 = performance.now();
+    let found = 0;
+    for (let i = s.indexOf('@'); i >= 0; i = s.indexOf('@', i + 1)) if (matchEmailAt(s, i)) found++;
+    expect(found).toBe(50_000);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
   it('stays linear on hostile input', () => {
     const s = ('a.'.repeat(20) + '@').repeat(20_000) + 'b';
     const t0 = performance.now();
