@@ -218,13 +218,15 @@ const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na
 
 /** A count of data or time ("60247 KB", "12 packets", "35 ms"): what "Rx:" labels in network
  *  statistics. A dose ("20mg", "8U") and a reading ("120/80", "6.5%") are medical. */
-const DATA_COUNT = /^[\d\s.,:/+-]*\d[\d\s.,:/+-]*(?:[kmgt]i?b|bytes?|packets?|pkts|ms|kbps|mbps)$/i;
+const DATA_COUNT = /^[\d\s.,:/+-]+(?:[kmgt]i?b|bytes?|packets?|pkts|ms|kbps|mbps)$/i;
 
 /** Whether a value under a medical field name says something (not a placeholder, a flag or a
  *  data count). */
 export function isMedicalValue(value: string): boolean {
   const v = value.trim().toLowerCase();
-  return !PLACEHOLDERS.has(v) && !DATA_COUNT.test(v) && !MACHINE_DIAGNOSIS.test(v);
+  // One class then the unit: a pattern with \d between two such classes backtracks
+  // quadratically over a long run of digits.
+  return !PLACEHOLDERS.has(v) && !(DATA_COUNT.test(v) && /\d/.test(v)) && !MACHINE_DIAGNOSIS.test(v);
 }
 
 /** "车辆诊断：发动机故障码 P0300" under "diag": a machine's diagnosis. */

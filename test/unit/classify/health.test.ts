@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clauseSpan, doseBefore, isIcd10 } from '../../../src/classify/detectors/health.js';
+import { clauseSpan, doseBefore, isIcd10, isMedicalValue } from '../../../src/classify/detectors/health.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
 const h = (value: string, key?: string) => texts(value, 'pi.health', key);
@@ -72,4 +72,11 @@ describe('medical fields', () => {
     const fs = classifier.classify([leaf('B24', 'code', { location: '/diagnosis/code' })], NOW);
     expect(fs.map((f) => f.rule)).toEqual(['health.icd10']);
   });
+});
+
+describe('isMedicalValue', () => {
+  it.each([
+    ['60247 KB', false], ['12 packets', false], ['35 ms', false], ['20mg', true], ['120/80', true], ['6.5%', true],
+    ['- kb', true], ['n/a', false], ['车辆诊断：发动机故障码 P0300', false], ['2型糖尿病', true],
+  ])('%j → %s', (v, want) => expect(isMedicalValue(v)).toBe(want));
 });
