@@ -15,6 +15,8 @@
  * - naive           one regex per detector over the body text, then validators (baselines.ts)
  * - combined        one alternation regex over the body text, then validators
  * - naive.redact    naive, replacing validated matches with '*'
+ * - json.parse      V8's own JSON.parse from the body's bytes (UTF-8 decode included), finding
+ *                   nothing: a reference for what parsing alone costs in this runtime
  * - rg              `rg --count-matches -j 1 -f patterns` over the corpus written as one file
  * The baselines get the body already decoded to a string (their most favourable footing).
  *
@@ -61,7 +63,7 @@ export interface MatcherOptions {
   readonly tmpDir: string;
 }
 
-export const ENGINES = ['product.scan', 'product.e2e', 'product.redact', 'naive', 'combined', 'naive.redact'] as const;
+export const ENGINES = ['product.scan', 'product.e2e', 'product.redact', 'naive', 'combined', 'naive.redact', 'json.parse'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export interface Throughput {
@@ -153,6 +155,9 @@ export async function runMatcher(o: MatcherOptions, log: (s: string) => void = (
     },
     'naive.redact': (s) => {
       for (const str of s.strings) naiveRedact(str);
+    },
+    'json.parse': (s) => {
+      for (const b of s.bodies) JSON.parse(b.body.toString('utf8'));
     },
   };
   const prepare = (bodies: CorpusBody[]): Slice => ({
