@@ -32,6 +32,13 @@ export function percentText(s: string): string | undefined {
 export function percentReencode(original: string, next: string): string {
   const raw = Buffer.from(original, 'utf8');
   const { bytes: old, map } = decodeWithMap(raw);
+  const lower = /%(?:[0-9a-f][a-f]|[a-f][0-9])/.test(original) && !/%(?:[0-9A-F][A-F]|[A-F][0-9])/.test(original);
+  // Masks replace character for character: then each changed character is encoded alone and
+  // everything between two masked values (a query's '&name=', a log line's spaces) stays as
+  // it was written.
+  const oldChars = Array.from(old.toString('utf8'));
+  const newChars = Array.from(next);
+  if (oldChars.length === newChars.length) return reencodeByChar(raw, map, oldChars, newChars, lower);
   const neu = Buffer.from(next, 'utf8');
   let p = 0;
   const most = Math.min(old.length, neu.length);
@@ -41,9 +48,19 @@ export function percentReencode(original: string, next: string): string {
   let s = 0;
   while (s < most - p && old[old.length - 1 - s] === neu[neu.length - 1 - s]) s++;
   while (s > 0 && isContinuation(old[old.length - s]!)) s--;
-  const lower = /%(?:[0-9a-f][a-f]|[a-f][0-9])/.test(original) && !/%(?:[0-9A-F][A-F]|[A-F][0-9])/.test(original);
   const middle = encodeBytes(neu.subarray(p, neu.length - s), lower);
   return raw.toString('utf8', 0, map[p]) + middle + raw.toString('utf8', map[old.length - s]);
+}
+
+function reencodeByChar(raw: Buffer, map: Uint32Array, oldChars: string[], newChars: string[], lower: boolean): string {
+  let out = '';
+  let at = 0;
+  for (let k = 0; k < oldChars.length; k++) {
+    const width = Buffer.byteLength(oldChars[k]!);
+    out += oldChars[k] === newChars[k] ? raw.toString('utf8', map[at], map[at + width]) : encodeBytes(Buffer.from(newChars[k]!, 'utf8'), lower);
+    at += width;
+  }
+  return out;
 }
 
 /** Decoded bytes, and for each decoded byte index the raw index it came from (plus the end). */

@@ -61,6 +61,8 @@ describe('percentText / percentReencode', () => {
     ['new reserved characters are escaped, lower case kept', 'k=%e4%b8%ad', 'k=#/', 'k=%23%2f'],
     ['unchanged', 'a%20b', 'a b', 'a%20b'],
     ['grows at the end', 'a%20b', 'a bc d', 'a%20bc%20d'],
+    ['two masked values keep what lies between them as written', 'id=150102199708274616&n=%E9%83%91%E8%90%B1&t=1', 'id=******************&n=**&t=1', 'id=******************&n=**&t=1'],
+    ['a log line: quotes, spaces and line ends between masks stay literal', '{"n":"张三"} done\nGET /v?n=%E9%83%91%E8%90%B1 200', '{"n":"**"} done\nGET /v?n=** 200', '{"n":"**"} done\nGET /v?n=** 200'],
   ])('percentReencode: %s', (_name, raw, next, expected) => {
     expect(percentReencode(raw, next)).toBe(expected);
     expect(decodeURIComponent(expected)).toBe(next);
