@@ -53,6 +53,33 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
   return leaves;
 }
 
+const MAX_SNIFFED = 1 << 20;
+const MAX_HEADER_CELL = 40;
+
+/**
+ * The delimiter of a text that is one table: a header row of 2+ short cells, then 1+ rows, each
+ * line with as many delimiters as the header and no quotes (a quoted cell may span lines, which
+ * a sniff cannot count); with fewer than three rows, a header cell `columnName` knows. Anything else — prose with commas, log lines, a title over a table —
+ * stays text.
+ */
+export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): ',' | '\t' | undefined {
+  if (buf.length > MAX_SNIFFED || buf.includes(QUOTE) || buf.includes(0)) return undefined;
+  const firstEnd = buf.indexOf(LF);
+  if (firstEnd < 0) return undefined;
+  const first = buf.toString('utf8', 0, firstEnd).replace(/\r$/, '').replace(/^\uFEFF/, '');
+  const delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : undefined;
+  if (delimiter === undefined) return undefined;
+  const header = first.split(delimiter);
+  if (!looksLikeHeader(header) || header.some((c) => c.trim() === '' || c.length > MAX_HEADER_CELL)) return undefined;
+  const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  // Two lines of prose with a comma each would pass the count: a header that names a field the
+  // classifier knows, or more rows, tells a table.
+  if (lines.length < 2 || (lines.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
+  for (const line of lines) if (line.split(delimiter).length !== header.length) return undefined;
+  return delimiter;
+}
+
 /** No cell mostly digits: "mobile,身份证号" is a header, "张三,13800138000" is data. */
 function looksLikeHeader(cells: readonly string[]): boolean {
   if (!cells.some((c) => c.trim() !== '')) return false;

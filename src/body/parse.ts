@@ -5,7 +5,7 @@
  * as text when it is text, so an odd label hides nothing.
  */
 import { EgError } from '../errors.js';
-import { parseCsv } from './csv.js';
+import { parseCsv, sniffTableDelimiter } from './csv.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
 import type { ColumnNamePredicate, Leaf, LeafFilter } from './leaf.js';
@@ -70,8 +70,25 @@ function parseFlat(decoded: Buffer, type: string, contentType: string, filter: L
       if (!(err instanceof EgError)) throw err;
     }
   }
+  // A plain-text export that is a table (a header row, then rows of as many cells) is read as
+  // one, so a column named 姓名 or 身份证号 gives its cells field context.
+  if (type === 'text/plain') {
+    const table = tableInText(decoded, columnName);
+    if (table !== undefined) return table;
+  }
   // text/*, XML, JavaScript, other multipart types, unknown and missing types.
   return ['text', parseText(decoded), []];
+}
+
+function tableInText(decoded: Buffer, columnName: ColumnNamePredicate | undefined): [BodyFormat, Leaf[], OpaquePart[]] | undefined {
+  const delimiter = sniffTableDelimiter(decoded, columnName);
+  if (delimiter === undefined) return undefined;
+  try {
+    return [delimiter === '\t' ? 'tsv' : 'csv', parseCsv(decoded, { delimiter }), []];
+  } catch (err) {
+    if (err instanceof EgError) return undefined;
+    throw err;
+  }
 }
 
 /** Header values go into error details; keep them short. */

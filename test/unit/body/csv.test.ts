@@ -69,3 +69,27 @@ describe('CSV bodies through parseBody', () => {
     expect(parsed.leaves.map((l) => l.value)).toEqual(['a,"b"c\n13812345678\n']);
   });
 });
+
+describe('tables sent as text/plain', () => {
+  const known = (name: string) => ['姓名', '身份证号', 'mobile'].includes(name);
+  it.each([
+    ['a TSV export under a known header', '序号\t姓名\t身份证号\n1\t谢睿倩\t430104510124048\n', known, 'tsv'],
+    ['a CSV export, many rows, no known column', 'a,b\n1,2\n3,4\n5,6\n', undefined, 'csv'],
+    ['two lines of prose with a comma each', '你好, 我是客服\n电话, 13800138000', known, 'text'],
+    ['rows with another cell count', 'mobile,note\n13812345678,a,b\n', known, 'text'],
+    ['a title line over the table', '导出结果\n姓名,mobile\n张三,13812345678\n', known, 'text'],
+    ['a quote anywhere (a cell could span lines)', 'mobile,note\n13812345678,"a"\n', known, 'text'],
+    ['a header cell that is data', '13812345678,张三\n13912345678,李四\n', known, 'text'],
+    ['one line', 'mobile,姓名', known, 'text'],
+  ])('%s', (_name, text, columnName, format) => {
+    expect(parseBody(Buffer.from(text), 'text/plain; charset=utf-8', { columnName }).format).toBe(format);
+  });
+
+  it('keys every cell by its column', () => {
+    const parsed = parseBody(Buffer.from('姓名\t身份证号\n谢睿倩\t430104510124048\n'), 'text/plain', { columnName: known });
+    expect(parsed.leaves.slice(2)).toMatchObject([
+      { location: '/1/姓名', key: '姓名', value: '谢睿倩' },
+      { location: '/1/身份证号', key: '身份证号', value: '430104510124048' },
+    ]);
+  });
+});
