@@ -90,6 +90,15 @@ function companyBefore(s: string, pos: number): boolean {
 
 /** The label right before the colon (or '=') at index `k`. */
 export function labelAtColon(s: string, k: number): FieldMatch | undefined {
+  // "name=郭鑫" in a log line: a key before '=' is one token, never the words before it.
+  if (s.charCodeAt(k) === 61 && k > 0 && isWordChar(s.charCodeAt(k - 1))) {
+    let start = k;
+    while (start > 0 && k - start < MAX_LATIN_LABEL && isWordChar(s.charCodeAt(start - 1))) start--;
+    if (start === 0 || !isWordChar(s.charCodeAt(start - 1))) {
+      const match = mayBeField(s, start, k) ? lookupField(s.slice(start, k)) : undefined;
+      if (match !== undefined) return match;
+    }
+  }
   let p = k;
   // "Passport No.:" — an abbreviation dot may stand before the colon.
   while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)) || s.charCodeAt(p - 1) === 46)) p--;

@@ -109,7 +109,10 @@ const GROUPS: readonly Group[] = [
       'linkman', 'linkmanName', 'contactMan', 'legalRep', 'legalRepName', 'legalRepresentativeName',
       'legalPersonName', 'corporateRepresentative', 'faren', 'farendaibiao', 'fadingdaibiaoren', 'fddbr', 'lxr',
       'lxrmc', 'sjr', 'shr', 'debtorName', 'creditorName', 'candidateName', 'spouse', 'father', 'mother',
-      '主治医师', '主治医生', '责任医生', '经治医生', '姓名拼音', '拼音姓名', '英文姓名'] },
+      '主治医师', '主治医生', '责任医生', '经治医生', '姓名拼音', '拼音姓名', '英文姓名',
+      // Bookings and pick-ups: "pax" is the travel trade's word for a passenger.
+      'paxName', 'pax', 'bookerName', 'booker', 'checkinName', 'occupantName', 'pickupContact', 'pickupPerson',
+      'pickupName', 'guarantorName', 'chikaren', 'chengcheren', 'chengjiren', 'ccr'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key. They double as speaker
   // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
@@ -118,7 +121,7 @@ const GROUPS: readonly Group[] = [
       'traveler', 'traveller', 'recipient', 'receiver', 'consignee', 'addressee', 'guardian', 'signatory',
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
-      'teacher', 'interviewee', 'visitor', '客户', '乘客', '学生',
+      'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', '用户', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
 

@@ -100,12 +100,21 @@ const NOT_PERSONS = new Set([
  *  "门卫代收"); no given name ends so. */
 const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收)$/;
 
+/** A name as tickets and passports' machine-readable lines write it: "ZHANG/WEI MR". */
+const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MISS|MSTR|DR|CHD|INF))?$/;
+
+const NICKNAME_AFTER = /^(.{2,40}?)\s*[(（][A-Z][A-Za-z.' -]{0,30}[)）]$/;
+
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {
   const s = value.trim();
   if (s.length === 0 || s.length > 64) return 0;
   if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
   if (isCjkName(s)) return 1;
+  if (IATA_NAME.test(s)) return 1;
+  // "Zhang Wei (Kevin)", "王芳（Fiona）": the name with an English nickname after it.
+  const nick = NICKNAME_AFTER.exec(s);
+  if (nick !== null) return nameConfidenceFactor(nick[1]!);
   const words = latinNameWords(s);
   if (words === 0) return 0;
   return words === 1 ? 0.6 : 1;
@@ -122,11 +131,14 @@ const SURNAMES = new Set([...(
   '娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘' +
   '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
   // Rarer ones, none of which starts everyday words.
-  '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓'
+  '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓' +
+  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
   '轩辕', '令狐', '端木', '独孤', '南宫', '西门', '百里', '呼延', '澹台', '公羊', '赫连', '万俟', '闻人',
+  '东郭', '申屠', '淳于', '钟离', '宗政', '濮阳', '太史', '公冶', '鲜于', '闾丘', '拓跋', '左丘', '梁丘', '仲孙',
+  '颛孙', '漆雕', '乐正', '谷梁', '完颜', '单于', '羊舌', '微生', '巫马', '段干', '司空', '司寇',
 ]);
 // Two-char words that start with a surname character but follow name triggers as ordinary words.
 const NOT_NAMES = new Set([
@@ -215,7 +227,7 @@ function standsAlone(s: string, from: number): boolean {
  *  "尊敬的白金会员". */
 const ORG_WORDS = [
   '快递', '物流', '集团', '公司', '旅游', '仓库', '商城', '超市', '银行', '酒店', '门店', '专卖', '旗舰', '科技', '有限', '会员',
-  '仓', '店', '厂', '馆',
+  '仓', '店', '厂', '馆', '驿站', '站点', '网点',
 ];
 /** Whether an organisation word starts inside the name's span after its first char, or right
  *  after it. */
@@ -343,6 +355,9 @@ export const NAME_TRIGGERS_ZH = [
   '取件人', '提货人', '送货人', '就诊人', '预约人', '报案人', '投诉人', '举报人', '来访人', '访客', '代理人',
   '委托人', '被委托人', '填表人', '登记人', '当事人', '被申请人', '被告人', '原告', '被告', '法人', '名字',
   '改名为',
+  // Duty rosters, approvals and sales follow-ups ("值班人：刘嘉", "审核人 张伟").
+  '值班人', '值班员', '审核人', '审批人', '复核人', '制单人', '收银员', '业务员', '对接人', '推荐人', '介绍人',
+  '联络人', '接待人', '跟进人', '责任人', '维修人', '报修人', '销售顾问', '客户经理', '坐席',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
 export const NAME_LIST_LABELS = ['参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
@@ -352,7 +367,13 @@ export const NAME_LIST_LABELS = ['参会人员', '参会人', '与会人员', '�
 export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫', '名叫', '叫做', '我的名字是', '名字', '改名为']);
 
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
-export const NAME_TRIGGERS_ZH_STRICT = ['我是', '本人', '客户', '用户', '会员', '您好', '你好'];
+export const NAME_TRIGGERS_ZH_STRICT = [
+  '我是', '本人', '客户', '用户', '会员', '您好', '你好',
+  // Kin named in chats ("收件人写的是我妈妈董明敏，").
+  '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
+  // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
+  '】',
+];
 
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔'];
@@ -420,19 +441,27 @@ export function isGenericNameKey(norm: string): boolean {
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }
 
+/** Last chars of districts, towns and premises that no given name ends in: "龙华区" or "石岩镇" as
+ *  a place's name. */
+const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆'].map((c) => c.charCodeAt(0)));
+
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅'].map((c) => c.charCodeAt(0)));
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
 const NOT_VALUE_NAMES = new Set([
-  '于是', '于此', '于今', '于昨', '于明', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
+  '于是', '于此', '于今', '于昨', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
   '向日', '向导', '向量', '向上', '向下', '向前', '向后', '向往', '向阳', '向银', '向您', '向你', '向我', '向他', '向她', '向贵',
+  '文件', '文本', '文章', '文档', '文字', '文化', '文具', '文案', '文明', '文学', '文艺', '文创', '文旅', '文博', '文体',
+  '那里', '那个', '那些', '那边', '那天', '那时', '那么', '那样', '区域', '区号', '区县', '区间', '区块', '区别', '区分',
+  '操作', '操场', '操控', '幸福', '幸运', '战略', '战斗', '战队', '战区', '战役', '战术', '母婴', '母亲', '母公', '母线',
+  '母校', '盖章', '盖子', '晋升', '晋级', '容器', '容量', '容易', '容积', '练习', '帅哥', '帅气',
 ]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {
   const s = value.trim();
-  if (s.length < 2 || s.length > 4) return false;
+  if (s.length < 2 || s.length > 4 || (s.length === 3 && PLACE_ENDINGS.has(s.charCodeAt(2)))) return false;
   const span = hanNameAt(s, 0);
   if (span !== undefined && span.end === s.length) return true;
   // A whole value is the name itself: the words that follow names in text ("喻刚刚", 刚刚 after a
@@ -441,7 +470,7 @@ export function isPlainHanName(value: string): boolean {
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
-    if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
+    if (given && !(s.length === 3 && ((NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2))) || PLACE_ENDINGS.has(s.charCodeAt(2))))) return true;
   }
   if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;

@@ -48,6 +48,11 @@ describe('names in running text', () => {
     ['Patient Wang Fang was admitted on Monday.', ['Wang Fang']],
     ['Hi, please call Mr. Chen at the desk.', ['Chen']],
     ['患者张三，男，45岁', ['张三']],
+    ['【好运快递】王峰刚，您的包裹已到驿站。', ['王峰刚']],
+    ['告警：接口异常\n用户：张霞艳\n值班人：刘嘉（人事专员）', ['张霞艳', '刘嘉']],
+    ['收件人写的是我妈妈董明敏，她电话不通', ['董明敏']],
+    ['INFO createOrder userId=1 name=郭鑫 status=ok', ['郭鑫']],
+    ['【邻里生鲜】亲爱的仉翊，您预约的商品已到店。', ['仉翊']],
     ['姓名：张三，电话：13812345678', ['张三']],
     ['Passenger: Wang, Wei; seat 32A', ['Wang, Wei']],
     ['姓名：Li, Ming；电话：13800138000', ['Li, Ming']],
@@ -90,6 +95,7 @@ describe('names in running text', () => {
     // Companies, places and tiers after a trigger; who signed when no one is named.
     '订单由王府井仓发货', '由黄山旅游集团提供服务', '快件已由申通快递揽收', '尊敬的白金会员您好', '尊敬的游客',
     'deliver to Wong Chuk Hang warehouse', '已签收，签收人：本人', '签收人：门卫代收', '收款人：财务部',
+    '【好运快递】您的包裹已由江阴驿站代收。', '【活动】周末，全场五折', '【京东】王府井店今日开业', 'INFO job name=nightly status=ok',
     '参会人员：待定', '出席会议的人数很多', '由许可证管理处签发', '收件人韩国队', '客户向银行，', '客户于3月1日来电',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
@@ -114,6 +120,12 @@ describe('names by field', () => {
     ['姚  豪', '姓名'], ['王\u3000\u3000芳', 'name'],
     ['欧阳颖', 'linkman'], ['端木军', 'legalRep'], ['王五', 'legal_rep'], ['李四', 'linkmanName'],
     ['张伟', 'lxr'], ['李娜', 'candidate'], ['王芳', '主治医师'], ['柏林秋', 'applicant'], ['喻刚刚', 'xm'],
+    // Rarer surnames, compound ones with two given chars, and common words' surnames as whole values.
+    ['揭泽', 'name'], ['仉翊', 'consignee'], ['庹兰', 'name'], ['申屠晓明', 'name'], ['东郭雨', 'receiverName'],
+    ['于明', 'consignee'], ['那伟洋', 'emergencyContact'], ['操丽梓', 'borrowerName'], ['文静', 'name'],
+    // Bookings: occupants, "pax", ticket-style names, nicknames.
+    ['张伟洋', 'occupant'], ['TANTAI NA', 'paxName'], ['GUO/BAI', 'passengerName'], ['ZHANG/WEI MR', 'paxName'],
+    ['Zhang Wei (Kevin)', 'realName'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -126,6 +138,7 @@ describe('names by field', () => {
     ['向日葵', 'name'], ['于是', 'name'], ['向导服务', 'name'], ['于', 'name'],
     ['the order was shipped', 'name'], ['王府井', 'userName'], ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
     ['财务部', '收款人'], ['门卫代收', '收件人'], ['客服部', 'contactName'], ['王府井店', 'applicantName'],
+    ['龙华区', 'name'], ['石岩镇', 'name'], ['文件', 'name'], ['区域', 'name'], ['那里', '用户'], ['我想退货', '用户'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
