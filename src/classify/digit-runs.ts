@@ -246,8 +246,10 @@ export function readDigitRun(s: string, i: number, run: DigitRun): void {
 /** Whether s[p] (just before a run) makes the run part of a longer token. */
 function joinsLeft(s: string, p: number): boolean {
   const c = s.charCodeAt(p);
-  if (isAlnumCode(c) || c === AT) return true;
+  if (isAlnumCode(c)) return true;
   const before = p > 0 ? s.charCodeAt(p - 1) : 0;
+  // An '@' with no address before it is a mention ("请@18037880745 处理").
+  if (c === AT) return isAlnumCode(before) || before === DOT || before === DASH || before === UNDERSCORE;
   if (c === DOT) return isDigitCode(before);
   return (c === DASH || c === UNDERSCORE) && isAlnumCode(before);
 }

@@ -241,7 +241,13 @@ const GROUPS: readonly Group[] = [
       // More business references: a 16-19 digit one passes Luhn one time in ten.
       'bizNo', 'traceNo', 'voucherNo', 'billNo', 'receiptNo', 'contractNo', 'caseNo', 'ticketId', 'docId',
       'msgId', 'messageId', 'eventId', 'sessionId', 'taskId', 'jobId', 'correlationId', 'qqNo', 'qqNumber', '单号',
-      '工单号', '编号', '参考号', '业务单号', '凭证号', '合同号', '单据号', '案件号'] },
+      '工单号', '编号', '参考号', '业务单号', '凭证号', '合同号', '单据号', '案件号',
+      // Registrations, bookings, batches and mail items: numbered by the business, not people.
+      'regNo', 'registrationNo', 'registrationNumber', 'confirmationNo', 'confirmationNumber', 'confirmationCode',
+      'bookingNo', 'bookingId', 'bookingRef', 'reservationNo', 'reservationId', 'pnr', 'batchId', 'batch', 'bizId',
+      'couponId', 'couponNo', 'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
+      'payNo', 'applyNo', 'applicationNo', 'recordNo', 'reportNo', 'orderSn', 'settlementNo', '订单', '运单', '预订号',
+      '确认号', '登记号', '批次'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.
   { category: REFERENCE, weight: 0,

@@ -419,8 +419,8 @@ function isUpper(b: number): boolean {
 function okBefore(buf: Uint8Array, start: number, i: number): boolean {
   if (i === start) return true;
   const c = buf[i - 1]!;
-  if (c === 64) return false;
   const beyond = i - 2 >= start ? buf[i - 2]! : 0;
+  if (c === 64) return !(CLASS[beyond] === LETTER || CLASS[beyond] === DIGIT || beyond === 46 || beyond === 45 || beyond === 95);
   if (c === 46) return CLASS[beyond] !== DIGIT;
   return !((c === 45 || c === 95) && (CLASS[beyond] === LETTER || CLASS[beyond] === DIGIT));
 }

@@ -122,8 +122,9 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
  *  ("ORD-LSV…", "x_91350100…", "a@b", "1.2"). */
 function joins(s: string, p: number, dir: 1 | -1): boolean {
   const c = s.charCodeAt(p);
-  if (c === AT) return true;
   const beyond = p + dir >= 0 && p + dir < s.length ? s.charCodeAt(p + dir) : 0;
+  // An '@' before a number with no address before it is a mention ("请@18037880745 处理").
+  if (c === AT) return dir === 1 || isAlnumCode(beyond) || beyond === DOT || beyond === DASH || beyond === UNDERSCORE;
   if (c === DOT) return isDigitCode(beyond);
   return (c === DASH || c === UNDERSCORE) && isAlnumCode(beyond);
 }

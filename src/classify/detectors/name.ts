@@ -37,6 +37,40 @@ export function isCjkName(s: string): boolean {
 
 /** A name in 2–4 runs of at least two CJK characters joined by '·' ("阿卜杜·热合曼",
  *  "迈克尔·乔丹"); isCjkName also takes single-character runs, which product codes can have. */
+/** The end of a transliterated name written with '·' at s[from] ("阿卜杜·库尔班先生"): runs of
+ *  2–6 ideographs joined by name dots, cut before a title (先生, 女士…); 0 for none. */
+function dottedNameEnd(s: string, from: number): number {
+  let p = from;
+  let runs = 0;
+  for (;;) {
+    const start = p;
+    while (p < s.length && p - start < 6 && isCjkCode(s.charCodeAt(p)) && !isNameDot(s.charCodeAt(p))) p++;
+    if (p - start < 2 && !(runs > 0 && p - start === 1)) return 0;
+    // The first part ends at its dot: "尊敬的阿卜杜·…" is a greeting before the name.
+    if (runs === 0 && (p - start > 5 || p >= s.length || !isNameDot(s.charCodeAt(p)))) return 0;
+    runs++;
+    if (p < s.length && isNameDot(s.charCodeAt(p)) && runs < 4) {
+      p++;
+      continue;
+    }
+    break;
+  }
+  if (runs < 2) return 0;
+  // Places are written with dots too ("中国·北京·朝阳区").
+  const text = s.slice(from, p);
+  if (text.startsWith('中国') || DOTTED_PLACE.test(text)) return 0;
+  // "…热依木女士您好": the name ends before a title inside its last part.
+  let end = p;
+  let lastDot = text.length - 1;
+  while (lastDot > 0 && !isNameDot(text.charCodeAt(lastDot))) lastDot--;
+  for (const title of NAME_SUFFIXES_ZH) {
+    const at = text.indexOf(title, lastDot + 1);
+    if (at > 0 && from + at < end) end = from + at;
+  }
+  return end - from > lastDot + 1 ? end : 0;
+}
+const DOTTED_PLACE = /[区市省县镇乡街路村]·|[区市省县镇乡街路村]$/;
+
 export function isDottedCjkName(s: string): boolean {
   if (s.length > 20 || !isCjkName(s)) return false;
   let runs = 0;
@@ -185,6 +219,8 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
  * and one or two given-name characters, cut before the words that usually follow a name.
  */
 export function hanNameAt(s: string, from: number, strict = false, introduced = false): { start: number; end: number } | undefined {
+  const dotted = dottedNameEnd(s, from);
+  if (dotted > 0) return { start: from, end: dotted };
   // After words that introduce a name ("我是于燕，", "我叫向秀子"), 于 and 向 are surnames, not
   // the function words of "患者于昨日入院" or "客户向我们反映"; the name must then stand alone.
   // After other triggers they must stand alone too ("收件人于丹，"), which "于昨日入院" does not.

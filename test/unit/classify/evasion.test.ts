@@ -33,6 +33,13 @@ describe('evasions, table', () => {
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
   });
 
+  it.each([['请@18037880745 尽快联系', 2], ['@13912345678 请处理', 1]])('a mention: %j', (text, at) => {
+    expect(covers(text, undefined, 'pi.phone', at, at + 11)).toBe(true);
+  });
+  it('an address before the @ still makes it part of an e-mail', () => {
+    expect(covers('mail a@13912345678.com', undefined, 'pi.phone', 7, 18)).toBe(false);
+  });
+
   it.each([
     ['pi.phone', 'mobile', '1391 - 2 - 345 - 67 - 8'], ['pi.phone', 'tel', '139123  45  678'], ['pi.phone', '手机号', '1381234 5678'],
     ['pi.id_card', 'idCard', '1101 0519 4912 3100 2X'], ['pi.bank_card', 'cardNo', '62220 20200 11223 0'], ['pi.device_id', 'imei', '4901 5420 3237 518'],

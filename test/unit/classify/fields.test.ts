@@ -67,7 +67,8 @@ describe('lookupField: look-alikes that are not PI fields', () => {
     'voicemail', 'emailVerified', 'idCardVerified', '',
   ])('%s → none', (key) => expect(cat(key)).toBeUndefined());
 
-  it.each(['orderNo', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo'])(
+  it.each(['orderNo', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo',
+    'regNo', 'confirmationNo', 'batchId', 'bizId', 'couponId', 'mailNo', 'pnr', '订单'])(
     '%s is a reference number (lowers pattern-only findings)', (key) => expect(cat(key)).toBe('ref'),
   );
 
