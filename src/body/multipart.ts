@@ -109,9 +109,13 @@ function part(buf: Buffer, start: number, end: number, h: PartHeaders, index: nu
   const refuse = (reason: string) => void out.opaque.push({ location, reason });
   const cte = h.transferEncoding;
   if (cte !== undefined && !['7bit', '8bit', 'binary', 'base64'].includes(cte)) return refuse(`content-transfer-encoding ${clip(cte)}`);
-  if (format === undefined && isBinaryType(type)) return refuse(`binary content type ${clip(type)}`);
-  if (charset !== undefined && !TEXT_CHARSETS.has(charset)) return refuse(`charset ${clip(charset)}`);
   const content = buf.subarray(start, end);
+  // Browsers send files they have no type for (.vcf, .fa, .log) as octet-stream: what is
+  // printable UTF-8 is read as text rather than set aside.
+  if (format === undefined && isBinaryType(type) && !(type === 'application/octet-stream' && isPrintableText(content))) {
+    return refuse(`binary content type ${clip(type)}`);
+  }
+  if (charset !== undefined && !TEXT_CHARSETS.has(charset)) return refuse(`charset ${clip(charset)}`);
   if (!isText(content)) return refuse('not valid UTF-8 text');
   const leaves = out.leaves;
   const holder = leaves.length;
@@ -161,6 +165,12 @@ function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format:
 
 function isText(bytes: Buffer): boolean {
   return !bytes.includes(0) && isUtf8(bytes);
+}
+
+/** UTF-8 with no control bytes but tab and line ends: a binary file is almost never that. */
+function isPrintableText(bytes: Buffer): boolean {
+  for (const b of bytes) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
+  return isUtf8(bytes);
 }
 
 function malformed(what: string): EgError {

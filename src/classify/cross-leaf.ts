@@ -11,7 +11,7 @@ import { foldEvasions } from './chars.js';
 import { isGenotypeCall, isRsId } from './detectors/genetic.js';
 import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
-import { lookupField } from './fields.js';
+import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
 import { GENETIC, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
 import type { PendingRsid } from './scanner.js';
@@ -173,7 +173,8 @@ export function requestFindings(
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i]!;
       if (leaf.container || leaf.key === undefined || !passports.has(parentPointer(leaf.location))) continue;
-      if (lookupField(leaf.key)?.category !== ID_CARD || !isPlausiblePassport(leaf.value.trim())) continue;
+      // {"证件类型": "护照", "证件号码": "…"}, {"type": "PASSPORT", "number": "…"}.
+      if ((lookupField(leaf.key)?.category !== ID_CARD && !isNumberHolderKey(leaf.key)) || !isPlausiblePassport(leaf.value.trim())) continue;
       report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
     }
   }

@@ -152,7 +152,9 @@ const GROUPS: readonly Group[] = [
       'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
       'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证',
       'travelPermit', 'travelPermitNo', 'hkPermit', 'mainlandPermit', 'exitPermit', 'entryPermit', 'txzh', 'txzhm',
-      'tongxingzheng', 'travelDoc',
+      'tongxingzheng', 'travelDoc', '回乡证号码', '护照编号', '护照证号', '台胞证号码', 'passportId', 'ppNo', 'ppNumber',
+      'hkMacauPassNo', 'hkMacaoPassNo', 'hkMacauPass', 'hkMacaoPass', 'eepNo', 'hrpNo', 'macauPermit', 'macaoPermit',
+      'returnPermit', 'returnPermitNo',
       // "港澳居民来往内地通行证", "台湾居民来往大陆通行证": every permit's name ends so.
       '通行证'] },
 
@@ -373,10 +375,24 @@ const cache = new Map<string, FieldMatch | null>();
 export function lookupField(key: string): FieldMatch | undefined {
   const cached = cache.get(key);
   if (cached !== undefined) return cached ?? undefined;
-  const m = lookupNormalized(normalizeFieldName(key)) ?? null;
+  let m = lookupNormalized(normalizeFieldName(key)) ?? null;
+  // Form and config keys that carry their group: "passenger[hzhm]", "pay.yhkh", "geo[lat]".
+  if (m === null) {
+    const member = lastMember(key);
+    if (member !== undefined) m = lookupNormalized(normalizeFieldName(member)) ?? null;
+  }
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, m);
   return m ?? undefined;
+}
+
+/** The last member of a grouped key ("a[b]" → "b", "a.b" → "b", "a[0][b]" → "b"). */
+function lastMember(key: string): string | undefined {
+  const end = key.endsWith(']') ? key.length - 1 : key.length;
+  const start = Math.max(key.lastIndexOf('[', end - 1), key.lastIndexOf('.', end - 1)) + 1;
+  if (start <= 0 || start >= end) return undefined;
+  const member = key.slice(start, end);
+  return /^\d+$/.test(member) ? undefined : member;
 }
 
 /** Keys that only hold a value for the object around them: {"passport": {"number": "E12345678"}},
@@ -386,6 +402,12 @@ const HOLDER_KEYS = new Set(['number', 'no', 'num', 'value', 'haoma', '号码', 
 
 export function isHolderKey(key: string): boolean {
   return key.length <= 6 && (HOLDER_KEYS.has(key) || HOLDER_KEYS.has(key.toLowerCase()));
+}
+
+/** Holder keys that may hold a document's number beside its type ({"type": "PASSPORT",
+ *  "number": "E12345678"}); "value" holds every kind of reading and is left out. */
+export function isNumberHolderKey(key: string): boolean {
+  return isHolderKey(key) && key.toLowerCase() !== 'value';
 }
 
 /** Every dictionary word with its category (null for negative entries), for docs and tests. */

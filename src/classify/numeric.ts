@@ -265,5 +265,8 @@ function isPairGap(v: string, from: number, to: number): boolean {
     const c = v.charCodeAt(p);
     if (isDigitCode(c) || c === 10 || c === 13 || c === 0x3002 || c === 59 || isCurrencyCode(c)) return false;
   }
-  return true;
+  // Between a latitude and its longitude stand punctuation, hemispheres and axis words only:
+  // "单价 31.2345 元，总价 121.4567" is two prices.
+  return PAIR_GAP.test(v.slice(from, to));
 }
+const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|lat(?:itude)?|lng|lon(?:g(?:itude)?)?|经度|纬度|[经纬]|东经|北纬|南纬|西经)*$/i;

@@ -27,7 +27,7 @@ import { mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinBytes } from './validators.js';
-import { lookupField, normalizeFieldName, REFERENCE } from './fields.js';
+import { isNumberHolderKey, lookupField, normalizeFieldName, REFERENCE } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
 import type { KeywordAutomaton } from './keywords.js';
 import { NumericScanner } from './numeric.js';
@@ -405,6 +405,9 @@ function isPlainKey(key: string): boolean {
   if (field !== undefined && field.category !== REFERENCE) return false;
   // A point-array key ("coordinates", "path") matters to array items only (plainItems).
   if (keyAxis(key) !== undefined) return false;
+  // {"type": "PASSPORT", "number": "E12345678"}: the document type beside it says what the
+  // number is (cross-leaf.ts).
+  if (isNumberHolderKey(key)) return false;
   if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
   const norm = normalizeFieldName(key);
   if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm)) return false;

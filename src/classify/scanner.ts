@@ -437,7 +437,9 @@ export class LeafScanner implements ScanHost {
     if (isSplittableIdentifier(category)) {
       // "身份证号：1101 0519 4912 3100 2X": read as its field would be, however it is split.
       const to = Math.min(identifierRunEnd(v, from, category), limit);
-      if (to > from) fieldIdentifier(this, v, category, { start: from, end: to });
+      const found = to > from ? fieldIdentifier(this, v, category, { start: from, end: to }) : undefined;
+      // "证件号码：G-3524 7988": a document-number label over a passport's number.
+      if (found === undefined && category === ID_CARD) this.splitTravelDocument(v, from, limit);
       return;
     }
     let span: Span | undefined;

@@ -100,9 +100,13 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
         if (isBase(f)) bases++;
       }
       p++;
-    } else if (isInvisibleCode(c) && p + 1 < n && isAlnumCode(s.charCodeAt(p + 1))) {
+    } else if (isInvisibleCode(c)) {
+      // A paste of several evasions leaves runs of them ("LSVA\u200b\u200dU218…").
+      let q = p + 1;
+      while (q < n && q - p < MAX_INVISIBLE_RUN && isInvisibleCode(s.charCodeAt(q))) q++;
+      if (q >= n || !isAlnumCode(s.charCodeAt(q))) break;
       ascii = false;
-      p++;
+      p = q;
     } else {
       break;
     }
@@ -117,6 +121,8 @@ export function readAlnumToken(s: string, i: number, tok: AlnumToken): void {
   tok.leftOk = i === 0 || !joins(s, i - 1, -1);
   tok.rightOk = p >= n || !joins(s, p, 1);
 }
+
+const MAX_INVISIBLE_RUN = 4;
 
 /** Whether s[p], next to a token on side `dir`, makes it part of a longer identifier
  *  ("ORD-LSV…", "x_91350100…", "a@b", "1.2"). */

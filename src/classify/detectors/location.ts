@@ -83,7 +83,10 @@ const pointMemo = new Map<string, boolean>();
 
 /** The axis a field name declares ("lat", "pickupLatitude", "纬度"). */
 export function keyAxis(key: string | undefined): Axis | undefined {
-  if (key === undefined || key.length === 0 || key.length > 40 || !AXIS_LAST.has(key.charCodeAt(key.length - 1))) return undefined;
+  if (key === undefined || key.length === 0 || key.length > 40) return undefined;
+  // "geo[lat]": a form key names its axis in its last member.
+  if (key.charCodeAt(key.length - 1) === 93) return keyAxis(key.slice(key.lastIndexOf('[') + 1, -1));
+  if (!AXIS_LAST.has(key.charCodeAt(key.length - 1)) && !AXIS_SUFFIX.test(key)) return undefined;
   const known = axisMemo.get(key);
   if (known !== undefined) return known ?? undefined;
   const axis = readAxis(key);
@@ -92,7 +95,15 @@ export function keyAxis(key: string | undefined): Axis | undefined {
   return axis;
 }
 
+/** Unit and datum suffixes after the axis word: "latitude_deg", "lat_wgs84", "lng_gcj02". */
+const AXIS_SUFFIX = /[_\-.]?(?:deg|degs|degree|degrees|wgs84|gcj02|gcj|bd09|wgs|dd|decimal)$/i;
+/** Both axes in one key name a point ("dropoffLatLng": [lat, lng]), not one axis. */
+const BOTH_AXES = /(?:lat(?:itude)?[_\-.]?(?:lng|lon|long|longitude)|(?:lng|lon|long|longitude)[_\-.]?lat(?:itude)?)$/i;
+
 function readAxis(key: string): Axis | undefined {
+  if (BOTH_AXES.test(key)) return undefined;
+  const bare = key.replace(AXIS_SUFFIX, '');
+  if (bare !== key && bare.length > 0) return readAxis(bare);
   if (endsWithWord(key, LAT_WORDS) || CJK_LAT.some((w) => key.endsWith(w))) return 'lat';
   if (endsWithWord(key, LNG_WORDS) || CJK_LNG.some((w) => key.endsWith(w))) return 'lng';
   return undefined;

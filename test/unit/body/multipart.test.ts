@@ -112,6 +112,19 @@ describe('multipart/form-data', () => {
     expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/t.csv', '/sheet/t.csv|csv/0/0', '/sheet/t.csv|csv/1/phone']);
   });
 
+  it('reads an octet-stream file that is printable UTF-8 as text, and refuses one that is not', () => {
+    const parsed = parseBody(
+      body(
+        '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="reads.fa"\r\nContent-Type: application/octet-stream\r\n\r\n>S1\nACGT\r\n',
+        '--XyZ\r\nContent-Disposition: form-data; name="bin"; filename="x.dat"\r\nContent-Type: application/octet-stream\r\n\r\n', Buffer.from([0x01, 0x02, 0x41]), '\r\n',
+        '--XyZ--\r\n',
+      ),
+      TYPE,
+    );
+    expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([['/file/reads.fa', '>S1\nACGT']]);
+    expect(parsed.opaque).toEqual([{ location: '/bin/x.dat', reason: 'binary content type application/octet-stream' }]);
+  });
+
   it('reads a non-blank epilogue', () => {
     const parsed = parseBody(body('--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--XyZ--\r\ntrailing 13812345678'), TYPE);
     expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([['/a', 'x'], ['#epilogue', 'trailing 13812345678']]);

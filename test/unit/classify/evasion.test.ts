@@ -24,7 +24,8 @@ describe('evasions, table', () => {
     ['pi.email', 'zhang\u2060.wei@example\ufeff.com.cn'], ['pi.email', 'ｌｉ\u200bｎａ@example.com'],
     // Invisible chars in runs, as a paste of several evasions leaves them.
     ['pi.phone', '15\u2060\u200d617176963'], ['pi.phone', '+86 138\u200b\u200c\u200d1234\u20605678'],
-    ['pi.id_card', '110105\u200b\u200c19491231002X'], ['pi.bank_card', '6222\u200b\u200d\ufeff\u20600202\u200c0011\u200b\u200b2230'],
+    ['pi.id_card', '110105\u200b\u200c19491231002X'], ['vehicle.vin', 'LSVA\u200b\u200dU218XN2183294'], ['org.uscc', '9131\u200b\u200d0000MA1FL8XQ11'],
+    ['pi.bank_card', '6222\u200b\u200d\ufeff\u20600202\u200c0011\u200b\u200b2230'],
     // The network code in brackets, as landlines write their area code.
     ['pi.phone', '+86 (135) 8828-4945'], ['pi.phone', '0086 (139) 1234-5678'], ['pi.phone', '＋８６ (１４５) ７９５５-１９３７'],
     ['pi.phone', '＋８６ １３８ １２３４ ５６７８'],

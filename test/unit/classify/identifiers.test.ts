@@ -149,6 +149,13 @@ describe('permits and legacy IDs by label and field', () => {
   it('a permit named in full labels its number', () => {
     expect(texts('港澳居民来往内地通行证：H59023391，持证人张三', 'pi.passport')).toEqual(['H59023391']);
   });
+  it.each([
+    ['回乡证号码 H21398265，请回电', 'H21398265'], ['护照编号：E12345678', 'E12345678'], ['HK/Macau permit H21398265 attached', 'H21398265'],
+    ['证件类型：护照 证件号码：G-3524 7988', 'G-3524 7988'],
+  ])('labelled in text: %s', (text, want) => expect(texts(text, 'pi.passport')).toEqual([want]));
+  it.each([['E12345678', 'passport_id'], ['G12345678', 'ppNo'], ['C12345678', 'hkMacauPassNo'], ['H21398265', '回乡证号码'], ['G24566330', 'passenger[hzhm]']])(
+    '%s under %s', (value, key) => expect(texts(value, 'pi.passport', key)).toEqual([value]),
+  );
   it('a legacy 15-digit ID under a role-prefixed ID field', () => {
     expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
   });

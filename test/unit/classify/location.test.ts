@@ -37,9 +37,11 @@ describe('location pieces', () => {
     ['lat', 'lat'], ['latitude', 'lat'], ['pickupLat', 'lat'], ['gps_lat', 'lat'], ['纬度', 'lat'], ['lng', 'lng'], ['lon', 'lng'],
     ['longitude', 'lng'], ['userLongitude', 'lng'], ['经度', 'lng'], ['flat', undefined], ['salon', undefined], ['float', undefined],
     ['catalog', undefined], ['belong', undefined],
+    ['latitude_deg', 'lat'], ['lng_wgs84', 'lng'], ['lat_gcj02', 'lat'], ['geo[lat]', 'lat'], ['pos[lng]', 'lng'],
+    ['dropoffLatLng', undefined], ['add', undefined],
   ])('key %s → %s', (key, axis) => expect(keyAxis(key)).toBe(axis));
 
-  it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false]])(
+  it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false], ['dropoffLatLng', true]])(
     'point array key %s → %s', (key, ok) => expect(isPointArrayKey(key)).toBe(ok),
   );
 });
@@ -55,6 +57,8 @@ describe('locations in values', () => {
     ['37.5665,126.9780', 'Seoul'], ['13.7563,100.5018', 'Bangkok'], ['-33.8688,151.2093', 'Sydney'], ['31.23,121.47', 'two decimals'],
     ['version 12.2841.0 build 121.4737', 'a version string'], ['¥31.2304 and ¥121.4737', 'not adjacent prices'],
     ['31.2304\n121.4737', 'different lines'], ['31.2304 12 121.4737', 'another number between'],
+    ['单价 31.2345 元，总价 121.4567 元', 'two prices'], ['净重 31.2345 kg，体积 121.4567 L', 'two measures'],
+    ['unit price 31.2345 USD, total 121.4567 USD', 'two amounts'],
   ])('no location in %s (%s)', (value) => expect(texts(value, 'pi.location')).toEqual([]));
 });
 
