@@ -14,6 +14,7 @@ import { builtinKeywords, type KeywordInfo } from './keyword-table.js';
 import { KeywordAutomaton } from './keywords.js';
 import { PlainFilter } from './plain.js';
 import { foundNames, repeatedNames } from './repeats.js';
+import { RULES } from './rules.js';
 import { LeafScanner } from './scanner.js';
 import { BUILTIN_CATEGORIES, type Grade } from './taxonomy.js';
 
@@ -75,12 +76,33 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
       });
       const names = foundNames(leaves, out);
       if (names !== undefined) out.push(...repeatedNames(leaves, out, names));
+      dropUnanchoredHealthWords(out, leaves);
       return dedupe(out, scanned);
     },
   };
 }
 
 const medicalAncestor = (leaf: Leaf): boolean => underHealth(leaf.location);
+
+/**
+ * A disease or treatment word ("糖尿病", "体检") is someone's health data where the request is
+ * about someone: it names a person or holds a record's other marks (a diagnosis field, an
+ * ICD-10 code, a dosage), or the words' own value speaks of a patient or a record ("患者",
+ * "既往", "处方", "diagnosed", "he"). An article, a drug catalogue or a hospital's list of
+ * departments does neither, and its words are dropped. In place.
+ */
+function dropUnanchoredHealthWords(out: Finding[], leaves: readonly Leaf[]): void {
+  let words = false;
+  for (const f of out) {
+    if (f.rule === RULES.healthKeyword) words = true;
+    else if (f.category.startsWith('pi.')) return;
+  }
+  if (!words) return;
+  let k = 0;
+  for (const f of out) if (f.rule !== RULES.healthKeyword || PERSONAL_HEALTH.test(leaves[f.leafIndex]!.value)) out[k++] = f;
+  out.length = k;
+}
+const PERSONAL_HEALTH = /患者|病人|病患|就诊|确诊|既往|诊断|处方|医嘱|病史|病历|主诉|入院|出院|住院|术后|复查|复诊|随访|本人|我|他|她|家属|\b(?:patient|diagnos\w*|history of|he|she|his|her|my|i|me|admitted|discharged|prescribed|ordered|follow-up|positive|negative|rx|dx)\b/i;
 
 /** Whether an object above the leaf is named for medical content ("/medical/notes"). The
  *  ancestors' segments are judged by the field dictionary; the verdict per segment is kept
@@ -120,7 +142,10 @@ function sameHead(a: string, b: string, n: number): boolean {
   return true;
 }
 
-function isMedicalSegment(s: string, from: number, to: number): boolean {
+function isMedicalSegment(s: string, from: number, to0: number): boolean {
+  // "/病历|json/诊断": a record held as a JSON string is named by its key all the same.
+  const bar = s.indexOf('|', from);
+  const to = bar >= 0 && bar < to0 ? bar : to0;
   const c0 = s.charCodeAt(from);
   if (to - from < 2 || (c0 >= 48 && c0 <= 57)) return false;
   let h = 0x811c9dc5;

@@ -153,8 +153,10 @@ export class LeafScanner implements ScanHost {
     if (this.fieldCategory !== NAME && out.length > firstFinding) this.namesBeforeNumbers(v, firstFinding);
     for (let k = 0; k < this.rsids.length; k++) {
       const r = this.rsids[k]!;
-      if (this.geneticContext) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
+      const call = callAfter(v, r.end);
+      if (this.geneticContext || call !== undefined) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
       else this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
+      if (call !== undefined) this.emit(GENETIC, RULES.geneticCall, call.start, call.end, 0.85);
     }
     if (this.custom.hasPatterns) this.customPatterns(v);
   }
@@ -312,7 +314,9 @@ export class LeafScanner implements ScanHost {
       const s = this.support(VIN, v, tok.start);
       const conf = vinConfidence(tok.folded(), letters, tok.upper, s !== undefined);
       if (conf > 0) this.emit(VIN, s !== undefined ? RULES.vinField : RULES.vinChecksum, tok.start, tok.end, conf);
-    } else if (letters === 2 && digits >= 1 && (v.charCodeAt(tok.start) | 32) === 114 && isRsId(tok.folded())) {
+    } else if (letters === 2 && digits >= 1 && (v.charCodeAt(tok.start) | 32) === 114 && isRsId(tok.folded()) && (v.charCodeAt(tok.start) === 114 || this.leaf.isKey === true)) {
+      // Lower case as dbSNP writes them ("RS232", "RS256" and "RS485" are cables and
+      // algorithms), but for a genotype map's keys.
       this.rsids.push({ start: tok.start, end: tok.end });
     } else if (len >= 6 && len <= 12 && digits >= 5) {
       // A passport label vouches for any passport shape; an ID label only for the Chinese
@@ -480,6 +484,20 @@ export class LeafScanner implements ScanHost {
     const span = labelledTravelDocument(v, from, limit);
     if (span !== undefined) this.emit(PASSPORT, RULES.passportContext, span.start, span.end, 0.9);
   }
+}
+
+/** "rs4244285=GA", "rs1801133: C/T" in a log line: the genotype written right after the marker. */
+function callAfter(v: string, end: number): Span | undefined {
+  let p = end;
+  if (p < v.length && v.charCodeAt(p) === 32) p++;
+  const sep = v.charCodeAt(p);
+  if (sep !== 61 && sep !== 58) return undefined;
+  p++;
+  if (p < v.length && v.charCodeAt(p) === 32) p++;
+  let q = p;
+  while (q < v.length && q - p < 5 && /[ACGTacgt/|]/.test(v[q]!)) q++;
+  if (q === p || (q < v.length && /[\w]/.test(v[q]!)) || !isGenotypeCall(v.slice(p, q))) return undefined;
+  return { start: p, end: q };
 }
 
 /** Longest start tag read back from its '>' (name and attributes), and longest element text

@@ -17,7 +17,7 @@ export const GENETIC_CONTEXT = [
   'haplotype', 'chromosome', 'snp', 'snps', 'snv', 'dbsnp', 'rsid', 'rsids',
 ];
 /** Case-sensitive: "DNA" is common enough in other senses only in lower case ("dna" slugs). */
-export const GENETIC_ACRONYMS = ['DNA', 'SNP', 'SNPs', 'GWAS', 'FASTA', 'VCF', 'NGS'];
+export const GENETIC_ACRONYMS = ['DNA', 'SNP', 'SNPs', 'GWAS', 'FASTA', 'VCF', 'NGS', 'VCFv4'];
 
 /** "rs" + 1–10 digits, already folded to upper case. */
 export function isRsId(folded: string): boolean {

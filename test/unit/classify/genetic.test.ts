@@ -43,10 +43,16 @@ describe('rsIDs need genotype context', () => {
     [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'rs7654321']],
     [[leaf('genotype report: rs4988235 (C;T)')], ['rs4988235']],
     [[leaf('rs123456', 'x', { location: '/x' }), leaf(SEQ, 'read', { location: '/read' })], ['rs123456', SEQ]],
+    // A log line writes the call right after its marker; a VCF file is genetic by its header.
+    [[leaf('INFO pgx.import sample=S12 rs4244285=GA rs12248560: C/T\n')], ['rs4244285', 'GA', 'rs12248560', 'C/T']],
+    // Upper case is a cable or an algorithm, even beside genotypes.
+    [[leaf('AG', 'genotype', { location: '/g/0/genotype' }), leaf('RS256', 'alg', { location: '/t/alg' })], ['AG']],
+    [[leaf('##fileformat=VCFv4.2\n#CHROM\tPOS\tID\nchr10\t94781859\trs4244285\tG\tA\n')], ['rs4244285']],
   ])('%#', (ls, want) => expect(gen(ls).sort()).toEqual(want.sort()));
 
   it.each([
-    [[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]],
+    [[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]], [[leaf('rs123=GATTACA')]],
+
     [[leaf('S1', 'id', { location: '/s/id' }), leaf('AA', 'grade', { location: '/s/grade' })]],
   ])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
 

@@ -37,8 +37,16 @@ describe('medical content in values', () => {
     ['痛风，M10.9', ['痛风', 'M10.9']],
     ['ICD-10 E11.9 复查', ['E11.9']],
     ['Malignant neoplasm of breast, C50.9', ['Malignant neoplasm of breast', 'C50.9']],
-    ['Fracture of lower end of radius', ['Fracture of lower end of radius']],
+    ['Patient: Fracture of lower end of radius', ['Fracture of lower end of radius']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
+
+  it('a disease word alone is health data only where the request is about someone', () => {
+    // An ICD dictionary, an article, a drug catalogue: no person, no record.
+    expect(h('Fracture of lower end of radius')).toEqual([]);
+    expect(h('糖尿病是一组以高血糖为特征的代谢性疾病')).toEqual([]);
+    const withPerson = classifier.classify([leaf('张伟', 'name', { location: '/name' }), leaf('2型糖尿病', 'title', { location: '/title' })], NOW);
+    expect(withPerson.map((f) => f.category).sort()).toEqual(['pi.health', 'pi.name']);
+  });
 
   it.each([
     '系统诊断完成，网络诊断正常', '请勿处方药混放：非处方药区', '病毒查杀完成', '炎热的夏天', 'the stroke-width is 2px',
@@ -66,6 +74,11 @@ describe('medical fields', () => {
   it('text under a medical object is medical, whatever its key', () => {
     const fs = classifier.classify([leaf('慢性胃炎，建议复查', 'notes', { location: '/medical/notes' }), leaf('¥320.00', 'fee', { location: '/medical/fee' })], NOW);
     expect(fs.filter((f) => f.category === 'pi.health').map((f) => [f.rule, f.leafIndex])).toEqual([['health.field', 0]]);
+  });
+
+  it('a record held as a JSON string is named by its key all the same', () => {
+    const fs = classifier.classify([leaf('I10', 'ICD编码', { location: '/病历|json/诊断列表/0/ICD编码' })], NOW);
+    expect(fs.map((f) => f.category)).toContain('pi.health');
   });
 
   it('an ICD code under a medical object counts alone', () => {
