@@ -51,7 +51,10 @@ export const HEALTH_TERMS_ZH = [
   '患有', '罹患', '确诊为', '发病', '患病', '就诊', '就医', '复诊', '化验', '活检', '胃镜', '肠镜',
   'B超', '彩超', '核磁共振', '心电图', '血常规', '尿常规', '肝功能', '肾功能', '糖化血红蛋白', '转氨酶',
   '病', '尿路感染', '肺部感染', '上呼吸道感染', '细菌感染', '真菌感染', '术后感染', '幽门螺杆菌', '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '溃疡', '失眠', '偏瘫', '风湿',
-  '烧伤', '耳鸣', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿', 
+  '烧伤', '耳鸣', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿',
+  // operations by their endings, and nursing orders
+  '切除术', '置换术', '内固定术', '成形术', '吻合术', '修补术', '移植术', '消融术', '搭桥术', '支架植入', '腹腔镜',
+  '一级护理', '二级护理', '特级护理', '绝对卧床', '流行性感冒',
   // drugs that name their condition
   '胰岛素', '二甲双胍', '降压药', '降糖药', '抗抑郁药', '抗生素', '抗病毒药', '抗逆转录病毒',
   '化疗药', '安眠药', '镇静剂', '阿莫西林', '头孢', '布洛芬', '阿司匹林', '华法林', '他汀', '激素治疗',
@@ -59,6 +62,7 @@ export const HEALTH_TERMS_ZH = [
   '帕罗西汀', '泼尼松', '地塞米松', '青霉素', '阿奇霉素', '甲硝唑', '格列美脲', '非布司他', '别嘌醇', '秋水仙碱',
   '沙丁胺醇', '孟鲁司特', '奥司他韦', '恩替卡韦', '替诺福韦', '拉米夫定', '多奈哌齐', '左旋多巴', '卡马西平',
   '丙戊酸', '奥氮平', '利培酮', '喹硫平', '阿普唑仑', '艾司唑仑', '吗啡', '曲马多', '美沙酮',
+  '利伐沙班', '甲氨蝶呤', '达格列净', '西格列汀', '氯吡格雷', '瑞舒伐他汀', '厄贝沙坦', '美托洛尔', '呋塞米',
 ];
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
@@ -99,6 +103,10 @@ export const HEALTH_TERMS_EN = [
   'hypoglycemia', 'osteoarthritis', 'rheumatoid', 'dermatitis', 'sepsis', 'peptic ulcer', 'gastric ulcer',
   'cholecystitis', 'thalassemia', 'thalassaemia', 'hemophilia', 'haemophilia', 'urinary tract infection',
   'sinusitis', 'otitis', 'tonsillitis', 'conjunctivitis', 'fracture of', 'dislocation of',
+  // operations and conditions as records name them
+  'cholecystectomy', 'appendectomy', 'mastectomy', 'hysterectomy', 'arthroplasty', 'angioplasty', 'laparoscopic',
+  'atrial fibrillation', 'obstructive pulmonary', 'sleep apnea', 'sleep apnoea', 'gastroenteritis', 'bipolar affective',
+  'tenofovir', 'quetiapine', 'rivaroxaban', 'methotrexate', 'clopidogrel', 'rosuvastatin', 'metoprolol',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
 export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD'];
