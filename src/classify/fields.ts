@@ -56,7 +56,9 @@ const GROUPS: readonly Group[] = [
       'zjhm', 'zjh', 'sfz', 'sfzhm',
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
       ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
-        'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact']
+        'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact',
+        'spouse', 'father', 'mother', 'parent', 'guardian', 'child', 'beneficiary', 'policyholder', 'invoice', 'user', 'real',
+        'legal', 'lessee', 'lessor', 'debtor', 'guarantor', 'visitor', 'traveler', 'traveller', 'receiver', 'sender', 'agent']
         .flatMap((role) => [`${role}IdNo`, `${role}IdNumber`])],
     suffix: ['idCard', 'idCardNo', 'idCardNum', 'idCardNumber', 'identityCard', 'identityCardNo',
       'identityNo', 'identityNum', 'identityNumber', 'nationalId', 'nationalIdNo',

@@ -158,5 +158,7 @@ describe('permits and legacy IDs by label and field', () => {
   );
   it('a legacy 15-digit ID under a role-prefixed ID field', () => {
     expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
+    expect(texts('640104780825038', 'pi.id_card', 'spouseIdNo')).toEqual(['640104780825038']);
+    expect(texts('530402761229973', 'pi.id_card', 'passengers[0].idNo')).toEqual(['530402761229973']);
   });
 });
