@@ -57,10 +57,11 @@ const MAX_SNIFFED = 1 << 20;
 const MAX_HEADER_CELL = 40;
 
 /**
- * The delimiter of a text that is one table: a header row of 2+ short cells, then 1+ rows, each
- * line with as many delimiters as the header and no quotes (a quoted cell may span lines, which
- * a sniff cannot count); with fewer than three rows, a header cell `columnName` knows. Anything else — prose with commas, log lines, a title over a table —
- * stays text.
+ * The delimiter of a text that is one table: a header row of 2+ short cells, then 1+ rows with
+ * as many cells as the header (one row in five may have more), and no quotes (a quoted cell may
+ * span lines, which a sniff cannot count); with fewer than three rows, a header cell that
+ * `columnName` knows. Anything else (prose with commas, log lines, a title over a table) stays
+ * text.
  */
 export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): ',' | '\t' | undefined {
   if (buf.length > MAX_SNIFFED || buf.includes(QUOTE) || buf.includes(0)) return undefined;
@@ -76,8 +77,15 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   // Two lines of prose with a comma each would pass the count: a header that names a field the
   // classifier knows, or more rows, tells a table.
   if (lines.length < 2 || (lines.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
-  for (const line of lines) if (line.split(delimiter).length !== header.length) return undefined;
-  return delimiter;
+  // A row with more cells is an unquoted delimiter inside a cell ("Han, Xuanbai"), which loose
+  // exports have now and then; a row with fewer is not one of the table's.
+  let exact = 0;
+  for (const line of lines) {
+    const cells = line.split(delimiter).length;
+    if (cells < header.length) return undefined;
+    if (cells === header.length) exact++;
+  }
+  return exact * 5 >= lines.length * 4 ? delimiter : undefined;
 }
 
 /** No cell mostly digits: "mobile,身份证号" is a header, "张三,13800138000" is data. */

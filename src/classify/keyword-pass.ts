@@ -95,8 +95,16 @@ export function applyKeywords(
         // "致 张伟 先生": a space may stand before the suffix.
         let before = m.start;
         while (before > 0 && m.start - before < 2 && (v.charCodeAt(before - 1) === 32 || v.charCodeAt(before - 1) === 0x3000)) before--;
+        if (info.greeting) {
+          // The greeting's name ends at a comma.
+          const c = v.charCodeAt(before - 1);
+          if (c !== 0xff0c && c !== 44) break;
+          before--;
+        }
         const span = hanNameBefore(v, before);
-        if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+        // "郑桐磊，您的外卖已送达": a greeting's name opens the message (or its line, or follows
+        // its 【signature】); inside a sentence "，您" follows anything.
+        if (span !== undefined && (!info.greeting || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
         break;
       }
       case 'addressTrigger':
@@ -208,4 +216,13 @@ export function confirmIcds(
     if (!ok) ok = field ??= medicalField();
     if (ok) host.emit(HEALTH, RULES.healthIcd10, code.start, code.end, 0.85);
   }
+}
+
+/** Whether a greeting's name at `start` opens the value, a line, or follows a 【signature】. */
+function opensMessage(v: string, start: number): boolean {
+  let p = start;
+  while (p > 0 && (v.charCodeAt(p - 1) === 32 || v.charCodeAt(p - 1) === 0x3000)) p--;
+  if (p === 0) return true;
+  const c = v.charCodeAt(p - 1);
+  return c === 10 || c === 0x3011 || c === 93;
 }

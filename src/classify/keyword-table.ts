@@ -11,7 +11,7 @@ import {
   DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_CONTEXT, HEALTH_NEGATIVES, HEALTH_WEAK_ACRONYMS, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
-import { NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
+import { NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
 import { RULES } from './rules.js';
@@ -35,6 +35,8 @@ export interface KeywordInfo {
   /** Name triggers after which only a Han name is read ("deliver to 龙强"; "deliver to Lee
    *  Garden" is a place). */
   readonly hanOnly?: boolean;
+  /** Name suffixes that follow a greeting's name: it must open the message (keyword-pass.ts). */
+  readonly greeting?: boolean;
 }
 
 const HEALTH = 'pi.health';
@@ -97,6 +99,7 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   }
   add(out, NAME_LIST_LABELS, { kind: 'nameList', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
+  add(out, NAME_GREETINGS_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, greeting: true });
   add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
   return out;
 }

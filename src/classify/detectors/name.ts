@@ -414,6 +414,9 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔'];
 
+/** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
+export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
+
 /** A Han name (surname and one or two more characters) ending right before `end`; the longer
  *  reading wins, since most names have three characters. */
 export function hanNameBefore(s: string, end: number): { start: number; end: number } | undefined {
