@@ -68,7 +68,7 @@ const GROUPS: readonly Group[] = [
       'credentialNo', 'credentialNumber', 'identificationNo', 'identificationNumber', '证件', '证件编号'] },
 
   { category: 'pi.bank_card', weight: 0.85,
-    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号'],
+    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh'],
     suffix: ['accountNo', 'accountNum', 'accountNumber', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',
@@ -217,9 +217,11 @@ const GROUPS: readonly Group[] = [
       '社会信用代码', '信用代码', '纳税人识别号', '税号', '营业执照号', '营业执照号码', 'taxId', 'taxNumber',
       'enterpriseCode', 'businessLicenseNo', 'businessLicenseNumber', 'orgCreditNo', '企业信用代码',
       'companyCode', 'corpCode', 'unifiedCode', 'unifiedSocialCode', 'socialCode', 'licenseCode', 'nsrsbh', 'yyzzh',
-      'tyxydm', '营业执照编号', '企业代码', '单位代码', '机构代码'] },
+      'tyxydm', '营业执照编号', '企业代码', '单位代码', '机构代码',
+      // A company's registration number is its USCC (a booking's is "regNo", a reference).
+      'registrationNo', 'registrationNumber', 'companyRegNo', 'businessRegNo', '注册号', '工商注册号'] },
   { category: 'vehicle.vin', weight: 0.9,
-    exact: ['vin', 'chejiahao'],
+    exact: ['vin', 'chejiahao', 'chassis', 'cjh', 'clsbdm'],
     suffix: ['vinNo', 'vinCode', 'vinNumber', 'chassisNo', 'chassisNumber', 'frameNo', 'frameNumber',
       'vehicleIdentificationNumber', 'vehicleVin', 'carVin', '车架号', '车辆识别代号', '车辆识别码', '车辆识别号',
       'vin码'] },
@@ -250,7 +252,7 @@ const GROUPS: readonly Group[] = [
       'msgId', 'messageId', 'eventId', 'sessionId', 'taskId', 'jobId', 'correlationId', 'qqNo', 'qqNumber', '单号',
       '工单号', '编号', '参考号', '业务单号', '凭证号', '合同号', '单据号', '案件号',
       // Registrations, bookings, batches and mail items: numbered by the business, not people.
-      'regNo', 'registrationNo', 'registrationNumber', 'confirmationNo', 'confirmationNumber', 'confirmationCode',
+      'regNo', 'confirmationNo', 'confirmationNumber', 'confirmationCode',
       'bookingNo', 'bookingId', 'bookingRef', 'reservationNo', 'reservationId', 'pnr', 'batchId', 'batch', 'bizId',
       'couponId', 'couponNo', 'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
       'payNo', 'applyNo', 'applicationNo', 'recordNo', 'reportNo', 'orderSn', 'settlementNo', '订单', '运单', '预订号',

@@ -338,6 +338,8 @@ export class PlainFilter implements LeafFilter {
     // "E116.4074": a hemisphere letter before a coordinate (or an ICD-10 code).
     if (letters === 1 && digits <= 3 && (c0 === 78 || c0 === 69 || c0 === 83 || c0 === 87) && j + 1 < end && buf[j] === 46 && CLASS[buf[j + 1]!] === DIGIT) return false;
     if (len >= 15 && len <= 34 && isUpper(c0) && isUpper(buf[i + 1]!) && CLASS[buf[i + 2]!] === DIGIT && CLASS[buf[i + 3]!] === DIGIT) return false;
+    // A passport's machine-readable line (scanner.ts isMrzDocumentLine): capitals and digits.
+    if (len >= 28 && upper === letters && digits >= 16) return false;
     if (len > MAX_ID_TOKEN) return true;
     if (!okBefore(buf, start, i) || !okAfter(buf, j, end)) return true;
     if (len === 17 || len === 18) {

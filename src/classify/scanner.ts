@@ -302,6 +302,11 @@ export class LeafScanner implements ScanHost {
       this.emit(BANK_CARD, RULES.bankCardIban, tok.start, tok.end, 0.9);
       return tok.end;
     }
+    if (len >= MRZ_NUMBER_RUN && tok.ascii && isMrzDocumentLine(v, tok.start, tok.end)) {
+      // The second line of a passport's machine-readable zone: its number and check digit.
+      this.emit(PASSPORT, RULES.passportContext, tok.start, tok.start + 9, 0.95);
+      return tok.end;
+    }
     if (len > MAX_ID_TOKEN) return tok.end;
     // Ordinary words reach none of the checks below, so their text is never folded.
     if (len === 3 && letters === 1 && digits === 2 && tok.leftOk && isIcd10(tok.folded())) return this.icd(v, tok.start, tok.end);
@@ -484,6 +489,28 @@ export class LeafScanner implements ScanHost {
     const span = labelledTravelDocument(v, from, limit);
     if (span !== undefined) this.emit(PASSPORT, RULES.passportContext, span.start, span.end, 0.9);
   }
+}
+
+/** Document number, check digit, nationality, birth date and check, sex, expiry and check. */
+const MRZ_NUMBER_RUN = 28;
+const MRZ_LINE2 = /^[A-Z0-9]{9}\d[A-Z]{3}\d{7}[MFX]\d{7}/;
+
+/** ICAO 9303 line 2 of a passport, with the check digits of its number, birth and expiry. */
+function isMrzDocumentLine(v: string, start: number, end: number): boolean {
+  const line = v.slice(start, Math.min(end, start + 28));
+  if (!MRZ_LINE2.test(line)) return false;
+  return mrzCheck(line, 0, 9) && mrzCheck(line, 13, 6) && mrzCheck(line, 21, 6) && /[A-Z]/.test(line.slice(0, 9)) && /\d{6}/.test(line.slice(1, 9));
+}
+
+function mrzCheck(s: string, from: number, n: number): boolean {
+  const weights = [7, 3, 1];
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(from + i);
+    const value = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : 0;
+    sum += value * weights[i % 3]!;
+  }
+  return sum % 10 === s.charCodeAt(from + n) - 48;
 }
 
 /** "rs4244285=GA", "rs1801133: C/T" in a log line: the genotype written right after the marker. */

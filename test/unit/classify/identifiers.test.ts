@@ -156,6 +156,13 @@ describe('permits and legacy IDs by label and field', () => {
   it.each([['E12345678', 'passport_id'], ['G12345678', 'ppNo'], ['C12345678', 'hkMacauPassNo'], ['H21398265', '回乡证号码'], ['G24566330', 'passenger[hzhm]']])(
     '%s under %s', (value, key) => expect(texts(value, 'pi.passport', key)).toEqual([value]),
   );
+  it('the number of a passport in its machine-readable zone, by its check digit', () => {
+    expect(texts('E311447077CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual(['E31144707']);
+    expect(texts('E311447078CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual([]);
+  });
+  it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号']])('%s under %s is a USCC', (value, key) => {
+    expect(texts(value, 'org.uscc', key)).toEqual([value]);
+  });
   it('a legacy 15-digit ID under a role-prefixed ID field', () => {
     expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
     expect(texts('640104780825038', 'pi.id_card', 'spouseIdNo')).toEqual(['640104780825038']);
