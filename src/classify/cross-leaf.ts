@@ -13,7 +13,7 @@ import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Ax
 import { isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
-import { GENETIC, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
+import { GENETIC, HEALTH, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
 import type { PendingRsid } from './scanner.js';
 import type { CategoryId } from './taxonomy.js';
 
@@ -73,7 +73,17 @@ export function startsLikePassportType(c0: number): boolean {
 export interface CrossLeafCandidates {
   readonly coordinates: readonly number[];
   readonly documentTypes: readonly number[];
+  /** Leaves keyed "system" whose value names ICD ({"system": "ICD-10", "code": …}). */
+  readonly codingSystems: readonly number[];
 }
+
+/** Whether a leaf names the ICD as the code system of its object (FHIR's Coding and the like). */
+export function namesIcdSystem(leaf: Leaf): boolean {
+  const key = leaf.key;
+  return key !== undefined && (key === 'system' || key === 'codeSystem' || key === 'codingSystem' || key === '编码体系') &&
+    leaf.value.length <= 80 && /icd/i.test(leaf.value);
+}
+const CODED_MEMBERS = new Set(['code', 'display', 'text', 'name', 'description']);
 
 /** Leaves that hold one half of a precise coordinate pair inside China, with the rule. */
 export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly number[], found: (leafIndex: number, rule: CoordinateRule) => void): void {
@@ -166,6 +176,16 @@ export function requestFindings(
     siblingCoordinates(leaves, candidates.coordinates, (i, rule) => {
       report(i, LOCATION, rule === 'fields' ? RULES.locationFields : RULES.locationArray, 0, leaves[i]!.value.length, 0.9);
     });
+  }
+
+  if (candidates.codingSystems.length > 0) {
+    // The code and its display text beside an ICD system are a diagnosis, whatever the object.
+    const parents = new Set(candidates.codingSystems.map((i) => parentPointer(leaves[i]!.location)));
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i]!;
+      if (leaf.container || leaf.key === undefined || !CODED_MEMBERS.has(leaf.key) || leaf.value.trim() === '') continue;
+      if (parents.has(parentPointer(leaf.location))) report(i, HEALTH, RULES.healthField, 0, leaf.value.length, 0.85);
+    }
   }
 
   const passports = candidates.documentTypes.length > 0 ? passportTypeParents(leaves, candidates.documentTypes) : undefined;

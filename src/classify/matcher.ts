@@ -5,7 +5,7 @@
  * (scanner.ts) and finishes with the few checks that need several leaves (cross-leaf.ts).
  */
 import type { Leaf, LeafFilter } from '../body/leaf.js';
-import { mayBeCoordinate, mayNameDocumentType, requestFindings } from './cross-leaf.js';
+import { mayBeCoordinate, mayNameDocumentType, namesIcdSystem, requestFindings } from './cross-leaf.js';
 import { CustomRules, type CustomRuleSpec } from './custom.js';
 import { chinaDate } from './detectors/id-card.js';
 import { lookupField } from './fields.js';
@@ -60,6 +60,7 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
       // One pass over the leaves: the request-level checks get the indexes of their candidates.
       const coordinates: number[] = [];
       const documentTypes: number[] = [];
+      const codingSystems: number[] = [];
       for (let i = 0; i < leaves.length; i++) {
         const leaf = leaves[i]!;
         // A decoded container's children carry its content; reading both would report twice.
@@ -68,10 +69,11 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
         genetic ||= scanner.geneticContext;
         if (mayBeCoordinate(leaf)) coordinates.push(i);
         if (mayNameDocumentType(leaf)) documentTypes.push(i);
+        if (namesIcdSystem(leaf)) codingSystems.push(i);
       }
       const scanned = out.length;
 
-      requestFindings(leaves, { coordinates, documentTypes }, scanner.pendingRsids, genetic, (i, category, rule, start, end, confidence) => {
+      requestFindings(leaves, { coordinates, documentTypes, codingSystems }, scanner.pendingRsids, genetic, (i, category, rule, start, end, confidence) => {
         out.push({ category, grade: grade(category), rule, location: leaves[i]!.location, leafIndex: i, start, end, confidence });
       });
       const names = foundNames(leaves, out);

@@ -341,6 +341,8 @@ export class PlainFilter implements LeafFilter {
     // A passport's machine-readable line (scanner.ts isMrzDocumentLine): capitals and digits.
     if (len >= 28 && upper === letters && digits >= 16) return false;
     if (len > MAX_ID_TOKEN) return true;
+    // A value that is an ICD-10 code ("J18.9"): an ICD system beside it makes it a diagnosis.
+    if (len === 3 && letters === 1 && i === start && isUpper(c0)) return false;
     if (!okBefore(buf, start, i) || !okAfter(buf, j, end)) return true;
     if (len === 17 || len === 18) {
       // A label before it could vouch for it: only a code the value starts with is judged here.

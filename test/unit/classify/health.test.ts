@@ -81,6 +81,15 @@ describe('medical fields', () => {
     expect(fs.map((f) => f.category)).toContain('pi.health');
   });
 
+  it('a code and its display beside an ICD system are a diagnosis (FHIR Coding)', () => {
+    const ls = [
+      leaf('ICD-10', 'system', { location: '/assessment/0/system' }), leaf('J18.9', 'code', { location: '/assessment/0/code' }),
+      leaf('Community-acquired pneumonia', 'display', { location: '/assessment/0/display' }), leaf('A12', 'code', { location: '/other/code' }),
+    ];
+    const fs = classifier.classify(ls, NOW).filter((f) => f.category === 'pi.health');
+    expect([...new Set(fs.map((f) => f.leafIndex))].sort()).toEqual([1, 2]);
+  });
+
   it('an ICD code under a medical object counts alone', () => {
     const fs = classifier.classify([leaf('B24', 'code', { location: '/diagnosis/code' })], NOW);
     expect(fs.map((f) => f.rule)).toEqual(['health.icd10']);

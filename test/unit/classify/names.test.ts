@@ -128,7 +128,7 @@ describe('names by field', () => {
     ['揭泽', 'name'], ['仉翊', 'consignee'], ['庹兰', 'name'], ['申屠晓明', 'name'], ['东郭雨', 'receiverName'],
     ['于明', 'consignee'], ['那伟洋', 'emergencyContact'], ['操丽梓', 'borrowerName'], ['文静', 'name'],
     // Bookings: occupants, "pax", ticket-style names, nicknames.
-    ['张伟洋', 'occupant'], ['TANTAI NA', 'paxName'], ['GUO/BAI', 'passengerName'], ['ZHANG/WEI MR', 'paxName'],
+    ['吕杰', 'surgeon'], ['Haitao Guo', 'surgeon'], ['胡宇航', 'editor'], ['张伟洋', 'occupant'], ['TANTAI NA', 'paxName'], ['GUO/BAI', 'passengerName'], ['ZHANG/WEI MR', 'paxName'],
     ['Zhang Wei (Kevin)', 'realName'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
