@@ -350,7 +350,7 @@ export class LeafScanner implements ScanHost {
       p = tok.end;
       if (tok.length < MIN_SEQUENCE_LINE) break;
     }
-    if (total < MIN_SEQUENCE) return end;
+    if (total < MIN_SEQUENCE || !mixedBases(v, start, last)) return end;
     this.emit(GENETIC, RULES.geneticSequence, start, last, 0.9);
     return last;
   }
@@ -489,6 +489,18 @@ export class LeafScanner implements ScanHost {
     const span = labelledTravelDocument(v, from, limit);
     if (span !== undefined) this.emit(PASSPORT, RULES.passportContext, span.start, span.end, 0.9);
   }
+}
+
+/** Whether a run of bases holds three of them at least: "AAAA…" is base64 padding or filler,
+ *  where any stretch of DNA has its mix. */
+function mixedBases(v: string, start: number, end: number): boolean {
+  let seen = 0;
+  for (let i = start; i < end; i++) {
+    const c = v.charCodeAt(i) | 32;
+    seen |= c === 97 ? 1 : c === 99 ? 2 : c === 103 ? 4 : c === 116 || c === 117 ? 8 : 0;
+    if (seen === 7 || seen === 11 || seen === 13 || seen === 14 || seen === 15) return true;
+  }
+  return false;
 }
 
 /** Document number, check digit, nationality, birth date and check, sex, expiry and check. */
