@@ -101,10 +101,21 @@ function dropUnanchoredHealthWords(out: Finding[], leaves: readonly Leaf[]): voi
   }
   if (!words) return;
   let k = 0;
-  for (const f of out) if (f.rule !== RULES.healthKeyword || PERSONAL_HEALTH.test(leaves[f.leafIndex]!.value)) out[k++] = f;
+  for (const f of out) if (f.rule !== RULES.healthKeyword || PERSONAL_HEALTH.test(sentenceOf(leaves[f.leafIndex]!.value, f.start, f.end))) out[k++] = f;
   out.length = k;
 }
-const PERSONAL_HEALTH = /患者|病人|病患|就诊|确诊|既往|诊断|处方|医嘱|病史|病历|主诉|入院|出院|住院|术后|复查|复诊|随访|本人|我|他|她|家属|\b(?:patient|diagnos\w*|history of|he|she|his|her|my|i|me|admitted|discharged|prescribed|ordered|follow-up|positive|negative|rx|dx)\b/i;
+const PERSONAL_HEALTH = /患者|病人|病患|确诊|既往|诊断|处方|医嘱|病史|病历|主诉|术后|复查|复诊|本人|我|他|她|家属|\b(?:patient|diagnos\w*|history of|he|she|his|her|my|i|me|admitted|discharged|prescribed|ordered|follow-up|positive|negative|rx|dx)\b/i;
+
+/** The sentence around a span: a text body mixes records with other prose. */
+function sentenceOf(v: string, start: number, end: number): string {
+  let a = start;
+  while (a > 0 && start - a < MAX_SENTENCE && !SENTENCE_END.has(v.charCodeAt(a - 1))) a--;
+  let b = end;
+  while (b < v.length && b - end < MAX_SENTENCE && !SENTENCE_END.has(v.charCodeAt(b))) b++;
+  return v.slice(a, b);
+}
+const SENTENCE_END = new Set([...'。！？!?\n'].map((c) => c.charCodeAt(0)));
+const MAX_SENTENCE = 200;
 
 /** Whether an object above the leaf is named for medical content ("/medical/notes"). The
  *  ancestors' segments are judged by the field dictionary; the verdict per segment is kept
