@@ -10,7 +10,7 @@ import { escapePointerToken } from './pointer.js';
 
 export interface CsvOptions {
   /** ',' (text/csv) or '\t' (text/tab-separated-values). */
-  readonly delimiter?: ',' | '\t';
+  readonly delimiter?: ',' | '\t' | '|';
   /** Prefix of every location (the holder's location when the CSV is nested). */
   readonly location?: string;
 }
@@ -63,12 +63,13 @@ const MAX_HEADER_CELL = 40;
  * `columnName` knows. Anything else (prose with commas, log lines, a title over a table) stays
  * text.
  */
-export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): ',' | '\t' | undefined {
+export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): ',' | '\t' | '|' | undefined {
   if (buf.length > MAX_SNIFFED || buf.includes(QUOTE) || buf.includes(0)) return undefined;
   const firstEnd = buf.indexOf(LF);
   if (firstEnd < 0) return undefined;
   const first = buf.toString('utf8', 0, firstEnd).replace(/\r$/, '').replace(/^\uFEFF/, '');
-  const delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : undefined;
+  // Tabs, commas, or the pipes of database exports ("order_no|consignee|…").
+  const delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : first.includes('|') ? '|' : undefined;
   if (delimiter === undefined) return undefined;
   const header = first.split(delimiter);
   if (!looksLikeHeader(header) || header.some((c) => c.trim() === '' || c.length > MAX_HEADER_CELL)) return undefined;
@@ -150,7 +151,7 @@ export function encodeCsvCell(value: string, outer: Buffer | undefined, start: n
   if (quoted) return doubled;
   // The neighbours tell the delimiter; a lone cell on its line could be in either format.
   const around = outer === undefined ? [] : [outer[start - 1], outer[end]];
-  const delimiters = around.includes(0x09) ? '\t' : around.includes(0x2c) ? ',' : ',\t';
+  const delimiters = around.includes(0x09) ? '\t' : around.includes(0x2c) ? ',' : around.includes(0x7c) ? '|' : ',\t';
   const needs = /["\r\n]/.test(value) || [...delimiters].some((d) => value.includes(d));
   return needs ? `"${doubled}"` : value;
 }

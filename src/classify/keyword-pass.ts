@@ -161,14 +161,18 @@ function isColonAt(v: string, p: number): boolean {
 }
 
 function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
-  const from = skipFillers(v, end);
+  let from = skipFillers(v, end);
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon.
   if (from >= v.length || isColonAt(v, from)) return;
+  // "姓名[艾力·吐尔洪]", "姓名【张三】": a log's bracketed value, closed right after the name.
+  const closer = CLOSERS.get(v.charCodeAt(from));
+  if (closer !== undefined) from++;
   const han = isCjkCode(v.charCodeAt(from));
   if (!han && info.hanOnly === true) return;
   const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
-  if (span !== undefined) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+  if (span !== undefined && (closer === undefined || v.charCodeAt(span.end) === closer)) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
 }
+const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
 
 /** Separators between the names of a list: "、", commas, semicolons, spaces. */
 const LIST_SEPARATORS = new Set([...'、，,；; \u3000'].map((c) => c.charCodeAt(0)));

@@ -527,7 +527,8 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // after them are as often a place ("ship to Lee Garden"). Not the past tenses ("delivered to
   // the pickup point"), which log lines are full of: every value holding a trigger is read whole.
   ['deliver to', false, true], ['ship to', false, true], ['issued to', false, true], ['report for', false, true],
-  ['booked by', false, true],
+  ['booked by', false, true], ['called', false, true], ['spoke with', false, true], ['spoke to', false, true],
+  ['contacted', false, true], ['met with', false, true],
   ['traveler', false], ['traveller', false],
 ];
 
@@ -536,7 +537,10 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
 const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（)）[]【】:：'].map((c) => c.charCodeAt(0)));
 const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
-const NUMBER_LABELS = ['身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码', '手机号', '手机', '电话', '联系电话', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id'];
+const NUMBER_LABELS = [
+  '身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码是', '手机号码', '手机号是', '手机号', '手机是', '手机',
+  '电话号码是', '电话号码', '电话是', '电话', '联系电话', '号码是', '号码', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id',
+];
 
 const COUNTRY_CODE_BEFORE = /(?:[(（]\+?86[)）]|\+86|0086)$/;
 

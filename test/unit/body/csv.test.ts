@@ -76,6 +76,7 @@ describe('tables sent as text/plain', () => {
     ['a TSV export under a known header', '序号\t姓名\t身份证号\n1\t谢睿倩\t430104510124048\n', known, 'tsv'],
     ['a CSV export, many rows, no known column', 'a,b\n1,2\n3,4\n5,6\n', undefined, 'csv'],
     ['two lines of prose with a comma each', '你好, 我是客服\n电话, 13800138000', known, 'text'],
+    ['a database export with pipes', 'order_no|consignee|paid\n1|檀振|5.00\n2|贺翊志|8.00\n3|于刚|2.00\n', undefined, 'csv'],
     ['a row with fewer cells', 'mobile,note\n13812345678\n', known, 'text'],
     ['one row in five with an unquoted comma in a cell', 'mobile,姓名\n1,a\n2,b\n3,c\n4,Han, Xuanbai\n', known, 'csv'],
     ['rows with more cells, often', 'mobile,note\n13812345678,a,b\n', known, 'text'],
