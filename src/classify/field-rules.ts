@@ -14,12 +14,12 @@ import { isGenotypeCall } from './detectors/genetic.js';
 import { isMedicalValue } from './detectors/health.js';
 import { isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { isDeviceIdValue, isImeiFieldValue } from './detectors/imei.js';
-import { isDottedCjkName, isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
+import { isDottedCjkName, isLatinPersonName, isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { ROLE_WEIGHT } from './fields.js';
+import { BARE_NAME_WEIGHT, ROLE_WEIGHT } from './fields.js';
 import { RULES } from './rules.js';
 import {
   ADDRESS, BANK_CARD, BIOMETRIC, DEVICE, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, RELIGION,
@@ -39,6 +39,9 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
     case NAME: {
       const name = joinCjkRuns(foldEvasions(trimmed));
       f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
+      // A bare "name" holds a span's, a service's or a product's as often as a person's: in
+      // Latin letters it must read as a Chinese person's (a pinyin surname first or last).
+      if (weight === BARE_NAME_WEIGHT && f > 0 && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) f = 0;
       break;
     }
     case ADDRESS:

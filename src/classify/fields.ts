@@ -14,6 +14,8 @@ export const REFERENCE = 'ref';
 /** Weight of the role words ("applicant", "患者"): at most this, a Han value must read as a
  *  surname and given name to count as one. */
 export const ROLE_WEIGHT = 0.8;
+/** The weight of a bare "name": spans, services, products and people all have one. */
+export const BARE_NAME_WEIGHT = 0.5;
 
 export interface FieldMatch {
   readonly category: CategoryId;
@@ -83,7 +85,7 @@ const GROUPS: readonly Group[] = [
     suffix: ['memberCardNo', 'membershipCardNo', 'vipCardNo', 'giftCardNo', 'giftCardNumber',
       'simCardNo', 'libraryCardNo', 'userAccountNo', 'loginAccountNo', 'memberAccountNo', '会员卡号', '购物卡号', '礼品卡号'] },
 
-  { category: 'pi.name', weight: 0.5, exact: ['name'] },
+  { category: 'pi.name', weight: BARE_NAME_WEIGHT, exact: ['name'] },
   { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi'] },
   { category: 'pi.name', weight: 0.8,
     suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName'] },
@@ -257,17 +259,21 @@ const GROUPS: readonly Group[] = [
       'bookingNo', 'bookingId', 'bookingRef', 'reservationNo', 'reservationId', 'pnr', 'batchId', 'batch', 'bizId',
       'couponId', 'couponNo', 'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
       'payNo', 'applyNo', 'applicationNo', 'recordNo', 'reportNo', 'orderSn', 'settlementNo', '订单', '运单', '预订号',
-      '确认号', '登记号', '批次'] },
+      '确认号', '登记号', '批次',
+      // Part, model and licence codes: a 17-char one passes the VIN check one time in eleven.
+      'mpn', 'itemCode', 'modelCode', 'partCode', 'licenseKey', 'productKey', 'activationCode', 'serialKey',
+      '配件编号', '零件号', '物料编码', '物料号', '型号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.
   { category: REFERENCE, weight: 0,
-    exact: ['size', 'mem', 'memory', 'disk', 'cnt', 'total', 'used', 'free', 'available', 'avail', 'length', 'len',
+    exact: ['size', 'mem', 'memory', 'disk', 'cnt', 'used', 'free', 'available', 'avail', 'length', 'len',
       'duration', 'elapsed', 'latency', 'amount', 'price', 'balance', 'fee', 'qty', 'quantity', 'counter',
       'offset', 'uptime', 'seq', 'seqNo', 'sequence', 'sequenceNo'],
     suffix: ['Bytes', 'ByteCount', 'SizeBytes', 'FileSize', 'TotalMem', 'FreeMem', 'UsedMem', 'AvailMem', 'MemTotal',
       'MemFree', 'MemUsed', 'HeapUsed', 'HeapTotal', 'HeapSize', 'DiskFree', 'FreeDisk', 'DiskUsed', 'UsedDisk',
       'DiskTotal', 'TotalDisk', 'DiskSize', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
-      'Quota', 'Capacity'] },
+      'Quota', 'Capacity', 'Fen', 'AmountFen', 'DurationNs', 'ElapsedNs', 'LatencyNs', 'RowsScanned', 'RowCount',
+      'BytesTotal', 'Notional', 'Total'] },
 ];
 
 /** Lower-case, drop `_ - . space`, form brackets ("contact[phone]"), a closing parenthetical

@@ -128,11 +128,12 @@ const NOT_PERSONS = new Set([
   '驿站', '菜鸟驿站', '代收点', '代收', '本人签收', '他人代收', '同事代收', '家人代收', '门卫代收', '前台代收',
   '物业代收', '快递员', '配送员', '骑手', '财务', '财务部', '出纳', '会计', '收发室', '传达室', '客服', '游客', '访客',
   '用户', '客户', '会员', '匿名', '匿名用户', '未知', '暂无', '无', '空', '测试', '系统', '管理员', '店长', '老板',
+  '待定', '待分配', '系统自动', '自动', '值班经理', '值班人员', '负责人', '联系人',
 ]);
 
 /** Departments, shops and offices named where a person is expected ("客服部", "王府井店",
  *  "门卫代收"); no given name ends so. */
-const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收)$/;
+const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任)$/;
 
 /** A name as tickets and passports' machine-readable lines write it: "ZHANG/WEI MR". */
 const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MISS|MSTR|DR|CHD|INF))?$/;
@@ -189,9 +190,13 @@ const NOT_NAMES = new Set([
   '米饭', '柏林', '师范', '商户', '沙龙', '荣誉', '官网', '封面', '谈判', '乐园', '楼层', '楼盘', '闻名', '卫生',
   '王府', '黄山', '申通', '中通', '圆通', '韵达', '汇通', '德邦', '邮政', '白金', '金卡', '钻石', '游客', '白银', '黄埔',
   '程度', '曹操', '钱包', '贾宝', '万一', '万达', '许可', '许多', '何时', '何况', '林业', '罗马', '秦朝', '汪汪',
+  // Places, brands and days that start with a surname's character ("由郑州航空港…", "感谢金山云").
+  '郑州', '马鞍', '张家', '杨浦', '周一', '周二', '周三', '周四', '周五', '周六', '周日', '金山', '高德', '苏宁', '华泰',
+  '高温', '金牌', '常熟', '马甲', '华润', '华夏', '万科', '温州', '常州', '徐州', '宁波', '宁夏', '潘家', '黄浦', '徐汇',
+  '石家', '唐山', '邯郸', '沈阳', '包头', '贵阳', '昆明', '江门', '岳阳', '洛阳', '安徽', '安庆', '龙华', '罗湖', '曲靖',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
-const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园'].map((c) => c.charCodeAt(0)));
+const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网'].map((c) => c.charCodeAt(0)));
 
 // Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
 // "张伟已签收"). Characters that also start given names are left out.
@@ -263,7 +268,7 @@ function standsAlone(s: string, from: number): boolean {
  *  "尊敬的白金会员". */
 const ORG_WORDS = [
   '快递', '物流', '集团', '公司', '旅游', '仓库', '商城', '超市', '银行', '酒店', '门店', '专卖', '旗舰', '科技', '有限', '会员',
-  '仓', '店', '厂', '馆', '驿站', '站点', '网点',
+  '仓', '店', '厂', '馆', '驿站', '站点', '网点', '地图', '客服', '证券', '预警', '农商', '商行', '航空', '政府', '分拨',
 ];
 /** Whether an organisation word starts inside the name's span after its first char, or right
  *  after it. */
@@ -309,6 +314,36 @@ const LATIN_SURNAMES = new Set((
 export function isLatinSurname(word: string): boolean {
   return LATIN_SURNAMES.has(word.toLowerCase());
 }
+
+/** A Latin name that reads as a Chinese person's: ticket style ("ZHANG/WEI"), or 2–4 words with
+ *  a pinyin surname first or last ("Zhang Wei", "Wei ZHANG", "Wang, Wei"). */
+export function isLatinPersonName(s: string): boolean {
+  if (IATA_NAME.test(s)) return true;
+  const nick = NICKNAME_AFTER.exec(s);
+  const words = (nick === null ? s : nick[1]!).replace(/,/g, '').trim().split(/ +/);
+  if (words.length < 2 || words.length > 4) return false;
+  return isLatinSurname(words[0]!) || isLatinSurname(words[words.length - 1]!) || GIVEN_NAMES.has(words[0]!.toLowerCase());
+}
+
+/** Common English given names, as Chinese staff and customers also take them ("Cindy Yu"). */
+const GIVEN_NAMES = new Set((
+  'james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark ' +
+  'donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary ' +
+  'nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank gregory raymond alexander patrick ' +
+  'jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle walter ethan jeremy harold keith ' +
+  'christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan joe jordan billy bruce albert ' +
+  'willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip bobby johnny bradley ' +
+  'mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley ' +
+  'kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen ' +
+  'amy shirley angela helen anna brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn ' +
+  'janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith ' +
+  'megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice jean alice madison doris ' +
+  'abigail julia judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella ' +
+  'charlotte rose alexis kayla jane tony leo sunny winnie cindy sherry lily lucy coco vivian jenny annie bella ' +
+  'tina nina ivy iris ella fiona gina helen irene joy kitty linda mandy maggie nancy penny queenie sally tracy wendy ' +
+  'yvonne zoe alex allen andy bill ben bob calvin dave eddie felix frank harry ivan jay jimmy ken leon louis max ' +
+  'mike nick oscar ray sam simon steve ted tom vincent will'
+).split(' '));
 
 /** "Wang, Wei" from s[p], where p is the end of a first word: a comma, one space and a
  *  capitalised word, after a pinyin surname. Returns where the given name starts, or -1. */

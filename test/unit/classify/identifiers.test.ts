@@ -163,6 +163,10 @@ describe('permits and legacy IDs by label and field', () => {
   it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号']])('%s under %s is a USCC', (value, key) => {
     expect(texts(value, 'org.uscc', key)).toEqual([value]);
   });
+  it('a VIN-valid part code after a part-number label is no VIN', () => {
+    expect(texts('配件编号 AC7L1X9U3HKH83WVL 已出库', 'vehicle.vin')).toEqual([]);
+    expect(texts('车架号 LSVAU218XN2183294 已登记', 'vehicle.vin')).toEqual(['LSVAU218XN2183294']);
+  });
   it('a legacy 15-digit ID under a role-prefixed ID field', () => {
     expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
     expect(texts('640104780825038', 'pi.id_card', 'spouseIdNo')).toEqual(['640104780825038']);
