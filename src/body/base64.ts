@@ -69,9 +69,18 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
  * characters, which keeps false openings rare.
  */
 export function base64Text(s: string): string | undefined {
-  if (s.length < 16 || !LOOKS_BASE64.test(s) || HEX_ID.test(s)) return undefined;
+  if (s.length < MIN_SHORT_BASE64 || (s.length < MIN_BASE64 && !SHORT_MIX.test(s)) || !LOOKS_BASE64.test(s) || HEX_ID.test(s)) return undefined;
   const read = readBase64(s);
   if (read === undefined || !isUtf8(read.bytes)) return undefined;
   const text = read.bytes.toString('utf8');
-  return CONTROL.test(text) ? undefined : text;
+  if (CONTROL.test(text)) return undefined;
+  // A short one is opened only for what is worth hiding so: a Han name, a number.
+  return s.length >= MIN_BASE64 || SHORT_PAYLOAD.test(text) ? text : undefined;
 }
+
+export const MIN_BASE64 = 16;
+/** "5rGf5bmz5YWw" is a three-character name, "MTc2MDEyMTYyMDk" a mobile number. */
+export const MIN_SHORT_BASE64 = 8;
+/** Short tokens are words and ids unless they mix a digit with both cases, as base64 of text does. */
+const SHORT_MIX = /^(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])/;
+const SHORT_PAYLOAD = /^(?:[\u3400-\u9fff·]{2,}|[0-9 +-]{8,})$/;

@@ -98,8 +98,9 @@ function open(leaf: Leaf, index: number): Leaf[] | undefined {
       { location: `${leaf.location}|${suffix}`, key: leaf.key, value: text, rawStart: 0, rawEnd: Buffer.byteLength(value), source: 'text', parent: index, wrap },
     ];
     const decoded = base64Text(value);
-    // Form and query values were percent-decoded once already by their own format.
-    const text = decoded === undefined && leaf.source !== 'form' && leaf.source !== 'query' ? percentText(value) : undefined;
+    // Form and query values were percent-decoded once already by their own format; escapes
+    // left after that were encoded twice on purpose ("%25E9%2599%2586" in a form body).
+    const text = decoded === undefined ? percentText(value) : undefined;
     if (decoded !== undefined) children = whole('base64', decoded, 'base64');
     else if (text !== undefined) children = whole('pct', text, 'percent');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../../../src/body/leaf.js';
+import { base64Text } from '../../../src/body/base64.js';
 import { expandNested } from '../../../src/body/nested.js';
 import { parseBody } from '../../../src/body/parse.js';
 import { parseQuery } from '../../../src/body/query.js';
@@ -125,16 +126,27 @@ describe('nested encodings are opened', () => {
     expect(leaves.map((l) => l.location)).toEqual(['/b', '/b|base64', '/b|base64|json/phone', '/b|base64|json/note']);
   });
 
-  it('opens query values too (JSON and base64, not a second percent-decoding)', () => {
-    const q = 'f=%7B%22tel%22%3A%2213812345678%22%7D&b=eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0%3D&p=%2541';
+  it('opens query values too (JSON, base64, and escapes left after the query\'s own decoding)', () => {
+    const q = 'f=%7B%22tel%22%3A%2213812345678%22%7D&b=eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0%3D&p=%25E5%25BC%25A0%25E4%25B8%2589&s=100%25';
     expect(parseQuery(q).map((l) => [l.location, l.value, l.container === true])).toEqual([
       ['?f', `{"tel":"${PHONE}"}`, true],
       ['?b', 'eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0=', true],
-      ['?p', '%41', false],
+      ['?p', '%E5%BC%A0%E4%B8%89', true],
+      ['?s', '100%', false],
       ['?f|json/tel', PHONE, false],
       ['?b|base64', `{"phone":"${PHONE}"}`, true],
+      ['?p|pct', '张三', false],
       ['?b|base64|json/phone', PHONE, false],
     ]);
+  });
+});
+
+describe('short base64', () => {
+  it.each([['5rGf5bmz5YWw', '江平兰'], ['MTc2MDEyMTYyMDk', '17601216209']])('%s opens to %s', (b64, text) => {
+    expect(base64Text(b64)).toBe(text);
+  });
+  it.each(['processing', 'completed', 'aB3dE5fG7h', 'Order2024', 'dGVzdGluZw'])('%s stays closed', (token) => {
+    expect(base64Text(token)).toBeUndefined();
   });
 });
 
