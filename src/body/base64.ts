@@ -79,8 +79,9 @@ export function base64Text(s: string): string | undefined {
 }
 
 export const MIN_BASE64 = 16;
-/** "5rGf5bmz5YWw" is a three-character name, "MTc2MDEyMTYyMDk" a mobile number. */
+/** "5rGf5bmz5YWw" is a three-character name, "MTc2MDEyMTYyMDk" a mobile number, "RTQ5NTMzNjY2"
+ *  a passport's. */
 export const MIN_SHORT_BASE64 = 8;
 /** Short tokens are words and ids unless they mix a digit with both cases, as base64 of text does. */
 const SHORT_MIX = /^(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])/;
-const SHORT_PAYLOAD = /^(?:[\u3400-\u9fff·]{2,}|[0-9 +-]{8,})$/;
+const SHORT_PAYLOAD = /^(?:[\u3400-\u9fff·]{2,}|[0-9 +-]{8,}|[A-Z][0-9]{7,10})$/;

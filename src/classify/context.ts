@@ -26,11 +26,12 @@ function isColon(c: number): boolean {
 }
 
 function isQuote(c: number): boolean {
-  return c === 34 || c === 39 || c === 0x201c || c === 0x201d;
+  // A backslash too: JSON escaped in a log line writes its quotes as \" ({\"tel\":\"138…\"}).
+  return c === 34 || c === 39 || c === 0x201c || c === 0x201d || c === 92;
 }
 
 // What may stand between a label and its value: "手机号是 138…", "phone = 138…", `"tel":"138…`.
-const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#.'].map((c) => c.charCodeAt(0)));
+const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#.\\'].map((c) => c.charCodeAt(0)));
 
 /** Start of the label (CJK run, or up to three ASCII words) ending at `end`; `end` if none. */
 function labelStart(s: string, end: number): number {

@@ -114,12 +114,14 @@ function endsIdGroup(run: DigitRun, count: number, off: number): boolean {
   return count === 3 && g >= 2 && off - run.gOff[g - 1]! === 8 && run.gOff[g - 1]! - run.gOff[g - 2]! === 6;
 }
 
+const FULLWIDTH_DOT = 0xff0e;
+
 function isGapWhite(c: number): boolean {
   return c === SPACE || c === 9 || c === 0xa0 || c === 0x3000;
 }
 
 function isGapPunct(c: number): boolean {
-  return c === DASH || c === DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d || isBracket(c);
+  return c === DASH || c === DOT || c === FULLWIDTH_DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d || isBracket(c);
 }
 
 /** N, E, S or W standing alone after a number. */
@@ -156,7 +158,8 @@ function readGap(s: string, p: number): number {
     if (isGapWhite(c)) white++;
     else if (isGapPunct(c)) {
       punct++;
-      if (c === DOT) dots++;
+      // '．' is the decimal point of numbers written in full-width forms ("３０．５６７３４").
+      if (c === DOT || c === FULLWIDTH_DOT) dots++;
       else if (isBracket(c)) brackets++;
     } else return -1;
     if (++visible > MAX_GAP) return -1;

@@ -126,7 +126,7 @@ const GROUPS: readonly Group[] = [
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
-      'examiner', 'cashier', 'attendant', '用户', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
+      'examiner', 'cashier', 'attendant', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
 

@@ -262,6 +262,9 @@ export class LeafScanner implements ScanHost {
     // The whole value is already reported as this category; a part of it adds nothing.
     if (category === this.fieldCategory) return;
     if (this.keyCategory === REFERENCE && LOWERABLE_RULES.has(rule)) return;
+    // The field's identifier took the whole value: a pattern inside its digits ("6201 0419 7907
+    // 0388 4X" under identityNo starts with a Luhn-valid 16) is part of it, not another number.
+    if (this.fieldCategory !== undefined && this.fieldCategory !== HEALTH && this.fieldCategory !== NAME && LOWERABLE_RULES.has(rule)) return;
     if (category === GENETIC) this.geneticContext = true;
     this.out.push({
       category,

@@ -142,7 +142,7 @@ describe('nested encodings are opened', () => {
 });
 
 describe('short base64', () => {
-  it.each([['5rGf5bmz5YWw', '江平兰'], ['MTc2MDEyMTYyMDk', '17601216209']])('%s opens to %s', (b64, text) => {
+  it.each([['5rGf5bmz5YWw', '江平兰'], ['MTc2MDEyMTYyMDk', '17601216209'], ['RTQ5NTMzNjY2', 'E49533666']])('%s opens to %s', (b64, text) => {
     expect(base64Text(b64)).toBe(text);
   });
   it.each(['processing', 'completed', 'aB3dE5fG7h', 'Order2024', 'dGVzdGluZw'])('%s stays closed', (token) => {

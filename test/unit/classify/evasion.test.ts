@@ -29,6 +29,8 @@ describe('evasions, table', () => {
     // The network code in brackets, as landlines write their area code.
     ['pi.phone', '+86 (135) 8828-4945'], ['pi.phone', '0086 (139) 1234-5678'], ['pi.phone', '＋８６ (１４５) ７９５５-１９３７'],
     ['pi.phone', '＋８６ １３８ １２３４ ５６７８'],
+    // The full-width full stop as a separator and as the decimal point.
+    ['pi.phone', '１３８．００１３．８０００'], ['pi.id_card', '６５０１０４．１９６５０４０８．３３６４'],
   ])('%s: %j, redacted whole', (category, value) => {
     const text = `见${value}。`;
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);

@@ -3,7 +3,7 @@ import { hasImeiReportingBody, isImei, isImeiGrouping } from '../../../src/class
 import { matchPlateAt } from '../../../src/classify/detectors/plate.js';
 import { hasUsccStructure, isOrgCode, usccConfidence } from '../../../src/classify/detectors/uscc.js';
 import { vinConfidence } from '../../../src/classify/detectors/vin.js';
-import { found, fullWidth, makeUscc, makeVin, texts } from './helpers.js';
+import { classifier, found, fullWidth, leaf, makeUscc, makeVin, NOW, texts } from './helpers.js';
 
 describe('USCC detector', () => {
   it.each([
@@ -162,6 +162,12 @@ describe('permits and legacy IDs by label and field', () => {
   });
   it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号']])('%s under %s is a USCC', (value, key) => {
     expect(texts(value, 'org.uscc', key)).toEqual([value]);
+  });
+  it('a pattern inside the digits of the field\'s identifier is part of it', () => {
+    expect(classifier.classify([leaf('6201 0419 7907 0388 4X', 'identityNo')], NOW).map((f) => f.category)).toEqual(['pi.id_card']);
+  });
+  it('labels inside JSON escaped in a log line', () => {
+    expect(texts('INFO 回调报文 {"attach":"{\\"huzhao\\":\\"E34743672\\"}"}', 'pi.passport')).toEqual(['E34743672']);
   });
   it('a VIN-valid part code after a part-number label is no VIN', () => {
     expect(texts('配件编号 AC7L1X9U3HKH83WVL 已出库', 'vehicle.vin')).toEqual([]);
