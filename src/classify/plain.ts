@@ -13,7 +13,7 @@
  */
 import type { Leaf, LeafFilter } from '../body/leaf.js';
 import { looksLikeValueKey } from '../body/leaf.js';
-import { base64Text, MIN_SHORT_BASE64 } from '../body/base64.js';
+import { base64Text, MIN_BASE64, MIN_SHORT_BASE64 } from '../body/base64.js';
 import { isAlnumCode, isInvisibleCode } from './chars.js';
 import { labelAtColon, labelBefore } from './context.js';
 import { isPassportTypeName, PASSPORT_TYPE_BYTE_LENGTHS, startsLikePassportType } from './cross-leaf.js';
@@ -229,7 +229,7 @@ export class PlainFilter implements LeafFilter {
     // A nested document needs a '{' or '[', which the walk stops at wherever it stands.
     let p = start;
     while (p < end && buf[p] === 32) p++;
-    if (n >= MIN_SHORT_BASE64 && base64Alphabet && base64Length(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
+    if (n >= MIN_SHORT_BASE64 && base64Alphabet && (n >= MIN_BASE64 || mixesCases(buf, start, end)) && base64Length(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
     // Both tests below trim the value: where a wide space may end it, they are run as they are.
     const e = trimmedEnd(buf, p, end);
     if (e < 0) {
@@ -357,6 +357,16 @@ export class PlainFilter implements LeafFilter {
     if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;
     return true;
   }
+}
+
+/** base64.ts SHORT_MIX on the bytes, before a string is made: a digit and both cases. */
+function mixesCases(buf: Uint8Array, start: number, end: number): boolean {
+  let seen = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    seen |= b >= 48 && b <= 57 ? 1 : b >= 97 && b <= 122 ? 2 : b >= 65 && b <= 90 ? 4 : 0;
+  }
+  return seen === 7;
 }
 
 /**

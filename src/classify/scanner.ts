@@ -519,13 +519,14 @@ function isMrzDocumentLine(v: string, start: number, end: number): boolean {
   return mrzCheck(line, 0, 9) && mrzCheck(line, 13, 6) && mrzCheck(line, 21, 6) && /[A-Z]/.test(line.slice(0, 9)) && /\d{6}/.test(line.slice(1, 9));
 }
 
+const MRZ_WEIGHTS = [7, 3, 1];
+
 function mrzCheck(s: string, from: number, n: number): boolean {
-  const weights = [7, 3, 1];
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(from + i);
     const value = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : 0;
-    sum += value * weights[i % 3]!;
+    sum += value * MRZ_WEIGHTS[i % 3]!;
   }
   return sum % 10 === s.charCodeAt(from + n) - 48;
 }
