@@ -77,7 +77,7 @@ const GROUPS: readonly Group[] = [
       '银行卡', '银行卡号', '银行卡号码', '银行账号', '银行账户', '信用卡号', '借记卡号', '开户账号',
       '收款账号', '付款账号',
       // Cards and accounts by what they are for.
-      'salaryCard', 'salaryAccount', 'payCard', 'payAccount', 'payeeAccount', 'payerAccount', 'settleAccount', 'settlementAccount',
+      'salaryCard', 'salaryAccount', 'payCard', 'payAccount', 'payeeAccount', 'payerAccount', 'payeeCard', 'payerCard', 'settleAccount', 'settlementAccount',
       'refundCard', 'refundAccount', 'repayCard', 'repaymentCard', 'repaymentAccount', 'withdrawCard', 'withdrawAccount',
       'yhzh', 'yhkzh', '还款账户', '还款卡号', '工资卡', '工资卡号', '结算账户', '结算账号', '收款账户', '付款账户',
       '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号'] },
@@ -157,7 +157,7 @@ const GROUPS: readonly Group[] = [
       'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
       'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证',
       'travelPermit', 'travelPermitNo', 'hkPermit', 'mainlandPermit', 'exitPermit', 'entryPermit', 'txzh', 'txzhm',
-      'tongxingzheng', 'travelDoc', '回乡证号码', '护照编号', '护照证号', '台胞证号码', 'passportId', 'ppNo', 'ppNumber',
+      'tongxingzheng', 'travelDoc', 'gatxz', 'gatxzh', 'twtxz', '回乡证号码', '护照编号', '护照证号', '台胞证号码', 'passportId', 'ppNo', 'ppNumber',
       'hkMacauPassNo', 'hkMacaoPassNo', 'hkMacauPass', 'hkMacaoPass', 'eepNo', 'hrpNo', 'macauPermit', 'macaoPermit',
       'returnPermit', 'returnPermitNo',
       // "港澳居民来往内地通行证", "台湾居民来往大陆通行证": every permit's name ends so.
@@ -185,7 +185,7 @@ const GROUPS: readonly Group[] = [
       'chronicDisease', 'mentalHealth', '药品', '药品名称', '药物', '用药情况', '慢性病', '既往疾病', '过敏原',
       'procedureName', 'operationName', 'surgeryName', 'zhusu', 'shoushu', 'jibingmingcheng', 'jianchajieguo',
       'jianyanjieguo', 'zhenduanjieguo', 'ICD编码', '疾病编码', '诊断编码', '检查所见', '检查结论', '影像所见', '护理等级',
-      'nursingLevel'] },
+      'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText'] },
   { category: 'pi.religion', weight: 0.9,
     suffix: ['religion', 'religiousBelief', 'religiousAffiliation', 'faith', 'zongjiao', 'zongjiaoxinyang',
       '宗教', '宗教信仰', '信仰'] },

@@ -67,6 +67,7 @@ describe('medical fields', () => {
   it.each([
     ['痛风，M10.9', 'case_summary'], ['急性阑尾炎', '诊断结果'], ['处方 胰岛素 8U 皮下注射 bid', 'rx'], ['E11.9', 'dx_code'],
     ['peanuts', 'allergies'], ['阿莫西林胶囊 0.5g tid', 'medication'], ['anything at all', 'diagnosis'],
+    ['抑郁发作，规律服药', 'diag_result'], ['氨氯地平 5mg qd', 'rxText'],
   ])('%s under %s is one finding', (value, key) => expect(h(value, key)).toEqual([value]));
 
   it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));
