@@ -38,10 +38,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   switch (category) {
     case NAME: {
       const name = joinCjkRuns(foldEvasions(trimmed));
-      f = weight * (weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
-      // A bare "name" holds a span's, a service's or a product's as often as a person's: in
-      // Latin letters it must read as a Chinese person's (a pinyin surname first or last).
-      if (weight === BARE_NAME_WEIGHT && f > 0 && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) f = 0;
+      f = weight * nameFactorFor(weight, name);
       break;
     }
     case ADDRESS:
@@ -105,6 +102,15 @@ export function joinCjkRuns(value: string): string {
   return out;
 }
 const MAX_NAME_PADDING = 3;
+
+/** How much a value reads as a name under a field or label of this weight: a role word's value
+ *  as roleNameFactor says; a bare "name", which holds a span's, a service's or a product's as
+ *  often as a person's, in Latin letters only as a person's (isLatinPersonName). */
+export function nameFactorFor(weight: number, name: string): number {
+  if (weight > ROLE_WEIGHT) return nameConfidenceFactor(name);
+  if (weight === BARE_NAME_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) return 0;
+  return roleNameFactor(name);
+}
 
 /** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han
  *  value is a name when it starts with a common surname, or when it is written as Uyghur,

@@ -21,14 +21,14 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, isThingParent, nameConfidenceFactor, WEAK_NAME_KEYS,
+  hanNameBeforeNumber, isGenericNameKey, isNeverPersonParent, isPlainHanName, isThingParent, WEAK_NAME_KEYS,
 } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, joinCjkRuns, labelledTravelDocument, roleNameFactor } from './field-rules.js';
-import { BARE_NAME_WEIGHT, isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
+import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, joinCjkRuns, labelledTravelDocument, nameFactorFor } from './field-rules.js';
+import { isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -319,9 +319,10 @@ export class LeafScanner implements ScanHost {
       const conf = tok.upper === letters || s !== undefined ? usccConfidence(tok.folded(), s !== undefined) : 0;
       if (conf > 0) this.emit(USCC, s !== undefined ? RULES.usccField : RULES.usccChecksum, tok.start, tok.end, conf);
     } else if (len === 17) {
-      const s = this.support(VIN, v, tok.start);
+      const label = this.keyCategory === VIN ? VIN : labelBefore(v, tok.start)?.category;
+      const s: Support = this.keyCategory === VIN ? 'field' : label === VIN ? 'context' : undefined;
       // "配件编号 AC7L1X9U3HKH83WVL": a label naming a part or a reference, as its field would.
-      const conf = s === undefined && labelBefore(v, tok.start)?.category === REFERENCE ? 0 : vinConfidence(tok.folded(), letters, tok.upper, s !== undefined);
+      const conf = label === REFERENCE ? 0 : vinConfidence(tok.folded(), letters, tok.upper, s !== undefined);
       if (conf > 0) this.emit(VIN, s !== undefined ? RULES.vinField : RULES.vinChecksum, tok.start, tok.end, conf);
     } else if (letters === 2 && digits >= 1 && (v.charCodeAt(tok.start) | 32) === 114 && isRsId(tok.folded()) && (v.charCodeAt(tok.start) === 114 || this.leaf.isKey === true)) {
       // Lower case as dbSNP writes them ("RS232", "RS256" and "RS485" are cables and
@@ -471,8 +472,7 @@ export class LeafScanner implements ScanHost {
     let rule: string = RULES.contextLabel;
     if (category === NAME) {
       const name = joinCjkRuns(text);
-      conf = 0.85 * (match.weight <= ROLE_WEIGHT ? roleNameFactor(name) : nameConfidenceFactor(name));
-      if (match.weight === BARE_NAME_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) conf = 0;
+      conf = 0.85 * nameFactorFor(match.weight, name);
     }
     else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);
     else if (category === PASSPORT) {

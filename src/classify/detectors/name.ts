@@ -327,22 +327,23 @@ export function isLatinPersonName(s: string): boolean {
 
 /** Common English given names, as Chinese staff and customers also take them ("Cindy Yu"). */
 const GIVEN_NAMES = new Set((
-  'james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark ' +
-  'donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary ' +
-  'nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank gregory raymond alexander patrick ' +
-  'jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle walter ethan jeremy harold keith ' +
-  'christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan joe jordan billy bruce albert ' +
-  'willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip bobby johnny bradley ' +
-  'mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley ' +
-  'kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen ' +
-  'amy shirley angela helen anna brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn ' +
-  'janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith ' +
-  'megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice jean alice madison doris ' +
-  'abigail julia judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella ' +
-  'charlotte rose alexis kayla jane tony leo sunny winnie cindy sherry lily lucy coco vivian jenny annie bella ' +
-  'tina nina ivy iris ella fiona gina helen irene joy kitty linda mandy maggie nancy penny queenie sally tracy wendy ' +
-  'yvonne zoe alex allen andy bill ben bob calvin dave eddie felix frank harry ivan jay jimmy ken leon louis max ' +
-  'mike nick oscar ray sam simon steve ted tom vincent will'
+  'james john robert michael william david richard joseph thomas charles christopher daniel matthew ' +
+  'anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason ' +
+  'jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank ' +
+  'gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary ' +
+  'peter kyle walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur ' +
+  'lawrence jesse dylan bryan joe jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph ' +
+  'randy eugene vincent russell louis philip bobby johnny bradley mary patricia jennifer linda elizabeth ' +
+  'barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley kimberly emily donna michelle ' +
+  'dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen amy shirley angela ' +
+  'helen anna brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn janet ' +
+  'ruth maria heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith ' +
+  'megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice jean alice ' +
+  'madison doris abigail julia judy grace denise amber marilyn beverly danielle theresa sophia marie diana ' +
+  'brittany natalie isabella charlotte rose alexis kayla jane tony leo sunny winnie cindy sherry lily lucy ' +
+  'coco vivian jenny annie bella tina nina ivy iris ella fiona gina irene joy kitty mandy maggie penny ' +
+  'queenie sally tracy wendy yvonne zoe alex allen andy bill ben bob calvin dave eddie felix harry ivan ' +
+  'jay jimmy ken leon max mike nick oscar ray sam simon steve ted tom will'
 ).split(' '));
 
 /** "Wang, Wei" from s[p], where p is the end of a first word: a comma, one space and a
@@ -544,7 +545,7 @@ export function isPlainHanName(value: string): boolean {
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
-    if (given && !(s.length === 3 && ((NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2))) || PLACE_ENDINGS.has(s.charCodeAt(2))))) return true;
+    if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
   }
   if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
