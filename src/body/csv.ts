@@ -45,7 +45,9 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
     cells.forEach((cell, c) => {
       const value = text(cell);
       if (value === '') return;
-      const name = r > 0 && header !== undefined && header[c] ? header[c] : undefined;
+      // Cells are padded in aligned exports and Markdown tables ("| 姓名 |"): the name is the
+      // text inside.
+      const name = r > 0 && header !== undefined && header[c]?.trim() ? header[c]!.trim() : undefined;
       const column = name === undefined ? String(c) : escapePointerToken(name);
       leaves.push({ location: `${base}/${r}/${column}`, key: name, value, rawStart: cell.start, rawEnd: cell.end, source: 'csv' });
     });
@@ -71,7 +73,10 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   // Tabs, commas, or the pipes of database exports ("order_no|consignee|…").
   const delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : first.includes('|') ? '|' : undefined;
   if (delimiter === undefined) return undefined;
-  const header = first.split(delimiter);
+  const cells = first.split(delimiter);
+  // A Markdown table ("| 姓名 | 手机 |") has a pipe before its first and after its last cell.
+  const markdown = delimiter === '|' && cells.length >= 4 && cells[0]!.trim() === '' && cells[cells.length - 1]!.trim() === '';
+  const header = markdown ? cells.slice(1, -1) : cells;
   if (!looksLikeHeader(header) || header.some((c) => c.trim() === '' || c.length > MAX_HEADER_CELL)) return undefined;
   const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -82,9 +87,9 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   // exports have now and then; a row with fewer is not one of the table's.
   let exact = 0;
   for (const line of lines) {
-    const cells = line.split(delimiter).length;
-    if (cells < header.length) return undefined;
-    if (cells === header.length) exact++;
+    const count = line.split(delimiter).length;
+    if (count < cells.length) return undefined;
+    if (count === cells.length) exact++;
   }
   return exact * 5 >= lines.length * 4 ? delimiter : undefined;
 }

@@ -14,6 +14,7 @@ import { asContainer, type OpaquePart } from './nested.js';
 import { isBinaryType, parseMediaType, TEXT_CHARSETS } from './media-type.js';
 import { parsePartHeaders, type PartHeaders } from './part-headers.js';
 import { escapePointerToken } from './pointer.js';
+import { parseUrlEncoded } from './urlencoded.js';
 
 export interface MultipartBody {
   readonly leaves: Leaf[];
@@ -45,6 +46,8 @@ export function parseMultipart(buf: Buffer, boundary: string | undefined): Multi
     if (next < 0) throw malformed('missing the closing delimiter');
     const contentEnd = Math.max(contentStart, lineStart(buf, next));
     const headers = parsePartHeaders(buf.subarray(headersStart, contentStart));
+    // Before the content, as it stands in the body: top-level leaves come in body order.
+    filenameLeaf(buf, headersStart, headers, index, out);
     part(buf, contentStart, contentEnd, headers, index, out);
     at = next;
   }
@@ -98,10 +101,28 @@ function outside(buf: Buffer, start: number, end: number, location: string, out:
   out.leaves.push({ location, key: undefined, value: content.toString('utf8'), rawStart: start, rawEnd: end, source: 'multipart' });
 }
 
+function partLocation(h: PartHeaders, index: number): string {
+  const name = h.name;
+  const location = `/${name === undefined ? `#${index}` : escapePointerToken(name)}`;
+  return h.filename === undefined ? location : `${location}/${escapePointerToken(h.filename)}`;
+}
+
+/** A file's name is sent too, and names what it holds ("王芳_11010519491231002X_身份证.jpg"),
+ *  whatever the content: read as text where the header block has it, so it can be masked in
+ *  place (a filename* value is percent-encoded, which the nested reader opens). */
+function filenameLeaf(buf: Buffer, headersStart: number, h: PartHeaders, index: number, out: MultipartBody): void {
+  const span = h.filenameSpan;
+  if (span === undefined) return;
+  const start = headersStart + span.start;
+  const end = headersStart + span.end;
+  const raw = buf.subarray(start, end);
+  if (!isText(raw)) return;
+  out.leaves.push({ location: `${partLocation(h, index)}|filename`, key: 'filename', value: raw.toString('utf8'), rawStart: start, rawEnd: end, source: 'text' });
+}
+
 function part(buf: Buffer, start: number, end: number, h: PartHeaders, index: number, out: MultipartBody): void {
   const name = h.name;
-  let location = `/${name === undefined ? `#${index}` : escapePointerToken(name)}`;
-  if (h.filename !== undefined) location += `/${escapePointerToken(h.filename)}`;
+  const location = partLocation(h, index);
   // An empty file input is sent as an empty octet-stream part: nothing there to refuse.
   if (start === end) return;
   const { type, charset } = parseMediaType(h.contentType);
@@ -134,7 +155,7 @@ function part(buf: Buffer, start: number, end: number, h: PartHeaders, index: nu
   formatChildren(leaves, holder + 1, read.bytes, format);
 }
 
-type Format = 'json' | 'csv' | 'tsv' | undefined;
+type Format = 'json' | 'csv' | 'tsv' | 'form' | undefined;
 
 function formatOf(type: string, filename: string | undefined): Format {
   const file = filename?.toLowerCase() ?? '';
@@ -142,19 +163,22 @@ function formatOf(type: string, filename: string | undefined): Format {
   // Spreadsheet exports are often labelled application/vnd.ms-excel or octet-stream.
   if (type === 'text/csv' || type === 'application/csv' || file.endsWith('.csv')) return 'csv';
   if (type === 'text/tab-separated-values' || file.endsWith('.tsv')) return 'tsv';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
   return undefined;
 }
 
-/** JSON or CSV content as children of leaves[holder]; content that does not parse stays text. */
+/** JSON, CSV or form content as children of leaves[holder]; content that does not parse stays
+ *  text. */
 function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format: Format): void {
   if (format === undefined) return;
   const parent = leaves[holder]!;
   let children: Leaf[];
   try {
-    children =
-      format === 'json'
-        ? parseJson(content, { location: `${parent.location}|json`, key: parent.key, parent: holder, wrap: 'part' })
-        : parseCsv(content, { location: `${parent.location}|csv`, delimiter: format === 'csv' ? ',' : '\t' }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
+    if (format === 'json') children = parseJson(content, { location: `${parent.location}|json`, key: parent.key, parent: holder, wrap: 'part' });
+    else if (format === 'form') {
+      // Read as latin1, as a form body is (form.ts): offsets are then bytes of the part.
+      children = parseUrlEncoded(content.toString('latin1'), 'form', true).map((c) => ({ ...c, location: `${parent.location}|form${c.location}`, parent: holder, wrap: 'part' as const }));
+    } else children = parseCsv(content, { location: `${parent.location}|csv`, delimiter: format === 'csv' ? ',' : '\t' }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
   } catch {
     return;
   }

@@ -9,7 +9,7 @@
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
 import { isGenotypeCall, isRsId } from './detectors/genetic.js';
-import { chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
+import { axisKeyPrefix, chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
@@ -103,9 +103,12 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
     if (declared !== undefined) {
       if (axis !== declared) continue;
       named ??= new Map();
-      const list = named.get(parent) ?? [];
+      // Keyed by the parent and what the key names besides its axis, so from_lat pairs with
+      // from_lng and not with to_lng.
+      const point = `${parent}\u0000${axisKeyPrefix(leaf.key)}`;
+      const list = named.get(point) ?? [];
       list.push({ leaf: i, axis, decimal: decimal! });
-      named.set(parent, list);
+      named.set(point, list);
     } else if (axis !== undefined) {
       arrays ??= new Map();
       const list = arrays.get(parent) ?? [];
@@ -113,7 +116,20 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
       arrays.set(parent, list);
     }
   }
-  for (const points of named?.values() ?? []) {
+  // Halves whose prefix has no other half ("userLat" beside "lng") pair within their parent.
+  let unpaired: Map<string, Point[]> | undefined;
+  for (const [point, points] of named ?? []) {
+    const lat = points.find((p) => p.axis === 'lat');
+    const lng = points.find((p) => p.axis === 'lng');
+    if (lat === undefined || lng === undefined) {
+      const parent = point.slice(0, point.indexOf('\u0000'));
+      unpaired ??= new Map();
+      unpaired.set(parent, [...(unpaired.get(parent) ?? []), ...points]);
+    } else if (isChinaPair(lat.decimal, lng.decimal)) {
+      for (const p of points) found(p.leaf, 'fields');
+    }
+  }
+  for (const points of unpaired?.values() ?? []) {
     const lat = points.find((p) => p.axis === 'lat');
     const lng = points.find((p) => p.axis === 'lng');
     if (lat !== undefined && lng !== undefined && isChinaPair(lat.decimal, lng.decimal)) {

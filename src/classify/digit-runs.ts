@@ -1,7 +1,7 @@
 /**
  * The numeric candidate scan. A run is a maximal stretch of digit groups joined by short gaps
- * (up to three spaces, dashes, dots or invisible characters: "138 1234 5678", "6222-0202-…",
- * "138.1234.5678", "1456 - 3 - 537"); the matcher then validates windows of consecutive
+ * (up to three spaces, dashes, dots or invisible characters, or one '+' standing for a space:
+ * "138 1234 5678", "6222-0202-…", "138.1234.5678", "1456 - 3 - 537", "132+4640+9918"); the matcher then validates windows of consecutive
  * groups. Because runs are maximal, an 11-digit phone can never be found inside a 13-digit
  * timestamp or a longer order id. One DigitRun is reused for every scan.
  */
@@ -155,7 +155,9 @@ function readGap(s: string, p: number): number {
       p++;
       continue;
     }
-    if (isGapWhite(c)) white++;
+    // A lone '+' between digits is a space form-encoded into a query string that stayed raw
+    // (a URL in a log line: "mobile=132+4640+9918").
+    if (isGapWhite(c) || (c === PLUS && visible === 0 && p + 1 < n && isDigitCode(s.charCodeAt(p + 1)))) white++;
     else if (isGapPunct(c)) {
       punct++;
       // '．' is the decimal point of numbers written in full-width forms ("３０．５６７３４").

@@ -77,7 +77,9 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
       return undefined;
   }
   if (f <= 0) return undefined;
-  host.emit(category, rule, 0, v.length, f);
+  // Padding is layout ("| 陈春磊 |" in an aligned table), not the value: it stays.
+  const end = v.trimEnd().length;
+  host.emit(category, rule, end === 0 ? 0 : v.length - v.trimStart().length, end === 0 ? v.length : end, f);
   return category;
 }
 

@@ -50,8 +50,8 @@ for (const c of '@>%\\{[') CLASS[c.charCodeAt(0)] = STOP;
 CLASS[0x3a] = COLON;
 CLASS[0x3d] = COLON;
 // Brackets join digit groups only beside a space in digit-runs.ts ("+86 (135) 8828-4945");
-// joining more here only keeps more.
-for (const c of ' -.()') CLASS[c.charCodeAt(0)] = GAP;
+// joining more here only keeps more. '+' is a space in a query string written into a log line.
+for (const c of ' -.()+') CLASS[c.charCodeAt(0)] = GAP;
 // Control chars (tab included) cannot stand raw in a JSON string: the parser reports them once
 // we stop.
 for (let b = 0; b < 0x20; b++) CLASS[b] = STOP;

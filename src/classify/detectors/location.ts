@@ -109,6 +109,19 @@ function readAxis(key: string): Axis | undefined {
   return undefined;
 }
 
+const AXIS_WORD = /(?:latitude|longitude|lat|lng|lon|long|weidu|jingdu|wd|jd|纬度|经度)$/i;
+
+/**
+ * What a key names besides its axis ("from_lat" → "from", "dropoffLongitude" → "dropoff",
+ * "geo[lat]" → "geo", "lat" → ""): two points in one object ({from_lat, from_lng, to_lat,
+ * to_lng}) are told apart by it. Only asked of keys keyAxis reads an axis in.
+ */
+export function axisKeyPrefix(key: string): string {
+  let k = key.charCodeAt(key.length - 1) === 93 ? key.slice(0, key.lastIndexOf('[')) : key.replace(AXIS_SUFFIX, '').replace(AXIS_WORD, '');
+  k = k.replace(/[_\-.\s]+$/, '');
+  return k.toLowerCase();
+}
+
 const POINT_KEYS = new Set([
   'coordinates', 'coordinate', 'coords', 'coord', 'location', 'loc', 'position', 'pos', 'gps',
   'track', 'tracks', 'trajectory', 'path', 'route', 'points', 'point', 'latlng', 'lnglat',

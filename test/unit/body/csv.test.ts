@@ -84,8 +84,15 @@ describe('tables sent as text/plain', () => {
     ['a quote anywhere (a cell could span lines)', 'mobile,note\n13812345678,"a"\n', known, 'text'],
     ['a header cell that is data', '13812345678,张三\n13912345678,李四\n', known, 'text'],
     ['one line', 'mobile,姓名', known, 'text'],
+    ['a Markdown table', '| 序号 | 姓名 | 身份证号 |\n|---|---|---|\n| 1 | 陈春磊 | 无 |\n', known, 'csv'],
+    ['pipes around prose', '| note |\n| 你好 |\n', known, 'text'],
   ])('%s', (_name, text, columnName, format) => {
     expect(parseBody(Buffer.from(text), 'text/plain; charset=utf-8', { columnName }).format).toBe(format);
+  });
+
+  it('names the cells of a padded table by the text inside its header cells', () => {
+    const parsed = parseBody(Buffer.from('| 序号 | 姓名 |\n|---|---|\n| 1 | 陈春磊 |\n'), 'text/plain', { columnName: known });
+    expect(parsed.leaves.find((l) => l.value === ' 陈春磊 ')).toMatchObject({ location: '/2/姓名', key: '姓名' });
   });
 
   it('keys every cell by its column', () => {

@@ -35,13 +35,16 @@ describe('multipart/form-data', () => {
       ['/note', 'note', 'call 13812345678', '-', '-', false],
       ['/meta', 'meta', '{"idCard":"11010519491231002X"}', '-', '-', true],
       ['/meta|json/idCard', 'idCard', '11010519491231002X', 2, 'part', false],
+      ['/file/people.csv|filename', 'filename', 'people.csv', '-', '-', false],
       ['/file/people.csv', 'file', csv, '-', '-', true],
-      ['/file/people.csv|csv/0/0', undefined, '姓名', 4, 'csv', false],
-      ['/file/people.csv|csv/0/1', undefined, '身份证号', 4, 'csv', false],
-      ['/file/people.csv|csv/1/姓名', '姓名', '王小明', 4, 'csv', false],
-      ['/file/people.csv|csv/1/身份证号', '身份证号', '11010519491231002X', 4, 'csv', false],
-      ['/file/people.csv|csv/2/姓名', '姓名', '李,雷', 4, 'csv', false],
-      ['/file/people.csv|csv/2/身份证号', '身份证号', '110101199003071233', 4, 'csv', false],
+      ['/file/people.csv|csv/0/0', undefined, '姓名', 5, 'csv', false],
+      ['/file/people.csv|csv/0/1', undefined, '身份证号', 5, 'csv', false],
+      ['/file/people.csv|csv/1/姓名', '姓名', '王小明', 5, 'csv', false],
+      ['/file/people.csv|csv/1/身份证号', '身份证号', '11010519491231002X', 5, 'csv', false],
+      ['/file/people.csv|csv/2/姓名', '姓名', '李,雷', 5, 'csv', false],
+      ['/file/people.csv|csv/2/身份证号', '身份证号', '110101199003071233', 5, 'csv', false],
+      // A binary file's name is read all the same.
+      ['/photo/a.png|filename', 'filename', 'a.png', '-', '-', false],
     ]);
     expect(parsed.opaque).toEqual([{ location: '/photo/a.png', reason: 'binary content type image/png' }]);
   });
@@ -50,9 +53,11 @@ describe('multipart/form-data', () => {
     const { leaves } = parseBody(upload, TYPE);
     const note = leaves[1]!;
     expect(upload.toString('utf8', note.rawStart, note.rawEnd)).toBe('call 13812345678');
-    const file = leaves[4]!;
+    const name = leaves[4]!;
+    expect(upload.toString('utf8', name.rawStart, name.rawEnd)).toBe('people.csv');
+    const file = leaves[5]!;
     expect(upload.subarray(file.rawStart, file.rawEnd).toString('utf8')).toBe(csv);
-    const li = leaves[9]!;
+    const li = leaves[10]!;
     expect(Buffer.from(file.value).toString('utf8', li.rawStart, li.rawEnd)).toBe('李,雷');
   });
 
@@ -87,7 +92,12 @@ describe('multipart/form-data', () => {
       ),
       TYPE,
     );
-    expect(parsed.leaves.map((l) => [l.location, l.key])).toEqual([['/a~1b~0c/名~11.txt', 'a/b~c'], ['/#1', undefined], ['/q"uote', 'q"uote']]);
+    expect(parsed.leaves.map((l) => [l.location, l.key])).toEqual([
+      ['/a~1b~0c/名~11.txt|filename', 'filename'], ['/a~1b~0c/名~11.txt', 'a/b~c'], ['/#1', undefined], ['/q"uote', 'q"uote'],
+      ['/a~1b~0c/名~11.txt|filename|pct', 'filename'],
+    ]);
+    // The filename leaf is the filename* value as written; its percent-encoding is opened.
+    expect([parsed.leaves[0]!.value, parsed.leaves[4]!.value]).toEqual(["UTF-8''%E5%90%8D%2F1.txt", "UTF-8''名/1.txt"]);
   });
 
   it('treats unreadable content as opaque and skips empty file inputs', () => {
@@ -109,7 +119,7 @@ describe('multipart/form-data', () => {
       { location: '/qp', reason: 'content-transfer-encoding quoted-printable' },
       { location: '/b64', reason: 'invalid base64 content' },
     ]);
-    expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/t.csv', '/sheet/t.csv|csv/0/0', '/sheet/t.csv|csv/1/phone']);
+    expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/t.csv|filename', '/sheet/t.csv', '/sheet/t.csv|csv/0/0', '/sheet/t.csv|csv/1/phone']);
   });
 
   it('reads an octet-stream file that is printable UTF-8 as text, and refuses one that is not', () => {
@@ -121,8 +131,22 @@ describe('multipart/form-data', () => {
       ),
       TYPE,
     );
-    expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([['/file/reads.fa', '>S1\nACGT']]);
+    expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([
+      ['/file/reads.fa|filename', 'reads.fa'], ['/file/reads.fa', '>S1\nACGT'], ['/bin/x.dat|filename', 'x.dat'],
+    ]);
     expect(parsed.opaque).toEqual([{ location: '/bin/x.dat', reason: 'binary content type application/octet-stream' }]);
+  });
+
+  it('reads a form-encoded part as its fields, byte spans in the part', () => {
+    const form = 'shouji=132+4640+9918&name=%E5%BC%A0%E4%BC%9F';
+    const parsed = parseBody(body(`--XyZ\r\nContent-Disposition: form-data; name="q"\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n${form}\r\n--XyZ--\r\n`), TYPE);
+    expect(rows(parsed.leaves)).toEqual([
+      ['/q', 'q', form, '-', '-', true],
+      ['/q|form/shouji', 'shouji', '132 4640 9918', 0, 'part', false],
+      ['/q|form/name', 'name', '张伟', 0, 'part', false],
+    ]);
+    const name = parsed.leaves[2]!;
+    expect(form.slice(name.rawStart, name.rawEnd)).toBe('%E5%BC%A0%E4%BC%9F');
   });
 
   it('reads a non-blank epilogue', () => {

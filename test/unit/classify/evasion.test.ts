@@ -36,6 +36,14 @@ describe('evasions, table', () => {
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
   });
 
+  it.each([
+    ['pi.phone', 'mobile=', '132+4640+9918'], ['pi.id_card', 'sfz=', '110105+19491231+002X'], ['pi.bank_card', 'card=', '6222+0202+0011+2230'],
+  ])('%s: a query string left raw in a log line, spaces as "+" (%s%s)', (category, label, value) => {
+    const text = `GET /api/user?${label}${value}&v=2 200`;
+    const at = text.indexOf(value);
+    expect(covers(text, undefined, category, at, at + value.length)).toBe(true);
+  });
+
   it.each([['请@18037880745 尽快联系', 2], ['@13912345678 请处理', 1]])('a mention: %j', (text, at) => {
     expect(covers(text, undefined, 'pi.phone', at, at + 11)).toBe(true);
   });

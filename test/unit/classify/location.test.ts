@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insideChina } from '../../../src/classify/detectors/china-outline.js';
-import { isChinaPair, isPointArrayKey, keyAxis, parseDecimal } from '../../../src/classify/detectors/location.js';
+import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal } from '../../../src/classify/detectors/location.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
 describe('China outline', () => {
@@ -46,6 +46,13 @@ describe('location pieces', () => {
   );
 });
 
+describe('axis key prefixes', () => {
+  it.each([
+    ['from_lat', 'from'], ['dropoffLongitude', 'dropoff'], ['geo[lat]', 'geo'], ['lat', ''], ['latitude_deg', ''],
+    ['Pickup-Lng-WGS84', 'pickup'], ['起点纬度', '起点'], ['start.lon', 'start'],
+  ])('%s → %j', (key, prefix) => expect(axisKeyPrefix(key)).toBe(prefix));
+});
+
 describe('locations in values', () => {
   it.each([
     ['19.834168,110.070381', ['19.834168,110.070381']], ['121.473701, 31.230416', ['121.473701, 31.230416']],
@@ -79,6 +86,20 @@ describe('locations across sibling leaves', () => {
       leaf('121.4801', 'coordinates', { location: '/geometry/coordinates/1/0' }), leaf('31.2299', 'coordinates', { location: '/geometry/coordinates/1/1' }),
     ];
     expect(locs(track)).toHaveLength(4);
+  });
+
+  it('two points in one object pair by what their keys name besides the axis', () => {
+    const trip = (from: [string, string], to: [string, string], a = 'from_', b = 'to_') => [
+      leaf(from[0], `${a}lat`, { location: `/${a}lat` }), leaf(from[1], `${a}lng`, { location: `/${a}lng` }),
+      leaf(to[0], `${b}lat`, { location: `/${b}lat` }), leaf(to[1], `${b}lng`, { location: `/${b}lng` }),
+    ];
+    // Berlin to Shenzhen: the Shenzhen point only; Xi'an to Tokyo: Xi'an only.
+    expect(locs(trip(['52.538779', '13.384228'], ['22.485148', '114.124041']))).toEqual([['location.fields', '22.485148'], ['location.fields', '114.124041']]);
+    expect(locs(trip(['34.238941', '109.006711'], ['35.689487', '139.691711'], 'origin_', 'dest_'))).toEqual([
+      ['location.fields', '34.238941'], ['location.fields', '109.006711'],
+    ]);
+    // Halves whose prefixes differ still pair within their object.
+    expect(locs([leaf('34.238941', 'userLat', { location: '/userLat' }), leaf('109.006711', 'lng', { location: '/lng' })])).toHaveLength(2);
   });
 
   it.each([

@@ -179,6 +179,19 @@ describe('redaction in multipart bodies', () => {
     expect(parseBody(expected, TYPE).opaque).toEqual([{ location: '/img/a.png', reason: 'binary content type image/png' }]);
   });
 
+  it("masks a value in a file's name where the header has it, quoted or as filename*, and in a form-encoded part", () => {
+    const id = '11010519491231002X';
+    const input =
+      `${head('a', `; filename="王芳_${id}.jpg"`)}JFIF\r\n` +
+      `${head('b', `; filename*=UTF-8''%E7%8E%8B_${P}.txt`)}x\r\n` +
+      `${head('c').replace('\r\n\r\n', '\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n')}m=138+1234+5678&n=1\r\n--XyZ--\r\n`;
+    expect(redact(input, TYPE, [id, P, '138 1234 5678'])).toBe(
+      `${head('a', `; filename="王芳_${'*'.repeat(18)}.jpg"`)}JFIF\r\n` +
+        `${head('b', `; filename*=UTF-8''%E7%8E%8B_${'*'.repeat(11)}.txt`)}x\r\n` +
+        `${head('c').replace('\r\n\r\n', '\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n')}m=*************&n=1\r\n--XyZ--\r\n`,
+    );
+  });
+
   it('masks a preamble and keeps LF-only framing', () => {
     const input = `note ${P}\n--XyZ\nContent-Disposition: form-data; name="a"\n\n${P}\n--XyZ--\n`;
     expect(redact(input, TYPE, [P])).toBe('note ***********\n--XyZ\nContent-Disposition: form-data; name="a"\n\n***********\n--XyZ--\n');
