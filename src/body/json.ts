@@ -109,6 +109,30 @@ interface Frame {
   /** A header row or a `columns` array being read: its strings so far; null once it holds
    *  anything else or too much. */
   capture: string[] | null | undefined;
+  /** Key/value records: for an object, the field name a label member gave ({"field": "姓名",
+   *  "value": …}); for a row, the field name its first item gave (["姓名", "吴锦"]). The value
+   *  member, or the second item, takes it as its key. */
+  label: string | undefined;
+}
+
+/**
+ * Records that carry their field name beside the value rather than as its key, as form
+ * builders, survey tools, CRMs and FHIR-like APIs send them: {"field": "姓名", "value": "吕红天"},
+ * {"question": "您的姓名", "answer": …}, {"property": "firstname", "value": …}, {"type": "passport",
+ * "value": …}, and pair lists [["姓名", "吴锦"], ["身份证号", …]]. A label counts only when its
+ * text is a field name the classifier knows (ColumnNamePredicate), and only before its value.
+ */
+const LABEL_MEMBER_KEYS = new Set([
+  'field', 'fieldname', 'field_name', 'name', 'label', 'key', 'k', 'attr', 'attrname', 'attr_name', 'attribute', 'property',
+  'propertyname', 'question', 'title', 'item', 'itemname', 'paramname', 'param', 'type', 'code', '字段', '字段名', '名称', '项目', '属性', '问题',
+]);
+const VALUE_MEMBER_KEYS = new Set([
+  'value', 'val', 'v', 'answer', 'attrvalue', 'attr_value', 'fieldvalue', 'field_value', 'propertyvalue', 'paramvalue', 'content',
+  'text', 'data', '值', '内容', '答案',
+]);
+
+function isRecordKey(set: ReadonlySet<string>, key: string | undefined): boolean {
+  return key !== undefined && key.length <= 16 && isTableKey(set, key);
 }
 
 /**
@@ -230,9 +254,10 @@ class Scanner {
           const array = c === LBRACKET;
           const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
           const holder = stack[stack.length - 1];
-          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined };
+          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined, label: undefined };
           if (holder !== undefined) {
-            if (holder.capture) holder.capture = null;
+            // A column may be an object ({"key": "xm", "title": "姓名"}): its label is its name.
+            if (holder.capture && array) holder.capture = null;
             if (array && this.columnName !== undefined) tableRole(holder, frame, key);
           }
           stack.push(frame);
@@ -256,11 +281,30 @@ class Scanner {
         let keep = true;
         if (hot) this.string();
         else keep = !this.skipPlainString();
-        const capture = stack[stack.length - 1]?.capture;
-        if (capture) captureColumn(stack[stack.length - 1]!, capture, keep ? this.str : utf8(buf, rawStart, this.pos - 1));
+        const top = stack[stack.length - 1];
+        const capture = top?.capture;
+        if (capture) captureColumn(top!, capture, keep ? this.str : utf8(buf, rawStart, this.pos - 1));
+        let leafKey = key;
+        if (top !== undefined && this.columnName !== undefined && this.pos - rawStart <= MAX_COLUMN_CHARS) {
+          if (top.array ? top.index <= 1 && typeof top.up !== 'string' && top.up.array : isRecordKey(LABEL_MEMBER_KEYS, key)) {
+            const text = keep ? this.str : utf8(buf, rawStart, this.pos - 1);
+            if (!top.array) {
+              if (this.columnName(text)) top.label = text;
+            } else if (top.index === 0) {
+              if (this.columnName(text)) {
+                top.label = text;
+                // A field name in a row is a label, not a value of its column.
+                leafKey = top.key;
+              }
+            } else if (top.label !== undefined && this.columnName(text)) {
+              // ["姓名", "手机"]: two field names make a header row, not a pair.
+              leafKey = cellKey(top, 1);
+            }
+          }
+        }
         if (keep) {
           const path = token === null ? pathOf(base) : `${pathOf(base)}/${token}`;
-          this.push(path, key, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
+          this.push(path, leafKey, this.str, rawStart, this.pos - 1, false, memberStart < 0 ? undefined : memberStart, memberStart < 0 ? undefined : this.pos);
         }
       } else if (c === MINUS || isDigit(c)) {
         const holder = stack[stack.length - 1];
@@ -291,13 +335,17 @@ class Scanner {
           base = top;
           if (top.array) {
             token = ++top.index;
-            key = cellKey(top, top.index);
+            key = top.label !== undefined && top.index === 1 ? top.label : cellKey(top, top.index);
             hot = top.hot || (key !== top.key && filter !== undefined && !filter.plainKey(key));
           } else {
             key = this.memberKey(keySlot(stack.length, ++top.index));
             if (this.keyIsValue) this.pushKey(pathOf(top), key);
             token = this.keyToken;
             hot = top.hot || this.keyHot;
+            if (top.label !== undefined && isRecordKey(VALUE_MEMBER_KEYS, key)) {
+              key = top.label;
+              hot = hot || filter === undefined || !filter.plainKey(key);
+            }
           }
           break;
         }
@@ -306,6 +354,11 @@ class Scanner {
         }
         this.pos++;
         stack.pop();
+        const capturing = stack[stack.length - 1];
+        if (!top.array && capturing?.capture) {
+          if (top.label === undefined) capturing.capture = null;
+          else captureColumn(capturing, capturing.capture, top.label);
+        }
         if (top.capture && top.capture.some(this.columnName!)) {
           // A header row gives its table's rows their columns; a `columns` member, its object's.
           const holder = stack[stack.length - 1];

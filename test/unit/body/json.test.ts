@@ -156,10 +156,19 @@ describe('parseJson: tables take their header as keys', () => {
   const keys = (text: string, predicate: ((s: string) => boolean) | null = columnName) =>
     parseJson(Buffer.from(text), undefined, undefined, predicate ?? undefined).map((l) => `${l.location}=${l.key}`);
   it.each([
-    ['a header row', '{"t":[["姓名","x"],["a","b"],["c","d","e"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=姓名', '/t/1/1=x', '/t/2/0=姓名', '/t/2/1=x', '/t/2/2=t']],
+    // "x" may be a column's name or the value of a 姓名 pair: it is read as the value.
+    ['a header row', '{"t":[["姓名","x"],["a","b"],["c","d","e"]]}', ['/t/0/0=t', '/t/0/1=姓名', '/t/1/0=姓名', '/t/1/1=x', '/t/2/0=姓名', '/t/2/1=x', '/t/2/2=t']],
+    ['a header row of field names', '{"t":[["姓名","phone"],["a","b"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=姓名', '/t/1/1=phone']],
+    ['a list of pairs', '{"t":[["姓名","a"],["phone","b"],["note","c"]]}', ['/t/0/0=t', '/t/0/1=姓名', '/t/1/0=t', '/t/1/1=phone', '/t/2/0=姓名', '/t/2/1=a']],
+    ['records labelled beside their value', '{"r":[{"field":"姓名","value":"a"},{"name":"phone","value":"b"},{"value":"c","field":"姓名"}]}', [
+      '/r/0/field=field', '/r/0/value=姓名', '/r/1/name=name', '/r/1/value=phone', '/r/2/value=value', '/r/2/field=field',
+    ]],
+    ['columns described by objects', '{"columns":[{"key":"xm","title":"姓名"},{"title":"phone"}],"rows":[["a","b"]]}', [
+      '/columns/0/key=key', '/columns/0/title=title', '/columns/1/title=title', '/rows/0/0=姓名', '/rows/0/1=phone',
+    ]],
     ['a columns member', '{"columns":["name","phone"],"rows":[["a","b"]]}', ['/columns/0=columns', '/columns/1=columns', '/rows/0/0=name', '/rows/0/1=phone']],
     ['a first row naming no field', '{"t":[["a","b"],["c"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=t']],
-    ['a first row holding more than strings', '{"t":[["name",1],["c","d"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=t', '/t/1/1=t']],
+    ['a first row holding more than strings', '{"t":[["name",1],["c","d"]]}', ['/t/0/0=t', '/t/0/1=name', '/t/1/0=t', '/t/1/1=t']],
     ['a first row holding an object', '{"t":[["name",{"k":"v"}],["c"]]}', ['/t/0/0=t', '/t/0/1/k=k', '/t/1/0=t']],
     ['rows of objects inside a table', '{"t":[["name"],[{"k":"v"}]]}', ['/t/0/0=t', '/t/1/0/k=k']],
     ['a data member without columns', '{"data":[["a"]]}', ['/data/0/0=data']],
