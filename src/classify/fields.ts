@@ -34,7 +34,7 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { category: 'pi.phone', weight: 0.9,
-    exact: ['tel', 'telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh'],
+    exact: ['tel', 'telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh', 'lxfs', 'lxrdh', 'jjlxrdh', 'lxrsj', 'jjlxrsj'],
     suffix: ['phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
       'mobileNumber', 'mobilePhone', 'cellphone', 'cellPhoneNo', 'cellNumber', 'telephone',
       'contactTel', 'custTel', 'customerTel', 'userTel', 'buyerTel', 'receiverTel', 'linkTel',
@@ -55,7 +55,7 @@ const GROUPS: readonly Group[] = [
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certificateNo', 'certificateNumber',
-      'zjhm', 'zjh', 'sfz', 'sfzhm',
+      'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm',
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
       ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
         'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact',
@@ -70,7 +70,7 @@ const GROUPS: readonly Group[] = [
       'credentialNo', 'credentialNumber', 'identificationNo', 'identificationNumber', '证件', '证件编号'] },
 
   { category: 'pi.bank_card', weight: 0.85,
-    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh'],
+    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh'],
     suffix: ['accountNo', 'accountNum', 'accountNumber', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',
@@ -114,6 +114,11 @@ const GROUPS: readonly Group[] = [
       'legalPersonName', 'corporateRepresentative', 'faren', 'farendaibiao', 'fadingdaibiaoren', 'fddbr', 'lxr',
       'lxrmc', 'sjr', 'shr', 'debtorName', 'creditorName', 'candidateName', 'spouse', 'father', 'mother',
       '主治医师', '主治医生', '责任医生', '经治医生', '姓名拼音', '拼音姓名', '英文姓名',
+      // Laboratory reports: who was tested, who sent the sample, who signed the report.
+      '受检者', '受检人', '受检者姓名', '受检人姓名', '送检人', '送检医生', '送检医师', '样本提供者', '检测对象', '被检测人',
+      '审核医师', '审核医生', '报告医师', '报告医生', '检验医师', '检验者', '申请医生', '申请医师', '开单医生', '主管医生',
+      // 户名 in pinyin, on bank transfer forms.
+      'huming', 'zhmc',
       // Bookings and pick-ups: "pax" is the travel trade's word for a passenger.
       'paxName', 'pax', 'bookerName', 'booker', 'checkinName', 'occupantName', 'pickupContact', 'pickupPerson',
       'pickupName', 'guarantorName', 'chikaren', 'chengcheren', 'chengjiren', 'ccr'] },
@@ -183,9 +188,12 @@ const GROUPS: readonly Group[] = [
       '手术史', '手术记录', '手术名称', '健康状况', '身体状况', '病理', '病理诊断', '残疾类型', '残疾等级',
       '传染病史', 'medicine', 'medicines', 'medicineName', 'drug', 'drugs', 'drugName', 'dosage', 'surgery',
       'chronicDisease', 'mentalHealth', '药品', '药品名称', '药物', '用药情况', '慢性病', '既往疾病', '过敏原',
-      'procedureName', 'operationName', 'surgeryName', 'zhusu', 'shoushu', 'jibingmingcheng', 'jianchajieguo',
+      'procedureName', 'surgeryName', 'zhusu', 'shoushu', 'jibingmingcheng', 'jianchajieguo',
       'jianyanjieguo', 'zhenduanjieguo', 'ICD编码', '疾病编码', '诊断编码', '检查所见', '检查结论', '影像所见', '护理等级',
-      'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText'] },
+      'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText',
+      // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
+      'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
+      'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm', '不良反应', '不良事件', '不良反应名称'] },
   { category: 'pi.religion', weight: 0.9,
     suffix: ['religion', 'religiousBelief', 'religiousAffiliation', 'faith', 'zongjiao', 'zongjiaoxinyang',
       '宗教', '宗教信仰', '信仰'] },
@@ -222,7 +230,9 @@ const GROUPS: readonly Group[] = [
       'companyCode', 'corpCode', 'unifiedCode', 'unifiedSocialCode', 'socialCode', 'licenseCode', 'nsrsbh', 'yyzzh',
       'tyxydm', '营业执照编号', '企业代码', '单位代码', '机构代码',
       // A company's registration number is its USCC (a booking's is "regNo", a reference).
-      'registrationNo', 'registrationNumber', 'companyRegNo', 'businessRegNo', '注册号', '工商注册号'] },
+      'registrationNo', 'registrationNumber', 'companyRegNo', 'businessRegNo', '注册号', '工商注册号',
+      // A VAT registration in China is the taxpayer number, which is the USCC.
+      'vatRegNo', 'vatNo', 'vatNumber', 'vatId', 'taxRegNo', 'taxRegistrationNo', 'taxRegistrationNumber'] },
   { category: 'vehicle.vin', weight: 0.9,
     exact: ['vin', 'chejiahao', 'chassis', 'cjh', 'clsbdm'],
     suffix: ['vinNo', 'vinCode', 'vinNumber', 'chassisNo', 'chassisNumber', 'frameNo', 'frameNumber',
@@ -239,7 +249,7 @@ const GROUPS: readonly Group[] = [
     exact: ['id', 'uuid', 'guid', 'sku', 'spu', 'barcode', 'ean', 'upc', 'isbn', 'hash', 'checksum',
       'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId', 'tn', 'qq', 'trace', 'ticket',
       'spanId', 'requestId', 'reqId', 'req', 'ts', 'timestamp', 'version', 'ver', 'build', 'invoice',
-      'etag', 'captcha'],
+      'etag', 'captcha', 'order'],
     // "ref" as a suffix too: oldRef, txnRef, bizRef (and href, which holds no identifier).
     suffix: ['ref', 'orderNo', 'orderId', 'orderNumber', 'orderCode', 'trackingNo',
       'trackingNumber', 'trackingId', 'waybill', 'waybillNo', 'waybillNumber', 'expressNo',
@@ -259,7 +269,7 @@ const GROUPS: readonly Group[] = [
       'bookingNo', 'bookingId', 'bookingRef', 'reservationNo', 'reservationId', 'pnr', 'batchId', 'batch', 'bizId',
       'couponId', 'couponNo', 'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
       'payNo', 'applyNo', 'applicationNo', 'recordNo', 'reportNo', 'orderSn', 'settlementNo', '订单', '运单', '预订号',
-      '确认号', '登记号', '批次',
+      '确认号', '登记号', '批次', 'claimNumber', 'claimId', 'ywlsh', 'lsh',
       // Part, model and licence codes: a 17-char one passes the VIN check one time in eleven.
       'mpn', 'itemCode', 'modelCode', 'partCode', 'licenseKey', 'productKey', 'activationCode', 'serialKey',
       '配件编号', '零件号', '物料编码', '物料号', '型号'] },
@@ -273,13 +283,15 @@ const GROUPS: readonly Group[] = [
       'MemFree', 'MemUsed', 'HeapUsed', 'HeapTotal', 'HeapSize', 'DiskFree', 'FreeDisk', 'DiskUsed', 'UsedDisk',
       'DiskTotal', 'TotalDisk', 'DiskSize', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
       'Quota', 'Capacity', 'Fen', 'AmountFen', 'DurationNs', 'ElapsedNs', 'LatencyNs', 'RowsScanned', 'RowCount',
-      'BytesTotal', 'Notional', 'Total'] },
+      'BytesTotal', 'Notional', 'Total', 'BytesSent', 'BytesReceived', 'BytesIn', 'BytesOut', 'BytesRead', 'BytesWritten'] },
 ];
 
 /** Lower-case, drop `_ - . space`, form brackets ("contact[phone]"), a closing parenthetical
  *  ("联系电话（手机）", "phone (mobile)") and trailing digits ("contact_phone_2" → "contactphone"). */
 export function normalizeFieldName(key: string): string {
   let s = key.toLowerCase();
+  // Salesforce's custom fields: "National_ID__c", "Mobile__c".
+  if (s.length > 3 && s.endsWith('__c')) s = s.slice(0, -3);
   const last = s.charCodeAt(s.length - 1);
   if (last === 0x29 || last === 0xff09) {
     const open = Math.max(s.lastIndexOf('('), s.lastIndexOf('（'));

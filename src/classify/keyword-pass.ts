@@ -162,8 +162,14 @@ function isColonAt(v: string, p: number): boolean {
 
 function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
   let from = skipFillers(v, end);
-  // "姓名：张三" is the label scan's; a trigger reads names written without a colon.
-  if (from >= v.length || isColonAt(v, from)) return;
+  // "姓名：张三" is the label scan's; a trigger reads names written without a colon. English
+  // ones are no field labels ("Customer: Pan Jing", "Caller: Xiao Ting"): they read past it.
+  if (from >= v.length) return;
+  if (isColonAt(v, from)) {
+    if (v.charCodeAt(end - 1) >= 128) return;
+    from = skipFillers(v, from + 1);
+    if (from >= v.length) return;
+  }
   // "姓名[艾力·吐尔洪]", "姓名【张三】": a log's bracketed value, closed right after the name.
   const closer = CLOSERS.get(v.charCodeAt(from));
   if (closer !== undefined) from++;

@@ -205,7 +205,9 @@ export class NumericScanner {
         return true;
       }
     }
-    if (len === 11 || len === 13 || len === 15) {
+    // "+49 176 12345678": a mobile of another country, its code standing in the first group.
+    const foreign = a === 1 && run.plus && run.gOff[1]! <= 3 && run.windowDigits(0, 0) !== '86';
+    if ((len === 11 || len === 13 || len === 15) && !foreign) {
       const s = this.support(v, PHONE);
       // With a field or label saying "phone", any split of the digits will do.
       const p = s !== undefined ? supportedMobileStart(d, plus) : mobileNationalStart(d, lens, plus);

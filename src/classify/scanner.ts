@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isGenericNameKey, isNeverPersonParent, isPlainHanName, isThingParent, WEAK_NAME_KEYS,
+  hanNameBeforeNumber, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, otherScriptNameAfter, isThingParent, WEAK_NAME_KEYS,
 } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
@@ -116,11 +116,15 @@ export class LeafScanner implements ScanHost {
       // ("rs485": "A") is left alone: it reads as much like a cable spec.
       this.emit(GENETIC, RULES.geneticField, 0, v.length, 0.85);
       this.fieldCategory = GENETIC;
-    } else if (leaf.key !== undefined && v.length <= 6 && isPlainHanName(v)) {
-      // "userName": "张伟", "operatorName": "李娜" — a login or an unknown "…Name" field that
-      // holds a plain Han name.
+    } else if (leaf.key !== undefined && ((v.length <= 6 && isPlainHanName(v)) || (v.length <= 40 && mayBeLatinName(v)))) {
+      // "userName": "张伟", "operatorName": "李娜", "owner": "Chen Jing" — a login, a display
+      // name or an unknown "…Name" field that holds a plain Han name, or Latin words that read as
+      // a person's name (a pinyin surname or a common given name: not "platform-team").
       const norm = normalizeFieldName(leaf.key);
-      if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm) || heldByName(leaf, norm)) this.emit(NAME, RULES.fieldName, 0, v.length, 0.6);
+      if ((WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm) || heldByName(leaf, norm)) && (isCjkCode(v.charCodeAt(0)) || isLatinPersonName(v.trim()))) {
+        const end = v.trimEnd().length;
+        this.emit(NAME, RULES.fieldName, v.length - v.trimStart().length, end, 0.6);
+      }
     }
     if (key === undefined && isProse(v) && medicalParent(leaf)) {
       // {"medical": {"notes": "…"}}: text under a medical object is medical, whatever its key.
@@ -266,6 +270,14 @@ export class LeafScanner implements ScanHost {
     // 0388 4X" under identityNo starts with a Luhn-valid 16) is part of it, not another number.
     if (this.fieldCategory !== undefined && this.fieldCategory !== HEALTH && this.fieldCategory !== NAME && LOWERABLE_RULES.has(rule)) return;
     if (category === GENETIC) this.geneticContext = true;
+    this.push(category, rule, start, end, confidence);
+    if (category === NAME && end < this.leaf.value.length) {
+      const other = otherScriptNameAfter(this.leaf.value, end, isCjkCode(this.leaf.value.charCodeAt(start)));
+      if (other !== undefined) this.push(category, rule, other.start, other.end, confidence);
+    }
+  }
+
+  private push(category: CategoryId, rule: string, start: number, end: number, confidence: number): void {
     this.out.push({
       category,
       grade: this.grades.get(category) ?? 'sensitive_pi',
@@ -398,6 +410,13 @@ export class LeafScanner implements ScanHost {
       if (folded !== undefined && (m === undefined || (folded.start <= m.start && folded.end >= m.end))) m = folded;
     }
     if (m === undefined) return at + 1;
+    if (v.charCodeAt(m.start - 1) === 60) {
+      // "Message-ID: <5f3a…@mail.example.cn>" names a message, not a mailbox.
+      if (MESSAGE_ID_HEADER.test(v.slice(Math.max(0, m.start - 40), m.start - 1))) return m.end;
+      // "From: Zhang Wei <zhang.wei@…>", "To: \"张伟\" <…>": the display name is the person's.
+      const name = displayNameBefore(v, m.start - 1);
+      if (name !== undefined) this.emit(NAME, RULES.nameContext, name.start, name.end, 0.8);
+    }
     this.emit(EMAIL, RULES.emailPattern, m.start, m.end, this.keyCategory === EMAIL ? 0.98 : 0.9);
     return m.end;
   }
@@ -473,6 +492,9 @@ export class LeafScanner implements ScanHost {
     if (category === NAME) {
       const name = joinCjkRuns(text);
       conf = 0.85 * nameFactorFor(match.weight, name);
+      // After a role's label ("Patient: Female", "Guest: Marriott Bonvoy"), Latin words must
+      // read as a person's name, as under a bare "name".
+      if (match.weight <= ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name.trim())) conf = 0;
     }
     else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);
     else if (category === PASSPORT) {
@@ -536,12 +558,15 @@ function callAfter(v: string, end: number): Span | undefined {
   let p = end;
   if (p < v.length && v.charCodeAt(p) === 32) p++;
   const sep = v.charCodeAt(p);
-  if (sep !== 61 && sep !== 58) return undefined;
+  // "rs123=AG", "rs123: A/G", or in brackets as reports and prose write it: "rs123(AG)", "rs123 (C/T)".
+  const close = sep === 40 ? 41 : sep === 0xff08 ? 0xff09 : sep === 61 || sep === 58 ? -1 : 0;
+  if (close === 0) return undefined;
   p++;
   if (p < v.length && v.charCodeAt(p) === 32) p++;
   let q = p;
   while (q < v.length && q - p < 5 && /[ACGTacgt/|]/.test(v[q]!)) q++;
   if (q === p || (q < v.length && /[\w]/.test(v[q]!)) || !isGenotypeCall(v.slice(p, q))) return undefined;
+  if (close > 0 && v.charCodeAt(q) !== close) return undefined;
   return { start: p, end: q };
 }
 
@@ -604,6 +629,36 @@ function heldByName(leaf: Leaf, norm: string): boolean {
   if (!NAME_PART_KEYS.has(norm)) return false;
   const parent = namedParent(leaf.location);
   return parent !== undefined && lookupField(parent)?.category === NAME;
+}
+
+const MESSAGE_ID_HEADER = /(?:^|\n)\s*(?:message-id|in-reply-to|references|content-id|x-message-id)\s*:\s*(?:<[^<>\n]*>\s*)*$/i;
+
+/** The display name before an address in angle brackets (`lt` is the '<'), quoted or not,
+ *  when it reads as a person's: a plain Han name or Latin words with a surname or given name. */
+function displayNameBefore(v: string, lt: number): Span | undefined {
+  let end = lt;
+  while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
+  let start = end;
+  if (v.charCodeAt(end - 1) === 34) {
+    start = v.lastIndexOf('"', end - 2);
+    if (start < 0 || end - start > 42) return undefined;
+    start++;
+    end--;
+  } else {
+    while (start > 0 && end - start <= 40 && !DISPLAY_NAME_STOPS.has(v.charCodeAt(start - 1))) start--;
+  }
+  while (start < end && v.charCodeAt(start) === 32) start++;
+  const text = v.slice(start, end).trimEnd();
+  if (text.length < 2 || text.length > 40) return undefined;
+  return isPlainHanName(text) || (text.charCodeAt(0) < 128 && isLatinPersonName(text)) ? { start, end: start + text.length } : undefined;
+}
+const DISPLAY_NAME_STOPS = new Set([...':：,，;；\n\r\t<>'].map((c) => c.charCodeAt(0)));
+
+/** Two to four Latin words, capitalised or in capitals, as a name is written ("Chen Jing",
+ *  "LIU Yang"): the cheap test before the key and the name lists are asked. */
+function mayBeLatinName(v: string): boolean {
+  const c = v.charCodeAt(0);
+  return c >= 65 && c <= 90 && v.indexOf(' ') > 0;
 }
 
 /** Identifiers whose value is checked whatever field holds it, so a holder key may borrow the

@@ -33,6 +33,7 @@ export const HEALTH_TERMS_ZH = [
   '心衰', '心力衰竭', '心律失常', '房颤', '脑梗', '脑梗死', '脑卒中', '中风', '脑出血', '动脉硬化',
   '哮喘', '慢阻肺', '肾病', '肾衰竭', '尿毒症', '肝硬化', '脂肪肝', '肝病', '痛风', '贫血', '甲亢',
   '甲减', '骨质疏松', '骨折', '椎间盘突出', '红斑狼疮', '银屑病', '牛皮癣', '白癜风', '湿疹', '荨麻疹',
+  '甲状腺功能亢进', '甲状腺功能减退', '甲状腺功能', '新型冠状病毒感染', '注意缺陷多动障碍', '酒精依赖', '药物依赖', '早孕',
   '慢性病', '遗传病', '罕见病', '血友病', '地中海贫血', '职业病', '尘肺', '综合征', '偏头痛', '癫痫',
   '帕金森', '阿尔茨海默', '老年痴呆', '脑瘫', '结节', '息肉', '囊肿',
   // cancer
@@ -107,6 +108,10 @@ export const HEALTH_TERMS_EN = [
   'cholecystectomy', 'appendectomy', 'mastectomy', 'hysterectomy', 'arthroplasty', 'angioplasty', 'laparoscopic',
   'atrial fibrillation', 'obstructive pulmonary', 'sleep apnea', 'sleep apnoea', 'gastroenteritis', 'bipolar affective',
   'tenofovir', 'quetiapine', 'rivaroxaban', 'methotrexate', 'clopidogrel', 'rosuvastatin', 'metoprolol',
+  // Adverse events as pharmacovigilance reports name them (MedDRA preferred terms).
+  'neutropenia', 'thrombocytopenia', 'leukopenia', 'agranulocytosis', 'acute kidney injury', 'renal failure',
+  'hepatotoxicity', 'liver injury', 'anaphylactic', 'stevens-johnson', 'pulmonary embolism', 'deep vein thrombosis',
+  "crohn's disease", 'crohn disease', 'ulcerative colitis', 'interstitial lung disease', 'pancytopenia',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
 export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD'];
@@ -137,7 +142,7 @@ export const HEALTH_NEGATIVES = [
 export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod', 'q4h', 'q6h', 'q8h', 'q12h', '每日一次', '每日两次', '每日三次', '一日三次', '一日两次', '一日一次', '每天一次', '每天两次', '每天三次'];
 
 // A dose right before the sig, maybe with a route between: "20mg qd", "8U 皮下注射 bid".
-const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|毫克|毫升|单位|克)(?![a-z])[\s\u4e00-\u9fff]{0,8}$/i;
+const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|吸|喷|揿|滴|贴|丸|毫克|毫升|单位|克)(?![a-z])[\s\u4e00-\u9fff]{0,8}$/i;
 
 /** Whether a dose ends within a few chars before `pos`. */
 export function doseBefore(s: string, pos: number): boolean {
@@ -213,6 +218,8 @@ export function medicalSpanStart(s: string, at: number): number {
     if (STRONG_STOPS.has(c) || CLAUSE_STOPS.has(c) || LEFT_STOPS.has(c) || (p >= 2 && isSentenceDot(s, p - 1))) break;
     p--;
   }
+  // Cut short inside a word ("Patient experienced …"): the clause starts at the next word.
+  if (p === limit && p > 0 && isAsciiLetterCode(s.charCodeAt(p - 1))) while (p < at && isAsciiLetterCode(s.charCodeAt(p))) p++;
   while (p < at && isSpaceCode(s.charCodeAt(p))) p++;
   return p;
 }

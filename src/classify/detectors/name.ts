@@ -413,6 +413,37 @@ export function latinNameAt(s: string, from: number, single: boolean): { start: 
   return { start, end };
 }
 
+/**
+ * The same person's name in the other script right after a name found at ..end: "黄丽 (Huang
+ * Li)", "LIU Yang (刘洋)", "WANG Fang / 王芳", as bilingual records and letters write it.
+ * `han` says which script the found name is in.
+ */
+export function otherScriptNameAfter(s: string, end: number, han: boolean): { start: number; end: number } | undefined {
+  let p = end;
+  while (p < s.length && s.charCodeAt(p) === 32) p++;
+  const open = s.charCodeAt(p);
+  const close = open === 0x28 ? 0x29 : open === 0xff08 ? 0xff09 : open === 0x2f ? -1 : 0;
+  if (close === 0) return undefined;
+  p++;
+  while (p < s.length && s.charCodeAt(p) === 32) p++;
+  const start = p;
+  let q = p;
+  if (han) {
+    while (q < s.length && q - start <= 40 && isLatinNameCode(s.charCodeAt(q))) q++;
+  } else {
+    while (q < s.length && q - start <= 5 && (isCjkCode(s.charCodeAt(q)) || s.charCodeAt(q) === 0xb7)) q++;
+  }
+  const text = s.slice(start, q).trimEnd();
+  const stop = start + text.length;
+  if (text.length < 2 || (close > 0 && s.charCodeAt(q) !== close)) return undefined;
+  if (han ? !isLatinPersonName(text) : !isPlainHanName(text)) return undefined;
+  return { start, end: stop };
+}
+
+function isLatinNameCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32 || c === 45 || c === 39 || c === 46;
+}
+
 /** Words after which a Han name follows in running text ("收件人李淑曦", "我叫王芳", "患者张三"). */
 export const NAME_TRIGGERS_ZH = [
   '收件人', '收货人', '寄件人', '联系人', '患者', '病人', '姓名', '我叫', '我的名字是', '申请人',
@@ -475,6 +506,8 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
 export const WEAK_NAME_KEYS = new Set([
   'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator',
   'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
+  'preferredname', 'requester', 'requestor', 'requestedby', 'approvedby', 'createdby', 'updatedby', 'modifiedby',
+  'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',
   '用户名', '昵称', '操作人', '创建人', '经手人', '审批人', '负责人姓名', '提交人', '填报人', '登记人',
 ]);
 
@@ -566,6 +599,9 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['booked by', false, true], ['called', false, true], ['spoke with', false, true], ['spoke to', false, true],
   ['contacted', false, true], ['met with', false, true],
   ['traveler', false], ['traveller', false],
+  // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
+  ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
+  ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,

@@ -42,6 +42,10 @@ describe('lookupField: exact names in every spelling', () => {
     ['passport', 'pi.passport'], ['passportNo', 'pi.passport'], ['passport_number', 'pi.passport'],
     ['护照号', 'pi.passport'], ['hkMacauPermit', 'pi.passport'], ['home_return_permit', 'pi.passport'],
     ['gangaotongxingzheng', 'pi.passport'], ['往来港澳通行证', 'pi.passport'],
+    // Official pinyin abbreviations (公民身份号码, 联系方式, 开户账号), Salesforce custom fields, VAT numbers.
+    ['gmsfhm', 'pi.id_card'], ['sfzjh', 'pi.id_card'], ['lxfs', 'pi.phone'], ['jjlxrdh', 'pi.phone'], ['khzh', 'pi.bank_card'],
+    ['National_ID__c', 'pi.id_card'], ['Mobile__c', 'pi.phone'], ['vatRegNo', 'org.uscc'], ['taxRegNo', 'org.uscc'],
+    ['adverseEvents', 'pi.health'], ['preferredTerm', 'pi.health'],
   ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
 });
 
@@ -65,11 +69,13 @@ describe('lookupField: look-alikes that are not PI fields', () => {
     'remoteAddr', 'walletAddress', 'microphone', 'headphone', 'automobile', 'isMobile', 'phoneType',
     'mobileOs', 'memberCardNo', 'giftCardNumber', '会员卡号', 'IP地址', 'userAccountNo', 'orderIdNo',
     'voicemail', 'emailVerified', 'idCardVerified', '',
+    // GraphQL's, not a surgery's.
+    'operationName',
   ])('%s → none', (key) => expect(cat(key)).toBeUndefined());
 
   it.each(['orderNo', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo',
     'regNo', 'confirmationNo', 'batchId', 'bizId', 'couponId', 'mailNo', 'pnr', '订单', 'mpn', 'licenseKey', '配件编号',
-    'amount_fen', 'rows_scanned', 'rx_bytes_total'])(
+    'amount_fen', 'rows_scanned', 'rx_bytes_total', 'bytesSent', 'claimNumber', 'ywlsh', 'order'])(
     '%s is a reference number (lowers pattern-only findings)', (key) => expect(cat(key)).toBe('ref'),
   );
 

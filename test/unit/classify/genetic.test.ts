@@ -42,6 +42,9 @@ describe('rsIDs need genotype context', () => {
     [[leaf('rs4477212', 'snp', { location: '/a/snp' }), leaf('GG', 'grade', { location: '/b/grade' })], ['rs4477212']],
     [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'rs7654321']],
     [[leaf('genotype report: rs4988235 (C;T)')], ['rs4988235']],
+    // The call in brackets right after its marker, as reports and prose write it.
+    [[leaf('检测结果：rs11017458(AG), rs667385229（GG）')], ['rs11017458', 'AG', 'rs667385229', 'GG']],
+    [[leaf('heterozygous for rs1801133 (C/T); see RS232 (a) port')], ['rs1801133', 'C/T']],
     [[leaf('rs123456', 'x', { location: '/x' }), leaf(SEQ, 'read', { location: '/read' })], ['rs123456', SEQ]],
     // A log line writes the call right after its marker; a VCF file is genetic by its header.
     [[leaf('INFO pgx.import sample=S12 rs4244285=GA rs12248560: C/T\n')], ['rs4244285', 'GA', 'rs12248560', 'C/T']],

@@ -8,7 +8,7 @@ describe('health pieces', () => {
   it.each([['E11.9', true], ['I10', true], ['O24.4', true], ['Z21', true], ['F32.A1', true], ['U07.1', false], ['E1', false], ['E11.99999', false], ['11.9', false]])(
     'ICD-10 %s → %s', (code, ok) => expect(isIcd10(code)).toBe(ok),
   );
-  it.each([['20mg qd', true], ['0.3g prn', true], ['8U 皮下注射 bid', true], ['2片 tid', true], ['the bid', false], ['SKU 12 bid', false]])(
+  it.each([['20mg qd', true], ['0.3g prn', true], ['8U 皮下注射 bid', true], ['2片 tid', true], ['1吸 bid', true], ['2喷 qd', true], ['the bid', false], ['SKU 12 bid', false]])(
     'dose before the sig in %j → %s', (s, ok) => expect(doseBefore(s, s.lastIndexOf(' ') + 1)).toBe(ok),
   );
   it('a clause stops at commas, sentence ends, money and other labels', () => {
@@ -38,6 +38,9 @@ describe('medical content in values', () => {
     ['ICD-10 E11.9 复查', ['E11.9']],
     ['Malignant neoplasm of breast, C50.9', ['Malignant neoplasm of breast', 'C50.9']],
     ['Patient: Fracture of lower end of radius', ['Fracture of lower end of radius']],
+    // The clause reaches back a few words at most, and never starts inside one.
+    ['Patient experienced grade 3 neutropenia on day 15.', ['experienced grade 3 neutropenia on day 15']],
+    ['患者甲状腺功能亢进（E05.9）', ['患者甲状腺功能亢进（E05.9）']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
 
   it('a disease word alone is health data only where the request is about someone', () => {

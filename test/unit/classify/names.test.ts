@@ -45,6 +45,13 @@ describe('names in running text', () => {
     ['尊敬的张伟先生，您的订单已发货', ['张伟']],
     ['本次由李静明经手', ['李静明']],
     ['Dear Zhang Wei, your order has shipped.', ['Zhang Wei']],
+    ['Customer: Pan Jing, issue with delivery.', ['Pan Jing']], ['Caller: Xiao Ting, callback later.', ['Xiao Ting']],
+    ['Driver: MA Jun reported a flat tyre.', ['MA Jun']],
+    // The name again in the other script, in brackets or after a slash.
+    ['Patient: 黄丽 (Huang Li), MRN 12345678', ['黄丽', 'Huang Li']], ['New hire Ms. LIU Yang (刘洋), starting soon', ['LIU Yang', '刘洋']],
+    ['Applicant: WANG Fang / 王芳', ['WANG Fang', '王芳']],
+    // A mail header's display name.
+    ['From: Zhang Wei <zhang.wei@example.com>', ['Zhang Wei']], ['To: "张伟" <wangfang88@163.com>', ['张伟']],
     ['Patient Wang Fang was admitted on Monday.', ['Wang Fang']],
     ['Hi, please call Mr. Chen at the desk.', ['Chen']],
     ['患者张三，男，45岁', ['张三']],
@@ -105,6 +112,9 @@ describe('names in running text', () => {
     '项目负责人：待定；经办人：系统自动。', '客服：请提供信息。\n用户：单据编号：3568 1444 7779 5718', '用户：VIN码：LSVAU218XN2183294',
     '由中国·北京·朝阳区发出', '尊敬的会员·您好', '订单已发货，您的包裹正在路上', '感谢支持，您的反馈我们已收到', '请注意张贴，您的车辆',
     '参会人员：待定', '出席会议的人数很多', '由许可证管理处签发', '收件人韩国队', '客户向银行，', '客户于3月1日来电',
+    // A role's label over words that are no person's name; a message's id in angle brackets.
+    'Patient: Female, 54 years.', 'Guest: Marriott Bonvoy member.', 'Contact: Support Team', 'Message-ID: <5f3a9bc1e2@mail.example.cn>',
+    'From: Support Team <support@example.com>',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -134,6 +144,10 @@ describe('names by field', () => {
     // Bookings: occupants, "pax", ticket-style names, nicknames.
     ['吕杰', 'surgeon'], ['Haitao Guo', 'surgeon'], ['胡宇航', 'editor'], ['张伟洋', 'occupant'], ['TANTAI NA', 'paxName'], ['GUO/BAI', 'passengerName'], ['ZHANG/WEI MR', 'paxName'],
     ['Zhang Wei (Kevin)', 'realName'],
+    // Display names and people by role, in Latin letters when they read as a person's.
+    ['Tony Dong', 'displayName'], ['Alan Dong', 'preferredName'], ['Zhao Tao', 'reporterName'], ['Li Na', 'approvedBy'], ['Chen Jing', 'owner'],
+    // Laboratory reports and bank forms.
+    ['吴文', '受检者'], ['郝英华', '审核医师'], ['谭强涵', 'hu_ming'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -147,7 +161,8 @@ describe('names by field', () => {
     ['the order was shipped', 'name'], ['王府井', 'userName'], ['白色', 'specName'], ['周大福', 'signName'], ['黄山', 'scenicName'], ['白虎志', 'skinName'], ['本人', '签收人'],
     ['财务部', '收款人'], ['门卫代收', '收件人'], ['客服部', 'contactName'], ['王府井店', 'applicantName'],
     ['招聘组', 'contactName'], ['值班经理', '联系人'], ['kafka.produce', 'name'], ['Payment Gateway', 'name'],
-    ['龙华区', 'name'], ['石岩镇', 'name'], ['文件', 'name'], ['区域', 'name'], 
+    ['龙华区', 'name'], ['石岩镇', 'name'], ['文件', 'name'], ['区域', 'name'],
+    ['system', 'createdBy'], ['platform-team', 'owner'], ['Data Platform', 'assignee'], ['Support Team', 'displayName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMainlandMobile, mobileNationalStart } from '../../../src/classify/detectors/phone.js';
+import { texts } from './helpers.js';
 
 describe('isMainlandMobile', () => {
   it.each(['13812345678', '13012345678', '15912345678', '16612345678', '17012345678', '19912345678'])(
@@ -46,4 +47,13 @@ describe('mobileNationalStart', () => {
   ] as const)('%s %j plus=%s rejected (%s)', (d, lens, plus, _why) => {
     expect(mobileNationalStart(d, lens, plus)).toBe(-1);
   });
+});
+
+describe('mobiles in text', () => {
+  it.each([
+    ['mobile +49 176 12345678', [], "another country's code before the digits"],
+    ['mobilePhone: +1 415 5550123', [], 'a US number'],
+    ['CN +86 138 1234 5678', ['+86 138 1234 5678'], "China's own code"],
+    ['Order 15012345678 shipped', [], 'an order number'],
+  ])('%s → %j (%s)', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
 });
