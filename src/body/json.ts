@@ -109,10 +109,14 @@ interface Frame {
   /** A header row or a `columns` array being read: its strings so far; null once it holds
    *  anything else or too much. */
   capture: string[] | null | undefined;
-  /** Key/value records: for an object, the field name a label member gave ({"field": "姓名",
-   *  "value": …}); for a row, the field name its first item gave (["姓名", "吴锦"]). The value
-   *  member, or the second item, takes it as its key. */
+  /** Pair rows: the field name the first item gave (["姓名", "吴锦"]), the second's key. */
   label: string | undefined;
+  /** Key/value records: where the last label member's string lies in the buffer ({"field":
+   *  "姓名", "value": …}), -1 for none. It is decoded only when a value member follows, or when
+   *  the object describes a column ({"key": "je", "title": "金额"}): "name" and "type" members
+   *  are everywhere. */
+  labelStart: number;
+  labelEnd: number;
 }
 
 /**
@@ -131,8 +135,13 @@ const VALUE_MEMBER_KEYS = new Set([
   'text', 'data', '值', '内容', '答案',
 ]);
 
-function isRecordKey(set: ReadonlySet<string>, key: string | undefined): boolean {
-  return key !== undefined && key.length <= 16 && isTableKey(set, key);
+/** A member key's part in a key/value record, judged once per distinct key (the key cache). */
+type KeyRole = 0 | 1 | 2;
+const ROLE_NONE = 0, ROLE_LABEL = 1, ROLE_VALUE = 2;
+
+function keyRoleOf(key: string): KeyRole {
+  if (key.length > 16) return ROLE_NONE;
+  return isTableKey(LABEL_MEMBER_KEYS, key) ? ROLE_LABEL : isTableKey(VALUE_MEMBER_KEYS, key) ? ROLE_VALUE : ROLE_NONE;
 }
 
 /**
@@ -169,6 +178,8 @@ class Scanner {
   private keyIsValue = false;
   /** The filter's verdict on the last key read (true without a filter: nothing is skipped). */
   private keyHot = true;
+  /** What the last key read is to a key/value record. */
+  private keyRole: KeyRole = ROLE_NONE;
   private keyStart = 0;
   private keyEnd = 0;
   private utf8Checked = false;
@@ -238,6 +249,8 @@ class Scanner {
     let base: Frame | string = rootPath;
     let token: string | number | null = null;
     let key = rootKey;
+    // The current member's key's role in a key/value record (none for items and the root).
+    let role: KeyRole = ROLE_NONE;
     // Whether the current value's leaves must be kept whatever they hold.
     let hot = filter === undefined || !filter.plainKey(rootKey);
     // Where the member or item holding the current value starts: its key's opening quote in an
@@ -254,7 +267,7 @@ class Scanner {
           const array = c === LBRACKET;
           const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
           const holder = stack[stack.length - 1];
-          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined, label: undefined };
+          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined, label: undefined, labelStart: -1, labelEnd: -1 };
           if (holder !== undefined) {
             // A column may be an object ({"key": "xm", "title": "姓名"}): its label is its name.
             if (holder.capture && array) holder.capture = null;
@@ -265,10 +278,12 @@ class Scanner {
           base = frame;
           if (frame.array) {
             token = 0;
+            role = ROLE_NONE;
             key = cellKey(frame, 0);
             hot = itemsHot || (key !== frame.key && filter !== undefined && !filter.plainKey(key));
           } else {
             key = this.memberKey(keySlot(stack.length, 0));
+            role = this.keyRole;
             if (this.keyIsValue) this.pushKey(pathOf(frame), key);
             token = this.keyToken;
             hot = frame.hot || this.keyHot;
@@ -286,11 +301,14 @@ class Scanner {
         if (capture) captureColumn(top!, capture, keep ? this.str : utf8(buf, rawStart, this.pos - 1));
         let leafKey = key;
         if (top !== undefined && this.columnName !== undefined && this.pos - rawStart <= MAX_COLUMN_CHARS) {
-          if (top.array ? top.index <= 1 && typeof top.up !== 'string' && top.up.array : isRecordKey(LABEL_MEMBER_KEYS, key)) {
+          if (!top.array) {
+            if (role === ROLE_LABEL) {
+              top.labelStart = rawStart;
+              top.labelEnd = this.pos - 1;
+            }
+          } else if (top.index <= 1 && typeof top.up !== 'string' && top.up.array) {
             const text = keep ? this.str : utf8(buf, rawStart, this.pos - 1);
-            if (!top.array) {
-              if (this.columnName(text)) top.label = text;
-            } else if (top.index === 0) {
+            if (top.index === 0) {
               if (this.columnName(text)) {
                 top.label = text;
                 // A field name in a row is a label, not a value of its column.
@@ -335,16 +353,21 @@ class Scanner {
           base = top;
           if (top.array) {
             token = ++top.index;
+            role = ROLE_NONE;
             key = top.label !== undefined && top.index === 1 ? top.label : cellKey(top, top.index);
             hot = top.hot || (key !== top.key && filter !== undefined && !filter.plainKey(key));
           } else {
             key = this.memberKey(keySlot(stack.length, ++top.index));
+            role = this.keyRole;
             if (this.keyIsValue) this.pushKey(pathOf(top), key);
             token = this.keyToken;
             hot = top.hot || this.keyHot;
-            if (top.label !== undefined && isRecordKey(VALUE_MEMBER_KEYS, key)) {
-              key = top.label;
-              hot = hot || filter === undefined || !filter.plainKey(key);
+            if (role === ROLE_VALUE && top.labelStart >= 0) {
+              const label = utf8(buf, top.labelStart, top.labelEnd);
+              if (this.columnName!(label)) {
+                key = label;
+                hot = hot || filter === undefined || !filter.plainKey(key);
+              }
             }
           }
           break;
@@ -356,8 +379,10 @@ class Scanner {
         stack.pop();
         const capturing = stack[stack.length - 1];
         if (!top.array && capturing?.capture) {
-          if (top.label === undefined) capturing.capture = null;
-          else captureColumn(capturing, capturing.capture, top.label);
+          // Only a `columns` member describes columns by objects; a first row holding one is data.
+          const name = typeof capturing.up !== 'string' && !capturing.up.array && top.labelStart >= 0 ? utf8(buf, top.labelStart, top.labelEnd) : undefined;
+          if (name === undefined) capturing.capture = null;
+          else captureColumn(capturing, capturing.capture, name);
         }
         if (top.capture && top.capture.some(this.columnName!)) {
           // A header row gives its table's rows their columns; a `columns` member, its object's.
@@ -406,11 +431,12 @@ class Scanner {
       } else {
         key = utf8(buf, start, i);
         this.keyToken = escapePointerToken(key);
+        this.keyRole = keyRoleOf(key);
         this.keyIsValue = looksLikeValueKey(key);
         this.keyHot = this.filter === undefined || !this.filter.plainKey(key);
         if (!this.keyIsValue) {
           if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-          const entry: KeyEntry = { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken, judgedBy: this.filter, hot: this.keyHot };
+          const entry: KeyEntry = { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken, judgedBy: this.filter, hot: this.keyHot, role: keyRoleOf(key) };
           keyCache.set(h, entry);
           keySlots[slot] = entry;
         }
@@ -422,6 +448,7 @@ class Scanner {
       this.string();
       key = this.str;
       this.keyToken = escapePointerToken(key);
+      this.keyRole = keyRoleOf(key);
       this.keyIsValue = looksLikeValueKey(key);
       this.keyHot = this.filter === undefined || !this.filter.plainKey(key);
       this.keyEnd = this.pos - 1;
@@ -432,6 +459,7 @@ class Scanner {
   /** A cached key's token and verdicts (the filter's, judged once per filter). */
   private cached(entry: KeyEntry): string {
     this.keyToken = entry.token;
+    this.keyRole = entry.role;
     this.keyIsValue = false;
     if (this.filter !== undefined && entry.judgedBy !== this.filter) {
       entry.judgedBy = this.filter;
@@ -602,6 +630,8 @@ interface KeyEntry {
   /** The filter whose verdict `hot` holds (filters are per classifier; most runs have one). */
   judgedBy: LeafFilter | undefined;
   hot: boolean;
+  /** What the key is to a key/value record (KeyRole). */
+  readonly role: KeyRole;
 }
 const keyCache = new Map<number, KeyEntry>();
 /** The key last read per (depth, member position), masked into a fixed table. */

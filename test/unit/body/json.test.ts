@@ -163,8 +163,9 @@ describe('parseJson: tables take their header as keys', () => {
     ['records labelled beside their value', '{"r":[{"field":"姓名","value":"a"},{"name":"phone","value":"b"},{"value":"c","field":"姓名"}]}', [
       '/r/0/field=field', '/r/0/value=姓名', '/r/1/name=name', '/r/1/value=phone', '/r/2/value=value', '/r/2/field=field',
     ]],
-    ['columns described by objects', '{"columns":[{"key":"xm","title":"姓名"},{"title":"phone"}],"rows":[["a","b"]]}', [
-      '/columns/0/key=key', '/columns/0/title=title', '/columns/1/title=title', '/rows/0/0=姓名', '/rows/0/1=phone',
+    ['columns described by objects', '{"columns":[{"key":"je","title":"金额"},{"key":"xm","title":"姓名"},{"title":"phone"}],"rows":[["1","a","b"]]}', [
+      '/columns/0/key=key', '/columns/0/title=title', '/columns/1/key=key', '/columns/1/title=title', '/columns/2/title=title',
+      '/rows/0/0=金额', '/rows/0/1=姓名', '/rows/0/2=phone',
     ]],
     ['a columns member', '{"columns":["name","phone"],"rows":[["a","b"]]}', ['/columns/0=columns', '/columns/1=columns', '/rows/0/0=name', '/rows/0/1=phone']],
     ['a first row naming no field', '{"t":[["a","b"],["c"]]}', ['/t/0/0=t', '/t/0/1=t', '/t/1/0=t']],
