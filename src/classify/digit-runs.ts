@@ -1,9 +1,10 @@
 /**
  * The numeric candidate scan. A run is a maximal stretch of digit groups joined by short gaps
  * (up to three spaces, dashes, dots or invisible characters, or one '+' standing for a space:
- * "138 1234 5678", "6222-0202-…", "138.1234.5678", "1456 - 3 - 537", "132+4640+9918"); the matcher then validates windows of consecutive
- * groups. Because runs are maximal, an 11-digit phone can never be found inside a 13-digit
- * timestamp or a longer order id. One DigitRun is reused for every scan.
+ * "138 1234 5678", "6222-0202-…", "138.1234.5678", "1456 - 3 - 537", "132+4640+9918"); the
+ * matcher then validates windows of consecutive groups. Because runs are maximal, an 11-digit
+ * phone can never be found inside a 13-digit timestamp or a longer order id. One DigitRun is
+ * reused for every scan.
  */
 import { isAlnumCode, isDigitCode, isInvisibleCode, isXCode, digitValue } from './chars.js';
 

@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, otherScriptNameAfter, isThingParent, WEAK_NAME_KEYS,
+  hanNameBeforeNumber, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter, WEAK_NAME_KEYS,
 } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
@@ -654,8 +654,8 @@ function displayNameBefore(v: string, lt: number): Span | undefined {
 }
 const DISPLAY_NAME_STOPS = new Set([...':：,，;；\n\r\t<>'].map((c) => c.charCodeAt(0)));
 
-/** Two to four Latin words, capitalised or in capitals, as a name is written ("Chen Jing",
- *  "LIU Yang"): the cheap test before the key and the name lists are asked. */
+/** A capital first and a space later, as a Latin name is written ("Chen Jing", "LIU Yang"):
+ *  the cheap test before the key and the name lists are asked. */
 function mayBeLatinName(v: string): boolean {
   const c = v.charCodeAt(0);
   return c >= 65 && c <= 90 && v.indexOf(' ') > 0;
