@@ -117,6 +117,9 @@ interface Frame {
    *  are everywhere. */
   labelStart: number;
   labelEnd: number;
+  /** What the member key holding this container is to a key/value record ("type" in FHIR's
+   *  {"type": {"text": "PPN"}, "value": …}). */
+  readonly role: KeyRole;
 }
 
 /**
@@ -267,7 +270,7 @@ class Scanner {
           const array = c === LBRACKET;
           const itemsHot = hot || (array && filter !== undefined && !filter.plainItems(key));
           const holder = stack[stack.length - 1];
-          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined, label: undefined, labelStart: -1, labelEnd: -1 };
+          const frame: Frame = { array, up: base, token, path: undefined, key, hot: itemsHot, index: 0, cells: undefined, rows: undefined, capture: undefined, label: undefined, labelStart: -1, labelEnd: -1, role };
           if (holder !== undefined) {
             // A column may be an object ({"key": "xm", "title": "姓名"}): its label is its name.
             if (holder.capture && array) holder.capture = null;
@@ -305,6 +308,10 @@ class Scanner {
             if (role === ROLE_LABEL) {
               top.labelStart = rawStart;
               top.labelEnd = this.pos - 1;
+            } else if (role === ROLE_VALUE && top.role === ROLE_LABEL && typeof top.up !== 'string' && !top.up.array) {
+              // FHIR's {"type": {"text": "PPN"}, "value": "E123…"}: the label is the type's text.
+              top.up.labelStart = rawStart;
+              top.up.labelEnd = this.pos - 1;
             }
           } else if (top.index <= 1 && typeof top.up !== 'string' && top.up.array) {
             const text = keep ? this.str : utf8(buf, rawStart, this.pos - 1);

@@ -152,7 +152,8 @@ const GROUPS: readonly Group[] = [
       '网络地址', '钱包地址', '服务器地址', '服务地址'] },
 
   { category: 'pi.passport', weight: 0.9,
-    exact: ['hzhm', 'hzh', 'permit'],
+    // PPN: the passport's identifier type in HL7 v2 table 0203, which FHIR uses.
+    exact: ['hzhm', 'hzh', 'permit', 'PPN'],
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',
