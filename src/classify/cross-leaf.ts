@@ -119,23 +119,12 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
   // Halves whose prefix has no other half ("userLat" beside "lng") pair within their parent.
   let unpaired: Map<string, Point[]> | undefined;
   for (const [point, points] of named ?? []) {
-    const lat = points.find((p) => p.axis === 'lat');
-    const lng = points.find((p) => p.axis === 'lng');
-    if (lat === undefined || lng === undefined) {
-      const parent = point.slice(0, point.indexOf('\u0000'));
-      unpaired ??= new Map();
-      unpaired.set(parent, [...(unpaired.get(parent) ?? []), ...points]);
-    } else if (isChinaPair(lat.decimal, lng.decimal)) {
-      for (const p of points) found(p.leaf, 'fields');
-    }
+    if (pairPoints(points, found)) continue;
+    const parent = point.slice(0, point.indexOf('\u0000'));
+    unpaired ??= new Map();
+    unpaired.set(parent, [...(unpaired.get(parent) ?? []), ...points]);
   }
-  for (const points of unpaired?.values() ?? []) {
-    const lat = points.find((p) => p.axis === 'lat');
-    const lng = points.find((p) => p.axis === 'lng');
-    if (lat !== undefined && lng !== undefined && isChinaPair(lat.decimal, lng.decimal)) {
-      for (const p of points) found(p.leaf, 'fields');
-    }
-  }
+  for (const points of unpaired?.values() ?? []) pairPoints(points, found);
   for (const items of arrays?.values() ?? []) {
     const [a, b] = items;
     if (items.length === 2 && a !== undefined && b !== undefined && isChinaPair(a.decimal, b.decimal)) {
@@ -143,6 +132,23 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
       found(b.leaf, 'array');
     }
   }
+}
+
+/**
+ * Pairs the latitudes of a group with its longitudes in the order they come (a form repeats
+ * "lat=…&lng=…" once per point, a coarse one maybe first) and reports every pair inside China.
+ * Returns false when the group holds no half of one axis, to be paired more widely.
+ */
+function pairPoints(points: readonly Point[], found: (leafIndex: number, rule: CoordinateRule) => void): boolean {
+  const lats = points.filter((p) => p.axis === 'lat');
+  const lngs = points.filter((p) => p.axis === 'lng');
+  if (lats.length === 0 || lngs.length === 0) return false;
+  for (let i = 0; i < lats.length && i < lngs.length; i++) {
+    if (!isChinaPair(lats[i]!.decimal, lngs[i]!.decimal)) continue;
+    found(lats[i]!.leaf, 'fields');
+    found(lngs[i]!.leaf, 'fields');
+  }
+  return true;
 }
 
 /** Parents whose leaves include a genotype call ("AG", "A/G"). */

@@ -250,7 +250,7 @@ const GROUPS: readonly Group[] = [
     exact: ['id', 'uuid', 'guid', 'sku', 'spu', 'barcode', 'ean', 'upc', 'isbn', 'hash', 'checksum',
       'digest', 'md5', 'sha1', 'nonce', 'nonceStr', 'signature', 'sign', 'token', 'traceId', 'tn', 'qq', 'trace', 'ticket',
       'spanId', 'requestId', 'reqId', 'req', 'ts', 'timestamp', 'version', 'ver', 'build', 'invoice',
-      'etag', 'captcha', 'order'],
+      'etag', 'captcha', 'order', 'tracking'],
     // "ref" as a suffix too: oldRef, txnRef, bizRef (and href, which holds no identifier).
     suffix: ['ref', 'orderNo', 'orderId', 'orderNumber', 'orderCode', 'trackingNo',
       'trackingNumber', 'trackingId', 'waybill', 'waybillNo', 'waybillNumber', 'expressNo',

@@ -165,7 +165,8 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon. English
   // ones are no field labels ("Customer: Pan Jing", "Caller: Xiao Ting"): they read past it.
   if (from >= v.length) return;
-  if (isColonAt(v, from)) {
+  const pastColon = isColonAt(v, from);
+  if (pastColon) {
     if (v.charCodeAt(end - 1) >= 128) return;
     from = skipFillers(v, from + 1);
     if (from >= v.length) return;
@@ -174,7 +175,8 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   const closer = CLOSERS.get(v.charCodeAt(from));
   if (closer !== undefined) from++;
   const han = isCjkCode(v.charCodeAt(from));
-  if (!han && info.hanOnly === true) return;
+  // After "Caller:" Han text is as often a team or a region ("华东大区") as a name.
+  if ((!han && info.hanOnly === true) || (han && pastColon)) return;
   const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
   if (span !== undefined && (closer === undefined || v.charCodeAt(span.end) === closer)) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
 }

@@ -158,8 +158,10 @@ export class LeafScanner implements ScanHost {
     for (let k = 0; k < this.rsids.length; k++) {
       const r = this.rsids[k]!;
       const call = callAfter(v, r.end);
-      if (this.geneticContext || call !== undefined) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
-      else this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
+      // "rs485 driver" beside a DNA viewer: a serial standard is an rsID only with its call.
+      const serial = call === undefined && SERIAL_STANDARDS.has(v.slice(r.start, r.end));
+      if ((this.geneticContext && !serial) || call !== undefined) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
+      else if (!serial) this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
       if (call !== undefined) this.emit(GENETIC, RULES.geneticCall, call.start, call.end, 0.85);
     }
     if (this.custom.hasPatterns) this.customPatterns(v);
@@ -630,6 +632,8 @@ function heldByName(leaf: Leaf, norm: string): boolean {
   const parent = namedParent(leaf.location);
   return parent !== undefined && lookupField(parent)?.category === NAME;
 }
+
+const SERIAL_STANDARDS = new Set(['rs232', 'rs422', 'rs423', 'rs485']);
 
 const MESSAGE_ID_HEADER = /(?:^|\n)\s*(?:message-id|in-reply-to|references|content-id|x-message-id)\s*:\s*(?:<[^<>\n]*>\s*)*$/i;
 

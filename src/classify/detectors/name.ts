@@ -151,7 +151,7 @@ export function nameConfidenceFactor(value: string): number {
   const nick = NICKNAME_AFTER.exec(s);
   if (nick !== null) return nameConfidenceFactor(nick[1]!);
   const words = latinNameWords(s);
-  if (words === 0) return 0;
+  if (words === 0 || isLatinOrgName(s)) return 0;
   return words === 1 ? 0.6 : 1;
 }
 
@@ -321,8 +321,29 @@ export function isLatinPersonName(s: string): boolean {
   if (IATA_NAME.test(s)) return true;
   const nick = NICKNAME_AFTER.exec(s);
   const words = (nick === null ? s : nick[1]!).replace(/,/g, '').trim().split(/ +/);
-  if (words.length < 2 || words.length > 4) return false;
+  if (words.length < 2 || words.length > 4 || words.some(isLatinOrgWord)) return false;
   return isLatinSurname(words[0]!) || isLatinSurname(words[words.length - 1]!) || GIVEN_NAMES.has(words[0]!.toLowerCase());
+}
+
+/** Words that make Latin words a company, a team or a place, whatever surname they start with:
+ *  "Chen Holdings Pte. Ltd.", "Wong Brothers Trading", "Maersk Line", "Li Auto". */
+const LATIN_ORG_WORDS = new Set((
+  'holdings holding ltd limited inc incorporated co corp corporation company group trading logistics line lines ' +
+  'bank technologies technology tech solutions services partners pte gmbh llc plc ag sa bv nv airlines airways ' +
+  'shipping motors motor auto automotive brothers bros industries industrial international intl university ' +
+  'college school hospital clinic team department dept support center centre capital ventures consulting ' +
+  'systems labs enterprises enterprise studio studios foods pharma pharmaceutical pharmaceuticals express freight ' +
+  'global worldwide store shop mall hotel hotels resort restaurant cafe office branch agency securities insurance ' +
+  'electronics energy media network networks software semiconductor factory manufacturing development'
+).split(' '));
+
+function isLatinOrgWord(word: string): boolean {
+  return LATIN_ORG_WORDS.has(word.replace(/[.,]+$/, '').toLowerCase());
+}
+
+/** Whether Latin words hold a word of a company's or a team's name. */
+export function isLatinOrgName(s: string): boolean {
+  return s.split(/[ ,]+/).some(isLatinOrgWord);
 }
 
 /** Common English given names, as Chinese staff and customers also take them ("Cindy Yu"). */
@@ -409,6 +430,8 @@ export function latinNameAt(s: string, from: number, single: boolean): { start: 
     p = q + 1;
   }
   if (words === 0 || (words === 1 && !single && !honorific)) return undefined;
+  // "Customer Chen Holdings Pte. Ltd.": the words after the name may make it a company's.
+  if (isLatinOrgName(s.slice(start, Math.min(s.length, end + 24)).split(/[\n;:]/)[0]!)) return undefined;
   if (!single && !honorific && !hasLatinSurname(s, start, end)) return undefined;
   return { start, end };
 }

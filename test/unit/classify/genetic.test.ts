@@ -45,6 +45,8 @@ describe('rsIDs need genotype context', () => {
     // The call in brackets right after its marker, as reports and prose write it.
     [[leaf('检测结果：rs11017458(AG), rs667385229（GG）')], ['rs11017458', 'AG', 'rs667385229', 'GG']],
     [[leaf('heterozygous for rs1801133 (C/T); see RS232 (a) port')], ['rs1801133', 'C/T']],
+    // A serial standard beside genetic words, unless its call follows.
+    [[leaf('Add rs485 driver; add DNA viewer zoom')], []], [[leaf('基因检测 rs485=AG')], ['rs485', 'AG']],
     [[leaf('rs123456', 'x', { location: '/x' }), leaf(SEQ, 'read', { location: '/read' })], ['rs123456', SEQ]],
     // A log line writes the call right after its marker; a VCF file is genetic by its header.
     [[leaf('INFO pgx.import sample=S12 rs4244285=GA rs12248560: C/T\n')], ['rs4244285', 'GA', 'rs12248560', 'C/T']],

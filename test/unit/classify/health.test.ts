@@ -46,6 +46,9 @@ describe('medical content in values', () => {
   it('a disease word alone is health data only where the request is about someone', () => {
     // An ICD dictionary, an article, a drug catalogue: no person, no record.
     expect(h('Fracture of lower end of radius')).toEqual([]);
+    // A drug's label and a pharmacy's terms speak to anyone ("其他" is no "他", 处方药 no prescription).
+    expect(h('【禁忌】对本品及其他解热镇痛药过敏者禁用。')).toEqual([]);
+    expect(h('阿莫西林胶囊 0.25g×24粒 处方药 须凭医师处方购买')).toEqual([]);
     expect(h('糖尿病是一组以高血糖为特征的代谢性疾病')).toEqual([]);
     const withPerson = classifier.classify([leaf('张伟', 'name', { location: '/name' }), leaf('2型糖尿病', 'title', { location: '/title' })], NOW);
     expect(withPerson.map((f) => f.category).sort()).toEqual(['pi.health', 'pi.name']);

@@ -98,6 +98,11 @@ describe('locations across sibling leaves', () => {
     expect(locs(trip(['34.238941', '109.006711'], ['35.689487', '139.691711'], 'origin_', 'dest_'))).toEqual([
       ['location.fields', '34.238941'], ['location.fields', '109.006711'],
     ]);
+    // A form repeats its keys once per point, a coarse one maybe first.
+    expect(locs([
+      leaf('31.22', 'lat', { location: '/lat' }), leaf('121.47', 'lng', { location: '/lng' }),
+      leaf('28.782356', 'lat', { location: '/lat' }), leaf('120.47428', 'lng', { location: '/lng' }),
+    ])).toEqual([['location.fields', '28.782356'], ['location.fields', '120.47428']]);
     // Halves whose prefixes differ still pair within their object.
     expect(locs([leaf('34.238941', 'userLat', { location: '/userLat' }), leaf('109.006711', 'lng', { location: '/lng' })])).toHaveLength(2);
   });

@@ -115,6 +115,8 @@ describe('names in running text', () => {
     // A role's label over words that are no person's name; a message's id in angle brackets.
     'Patient: Female, 54 years.', 'Guest: Marriott Bonvoy member.', 'Contact: Support Team', 'Message-ID: <5f3a9bc1e2@mail.example.cn>',
     'From: Support Team <support@example.com>',
+    // Companies that start with a surname, and Han text after an English label.
+    'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -163,6 +165,7 @@ describe('names by field', () => {
     ['招聘组', 'contactName'], ['值班经理', '联系人'], ['kafka.produce', 'name'], ['Payment Gateway', 'name'],
     ['龙华区', 'name'], ['石岩镇', 'name'], ['文件', 'name'], ['区域', 'name'],
     ['system', 'createdBy'], ['platform-team', 'owner'], ['Data Platform', 'assignee'], ['Support Team', 'displayName'],
+    ['Maersk Line', 'customer_name'], ['Kerry Logistics', 'tenant'], ['Chen Holdings Ltd', 'customerName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
