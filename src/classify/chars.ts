@@ -74,6 +74,18 @@ export function isSpaceCode(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0x3000;
 }
 
+/** The typographic spaces a pasted number may be grouped with: en, em, thin, hair, figure,
+ *  punctuation and narrow no-break spaces (U+2002–200A, U+202F, U+205F). */
+export function isTypeSpaceCode(c: number): boolean {
+  return (c >= 0x2002 && c <= 0x200a) || c === 0x202f || c === 0x205f;
+}
+
+/** Dashes and minus signs other than ASCII '-': hyphens and dashes U+2010–2015, the minus
+ *  U+2212, the full-width and small hyphen-minus. */
+export function isWideDashCode(c: number): boolean {
+  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xff0d || c === 0xfe63;
+}
+
 /** Space, tab, CR, LF and the wide spaces. */
 export function isWhiteCode(c: number): boolean {
   return isSpaceCode(c) || c === 10 || c === 13;

@@ -6,7 +6,7 @@
  * phone can never be found inside a 13-digit timestamp or a longer order id. One DigitRun is
  * reused for every scan.
  */
-import { isAlnumCode, isDigitCode, isInvisibleCode, isXCode, digitValue } from './chars.js';
+import { isAlnumCode, isDigitCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode, isXCode, digitValue } from './chars.js';
 
 const SPACE = 32;
 const DASH = 45;
@@ -118,11 +118,11 @@ function endsIdGroup(run: DigitRun, count: number, off: number): boolean {
 const FULLWIDTH_DOT = 0xff0e;
 
 function isGapWhite(c: number): boolean {
-  return c === SPACE || c === 9 || c === 0xa0 || c === 0x3000;
+  return c === SPACE || c === 9 || c === 0xa0 || c === 0x3000 || isTypeSpaceCode(c);
 }
 
 function isGapPunct(c: number): boolean {
-  return c === DASH || c === DOT || c === FULLWIDTH_DOT || c === 0x2013 || c === 0x2010 || c === 0x2011 || c === 0xff0d || isBracket(c);
+  return c === DASH || c === DOT || c === FULLWIDTH_DOT || isWideDashCode(c) || isBracket(c);
 }
 
 /** N, E, S or W standing alone after a number. */

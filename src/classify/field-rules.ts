@@ -5,7 +5,7 @@
  * padded ("1391 - 2 - 345 - 67 - 8", "9135 0100 M000 100Y 43"), because the field says what it
  * is. Each returns the category it reported for the whole value, so parts add nothing.
  */
-import { foldAlnum, foldEvasions, isCjkCode, isDigitCode, isInvisibleCode, isXCode } from './chars.js';
+import { foldAlnum, foldEvasions, isCjkCode, isDigitCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode, isXCode } from './chars.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import type { Span } from './detectors/email.js';
 import { isAccountNumber, isPaymentCardNumber, isValidIban } from './detectors/bank-card.js';
@@ -143,8 +143,10 @@ function continuesWithDigit(v: string, i: number, cap: number): boolean {
  *  slashes, underscores, brackets, invisible chars): a comma or a line ends it there. */
 function isFiller(c: number): boolean {
   return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 95 || c === 9 || c === 0xa0 ||
-    c === 0x3000 || c === 0x2013 || c === 0xff0d || isInvisibleCode(c);
+    c === 0x3000 || c === 124 || isTypeSpaceCode(c) || isWideDashCode(c) || isInvisibleCode(c) || TEXT_FILLERS.has(c);
 }
+/** Middle dots, bullets, full-width bars and slashes: "1381·234·5678", "1381｜234｜5678". */
+const TEXT_FILLERS = new Set([0xb7, 0x30fb, 0x2022, 0xff5c, 0xff0f]);
 
 /** What a field holding one identifier may hold inside it besides: isFiller's, and bars,
  *  commas, stars, tildes, middle dots and line breaks ("135|0109|2623"). The folded whole must
@@ -201,8 +203,11 @@ export function isSplittableIdentifier(category: CategoryId): boolean {
 export function identifierRunEnd(v: string, from: number, category: CategoryId): number {
   // A code of letters and digits has a fixed length: stop there, or words after it would join.
   const length = category === USCC ? 18 : category === VIN ? 17 : 0;
+  // Fewest chars the identifier has: a line break before them is a wrap inside it.
+  const fewest = length || (category === ID_CARD ? 15 : category === BANK_CARD ? 16 : 11);
   const limit = Math.min(v.length, from + MAX_LABELLED_IDENTIFIER);
   let chars = 0;
+  let breaks = 0;
   let i = from;
   for (; i < limit; i++) {
     const c = v.charCodeAt(i);
@@ -210,6 +215,9 @@ export function identifierRunEnd(v: string, from: number, category: CategoryId):
     if (f < 0) {
       if (length > 0 && chars === length) break;
       if (c === 43 || isFiller(c)) continue;
+      // "913100000\nMA1FL8XQ11", "138\r\n1234 5678": one line break inside, the rest after it.
+      if (c === 13 && v.charCodeAt(i + 1) === 10) continue;
+      if (c === 10 && chars > 0 && chars < fewest && breaks++ === 0) continue;
       break;
     }
     if (length === 0 && !isDigitCode(c) && !isXCode(c)) break;

@@ -14,7 +14,7 @@
 import type { Leaf, LeafFilter } from '../body/leaf.js';
 import { looksLikeValueKey } from '../body/leaf.js';
 import { base64Text, MIN_BASE64, MIN_SHORT_BASE64 } from '../body/base64.js';
-import { isAlnumCode, isInvisibleCode } from './chars.js';
+import { isAlnumCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode } from './chars.js';
 import { labelAtColon, labelBefore } from './context.js';
 import { isPassportTypeName, PASSPORT_TYPE_BYTE_LENGTHS, startsLikePassportType } from './cross-leaf.js';
 import { isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
@@ -290,7 +290,7 @@ export class PlainFilter implements LeafFilter {
         } else if (t === HIGH) {
           const cp = decodeAt(buf, q);
           // Wide spaces, dashes and invisible chars join groups too: leave those to the scan.
-          if (cp === 0xa0 || cp === 0x3000 || cp === 0x2013 || cp === 0x2010 || cp === 0x2011 || cp === 0xff0d || cp === 0xff08 || cp === 0xff09 || isInvisibleCode(cp)) return -1;
+          if (cp === 0xa0 || cp === 0x3000 || isTypeSpaceCode(cp) || isWideDashCode(cp) || cp === 0xff0e || cp === 0xff08 || cp === 0xff09 || isInvisibleCode(cp)) return -1;
           break;
         } else break;
       }

@@ -31,6 +31,9 @@ describe('evasions, table', () => {
     ['pi.phone', '＋８６ １３８ １２３４ ５６７８'],
     // The full-width full stop as a separator and as the decimal point.
     ['pi.phone', '１３８．００１３．８０００'], ['pi.id_card', '６５０１０４．１９６５０４０８．３３６４'],
+    // Typographic spaces and dashes: em dash, minus sign, thin and narrow no-break spaces.
+    ['pi.phone', '138—1234—5678'], ['pi.phone', '138−1234−5678'], ['pi.id_card', '110105\u200919491231\u2009002X'],
+    ['pi.bank_card', '6222\u202f0202\u202f0011\u202f2230'],
   ])('%s: %j, redacted whole', (category, value) => {
     const text = `见${value}。`;
     expect(covers(text, undefined, category, 1, 1 + value.length)).toBe(true);
@@ -42,6 +45,14 @@ describe('evasions, table', () => {
     const text = `GET /api/user?${label}${value}&v=2 200`;
     const at = text.indexOf(value);
     expect(covers(text, undefined, category, at, at + value.length)).toBe(true);
+  });
+
+  it.each([
+    ['pi.phone', '手机：', '1381|234|56|78'], ['pi.phone', '手机：', '1381·234·5678'], ['pi.phone', '手机：', '138\r\n1234 5678'],
+    ['org.uscc', '统一社会信用代码：', '91310000\nMA1FL8XQ11'], ['pi.id_card', '身份证：', '110105\n19491231002X'],
+  ])('%s: after a label, split by bars and dots or wrapped once (%s%j)', (category, label, value) => {
+    const text = `${label}${value}\n备注`;
+    expect(covers(text, undefined, category, label.length, label.length + value.length)).toBe(true);
   });
 
   it.each([['请@18037880745 尽快联系', 2], ['@13912345678 请处理', 1]])('a mention: %j', (text, at) => {
