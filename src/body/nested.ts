@@ -77,6 +77,29 @@ export function asContainer(l: Leaf): Leaf {
     : { location, key, value, rawStart, rawEnd, memberStart, memberEnd, source, parent, wrap, container: true };
 }
 
+const JWT = /^[A-Za-z0-9_-]{4,}\.([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*$/;
+const DATA_URL = /^data:[\w.+/-]*(?:;[\w-]+=[^;,]*)*;base64,/i;
+
+/**
+ * Base64 that is part of a value: a JWT's payload ("eyJ….eyJ….sig", base64url JSON between two
+ * dots) and a data URL's content ("data:application/json;base64,eyJ…"). Offsets are the part's,
+ * in the value (all ASCII before it, so chars are bytes).
+ */
+function embeddedBase64(value: string): { start: number; end: number; text: string } | undefined {
+  const jwt = value.length <= 16384 ? JWT.exec(value) : null;
+  if (jwt !== null) {
+    const start = value.indexOf('.') + 1;
+    const end = start + jwt[1]!.length;
+    const text = base64Text(value.slice(start, end));
+    return text === undefined ? undefined : { start, end, text };
+  }
+  const data = DATA_URL.exec(value);
+  if (data === null) return undefined;
+  const start = data[0].length;
+  const text = base64Text(value.slice(start));
+  return text === undefined ? undefined : { start, end: value.length, text };
+}
+
 /** The children `leaf` would have if opened, or undefined when it holds no encoding. */
 function open(leaf: Leaf, index: number): Leaf[] | undefined {
   if (leaf.container || leaf.isNumber || leaf.source === 'header') return undefined;
@@ -101,8 +124,13 @@ function open(leaf: Leaf, index: number): Leaf[] | undefined {
     // Form and query values were percent-decoded once already by their own format; escapes
     // left after that were encoded twice on purpose ("%25E9%2599%2586" in a form body).
     const text = decoded === undefined ? percentText(value) : undefined;
+    const embedded = decoded === undefined && text === undefined ? embeddedBase64(value) : undefined;
     if (decoded !== undefined) children = whole('base64', decoded, 'base64');
     else if (text !== undefined) children = whole('pct', text, 'percent');
+    else if (embedded !== undefined) {
+      // The base64 part only: its span is where the re-encoded text goes back.
+      children = [{ location: `${leaf.location}|base64`, key: leaf.key, value: embedded.text, rawStart: embedded.start, rawEnd: embedded.end, source: 'text', parent: index, wrap: 'base64' }];
+    }
   }
   // Offsets are into the value's UTF-8 bytes, which a lone surrogate has none of.
   return children !== undefined && !/\p{Cs}/u.test(value) ? children : undefined;

@@ -226,6 +226,8 @@ export class PlainFilter implements LeafFilter {
    *  a JSON document or base64 text inside it, a genotype call, a document type's name. */
   private plainWhole(buf: Uint8Array, start: number, end: number, base64Alphabet: boolean): boolean {
     const n = end - start;
+    // A JWT ("eyJ…" is base64 of '{"') or a data URL: base64 inside the value (nested.ts).
+    if (n >= 16 && ((buf[start] === 0x65 && buf[start + 1] === 0x79 && buf[start + 2] === 0x4a) || isDataUrlStart(buf, start))) return false;
     // A nested document needs a '{' or '[', which the walk stops at wherever it stands.
     let p = start;
     while (p < end && buf[p] === 32) p++;
@@ -516,3 +518,8 @@ function base64Length(buf: Uint8Array, start: number, end: number): boolean {
   return (end - start) % 4 !== 1;
 }
 
+
+/** "data:" in any case. */
+function isDataUrlStart(buf: Uint8Array, start: number): boolean {
+  return (buf[start]! | 32) === 0x64 && (buf[start + 1]! | 32) === 0x61 && (buf[start + 2]! | 32) === 0x74 && (buf[start + 3]! | 32) === 0x61 && buf[start + 4] === 0x3a;
+}

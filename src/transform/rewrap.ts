@@ -15,7 +15,9 @@ import { EgError } from '../errors.js';
  */
 export function encodeLeaf(leaf: Leaf, value: string, outer: Buffer | undefined, parentValue: string | undefined): string {
   if (leaf.wrap === 'base64' && parentValue !== undefined) {
-    const shape = readBase64(parentValue)?.shape;
+    // The base64 may be part of the parent's value (a JWT's payload, a data URL's content).
+    const raw = Buffer.from(parentValue, 'utf8');
+    const shape = readBase64(leaf.rawStart === 0 && leaf.rawEnd === raw.length ? parentValue : raw.toString('utf8', leaf.rawStart, leaf.rawEnd))?.shape;
     if (shape === undefined) throw new EgError('EG_INTERNAL', `${leaf.location} is not inside a base64 value`);
     return encodeBase64(Buffer.from(value, 'utf8'), shape);
   }

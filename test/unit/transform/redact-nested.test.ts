@@ -111,6 +111,20 @@ describe('redaction through every wrap, exact bytes', () => {
       'b=eyJwaG9uZSI6IioqKioqKioqKioqIn0%3D&z=2',
     ],
     [
+      "a JWT's payload: only the middle part changes, in its own alphabet without padding",
+      JSON_T,
+      '{"t":"eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0.c2ln"}',
+      [P],
+      '{"t":"eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IioqKioqKioqKioqIn0.c2ln"}',
+    ],
+    [
+      "a data URL's content",
+      JSON_T,
+      '{"f":"data:application/json;base64,eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0="}',
+      [P],
+      '{"f":"data:application/json;base64,eyJwaG9uZSI6IioqKioqKioqKioqIn0="}',
+    ],
+    [
       'CSV: unquoted and quoted cells',
       'text/csv',
       'name,phone\r\n"Li, Lei",13812345678\r\n',
