@@ -39,6 +39,10 @@ export function percentReencode(original: string, next: string): string {
   const oldChars = Array.from(old.toString('utf8'));
   const newChars = Array.from(next);
   if (oldChars.length === newChars.length) return reencodeByChar(raw, map, oldChars, newChars, lower);
+  // A value encoded twice: the inner layer's masks changed its length ("%31%33…" became "**").
+  // Unchanged stretches are found again after each change, so the text between stays as written.
+  const aligned = reencodeAligned(raw, map, oldChars, newChars, lower);
+  if (aligned !== undefined) return aligned;
   const neu = Buffer.from(next, 'utf8');
   let p = 0;
   const most = Math.min(old.length, neu.length);
@@ -61,6 +65,56 @@ function reencodeByChar(raw: Buffer, map: Uint32Array, oldChars: string[], newCh
     at += width;
   }
   return out;
+}
+
+/** Chars that must agree after a change for the two texts to count as in step again. */
+const RESYNC = 6;
+/** How far a change may reach, in chars of the new text and of the old. */
+const MAX_CHANGE_NEW = 64;
+const MAX_CHANGE_OLD = 256;
+
+/**
+ * Like reencodeByChar, for texts whose lengths differ: after each change, the nearest point where
+ * RESYNC chars agree again ends it; the old chars before it are dropped and the new ones encoded.
+ * Undefined when the texts do not fall in step again within the bounds.
+ */
+function reencodeAligned(raw: Buffer, map: Uint32Array, oldChars: string[], newChars: string[], lower: boolean): string | undefined {
+  const offsets = new Array<number>(oldChars.length + 1);
+  offsets[0] = 0;
+  for (let k = 0; k < oldChars.length; k++) offsets[k + 1] = offsets[k]! + Buffer.byteLength(oldChars[k]!);
+  const rawOf = (from: number, to: number) => raw.toString('utf8', map[offsets[from]!], map[offsets[to]!]);
+  const inStep = (i: number, j: number) => {
+    for (let k = 0; k < RESYNC; k++) {
+      if (i + k >= oldChars.length || j + k >= newChars.length) return i + k >= oldChars.length && j + k >= newChars.length;
+      if (oldChars[i + k] !== newChars[j + k]) return false;
+    }
+    return true;
+  };
+  let out = '';
+  let i = 0;
+  let j = 0;
+  while (i < oldChars.length && j < newChars.length) {
+    if (oldChars[i] === newChars[j]) {
+      out += rawOf(i, i + 1);
+      i++;
+      j++;
+      continue;
+    }
+    let found = false;
+    for (let dj = 0; dj <= MAX_CHANGE_NEW && !found; dj++) {
+      for (let di = 0; di <= MAX_CHANGE_OLD; di++) {
+        if ((di === 0 && dj === 0) || !inStep(i + di, j + dj)) continue;
+        out += encodeBytes(Buffer.from(newChars.slice(j, j + dj).join(''), 'utf8'), lower);
+        i += di;
+        j += dj;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return undefined;
+  }
+  if (i < oldChars.length && j < newChars.length) return undefined;
+  return out + encodeBytes(Buffer.from(newChars.slice(j).join(''), 'utf8'), lower);
 }
 
 /** Decoded bytes, and for each decoded byte index the raw index it came from (plus the end). */

@@ -63,6 +63,8 @@ describe('percentText / percentReencode', () => {
     ['grows at the end', 'a%20b', 'a bc d', 'a%20bc%20d'],
     ['two masked values keep what lies between them as written', 'id=150102199708274616&n=%E9%83%91%E8%90%B1&t=1', 'id=******************&n=**&t=1', 'id=******************&n=**&t=1'],
     ['a log line: quotes, spaces and line ends between masks stay literal', '{"n":"张三"} done\nGET /v?n=%E9%83%91%E8%90%B1 200', '{"n":"**"} done\nGET /v?n=** 200', '{"n":"**"} done\nGET /v?n=** 200'],
+    // Encoded twice: the inner layer's masks shortened the text, and what lies between stays.
+    ['a value encoded twice, masked inside', '手机 %2531%2533 at 10:00:00 电话 %2531%2533 ok', '手机 ** at 10:00:00 电话 ** ok', '手机 ** at 10:00:00 电话 ** ok'],
   ])('percentReencode: %s', (_name, raw, next, expected) => {
     expect(percentReencode(raw, next)).toBe(expected);
     expect(decodeURIComponent(expected)).toBe(next);
