@@ -4,11 +4,12 @@
  * words become a finding over their clause; triggers read the name or address that follows;
  * ICD-10 codes the token scan set aside are confirmed by a medical word nearby.
  */
-import { isCjkCode } from './chars.js';
+import { foldAlnum, isCjkCode } from './chars.js';
 import { addressSpanAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore } from './detectors/health.js';
 import { hanNameAt, hanNameBefore, latinNameAt } from './detectors/name.js';
+import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
 import type { KeywordMatch } from './keywords.js';
@@ -88,6 +89,9 @@ export function applyKeywords(
       case 'nameTrigger':
         nameAfter(host, v, m.end, info);
         break;
+      case 'idLabel':
+        identifierAfter(host, v, m.end, info.category);
+        break;
       case 'nameList':
         namesListedAfter(host, v, m.end, info);
         break;
@@ -158,6 +162,18 @@ function skipFillers(v: string, p: number): number {
 function isColonAt(v: string, p: number): boolean {
   const c = v.charCodeAt(p);
   return c === 58 || c === 0xff1a || c === 61;
+}
+
+/** What may stand between a label and its identifier when no colon does: spaces, 是, 为. */
+const ID_FILLERS = new Set([...' \t\u3000是为'].map((c) => c.charCodeAt(0)));
+
+/** The identifier right after a label written without a colon, however it is split. */
+function identifierAfter(host: ScanHost, v: string, end: number, category: CategoryId): void {
+  let from = end;
+  while (from < v.length && from - end < 3 && ID_FILLERS.has(v.charCodeAt(from))) from++;
+  if (from >= v.length || foldAlnum(v.charCodeAt(from)) < 0) return;
+  const to = identifierRunEnd(v, from, category);
+  if (to > from) fieldIdentifier(host, v, category, { start: from, end: to });
 }
 
 function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {

@@ -19,7 +19,7 @@ import type { CategoryId } from './taxonomy.js';
 
 export type KeywordKind =
   | 'section' | 'term' | 'weak' | 'context' | 'sig' | 'icdLabel' | 'nameTrigger' | 'nameList' | 'nameSuffix'
-  | 'addressTrigger' | 'negative' | 'custom';
+  | 'addressTrigger' | 'idLabel' | 'negative' | 'custom';
 
 export interface KeywordInfo {
   readonly kind: KeywordKind;
@@ -40,6 +40,17 @@ export interface KeywordInfo {
 }
 
 const HEALTH = 'pi.health';
+
+/** Labels that name the identifier written after them without a colon, split or grouped as
+ *  the writer liked ("身份证号 37020/2195/4032/08106", "我的卡号是62580/7861/…"). With a colon
+ *  the label scan reads it (scanner.ts). */
+const IDENTIFIER_LABELS: ReadonlyArray<readonly [CategoryId, readonly string[]]> = [
+  ['pi.id_card', ['身份证号码', '身份证号', '身份证', '证件号码', '证件号']],
+  ['pi.phone', ['手机号码', '手机号', '手机', '联系电话', '电话号码', '电话']],
+  ['pi.bank_card', ['银行卡号', '银行卡', '卡号', '银行账号']],
+  ['vehicle.vin', ['车架号', '车辆识别代号', '车辆识别码']],
+  ['org.uscc', ['统一社会信用代码', '社会信用代码', '信用代码', '纳税人识别号']],
+];
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'dr']);
 
 function add(
@@ -101,5 +112,6 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_GREETINGS_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, greeting: true });
   add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
+  for (const [category, words] of IDENTIFIER_LABELS) add(out, words, { kind: 'idLabel', category, rule: '', confidence: 0 });
   return out;
 }

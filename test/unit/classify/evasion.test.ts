@@ -55,6 +55,15 @@ describe('evasions, table', () => {
     expect(covers(text, undefined, category, label.length, label.length + value.length)).toBe(true);
   });
 
+  it.each([
+    ['pi.id_card', '身份证号 ', '37020/2195/4032/08106'], ['pi.bank_card', '我的卡号是', '62580/7861/97/00/93/1340'],
+    ['vehicle.vin', '车架号 ', 'LSV AU218X N2183294'], ['pi.id_card', '身份证 ', '110105 1949 1231 002X'],
+  ])('%s: after a label without a colon (%s%s)', (category, label, value) => {
+    const text = `新员工下周入职，${label}${value} 麻烦查一下`;
+    const at = text.indexOf(value);
+    expect(covers(text, undefined, category, at, at + value.length)).toBe(true);
+  });
+
   it.each([['请@18037880745 尽快联系', 2], ['@13912345678 请处理', 1]])('a mention: %j', (text, at) => {
     expect(covers(text, undefined, 'pi.phone', at, at + 11)).toBe(true);
   });

@@ -45,6 +45,7 @@ describe('names in running text', () => {
     ['尊敬的张伟先生，您的订单已发货', ['张伟']],
     ['本次由李静明经手', ['李静明']],
     ['Dear Zhang Wei, your order has shipped.', ['Zhang Wei']],
+    ['新员工王芳下周一入职，手机 13812345678。', ['王芳']],
     ['Customer: Pan Jing, issue with delivery.', ['Pan Jing']], ['Caller: Xiao Ting, callback later.', ['Xiao Ting']],
     ['Driver: MA Jun reported a flat tyre.', ['MA Jun']],
     // The name again in the other script, in brackets or after a slash.
@@ -117,6 +118,7 @@ describe('names in running text', () => {
     'From: Support Team <support@example.com>',
     // Companies that start with a surname, and Han text after an English label.
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
+    '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
