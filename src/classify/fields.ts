@@ -117,6 +117,7 @@ const GROUPS: readonly Group[] = [
       // Laboratory reports: who was tested, who sent the sample, who signed the report.
       '受检者', '受检人', '受检者姓名', '受检人姓名', '送检人', '送检医生', '送检医师', '样本提供者', '检测对象', '被检测人',
       '审核医师', '审核医生', '报告医师', '报告医生', '检验医师', '检验者', '申请医生', '申请医师', '开单医生', '主管医生',
+      '签名医师', '医师签名', '医生签名', '签字医生',
       // 户名 in pinyin, on bank transfer forms.
       'huming', 'zhmc',
       // Bookings and pick-ups: "pax" is the travel trade's word for a passenger.
@@ -194,7 +195,7 @@ const GROUPS: readonly Group[] = [
       'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
-      'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm', '不良反应', '不良事件', '不良反应名称'] },
+      'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
   { category: 'pi.religion', weight: 0.9,
     suffix: ['religion', 'religiousBelief', 'religiousAffiliation', 'faith', 'zongjiao', 'zongjiaoxinyang',
       '宗教', '宗教信仰', '信仰'] },

@@ -152,6 +152,8 @@ function labelTest(v: string): (a: number, b: number) => boolean {
 }
 
 const FILLERS = new Set([...' \t\u3000"\'“”「」是为叫'].map((c) => c.charCodeAt(0)));
+/** After a sign-off or greeting: its comma and the line break before the name. */
+const SIGN_OFF_FILLERS = new Set([...' \t\u3000,，\r\n'].map((c) => c.charCodeAt(0)));
 
 function skipFillers(v: string, p: number): number {
   let q = p;
@@ -181,6 +183,11 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon. English
   // ones are no field labels ("Customer: Pan Jing", "Caller: Xiao Ting"): they read past it.
   if (from >= v.length) return;
+  // "Regards,\n谢强", "Hi 王芳,": an English trigger's comma and line break.
+  if ((v.charCodeAt(from) === 44 || v.charCodeAt(from) === 0xff0c) && v.charCodeAt(end - 1) < 128) {
+    while (from < v.length && from - end < 5 && SIGN_OFF_FILLERS.has(v.charCodeAt(from))) from++;
+    if (from >= v.length) return;
+  }
   const pastColon = isColonAt(v, from);
   if (pastColon) {
     if (v.charCodeAt(end - 1) >= 128) return;

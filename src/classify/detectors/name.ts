@@ -129,11 +129,13 @@ const NOT_PERSONS = new Set([
   '物业代收', '快递员', '配送员', '骑手', '财务', '财务部', '出纳', '会计', '收发室', '传达室', '客服', '游客', '访客',
   '用户', '客户', '会员', '匿名', '匿名用户', '未知', '暂无', '无', '空', '测试', '系统', '管理员', '店长', '老板',
   '待定', '待分配', '系统自动', '自动', '值班经理', '值班人员', '负责人', '联系人',
+  // Form placeholders.
+  '未填写', '未提供', '必填', '选填', '待填写', '待补充', '不详', '保密', '未填', '请填写',
 ]);
 
 /** Departments, shops and offices named where a person is expected ("客服部", "王府井店",
  *  "门卫代收"); no given name ends so. */
-const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任)$/;
+const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任|大区|片区|站|珠宝|旗舰店)$/;
 
 /** A name as tickets and passports' machine-readable lines write it: "ZHANG/WEI MR". */
 const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MISS|MSTR|DR|CHD|INF))?$/;
@@ -194,7 +196,7 @@ const NOT_NAMES = new Set([
   '郑州', '马鞍', '张家', '杨浦', '周一', '周二', '周三', '周四', '周五', '周六', '周日', '金山', '高德', '苏宁', '华泰',
   '高温', '金牌', '常熟', '马甲', '华润', '华夏', '万科', '温州', '常州', '徐州', '宁波', '宁夏', '潘家', '黄浦', '徐汇',
   '石家', '唐山', '邯郸', '沈阳', '包头', '贵阳', '昆明', '江门', '岳阳', '洛阳', '安徽', '安庆', '龙华', '罗湖', '曲靖',
-  '麻烦', '甘心', '危险', '司法', '景色', '景点', '乐器', '尤其', '余下', '谷歌', '查一', '查看', '查收', '查到', '查下',
+  '麻烦', '甘心', '危险', '司法', '景色', '景点', '乐器', '尤其', '余下', '谷歌', '查一', '查看', '查收', '查到', '查下', '付款', '路上', '甘愿', '付费', '付清',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
 const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网'].map((c) => c.charCodeAt(0)));
@@ -503,7 +505,7 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 ];
 
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
-export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔'];
+export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔', '敬上', '谨上', '拜上'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
@@ -568,7 +570,7 @@ export function isGenericNameKey(norm: string): boolean {
   // abbreviations of 姓名 end in "xm" ("khxm" 客户姓名, "hzxm" 患者姓名).
   const last = norm.charCodeAt(norm.length - 1);
   if (norm.length >= 2 && (last === 0x4eba || last === 0x8005 || last === 0x540d)) return !THING_NAME_KEYS_ZH.test(norm);
-  if (norm.length >= 3 && norm.length <= 6 && norm.endsWith('xm') && /^[a-z]+$/.test(norm)) return true;
+  if (norm.length >= 3 && norm.length <= 14 && norm.endsWith('xm') && /^[a-z]+$/.test(norm)) return true;
   // "applicant_nm", "cust_nm": the common abbreviation of "name".
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }
@@ -626,6 +628,8 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
+  // A letter's sign-off and a chat's greeting: the name after them ("Regards,\n谢强", "Hi 王芳,").
+  ['regards', false], ['sincerely', false], ['hi', false, true], ['hello', false, true],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,

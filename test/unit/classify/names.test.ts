@@ -46,6 +46,9 @@ describe('names in running text', () => {
     ['本次由李静明经手', ['李静明']],
     ['Dear Zhang Wei, your order has shipped.', ['Zhang Wei']],
     ['新员工王芳下周一入职，手机 13812345678。', ['王芳']],
+    // Sign-offs and greetings.
+    ['谢谢配合。\n—— 谭桂兰 敬上', ['谭桂兰']], ['签名医师：黄明磊', ['黄明磊']], ['Hi 王芳, your order shipped.', ['王芳']],
+    ['Best regards,\nZhang Wei', ['Zhang Wei']], ['Regards, 谢强', ['谢强']],
     ['Customer: Pan Jing, issue with delivery.', ['Pan Jing']], ['Caller: Xiao Ting, callback later.', ['Xiao Ting']],
     ['Driver: MA Jun reported a flat tyre.', ['MA Jun']],
     // The name again in the other script, in brackets or after a slash.
@@ -118,7 +121,7 @@ describe('names in running text', () => {
     'From: Support Team <support@example.com>',
     // Companies that start with a surname, and Han text after an English label.
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
-    '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678',
+    '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678', 'Hi there, hello team', '客户：付款成功了吗',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -151,7 +154,7 @@ describe('names by field', () => {
     // Display names and people by role, in Latin letters when they read as a person's.
     ['Tony Dong', 'displayName'], ['Alan Dong', 'preferredName'], ['Zhao Tao', 'reporterName'], ['Li Na', 'approvedBy'], ['Chen Jing', 'owner'],
     // Laboratory reports and bank forms.
-    ['吴文', '受检者'], ['郝英华', '审核医师'], ['谭强涵', 'hu_ming'],
+    ['吴文', '受检者'], ['郝英华', '审核医师'], ['谭强涵', 'hu_ming'], ['潘雨菊', 'yuangong_xm'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -168,6 +171,7 @@ describe('names by field', () => {
     ['龙华区', 'name'], ['石岩镇', 'name'], ['文件', 'name'], ['区域', 'name'],
     ['system', 'createdBy'], ['platform-team', 'owner'], ['Data Platform', 'assignee'], ['Support Team', 'displayName'],
     ['Maersk Line', 'customer_name'], ['Kerry Logistics', 'tenant'], ['Chen Holdings Ltd', 'customerName'],
+    ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
