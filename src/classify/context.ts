@@ -103,8 +103,11 @@ export function labelAtColon(s: string, k: number): FieldMatch | undefined {
   let p = k;
   // "Passport No.:" — an abbreviation dot may stand before the colon.
   while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)) || s.charCodeAt(p - 1) === 46)) p--;
-  return labelEndingAt(s, p);
+  // "Passport on file:", "Mobile on record:": the label is before those words.
+  const tail = ON_FILE.exec(s.slice(Math.max(0, p - 12), p));
+  return labelEndingAt(s, p) ?? (tail === null ? undefined : labelEndingAt(s, p - tail[0].length));
 }
+const ON_FILE = / on (?:file|record)$/i;
 
 /** First char of the value after a colon at `k`: past spaces and quotes, and past up to two
  *  markup tags ("<b>姓名：</b>王建国", "手机：<span>138…"). */

@@ -36,7 +36,17 @@ export function isAccountNumber(d: string): boolean {
     const c = d.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  return true;
+  return !isTimestampDigits(d);
+}
+
+/** "202509171605", "20250917160530": a date and time written as digits (year 1990-2099, a real
+ *  month, day, hour and minute), which a card label sometimes heads in an export. */
+function isTimestampDigits(d: string): boolean {
+  if (d.length !== 12 && d.length !== 14) return false;
+  const n = (a: number, b: number) => Number(d.slice(a, b));
+  const year = n(0, 4), month = n(4, 6), day = n(6, 8), hour = n(8, 10), minute = n(10, 12);
+  return year >= 1990 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 &&
+    (d.length === 12 || n(12, 14) <= 59);
 }
 
 /** ISO 13616 IBAN (spaces allowed): country letters, check digits, mod-97 remainder 1. */

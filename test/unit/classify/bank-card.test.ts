@@ -51,6 +51,10 @@ describe('pieces', () => {
     expect(isAccountNumber('12345678901')).toBe(false);
     expect(isAccountNumber('12345678901234567890123456')).toBe(false);
     expect(isAccountNumber('12345678901a')).toBe(false);
+    // A date and time written as digits, which a card label sometimes heads in an export.
+    expect(isAccountNumber('202509171605')).toBe(false);
+    expect(isAccountNumber('20250917160530')).toBe(false);
+    expect(isAccountNumber('202513171605')).toBe(true);
   });
 
   it.each([

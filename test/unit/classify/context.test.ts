@@ -42,6 +42,7 @@ describe('labelAtColon and the values after it', () => {
   it.each([
     ['姓名：张三', 'pi.name'], ['姓名:张三', 'pi.name'], ['Name: John', 'pi.name'], ['full name: x', 'pi.name'],
     ['"name": "x"', 'pi.name'], ['地址：x', 'pi.address'], ['收货地址：x', 'pi.address'], ['护照号：E1', 'pi.passport'],
+    ['Passport on file: G1', 'pi.passport'], ['Mobile on record: 1', 'pi.phone'],
   ])('label of %s → %s', (s, category) => expect(labelAtColon(s, s.search(/[:：]/))?.category).toBe(category));
 
   it.each(['user name: bob', 'file name: a.txt', 'time: 12:30', 'https://x.y', '性别：男'])(
