@@ -122,6 +122,7 @@ describe('names in running text', () => {
     // Companies that start with a surname, and Han text after an English label.
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
     '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678', 'Hi there, hello team', '客户：付款成功了吗',
+    '负责人：周大福珠宝', '联系人: 李宁官方旗舰店', 'name：李子（5斤装）', '客户：路上堵车了',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
