@@ -499,6 +499,8 @@ export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫'
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = [
   '我是', '本人', '客户', '用户', '会员', '您好', '你好',
+  // A letter's closing: "此致\n敬礼\n李明" (keyword-pass.ts skips the line break).
+  '敬礼',
   // Kin named in chats ("收件人写的是我妈妈董明敏，").
   '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").

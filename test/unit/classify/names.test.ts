@@ -48,7 +48,7 @@ describe('names in running text', () => {
     ['新员工王芳下周一入职，手机 13812345678。', ['王芳']],
     // Sign-offs and greetings.
     ['谢谢配合。\n—— 谭桂兰 敬上', ['谭桂兰']], ['签名医师：黄明磊', ['黄明磊']], ['Hi 王芳, your order shipped.', ['王芳']],
-    ['Best regards,\nZhang Wei', ['Zhang Wei']], ['Regards, 谢强', ['谢强']],
+    ['Best regards,\nZhang Wei', ['Zhang Wei']], ['Regards, 谢强', ['谢强']], ['此致\n敬礼\n李明\n2024年5月1日', ['李明']],
     ['Customer: Pan Jing, issue with delivery.', ['Pan Jing']], ['Caller: Xiao Ting, callback later.', ['Xiao Ting']],
     ['Driver: MA Jun reported a flat tyre.', ['MA Jun']],
     // The name again in the other script, in brackets or after a slash.
@@ -122,7 +122,7 @@ describe('names in running text', () => {
     // Companies that start with a surname, and Han text after an English label.
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
     '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678', 'Hi there, hello team', '客户：付款成功了吗',
-    '负责人：周大福珠宝', '联系人: 李宁官方旗舰店', 'name：李子（5斤装）', '客户：路上堵车了',
+    '负责人：周大福珠宝', '联系人: 李宁官方旗舰店', 'name：李子（5斤装）', '客户：路上堵车了', '向英雄敬礼，向他们学习',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
