@@ -70,7 +70,8 @@ const GROUPS: readonly Group[] = [
       'credentialNo', 'credentialNumber', 'identificationNo', 'identificationNumber', '证件', '证件编号'] },
 
   { category: 'pi.bank_card', weight: 0.85,
-    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh'],
+    // PAN: a card's primary account number, as payment APIs name it.
+    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh', 'pan', 'acct', 'settleAcct', 'settleAcctNo'],
     suffix: ['accountNo', 'accountNum', 'accountNumber', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',

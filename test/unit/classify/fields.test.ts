@@ -45,7 +45,7 @@ describe('lookupField: exact names in every spelling', () => {
     // Official pinyin abbreviations (公民身份号码, 联系方式, 开户账号), Salesforce custom fields, VAT numbers.
     ['gmsfhm', 'pi.id_card'], ['sfzjh', 'pi.id_card'], ['lxfs', 'pi.phone'], ['jjlxrdh', 'pi.phone'], ['khzh', 'pi.bank_card'],
     ['National_ID__c', 'pi.id_card'], ['Mobile__c', 'pi.phone'], ['vatRegNo', 'org.uscc'], ['taxRegNo', 'org.uscc'],
-    ['adverseEvents', 'pi.health'], ['preferredTerm', 'pi.health'], ['PPN', 'pi.passport'],
+    ['adverseEvents', 'pi.health'], ['preferredTerm', 'pi.health'], ['PPN', 'pi.passport'], ['pan', 'pi.bank_card'], ['settleAcct', 'pi.bank_card'],
   ])('%s → %s', (key, category) => expect(cat(key)).toBe(category));
 });
 
