@@ -183,9 +183,7 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon. English
   // ones are no field labels ("Customer: Pan Jing", "Caller: Xiao Ting"): they read past it.
   if (from >= v.length) return;
-  // "Regards,\n谢强", "Hi 王芳,": an English trigger's comma and line break; "敬礼\n李明".
-  const c = v.charCodeAt(from);
-  if (((c === 44 || c === 0xff0c) && v.charCodeAt(end - 1) < 128) || ((c === 10 || c === 13 || c === 0xff0c || c === 44) && v.startsWith('敬礼', end - 2))) {
+  if (info.signOff === true) {
     while (from < v.length && from - end < 5 && SIGN_OFF_FILLERS.has(v.charCodeAt(from))) from++;
     if (from >= v.length) return;
   }

@@ -11,7 +11,9 @@ import {
   DOSAGE_SIGS, HEALTH_ACRONYMS, HEALTH_CONTEXT, HEALTH_NEGATIVES, HEALTH_WEAK_ACRONYMS, HEALTH_SECTION_ACRONYMS, HEALTH_SECTIONS_EN,
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
-import { NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT } from './detectors/name.js';
+import {
+  NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SIGN_OFFS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT,
+} from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
 import { RULES } from './rules.js';
@@ -37,13 +39,17 @@ export interface KeywordInfo {
   readonly hanOnly?: boolean;
   /** Name suffixes that follow a greeting's name: it must open the message (keyword-pass.ts). */
   readonly greeting?: boolean;
+  /** Name triggers that close a letter or open a chat: a comma and a line break may come first. */
+  readonly signOff?: boolean;
 }
 
 const HEALTH = 'pi.health';
 
 /** Labels that name the identifier written after them without a colon, split or grouped as
  *  the writer liked ("身份证号 37020/2195/4032/08106", "我的卡号是62580/7861/…"). With a colon
- *  the label scan reads it (scanner.ts). */
+ *  the label scan reads it with the whole field dictionary (scanner.ts); without one, only these
+ *  words, which rarely end anything but the identifier's name ("账号" and "证件" start
+ *  sentences about logins and paperwork). */
 const IDENTIFIER_LABELS: ReadonlyArray<readonly [CategoryId, readonly string[]]> = [
   ['pi.id_card', ['身份证号码', '身份证号', '身份证', '证件号码', '证件号']],
   ['pi.phone', ['手机号码', '手机号', '手机', '联系电话', '电话号码', '电话']],
@@ -107,6 +113,10 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
     } else {
       out.push({ word, payload: info });
     }
+  }
+  for (const [word, hanOnly] of NAME_SIGN_OFFS) {
+    // A Han name stands alone after them, as after the strict triggers.
+    out.push({ word, payload: { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, strict: true, hanOnly, signOff: true } });
   }
   add(out, NAME_LIST_LABELS, { kind: 'nameList', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });

@@ -495,7 +495,8 @@ export class LeafScanner implements ScanHost {
       const name = joinCjkRuns(text);
       conf = 0.85 * nameFactorFor(match.weight, name);
       // After a role's label ("Patient: Female", "Guest: Marriott Bonvoy"), Latin words must
-      // read as a person's name, as under a bare "name".
+      // read as a person's name, as under a bare "name". Not in nameFactorFor: the name-part
+      // fields share the role weight, and "firstName": "Shuang" is one word.
       if (match.weight <= ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name.trim())) conf = 0;
     }
     else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);

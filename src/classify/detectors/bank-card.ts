@@ -4,6 +4,7 @@
  * label says so (the caller decides that).
  */
 import { luhn } from '../validators.js';
+import { isRealDate } from './id-card.js';
 
 
 /** 62 UnionPay, 4 Visa, 51–55 Mastercard, 35 JCB. */
@@ -39,13 +40,13 @@ export function isAccountNumber(d: string): boolean {
   return !isTimestampDigits(d);
 }
 
-/** "202509171605", "20250917160530": a date and time written as digits (year 1990-2099, a real
- *  month, day, hour and minute), which a card label sometimes heads in an export. */
+/** "202509171605", "20250917160530": a date and time written as digits (a real date from 1990 to
+ *  2099, an hour and a minute), which a card label sometimes heads in an export. */
 function isTimestampDigits(d: string): boolean {
   if (d.length !== 12 && d.length !== 14) return false;
   const n = (a: number, b: number) => Number(d.slice(a, b));
-  const year = n(0, 4), month = n(4, 6), day = n(6, 8), hour = n(8, 10), minute = n(10, 12);
-  return year >= 1990 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 &&
+  const year = n(0, 4);
+  return year >= 1990 && year <= 2099 && isRealDate(year, n(4, 6), n(6, 8)) && n(8, 10) <= 23 && n(10, 12) <= 59 &&
     (d.length === 12 || n(12, 14) <= 59);
 }
 

@@ -500,8 +500,6 @@ export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫'
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = [
   '我是', '本人', '客户', '用户', '会员', '您好', '你好',
-  // A letter's closing: "此致\n敬礼\n李明" (keyword-pass.ts skips the line break).
-  '敬礼',
   // Kin named in chats ("收件人写的是我妈妈董明敏，").
   '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
@@ -632,8 +630,13 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
-  // A letter's sign-off and a chat's greeting: the name after them ("Regards,\n谢强", "Hi 王芳,").
-  ['regards', false], ['sincerely', false], ['hi', false, true], ['hello', false, true],
+];
+
+/** A letter's closing and a chat's greeting, with the comma and the line break a name comes
+ *  after ("Regards,\n谢强", "此致\n敬礼\n李明", "Hi 王芳,"); `hanOnly` as for NAME_TRIGGERS_EN
+ *  ("Hi there"). */
+export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
+  ['regards', false], ['sincerely', false], ['敬礼', true], ['hi', true], ['hello', true],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
