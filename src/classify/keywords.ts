@@ -31,7 +31,7 @@ export interface KeywordMatch<T> {
   readonly payload: T;
 }
 
-function foldCode(c: number): number {
+export function foldCode(c: number): number {
   if (c >= 65 && c <= 90) return c + 32;
   if (c >= 0xff21 && c <= 0xff3a) return c - 0xff21 + 97;
   if (c >= 0xff41 && c <= 0xff5a) return c - 0xff41 + 97;
@@ -39,6 +39,15 @@ function foldCode(c: number): number {
   if (c === 0x3000) return 32;
   return c;
 }
+
+/** The code ranges foldCode changes (keywords.test.ts holds the two in step). */
+export const FOLDED_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [65, 90],
+  [0xff21, 0xff3a],
+  [0xff41, 0xff5a],
+  [0xff10, 0xff19],
+  [0x3000, 0x3000],
+];
 
 interface Entry<T> {
   readonly word: string;
@@ -63,88 +72,123 @@ class Trie {
    *  followed for an automaton, 0 for a missing child in a plain trie. */
   readonly delta: Int32Array;
 
+  /**
+   * Built on typed arrays and one edge map rather than a Map and arrays per state: a scan
+   * command builds it once per process, and with the built-in dictionaries (~1,200 words,
+   * ~6,000 states) per-state collections made its construction cost a sixth of `scan`'s start,
+   * most of it their allocation and collection.
+   */
   constructor(words: ReadonlyArray<{ readonly entry: number; readonly classes: readonly number[] }>, classes: number, readonly ascii: number, links: boolean) {
-    const next: Array<Map<number, number>> = [new Map()];
-    const ends: number[][] = [[]];
+    // Edges by (state, class) key while inserting; states are numbered as they are made.
+    const span = classes + 1;
+    const edgeTo = new Map<number, number>();
+    const edgeKeys: number[] = [];
+    // The words ending at each state, in insertion order (entry index, then the next word's slot).
+    const endHead: number[] = [-1];
+    const endTail: number[] = [-1];
+    const endEntry: number[] = [];
+    const endNext: number[] = [];
+    let states = 1;
     for (const w of words) {
       let st = 0;
       for (const k of w.classes) {
-        let to = next[st]!.get(k);
+        const key = st * span + k;
+        let to = edgeTo.get(key);
         if (to === undefined) {
-          to = next.length;
-          next.push(new Map());
-          ends.push([]);
-          next[st]!.set(k, to);
+          to = states++;
+          endHead.push(-1);
+          endTail.push(-1);
+          edgeTo.set(key, to);
+          edgeKeys.push(key);
         }
         st = to;
       }
-      ends[st]!.push(w.entry);
-    }
-    const states = next.length;
-    this.rootNext = new Int32Array(classes + 1);
-    for (const [k, to] of next[0]!) this.rootNext[k] = to;
-    this.childStart = new Int32Array(states + 1);
-    let edges = 0;
-    for (let s = 0; s < states; s++) {
-      this.childStart[s] = edges;
-      edges += next[s]!.size;
-    }
-    this.childStart[states] = edges;
-    this.childCls = new Uint16Array(edges);
-    this.childState = new Int32Array(edges);
-    for (let s = 0; s < states; s++) {
-      const sorted = [...next[s]!].sort((x, y) => x[0] - y[0]);
-      let e = this.childStart[s]!;
-      for (const [k, to] of sorted) {
-        this.childCls[e] = k;
-        this.childState[e++] = to;
-      }
+      const slot = endEntry.length;
+      endEntry.push(w.entry);
+      endNext.push(-1);
+      if (endHead[st] === -1) endHead[st] = slot;
+      else endNext[endTail[st]!] = slot;
+      endTail[st] = slot;
     }
 
-    // Breadth-first failure links; outputs are merged along them so a scan reads one list.
+    // Children in CSR form, sorted by state then class: sorting the keys sorts both.
+    const keys = Float64Array.from(edgeKeys).sort();
+    const edges = keys.length;
+    this.rootNext = new Int32Array(classes + 1);
+    this.childStart = new Int32Array(states + 1);
+    this.childCls = new Uint16Array(edges);
+    this.childState = new Int32Array(edges);
+    for (let e = 0, s = 0; e < edges; e++) {
+      const key = keys[e]!;
+      const from = Math.floor(key / span);
+      const k = key - from * span;
+      const to = edgeTo.get(key)!;
+      while (s <= from) this.childStart[s++] = e;
+      this.childCls[e] = k;
+      this.childState[e] = to;
+      if (from === 0) this.rootNext[k] = to;
+      if (e === edges - 1) while (s <= states) this.childStart[s++] = edges;
+    }
+
+    // Breadth first from the root, so a state's failure target (shallower) is complete before
+    // the state: its transitions are the target's, overridden by its own children.
     this.fail = new Int32Array(states);
-    const order: number[] = [];
-    for (const to of next[0]!.values()) order.push(to);
-    for (let q = 0; q < order.length; q++) {
-      const s = order[q]!;
-      for (const [k, to] of next[s]!) {
+    this.delta = new Int32Array(states * ascii);
+    const order = new Int32Array(states);
+    let queued = 0;
+    for (let s = 0, head = 0; ; s = order[head++]!) {
+      const row = s * ascii;
+      if (s === 0) this.delta.set(this.rootNext.subarray(1, ascii + 1), 0);
+      else if (links) this.delta.copyWithin(row, this.fail[s]! * ascii, this.fail[s]! * ascii + ascii);
+      for (let e = this.childStart[s]!; e < this.childStart[s + 1]!; e++) {
+        const k = this.childCls[e]!;
+        const to = this.childState[e]!;
+        if (s !== 0 && k <= ascii) this.delta[row + k - 1] = to;
+        order[queued++] = to;
+        if (!links || s === 0) continue;
+        const f = this.fail[s]!;
+        if (k <= ascii) {
+          this.fail[to] = this.delta[f * ascii + k - 1]!;
+          continue;
+        }
+        // A class past the table: the failure chain, walked as step() walks it.
         let target = 0;
-        if (links) {
-          let f = this.fail[s]!;
-          for (;;) {
-            const t = f === 0 ? this.rootNext[k]! : this.child(f, k);
-            if (t > 0 && t !== to) {
-              target = t;
-              break;
-            }
-            if (f === 0) break;
-            f = this.fail[f]!;
+        for (let g = f; ; g = this.fail[g]!) {
+          const t = g === 0 ? this.rootNext[k]! : this.child(g, k);
+          if (t > 0) {
+            target = t;
+            break;
           }
+          if (g === 0) break;
         }
         this.fail[to] = target;
-        order.push(to);
       }
+      if (head >= queued) break;
     }
-    const outs: number[][] = new Array<number[]>(states);
-    outs[0] = ends[0]!;
-    for (const s of order) outs[s] = links ? [...ends[s]!, ...outs[this.fail[s]!]!] : ends[s]!;
+
+    // Outputs: a state's own words, then (with links) its failure target's whole list.
+    const outCount = new Int32Array(states);
+    for (let q = -1; q < queued; q++) {
+      const s = q < 0 ? 0 : order[q]!;
+      let n = 0;
+      for (let slot = endHead[s]!; slot !== -1; slot = endNext[slot]!) n++;
+      outCount[s] = n + (links && s !== 0 ? outCount[this.fail[s]!]! : 0);
+    }
     this.outStart = new Int32Array(states + 1);
     let total = 0;
     for (let s = 0; s < states; s++) {
       this.outStart[s] = total;
-      total += outs[s]!.length;
+      total += outCount[s]!;
     }
     this.outStart[states] = total;
     this.outEntry = new Int32Array(total);
-    for (let s = 0, p = 0; s < states; s++) for (const e of outs[s]!) this.outEntry[p++] = e;
-
-    this.delta = new Int32Array(states * ascii);
-    for (let k = 1; k <= ascii; k++) this.delta[k - 1] = this.rootNext[k]!;
-    // Breadth-first, so a state's failure target is filled in before the state itself.
-    for (const s of order) {
-      for (let k = 1; k <= ascii; k++) {
-        const t = this.child(s, k);
-        this.delta[s * ascii + k - 1] = t !== 0 || !links ? t : this.delta[this.fail[s]! * ascii + k - 1]!;
+    for (let q = -1; q < queued; q++) {
+      const s = q < 0 ? 0 : order[q]!;
+      let p = this.outStart[s]!;
+      for (let slot = endHead[s]!; slot !== -1; slot = endNext[slot]!) this.outEntry[p++] = endEntry[slot]!;
+      if (links && s !== 0) {
+        const f = this.fail[s]!;
+        this.outEntry.copyWithin(p, this.outStart[f]!, this.outStart[f + 1]!);
       }
     }
   }
@@ -228,9 +272,11 @@ export class KeywordAutomaton<T> {
       words.push({ entry: entryIndex, classes: ks, anchored: checkStart, asciiFirst: foldCode(word.charCodeAt(0)) < 128 });
     }
     // Every unfolded form shares its folded form's class.
-    for (let c = 0; c < 65536; c++) {
-      const f = foldCode(c);
-      if (f !== c && this.cls[f] !== 0) this.cls[c] = this.cls[f]!;
+    for (const [from, to] of FOLDED_RANGES) {
+      for (let c = from; c <= to; c++) {
+        const f = foldCode(c);
+        if (this.cls[f] !== 0) this.cls[c] = this.cls[f]!;
+      }
     }
     const split = !words.some((w) => !w.anchored && w.asciiFirst);
     this.freeAscii = this.entries.some((e) => (!split || !e.checkStart) && [...e.word].some((ch) => foldCode(ch.charCodeAt(0)) < 128));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/classify/finding.js';
-import { KeywordAutomaton, type KeywordSpec } from '../../../src/classify/keywords.js';
+import { FOLDED_RANGES, foldCode, KeywordAutomaton, type KeywordSpec } from '../../../src/classify/keywords.js';
 import { createClassifier } from '../../../src/classify/matcher.js';
 import { classifier, leaf, NOW } from './helpers.js';
 
@@ -123,6 +123,33 @@ describe('KeywordAutomaton word-start split', () => {
       }
     });
   }
+
+  it('finds what a position-by-position search finds (random dictionaries)', () => {
+    // Many small dictionaries over the same alphabet: shared prefixes, words inside words and
+    // failure chains through Han chars (past the automaton's dense ASCII table) all come up.
+    const boundaries = [undefined, 'word', 'stem', 'none'] as const;
+    for (let d = 0; d < 300; d++) {
+      const specs = Array.from({ length: 1 + rand(12) }, (_, i): KeywordSpec<string> => ({
+        word: text(1 + rand(4)).replace(/^ +| +$/g, '') || '病',
+        payload: `k${i}`,
+        boundary: boundaries[rand(4)],
+        caseSensitive: rand(8) === 0,
+      }));
+      for (let t = 0; t < 10; t++) {
+        const s = text(1 + rand(40));
+        expect(run(specs, s), JSON.stringify({ words: specs.map((x) => x.word), s })).toEqual(naive(specs, s));
+      }
+    }
+  });
+});
+
+describe('foldCode and FOLDED_RANGES', () => {
+  it('name the same code units (the automaton gives each folded form its class from the ranges)', () => {
+    const inRanges = (c: number): boolean => FOLDED_RANGES.some(([from, to]) => c >= from && c <= to);
+    const mismatched: number[] = [];
+    for (let c = 0; c < 65536; c++) if ((foldCode(c) !== c) !== inRanges(c)) mismatched.push(c);
+    expect(mismatched).toEqual([]);
+  });
 });
 
 describe('the walk finds the Latin keywords of ASCII values itself', () => {
