@@ -176,14 +176,20 @@ const RULES: readonly ClassRule[] = [
   ['ff00::/8', 'multicast'],
 ];
 
-const TABLE = RULES.map(([text, cls]) => {
-  const cidr = parseCidr(text);
-  if ('error' in cidr) throw new Error(`bad built-in CIDR ${text}: ${cidr.error}`);
-  return { cidr, cls };
-}).sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+// Built on first use, not at import: parsing its IPv6 rows compiles Node's IPv6 pattern, ~10 ms
+// of the start of commands that never classify an address (scan, check).
+let table: ReadonlyArray<{ readonly cidr: Cidr; readonly cls: ClassRule[1] }> | undefined;
+
+function classTable(): NonNullable<typeof table> {
+  return (table ??= RULES.map(([text, cls]) => {
+    const cidr = parseCidr(text);
+    if ('error' in cidr) throw new Error(`bad built-in CIDR ${text}: ${cidr.error}`);
+    return { cidr, cls };
+  }).sort((a, b) => b.cidr.prefix - a.cidr.prefix));
+}
 
 export function classifyAddress(ip: IpAddress): IpClass {
-  const rule = TABLE.find((r) => cidrContains(r.cidr, ip));
+  const rule = classTable().find((r) => cidrContains(r.cidr, ip));
   if (!rule) return 'reserved';
   if (rule.cls !== 'embedded_v4') return rule.cls;
   const v4 = ip.value >> 112n === 0x2002n ? (ip.value >> 80n) & 0xffffffffn : ip.value & 0xffffffffn;
