@@ -33,6 +33,10 @@ export interface GatewayBenchOptions {
   readonly pin: Pinning;
   /** Seconds per measured wrk run (from 3 s on, a warm-up run of a third of it comes first). */
   readonly durationS: number;
+  /** Seconds of load each target gets before its first measured run (at least the warm-up run
+   *  above): a fresh gateway process needs ~10 s of traffic before V8 has compiled its paths,
+   *  and a gateway runs for days, so its first seconds are not its figure. 0 in smoke runs. */
+  readonly firstWarmupS: number;
   /** Interleaved rounds at 2 KiB and for the redacted mix (median); other sizes run once. */
   readonly rounds: number;
   readonly connections: number;
@@ -355,6 +359,11 @@ function medianFigure(fs: readonly WrkFigure[]): WrkFigure {
   return { rps: m('rps'), p50Ms: m('p50Ms'), p99Ms: m('p99Ms'), maxMs: m('maxMs'), requests: m('requests'), errors: Math.max(...fs.map((f) => f.errors)), cpuPct: m('cpuPct'), rssMiB: Math.max(...fs.map((f) => f.rssMiB)) };
 }
 
+/** The warm-up run before each case: a third of a measured run, at least 1 s. */
+export function warmupSeconds(durationS: number): number {
+  return Math.max(1, Math.round(durationS / 3));
+}
+
 export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) => void = () => {}): Promise<GatewayResult> {
   const started = performance.now();
   mkdirSync(o.tmpDir, { recursive: true });
@@ -395,7 +404,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
           { target: 'direct', url: `http://127.0.0.1:${sink.port}`, reqTarget: '/ingest', pid: sink.proc.pid! },
         ];
         const rows: WrkRow[] = [];
-        const warmS = Math.max(1, Math.round(o.durationS / 3));
+        const warmS = warmupSeconds(o.durationS);
         const cases: Array<{ label: string; bytes: number; extra: string[]; rounds: number; connections: number; only?: Target[] }> = [];
         for (const size of o.sizes) {
           const label = size >= 2 ** 20 ? `${size / 2 ** 20} MiB` : `${size / 1024} KiB`;
@@ -407,7 +416,8 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
           const body = files.get(c.bytes)!;
           const active = targets.filter((t) => c.only === undefined || c.only.includes(t.target));
           // Warm-up (JIT, pools), not counted; smoke runs (1 s) skip it.
-          if (o.durationS >= 3) for (const t of active) await wrk(o, t.url, [body, t.reqTarget, ...c.extra], warmS, c.connections, t.pid);
+          const warm = c === cases[0] ? Math.max(warmS, o.firstWarmupS) : warmS;
+          if (o.durationS >= 3) for (const t of active) await wrk(o, t.url, [body, t.reqTarget, ...c.extra], warm, c.connections, t.pid);
           const figs = new Map<Target, WrkFigure[]>();
           for (let r = 0; r < c.rounds; r++) {
             // Every other round in reverse: a drift in the machine's load falls on each target alike.

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGatewayBench, type GatewayBenchOptions, type GatewayResult, type StallRow, type WrkFigure, type WrkRow } from './gateway.js';
+import { runGatewayBench, warmupSeconds, type GatewayBenchOptions, type GatewayResult, type StallRow, type WrkFigure, type WrkRow } from './gateway.js';
 import type { MatcherOptions, MatcherResult, Throughput } from './matcher.js';
 import { runScanCliBench, type ScanCliResult } from './scan-cli.js';
 import { hasTool, machine, pinned, pinning, pinSelf, ROOT, type Pinning } from './util.js';
@@ -29,6 +29,8 @@ interface Args {
   readonly sizeMb: number;
   readonly seed: number;
   readonly duration: number;
+  /** Seconds of load per target before the first gateway case is measured (GatewayBenchOptions.firstWarmupS). */
+  readonly warmup: number;
   readonly connections: number;
   readonly out: string;
 }
@@ -41,10 +43,10 @@ function parseArgs(argv: string[]): Args {
     if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = new Set(['--only', '--smoke', '--size-mb', '--seed', '--duration', '--connections', '--out', '--help']);
+  const known = new Set(['--only', '--smoke', '--size-mb', '--seed', '--duration', '--warmup', '--connections', '--out', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}`);
   if (argv.includes('--help')) {
-    process.stdout.write('usage: node dist/bench/run.js [--only matcher,gateway,memory,scan] [--size-mb N] [--smoke] [--seed N] [--duration S] [--connections N] [--out DIR]\n');
+    process.stdout.write('usage: node dist/bench/run.js [--only matcher,gateway,memory,scan] [--size-mb N] [--smoke] [--seed N] [--duration S] [--warmup S] [--connections N] [--out DIR]\n');
     process.exit(0);
   }
   const smoke = argv.includes('--smoke');
@@ -65,6 +67,7 @@ function parseArgs(argv: string[]): Args {
     sizeMb: num('--size-mb', smoke ? 0.5 : 100),
     seed: num('--seed', 1),
     duration: num('--duration', smoke ? 1 : 5),
+    warmup: smoke ? 0 : num('--warmup', 10),
     connections: num('--connections', smoke ? 4 : 8),
     out: value('--out') ?? join(ROOT, 'bench', 'results'),
   };
@@ -273,6 +276,7 @@ async function main(): Promise<void> {
         tmpDir: tmp,
         pin,
         durationS: args.duration,
+        firstWarmupS: args.warmup,
         rounds: args.smoke ? 1 : GATEWAY_ROUNDS,
         connections: args.connections,
         sizes: args.smoke ? [2048] : [2048, 65536, 2 ** 20],
@@ -308,7 +312,7 @@ async function main(): Promise<void> {
     header.push(`detection sanity (not a score): findings in ${s.sensitiveWithFindings}/${s.sensitiveBodies} bodies with planted values, ${s.cleanWithFindings}/${s.cleanBodies} clean bodies`);
   }
   if (gateway && Array.isArray(gateway.wrk) && gateway.wrk.length > 0) {
-    header.push(`wrk: -t1 -c${args.connections} (1 MiB: -c${Math.min(4, args.connections)}), ${args.duration} s per run${args.duration >= 3 ? ' after a warm-up' : ', no warm-up'}, 2 KiB and the mix: median of ${args.smoke ? 1 : GATEWAY_ROUNDS} interleaved rounds, every other one in reverse order`);
+    header.push(`wrk: -t1 -c${args.connections} (1 MiB: -c${Math.min(4, args.connections)}), ${args.duration} s per run${args.duration >= 3 ? ` after a warm-up (${Math.max(warmupSeconds(args.duration), args.warmup)} s per target before the first case, ${warmupSeconds(args.duration)} s before the others)` : ', no warm-up'}, 2 KiB and the mix: median of ${args.smoke ? 1 : GATEWAY_ROUNDS} interleaved rounds, every other one in reverse order`);
     header.push(`preflight: ${Object.entries(gateway.preflight).map(([k, v]) => `${k} → ${v.trim()}`).join('; ')}`);
   }
   if (gateway && Array.isArray(gateway.memory)) {
