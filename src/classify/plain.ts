@@ -408,7 +408,7 @@ export function lonelyRunFinds(d: string, today: CivilDate): boolean {
     idShaped = len === 18 && looksLikeIdCard(d, today);
   }
   if (len === 18 && usccConfidence(d, false) > 0) return true;
-  if (len >= 16 && len <= 19 && isCardGrouping(lens) && isPaymentCardNumber(d) && !idShaped) return true;
+  if (!idShaped && len >= 16 && len <= 19 && isCardGrouping(lens) && isPaymentCardNumber(d)) return true;
   if ((len === 11 || len === 13 || len === 15) && mobileNationalStart(d, lens, false) >= 0) return true;
   return len === 15 && isImeiGrouping(lens) && isImei(d) && hasImeiReportingBody(d);
 }

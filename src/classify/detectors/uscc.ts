@@ -13,12 +13,19 @@ const AUTHORITY_TYPES: Readonly<Record<string, string>> = {
   '1': '1239', '2': '19', '3': '123459', '4': '19', '5': '1239', '6': '129', '7': '129',
   '8': '19', '9': '123', A: '19', N: '1239', Y: '1',
 };
+// The same by char code: the organisation types an authority issues, one bit per type char
+// (bit c - 48; every type is a digit). Every 18-digit number a record carries asks this first.
+const TYPE_BITS = new Uint16Array(128);
+for (const [authority, types] of Object.entries(AUTHORITY_TYPES)) {
+  for (const t of types) TYPE_BITS[authority.charCodeAt(0)]! |= 1 << (t.charCodeAt(0) - 48);
+}
 
 // Province-level region prefixes; 10 is used by national-level registrations.
-const REGION = new Set([
+const REGION = new Uint8Array(100);
+for (const p of [
   10, 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
   52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-]);
+]) REGION[p] = 1;
 
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 
@@ -39,13 +46,15 @@ export function isOrgCode(code: string): boolean {
 
 /** Authority, type and region are plausible (positions 1–8). */
 export function hasUsccStructure(code: string): boolean {
-  const types = AUTHORITY_TYPES[code[0] ?? ''];
-  if (types === undefined || !types.includes(code[1] ?? '')) return false;
+  if (code.length < 8) return false;
+  const authority = code.charCodeAt(0);
+  const type = code.charCodeAt(1) - 48;
+  if (authority >= 128 || type < 0 || type > 9 || (TYPE_BITS[authority]! & (1 << type)) === 0) return false;
   for (let i = 2; i < 8; i++) {
     const c = code.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  return REGION.has(Number(code.slice(2, 4)));
+  return REGION[(code.charCodeAt(2) - 48) * 10 + code.charCodeAt(3) - 48] === 1;
 }
 
 /**
@@ -56,7 +65,8 @@ export function hasUsccStructure(code: string): boolean {
  * references, the numbers that pass mod 31 by chance, have none there.
  */
 export function usccConfidence(code: string, supported: boolean): number {
-  if (code.length !== 18 || !mod31(code) || !hasUsccStructure(code)) return 0;
+  // The structure first: it turns most 18-digit numbers away before the mod-31 sum.
+  if (code.length !== 18 || !hasUsccStructure(code) || !mod31(code)) return 0;
   if (isOrgCode(code.slice(8, 17))) return 0.97;
   if (supported) return 0.9;
   return orgCodeLetters(code) >= 2 ? 0.85 : 0;
