@@ -106,6 +106,13 @@ function matcherRows(m: MatcherResult): Row[] {
   // What parsing alone costs here: the C++ parser, which finds nothing, sets the ceiling for any
   // matcher that reads the JSON's structure in this runtime.
   if (rg) rows.push({ part: 'matcher', figure: "V8's JSON.parse from bytes (parses, finds nothing)", value: mbps(e['json.parse']), baseline: `rg --count-matches ${mbps(rg)}`, ratio: e['json.parse'].mbps / rg.mbps, target: '', status: '' });
+  // Clean bodies, beside V8's parser over the same bodies (clean-split.ts).
+  const split = m.cleanSplit;
+  const parse = split.rows.find((r) => r.name.startsWith("V8's JSON.parse"));
+  for (const r of split.rows) {
+    if (r === parse || parse === undefined) continue;
+    rows.push({ part: 'matcher', figure: `clean bodies: ${r.name} (${r.nsPerLeaf.toFixed(0)} ns a leaf)`, value: mbps(r.mbps), baseline: `JSON.parse ${mbps(parse.mbps)} (${parse.nsPerLeaf.toFixed(0)} ns)`, ratio: r.mbps / parse.mbps, target: '', status: '' });
+  }
   rows.push({ part: 'matcher', figure: 'product scan + redact', value: mbps(e['product.redact']), baseline: `naive regex + replace ${mbps(e['naive.redact'])}`, ratio: e['product.redact'].mbps / e['naive.redact'].mbps, target: '', status: '' });
   const ref = m.sizes.find((s) => s.bytes === 65536) ?? m.sizes[0];
   for (const s of m.sizes) {
