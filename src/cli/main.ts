@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { packageManifest } from '../config/package-root.js';
 import { EgError, isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
 import { registerCaCommands } from './ca.js';
@@ -15,6 +16,7 @@ import { registerReplayCommand } from './replay.js';
 
 const program = new Command('egress-guard')
   .description('HTTP egress gateway enforcing cross-border data policy (PIPL, DSL, 2024 Provisions)')
+  .version(packageManifest()?.version ?? 'unknown (no egress-guard package.json above the program)', '-V, --version', 'print the version')
   .showHelpAfterError();
 
 program

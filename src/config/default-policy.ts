@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { EgError } from '../errors.js';
 import { compilePolicy } from './compile.js';
 import type { CompiledPolicy } from './model.js';
 import type { PolicyWire } from './schema.js';
+import { packageManifest } from './package-root.js';
 import { policyWarnings } from './warnings.js';
 
 /**
@@ -69,21 +69,8 @@ export function loadDefaultPolicyFromSnapshot(now = new Date(), root = packageRo
   return policyWarnings(snapshot.wire, policy, now).length === 0 ? policy : null;
 }
 
-/** This module runs from src/config (tests, tsx), dist/src/config (tsc) or dist/cli (the
- *  bundle): walk up instead of assuming a depth. */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'egress-guard') return dir;
-      } catch {
-        // An unreadable manifest belongs to something else; keep walking.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE}: the egress-guard package root was not found`);
-    dir = parent;
-  }
+  const manifest = packageManifest();
+  if (manifest === null) throw new EgError('EG_POLICY_READ', `${DEFAULT_POLICY_SOURCE}: the egress-guard package root was not found`);
+  return manifest.root;
 }

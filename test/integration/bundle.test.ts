@@ -56,6 +56,15 @@ describe('the bundled CLI (bin/egress-guard.mjs)', () => {
     }
   });
 
+  it('--version and -V print package.json\'s version, bundled or not', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const [plain, bundled] = await both([flag]);
+      expect(plain, flag).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+      expect(bundled, flag).toEqual(plain);
+    }
+  });
+
   it('speaks the scan --ndjson protocol with the same output', async () => {
     const docs = [
       { id: 'a', contentType: 'application/json', body: '{"user":{"name":"张伟","mobile":"13812345678","idCard":"11010519491231002X"},"orderNo":"110105194912310021"}' },
