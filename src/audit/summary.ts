@@ -1,11 +1,11 @@
 import { EgError } from '../errors.js';
 import type { AuditEvent } from './event.js';
+import { SUMMARY_DIMENSIONS, type SummaryDimension } from './dimensions.js';
 import { isFlow, readEvents, type EventFilter, type Progress, type ReadStats } from './read.js';
 
 /** `audit summary`: flows, bytes, findings and distinct individuals, grouped. */
 
-export const SUMMARY_DIMENSIONS = ['jurisdiction', 'recipient', 'category', 'client', 'basis', 'host', 'zone', 'action', 'scenario'] as const;
-export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
+export { SUMMARY_DIMENSIONS, type SummaryDimension };
 
 export interface SummaryRow {
   readonly key: Readonly<Partial<Record<SummaryDimension, string>>>;

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
 import { EgError, isEgError } from '../errors.js';
-import { buildInventory } from '../inventory/build.js';
-import { formatInventoryCsv, formatInventoryJson, formatInventoryTable } from '../inventory/format.js';
 import { processIo, type CliIo } from './io.js';
 
 /**
@@ -24,6 +21,12 @@ export async function runInventory(args: readonly string[], opts: InventoryFlags
   try {
     if (opts.json && opts.csv) throw new EgError('EG_CONFIG_INVALID', 'give --json or --csv, not both');
     if (opts.drift && opts.csv) throw new EgError('EG_CONFIG_INVALID', '--drift prints a list (text or --json), not CSV');
+    // Loaded when the command runs: registering it is part of every command's start (main.ts).
+    const [{ expandTrailArgs, parseTimeArg, Progress, totalSize }, { buildInventory }, { formatInventoryCsv, formatInventoryJson, formatInventoryTable }] = await Promise.all([
+      import('../audit/read.js'),
+      import('../inventory/build.js'),
+      import('../inventory/format.js'),
+    ]);
     const filter = { since: parseTimeArg(opts.since, '--since'), until: parseTimeArg(opts.until, '--until') };
     const files = expandTrailArgs(args);
     const progress = new Progress(totalSize(files), 'reading', io.stderr);

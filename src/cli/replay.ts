@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { expandTrailArgs, parseTimeArg, Progress, totalSize } from '../audit/read.js';
 import { EgError, isEgError } from '../errors.js';
-import { checkThreshold, formatReplay, replayTrail, type BlockThreshold } from '../policy/replay.js';
+import type { BlockThreshold } from '../policy/replay.js';
 import { processIo, type CliIo } from './io.js';
 
 /**
@@ -41,7 +40,13 @@ export async function runReplay(args: readonly string[], opts: ReplayFlags, io: 
   try {
     // Loaded here, not at the top: they bring zod and yaml, which registering the command must
     // not load for every other command.
-    const [{ parseIsoDate }, { loadPolicyFile }] = await Promise.all([import('../config/schema.js'), import('../config/load.js')]);
+    // Loaded when the command runs: registering it is part of every command's start (main.ts).
+    const [{ parseIsoDate }, { loadPolicyFile }, { checkThreshold, formatReplay, replayTrail }, { expandTrailArgs, parseTimeArg, Progress, totalSize }] = await Promise.all([
+      import('../config/schema.js'),
+      import('../config/load.js'),
+      import('../policy/replay.js'),
+      import('../audit/read.js'),
+    ]);
     const limit = threshold(opts);
     let asOf: string | undefined;
     if (opts.asOf !== undefined) {

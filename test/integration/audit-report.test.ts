@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { listTrailFiles } from '../../src/audit/trail-files.js';
-import { runAuditReport } from '../../src/cli/audit.js';
+import { runAuditReport } from '../../src/cli/audit-run.js';
 
 /**
  * The report of the checked-in fixture trail, rendered by a real browser: the HTML must load

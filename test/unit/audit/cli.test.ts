@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerAuditCommands, runAuditReport, runAuditSubject, runAuditSummary, runAuditVerify } from '../../../src/cli/audit.js';
+import { registerAuditCommands } from '../../../src/cli/audit.js';
+import { runAuditReport, runAuditSubject, runAuditSummary, runAuditVerify } from '../../../src/cli/audit-run.js';
 import { FIXTURE_PHONE } from '../../fixtures/audit/events.js';
 import { captureIo, fixtureTrail, readLines, tempDir } from './helpers.js';
 
