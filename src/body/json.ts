@@ -443,7 +443,7 @@ class Scanner {
         this.keyHot = this.filter === undefined || !this.filter.plainKey(key);
         if (!this.keyIsValue) {
           if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-          const entry: KeyEntry = { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken, judgedBy: this.filter, hot: this.keyHot, role: keyRoleOf(key) };
+          const entry: KeyEntry = { bytes: new Uint8Array(buf.subarray(start, i)), key, token: this.keyToken, judgedBy: this.filter, hot: this.keyHot, role: this.keyRole };
           keyCache.set(h, entry);
           keySlots[slot] = entry;
         }

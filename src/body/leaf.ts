@@ -8,8 +8,8 @@ export type LeafSource = 'json' | 'form' | 'query' | 'text' | 'multipart' | 'csv
 export interface Leaf {
   /** Where the value sits: JSON Pointer for JSON ("/user/phone"), "/name" for form fields,
    *  "?name" for query parameters, "" for a whole text body, "/<record>/<column>" for CSV cells,
-   *  "/name" or "/name/filename" for multipart parts ("/name/#file.jpg" for a file name that
-   *  may name someone; "#preamble", "#epilogue" outside them). Nested values append
+   *  "/name" for multipart parts, "/name/#file.jpg" for a file part (its extension only: the file
+   *  name is data), "#preamble" and "#epilogue" outside them. Nested values append
    *  "|json<pointer>", "|base64", "|pct", "|form/<field>" or "|csv/<record>/<column>" to their
    *  parent's location: "/payload|json/user/phone", "/blob|base64|json/id"; a part's file name
    *  is "<part>|filename". */

@@ -105,10 +105,10 @@ function partLocation(h: PartHeaders, index: number): string {
   const name = h.name;
   const location = `/${name === undefined ? `#${index}` : escapePointerToken(name)}`;
   if (h.filename === undefined) return location;
-  // Locations go into audit records: a file name that may name a person ("王芳_身份证.jpg")
-  // is written as its extension only.
-  const file = /[^\x20-\x7e]|\d{7}|@/.test(h.filename) ? `#file${/\.[A-Za-z0-9]{1,8}$/.exec(h.filename)?.[0] ?? ''}` : h.filename;
-  return `${location}/${escapePointerToken(file)}`;
+  // Locations go into audit records, and a file's name is data the user chose: it may name a
+  // person in any script ("王芳_身份证.jpg", "Zhang_Wei_passport.pdf"). Only its extension is
+  // written.
+  return `${location}/#file${/\.[A-Za-z0-9]{1,8}$/.exec(h.filename)?.[0] ?? ''}`;
 }
 
 /** A file's name is sent too, and names what it holds ("王芳_11010519491231002X_身份证.jpg"),

@@ -103,9 +103,14 @@ export function labelAtColon(s: string, k: number): FieldMatch | undefined {
   let p = k;
   // "Passport No.:" — an abbreviation dot may stand before the colon.
   while (p > 0 && k - p < 3 && (isSpaceCode(s.charCodeAt(p - 1)) || isQuote(s.charCodeAt(p - 1)) || s.charCodeAt(p - 1) === 46)) p--;
-  // "Passport on file:", "Mobile on record:": the label is before those words.
+  return labelEndingAt(s, p) ?? labelBeforeOnFile(s, p);
+}
+
+/** "Passport on file:", "Mobile on record:": the label is before those words. Asked only when
+ *  no label ends at the colon: the pre-check asks at every colon of every value. */
+function labelBeforeOnFile(s: string, p: number): FieldMatch | undefined {
   const tail = ON_FILE.exec(s.slice(Math.max(0, p - 12), p));
-  return labelEndingAt(s, p) ?? (tail === null ? undefined : labelEndingAt(s, p - tail[0].length));
+  return tail === null ? undefined : labelEndingAt(s, p - tail[0].length);
 }
 const ON_FILE = / on (?:file|record)$/i;
 

@@ -35,18 +35,18 @@ describe('multipart/form-data', () => {
       ['/note', 'note', 'call 13812345678', '-', '-', false],
       ['/meta', 'meta', '{"idCard":"11010519491231002X"}', '-', '-', true],
       ['/meta|json/idCard', 'idCard', '11010519491231002X', 2, 'part', false],
-      ['/file/people.csv|filename', 'filename', 'people.csv', '-', '-', false],
-      ['/file/people.csv', 'file', csv, '-', '-', true],
-      ['/file/people.csv|csv/0/0', undefined, '姓名', 5, 'csv', false],
-      ['/file/people.csv|csv/0/1', undefined, '身份证号', 5, 'csv', false],
-      ['/file/people.csv|csv/1/姓名', '姓名', '王小明', 5, 'csv', false],
-      ['/file/people.csv|csv/1/身份证号', '身份证号', '11010519491231002X', 5, 'csv', false],
-      ['/file/people.csv|csv/2/姓名', '姓名', '李,雷', 5, 'csv', false],
-      ['/file/people.csv|csv/2/身份证号', '身份证号', '110101199003071233', 5, 'csv', false],
+      ['/file/#file.csv|filename', 'filename', 'people.csv', '-', '-', false],
+      ['/file/#file.csv', 'file', csv, '-', '-', true],
+      ['/file/#file.csv|csv/0/0', undefined, '姓名', 5, 'csv', false],
+      ['/file/#file.csv|csv/0/1', undefined, '身份证号', 5, 'csv', false],
+      ['/file/#file.csv|csv/1/姓名', '姓名', '王小明', 5, 'csv', false],
+      ['/file/#file.csv|csv/1/身份证号', '身份证号', '11010519491231002X', 5, 'csv', false],
+      ['/file/#file.csv|csv/2/姓名', '姓名', '李,雷', 5, 'csv', false],
+      ['/file/#file.csv|csv/2/身份证号', '身份证号', '110101199003071233', 5, 'csv', false],
       // A binary file's name is read all the same.
-      ['/photo/a.png|filename', 'filename', 'a.png', '-', '-', false],
+      ['/photo/#file.png|filename', 'filename', 'a.png', '-', '-', false],
     ]);
-    expect(parsed.opaque).toEqual([{ location: '/photo/a.png', reason: 'binary content type image/png' }]);
+    expect(parsed.opaque).toEqual([{ location: '/photo/#file.png', reason: 'binary content type image/png' }]);
   });
 
   it('gives part spans in the body and child spans in the part content', () => {
@@ -93,11 +93,13 @@ describe('multipart/form-data', () => {
       TYPE,
     );
     expect(parsed.leaves.map((l) => [l.location, l.key])).toEqual([
-      // A file name that may name someone (non-ASCII, a long number, an '@') is kept out of the
-      // location, which audit records carry: its extension stands for it.
+      // A file's name is kept out of the location, which audit records carry: it may name
+      // someone in any script. Its extension stands for it.
       ['/a~1b~0c/#file.txt|filename', 'filename'], ['/a~1b~0c/#file.txt', 'a/b~c'], ['/#1', undefined], ['/q"uote', 'q"uote'],
       ['/a~1b~0c/#file.txt|filename|pct', 'filename'],
     ]);
+    const latin = parseBody(body('--XyZ\r\nContent-Disposition: form-data; name="doc"; filename="Zhang_Wei_passport.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n', '--XyZ--'), TYPE);
+    expect([...latin.leaves.map((l) => l.location), ...(latin.opaque ?? []).map((o) => o.location)]).toEqual(['/doc/#file.pdf|filename', '/doc/#file.pdf']);
     // The filename leaf is the filename* value as written; its percent-encoding is opened.
     expect([parsed.leaves[0]!.value, parsed.leaves[4]!.value]).toEqual(["UTF-8''%E5%90%8D%2F1.txt", "UTF-8''名/1.txt"]);
   });
@@ -121,7 +123,7 @@ describe('multipart/form-data', () => {
       { location: '/qp', reason: 'content-transfer-encoding quoted-printable' },
       { location: '/b64', reason: 'invalid base64 content' },
     ]);
-    expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/t.csv|filename', '/sheet/t.csv', '/sheet/t.csv|csv/0/0', '/sheet/t.csv|csv/1/phone']);
+    expect(parsed.leaves.map((l) => l.location)).toEqual(['/sheet/#file.csv|filename', '/sheet/#file.csv', '/sheet/#file.csv|csv/0/0', '/sheet/#file.csv|csv/1/phone']);
   });
 
   it('reads an octet-stream file that is printable UTF-8 as text, and refuses one that is not', () => {
@@ -134,9 +136,9 @@ describe('multipart/form-data', () => {
       TYPE,
     );
     expect(parsed.leaves.map((l) => [l.location, l.value])).toEqual([
-      ['/file/reads.fa|filename', 'reads.fa'], ['/file/reads.fa', '>S1\nACGT'], ['/bin/x.dat|filename', 'x.dat'],
+      ['/file/#file.fa|filename', 'reads.fa'], ['/file/#file.fa', '>S1\nACGT'], ['/bin/#file.dat|filename', 'x.dat'],
     ]);
-    expect(parsed.opaque).toEqual([{ location: '/bin/x.dat', reason: 'binary content type application/octet-stream' }]);
+    expect(parsed.opaque).toEqual([{ location: '/bin/#file.dat', reason: 'binary content type application/octet-stream' }]);
   });
 
   it('reads a form-encoded part as its fields, byte spans in the part', () => {
