@@ -69,13 +69,81 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
  * characters, which keeps false openings rare.
  */
 export function base64Text(s: string): string | undefined {
-  if (s.length < MIN_SHORT_BASE64 || (s.length < MIN_BASE64 && !SHORT_MIX.test(s)) || !LOOKS_BASE64.test(s) || HEX_ID.test(s)) return undefined;
+  if (s.length < MIN_SHORT_BASE64 || (s.length < MIN_BASE64 && !SHORT_MIX.test(s)) || !mayDecodeToText(s) || !LOOKS_BASE64.test(s) || HEX_ID.test(s)) return undefined;
   const read = readBase64(s);
   if (read === undefined || !isUtf8(read.bytes)) return undefined;
   const text = read.bytes.toString('utf8');
   if (CONTROL.test(text)) return undefined;
   // A short one is opened only for what is worth hiding so: a Han name, a number.
   return s.length >= MIN_BASE64 || SHORT_PAYLOAD.test(text) ? text : undefined;
+}
+
+/** Sextet values of both base64 alphabets ('+' and '-' are 62, '/' and '_' 63); -1 elsewhere. */
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+SEXTET[0x2d] = 62;
+SEXTET[0x5f] = 63;
+
+/**
+ * False when `s`, read as base64, cannot decode to what base64Text accepts: its bytes, four
+ * chars at a time, break UTF-8 (a stray continuation byte, a bad lead, a lead without its
+ * continuation) or hold a control char CONTROL rejects. Most words, paths and ids longer than a
+ * few chars ("application/json", "ORD-20240115-00123") fail within the first group or two,
+ * where decoding them whole, re-encoding and validating cost a microsecond. Only ever a
+ * necessary condition: whatever it cannot judge (another char, the tail after the last full
+ * group, overlong forms it does not look for) it passes to the full reading.
+ */
+export function mayDecodeToText(s: string): boolean {
+  let state = 0;
+  let quad = 0;
+  let held = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) continue;
+    const v = c < 128 ? SEXTET[c]! : -1;
+    if (v < 0) return true;
+    quad = (quad << 6) | v;
+    if (++held < 4) continue;
+    if ((state = quadStep(state, quad)) < 0) return false;
+    quad = 0;
+    held = 0;
+  }
+  return true;
+}
+
+/** mayDecodeToText over a value's UTF-8 bytes, for a caller that has not made it a string. */
+export function bytesMayDecodeToText(buf: Uint8Array, start: number, end: number): boolean {
+  let state = 0;
+  for (let i = start; i + 4 <= end; i += 4) {
+    const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!;
+    if ((a | b | c | d) >= 128) return true;
+    const sa = SEXTET[a]!, sb = SEXTET[b]!, sc = SEXTET[c]!, sd = SEXTET[d]!;
+    // Line ends and the rest are left to the reading of the string.
+    if ((sa | sb | sc | sd) < 0) return true;
+    if ((state = quadStep(state, (sa << 18) | (sb << 12) | (sc << 6) | sd)) < 0) return false;
+  }
+  return true;
+}
+
+/** The three bytes four base64 chars stand for, through utf8Step. */
+function quadStep(state: number, quad: number): number {
+  state = utf8Step(state, quad >>> 16);
+  if (state >= 0) state = utf8Step(state, (quad >>> 8) & 0xff);
+  return state >= 0 ? utf8Step(state, quad & 0xff) : -1;
+}
+
+/** One byte through a UTF-8 reader whose state is the continuation bytes still due (bits 0–1),
+ *  plus 4 after a C2 lead (whose 80–9F continuations are the C1 controls); -1 when the bytes
+ *  so far cannot be valid text without controls. */
+function utf8Step(state: number, b: number): number {
+  if ((state & 3) !== 0) {
+    if ((b & 0xc0) !== 0x80 || ((state & 4) !== 0 && b < 0xa0)) return -1;
+    return (state & 3) - 1;
+  }
+  if (b < 0x80) return (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f ? -1 : 0;
+  if (b < 0xc2) return -1;
+  if (b === 0xc2) return 1 | 4;
+  return b < 0xe0 ? 1 : b < 0xf0 ? 2 : b < 0xf5 ? 3 : -1;
 }
 
 export const MIN_BASE64 = 16;

@@ -109,6 +109,9 @@ export function labelAtColon(s: string, k: number): FieldMatch | undefined {
 /** "Passport on file:", "Mobile on record:": the label is before those words. Asked only when
  *  no label ends at the colon: the pre-check asks at every colon of every value. */
 function labelBeforeOnFile(s: string, p: number): FieldMatch | undefined {
+  // Most colons end nothing like "file" or "record" (times, URLs): no slice, no regex for them.
+  const last = s.charCodeAt(p - 1) | 32;
+  if (last !== 101 && last !== 100) return undefined;
   const tail = ON_FILE.exec(s.slice(Math.max(0, p - 12), p));
   return tail === null ? undefined : labelEndingAt(s, p - tail[0].length);
 }

@@ -13,7 +13,7 @@
  */
 import type { Leaf, LeafFilter } from '../body/leaf.js';
 import { looksLikeValueKey } from '../body/leaf.js';
-import { base64Text, MIN_BASE64, MIN_SHORT_BASE64 } from '../body/base64.js';
+import { base64Text, bytesMayDecodeToText, MIN_BASE64, MIN_SHORT_BASE64 } from '../body/base64.js';
 import { isAlnumCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode } from './chars.js';
 import { labelAtColon, labelBefore } from './context.js';
 import { isPassportTypeName, PASSPORT_TYPE_BYTE_LENGTHS, startsLikePassportType } from './cross-leaf.js';
@@ -231,7 +231,7 @@ export class PlainFilter implements LeafFilter {
     // A nested document needs a '{' or '[', which the walk stops at wherever it stands.
     let p = start;
     while (p < end && buf[p] === 32) p++;
-    if (n >= MIN_SHORT_BASE64 && base64Alphabet && (n >= MIN_BASE64 || mixesCases(buf, start, end)) && base64Length(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
+    if (n >= MIN_SHORT_BASE64 && base64Alphabet && (n >= MIN_BASE64 || mixesCases(buf, start, end)) && base64Length(buf, start, end) && bytesMayDecodeToText(buf, start, end) && base64Text(text(buf, start, end)) !== undefined) return false;
     // Both tests below trim the value: where a wide space may end it, they are run as they are.
     const e = trimmedEnd(buf, p, end);
     if (e < 0) {
@@ -309,9 +309,11 @@ export class PlainFilter implements LeafFilter {
     }
     this.lastDecimals = decimals;
     if (total < MIN_ID_DIGITS) return resume;
-    if (i === start && resume === end && CLASS[buf[end - 1]!] === DIGIT) {
-      // The whole value is one run of ASCII digits: its one window, judged directly.
-      return lonelyRunFinds(asciiText(buf, start, end), this.host.today) ? -1 : end;
+    if (i === start && resume === end) {
+      // The whole value is one run of ASCII digits: its one window, judged directly. So is
+      // 17 digits and an X check char, which digit-runs.ts reads as one group of 18.
+      if (CLASS[buf[end - 1]!] === DIGIT) return lonelyRunFinds(asciiText(buf, start, end), this.host.today) ? -1 : end;
+      if (end - start === 18) return lonelyRunFinds(`${asciiText(buf, start, end - 1)}X`, this.host.today) ? -1 : end;
     }
     const v = (this.valueText ??= text(buf, start, end));
     const host = this.host;

@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Text, encodeBase64, readBase64 } from '../../../src/body/base64.js';
+import { base64Text, bytesMayDecodeToText, encodeBase64, mayDecodeToText, readBase64 } from '../../../src/body/base64.js';
 import { percentReencode, percentText } from '../../../src/body/percent.js';
 
 describe('readBase64 / encodeBase64', () => {
@@ -39,6 +41,70 @@ describe('readBase64 / encodeBase64', () => {
     expect(base64Text(Buffer.from('line\none\ttab').toString('base64'))).toBe('line\none\ttab');
     expect(base64Text(Buffer.from('bell\u0007 and more text').toString('base64'))).toBeUndefined();
     expect(base64Text('deadbeefdeadbeefdeadbeef')).toBeUndefined();
+  });
+});
+
+describe('mayDecodeToText (the pre-screen of base64Text)', () => {
+  /** base64Text's reading without the pre-screen: what the pre-screen must never turn away. */
+  const decodesToText = (s: string): boolean => {
+    const read = readBase64(s);
+    // eslint-disable-next-line no-control-regex
+    return read !== undefined && isUtf8(read.bytes) && !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(read.bytes.toString('utf8'));
+  };
+
+  it.each([
+    ['a MIME type', 'application/json'],
+    ['an order number', 'ORD-20240115-00123'],
+    ['a snake_case event name', 'order_created_event'],
+    ['a path', '/api/v1/orders/export'],
+    ['text decoding to a C1 control (U+0085)', Buffer.from('abc\u0085def').toString('base64')],
+    ['text decoding to a bell', Buffer.from('ab\u0007cdef').toString('base64')],
+  ])('turns away %s', (_name, s) => {
+    expect(mayDecodeToText(s)).toBe(false);
+    expect(decodesToText(s)).toBe(false);
+  });
+
+  it.each([
+    ['Han text, standard alphabet, padded', Buffer.from('张伟的手机 13812345678').toString('base64')],
+    ['emoji and text, base64url', Buffer.from('😀 ok ✓ done').toString('base64url')],
+    ['MIME lines', `${Buffer.from('a'.repeat(30)).toString('base64').slice(0, 20)}\r\n${Buffer.from('a'.repeat(30)).toString('base64').slice(20)}\r\n`],
+    ['Latin-1 signs after a C2 lead', Buffer.from('© 2024 ±5 °C ¥100').toString('base64')],
+    ['text with tabs and line ends', Buffer.from('line\none\ttab\r\n').toString('base64')],
+  ])('lets through %s', (_name, s) => {
+    expect(mayDecodeToText(s)).toBe(true);
+  });
+
+  it('never turns away what base64Text would read (random text, bytes and mutations)', () => {
+    const counts = { text: 0, turnedAway: 0 };
+    const encoded = fc
+      .tuple(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }).map((t) => Buffer.from(t)), fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b))),
+        fc.constantFrom('base64', 'base64url') as fc.Arbitrary<BufferEncoding>,
+        fc.boolean(),
+        fc.nat(),
+        fc.constantFrom('', 'A', 'z', '-', '/', '_', '+', '9'),
+      )
+      .map(([bytes, alphabet, strip, at, replacement]) => {
+        let s = bytes.toString(alphabet);
+        if (strip) s = s.replace(/=+$/, '');
+        return replacement === '' || s.length === 0 ? s : s.slice(0, at % s.length) + replacement + s.slice((at % s.length) + 1);
+      });
+    fc.assert(
+      fc.property(encoded, (s) => {
+        const reads = decodesToText(s);
+        if (reads) counts.text++;
+        // The byte form, read inside a larger buffer as the JSON walk hands it over.
+        expect(bytesMayDecodeToText(Buffer.from(`{"v":"${s}"}`), 6, 6 + s.length)).toBe(mayDecodeToText(s));
+        if (!mayDecodeToText(s)) {
+          counts.turnedAway++;
+          expect(reads).toBe(false);
+        }
+      }),
+      { numRuns: 20_000, seed: 4648 },
+    );
+    // Both verdicts occur, so the property has something to hold.
+    expect(counts.text).toBeGreaterThan(2_000);
+    expect(counts.turnedAway).toBeGreaterThan(2_000);
   });
 });
 

@@ -138,6 +138,24 @@ describe('lonelyRunFinds, the numeric window of a whole-value digit run', () => 
     // The cases include identifiers, not only noise.
     expect(findings).toBeGreaterThan(100);
   });
+
+  it('agrees with the scanner on 17 digits and an X check char, as the pre-check reads them', () => {
+    const cases: string[] = [];
+    for (let k = 0; k < 300; k++) cases.push(`${digits(17)}${k % 2 ? 'X' : 'x'}`);
+    // ID numbers whose check char is X (about one in eleven), valid and with a date of birth.
+    for (let k = 0; cases.length < 400 && k < 20_000; k++) {
+      const id = makeIdCard(`11010519${70 + (k % 30)}0${1 + (k % 9)}1${k % 10}${digits(3)}`);
+      if (id.endsWith('X')) cases.push(k % 2 ? id : id.toLowerCase());
+    }
+    let findings = 0;
+    for (const d of cases) {
+      const expected = scannerFinds(d);
+      if (expected) findings++;
+      expect(lonelyRunFinds(`${d.slice(0, 17)}X`, today), d).toBe(expected);
+      expect(plain(d), d).toBe(!expected);
+    }
+    expect(findings).toBeGreaterThan(50);
+  });
 });
 
 describe('the pre-check in the parser', () => {
