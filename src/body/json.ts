@@ -590,11 +590,15 @@ class Scanner {
 
   private ws(): void {
     const buf = this.buf;
-    while (this.pos < this.end) {
-      const b = buf[this.pos];
-      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return;
-      this.pos++;
+    const end = this.end;
+    // A local position: the loop then keeps it in a register rather than in the object.
+    let p = this.pos;
+    while (p < end) {
+      const b = buf[p];
+      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) break;
+      p++;
     }
+    this.pos = p;
   }
 
   private peek(): number {

@@ -58,15 +58,16 @@ for (let b = 0; b < 0x20; b++) CLASS[b] = STOP;
 const PASSPORT_FIRST = new Uint8Array(128);
 for (let c = 0; c < 128; c++) PASSPORT_FIRST[c] = startsLikePassportType(c) ? 1 : 0;
 
-/** Per ASCII letter or digit: bit 0 letter, bit 1 upper case, bit 2 base (A C G T N), bit 3
- *  not a hex digit, bit 4 set for every letter and digit; 0 for everything else. */
+/** Per ASCII letter or digit: bit 0 letter, bit 1 lower case, bit 2 base (A C G T N), bit 3
+ *  not a hex digit, bit 4 set for every letter and digit; 0 for everything else. A token's
+ *  bytes are summed for bit 0, ORed for bits 1 and 3 and ANDed for bit 2. */
 const ALNUM = new Uint8Array(256);
 for (let c = 48; c <= 57; c++) ALNUM[c] = 16;
 for (let c = 65; c <= 90; c++) {
   const base = c === 65 || c === 67 || c === 71 || c === 84 || c === 78 ? 4 : 0;
   const hex = c <= 70 ? 0 : 8;
-  ALNUM[c] = 16 | 1 | 2 | base | hex;
-  ALNUM[c + 32] = 16 | 1 | base | hex;
+  ALNUM[c] = 16 | 1 | base | hex;
+  ALNUM[c + 32] = 16 | 1 | 2 | base | hex;
 }
 /** Punctuation of the base64 alphabets ('=' padding stops the walk anyway). */
 const B64_PUNCT = new Uint8Array(128);
@@ -153,16 +154,15 @@ export class PlainFilter implements LeafFilter {
         if (cls === LETTER && !prevAlnum && first[b] === 1 && keywords.mayStartWordAt(buf, i, end)) return false;
         // The token: a maximal run of ASCII letters and digits.
         let j = i;
-        let letters = 0, upper = 0, bases = 0, nonHex = 0;
+        let letters = 0, any = 0, every = 0xff;
         for (; j < end; j++) {
           const t = ALNUM[buf[j]!]!;
           if (t === 0) break;
           letters += t & 1;
-          upper += (t >> 1) & 1;
-          bases += (t >> 2) & 1;
-          nonHex |= t & 8;
+          any |= t;
+          every &= t;
         }
-        if (nonHex !== 0) hex = false;
+        if ((any & 8) !== 0) hex = false;
         if (j < end && buf[j]! >= 0x80 && joinsToken(buf, j)) return false;
         const len = j - i;
         const digits = len - letters;
@@ -173,7 +173,7 @@ export class PlainFilter implements LeafFilter {
           if (decimals >= 2) return false;
           i = next;
         } else {
-          if (!this.plainToken(buf, start, i, j, letters, upper, bases)) return false;
+          if (!this.plainToken(buf, start, i, j, letters, (any & 2) === 0, (every & 4) !== 0)) return false;
           i = j;
         }
         prevAlnum = true;
@@ -329,10 +329,10 @@ export class PlainFilter implements LeafFilter {
   }
 
   /** A token with letters at buf[i, j) (see scanner.ts token()). */
-  private plainToken(buf: Uint8Array, start: number, i: number, j: number, letters: number, upper: number, bases: number): boolean {
+  private plainToken(buf: Uint8Array, start: number, i: number, j: number, letters: number, noLower: boolean, allBases: boolean): boolean {
     const len = j - i;
     const digits = len - letters;
-    if (bases === len && len >= MIN_SEQUENCE_LINE) return false;
+    if (allBases && len >= MIN_SEQUENCE_LINE) return false;
     if (digits === 0) {
       // Words: only a code of identifier length standing alone is read further.
       if (len !== 17 && len !== 18) return true;
@@ -343,7 +343,7 @@ export class PlainFilter implements LeafFilter {
     if (letters === 1 && digits <= 3 && (c0 === 78 || c0 === 69 || c0 === 83 || c0 === 87) && j + 1 < end && buf[j] === 46 && CLASS[buf[j + 1]!] === DIGIT) return false;
     if (len >= 15 && len <= 34 && isUpper(c0) && isUpper(buf[i + 1]!) && CLASS[buf[i + 2]!] === DIGIT && CLASS[buf[i + 3]!] === DIGIT) return false;
     // A passport's machine-readable line (scanner.ts isMrzDocumentLine): capitals and digits.
-    if (len >= 28 && upper === letters && digits >= 16) return false;
+    if (len >= 28 && noLower && digits >= 16) return false;
     if (len > MAX_ID_TOKEN) return true;
     // A value that is an ICD-10 code ("J18.9"): an ICD system beside it makes it a diagnosis.
     if (len === 3 && letters === 1 && i === start && isUpper(c0)) return false;
@@ -353,7 +353,7 @@ export class PlainFilter implements LeafFilter {
       if (i !== start) return false;
       // Unsupported by a key, only a code in capitals is one (vin.ts, uscc.ts): the rest is
       // plain without a look at its check char.
-      if (upper !== letters) return true;
+      if (!noLower) return true;
       if (len === 17) return !vinBytes(buf, i);
       return usccConfidence(asciiText(buf, i, j), false) <= 0;
     }
