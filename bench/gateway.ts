@@ -26,6 +26,7 @@ import { cleanBody, largeBody, redactableBody } from './corpus.js';
 import { benchPolicyText, SINK_HOST } from './policy.js';
 import { cpuSeconds, freePort, hasTool, median, pinned, RssSampler, ROOT, sleep, type Pinning } from './util.js';
 import type { UploadOutcome } from './slow-uploads.js';
+import { GATEWAY_NODE_FLAGS } from '../src/config/node-flags.js';
 
 export interface GatewayBenchOptions {
   readonly seed: number;
@@ -172,7 +173,8 @@ async function startCliGateway(o: GatewayBenchOptions, name: string, extra: { ma
   const port = await freePort();
   const admin = await freePort();
   const argv = pinned(o.pin, o.pin.serverCpu, [
-    process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--workers', '1',
+    // Started as deploy/ starts it (src/config/node-flags.ts); the baselines run on plain node.
+    process.execPath, ...GATEWAY_NODE_FLAGS, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--workers', '1',
     '--policy', policy, '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`,
     '--audit', join(o.tmpDir, `audit-${name}.ndjson`), '--log-level', 'warn', '--no-watch', '--drain-timeout', '1000',
   ]);

@@ -14,6 +14,7 @@ import { createLogger } from '../ops/log.js';
 import { isClusterWorker, runClusterPrimary, runClusterWorker } from '../server/cluster.js';
 import { startGateway } from '../server/gateway.js';
 import { openVolumeStore } from '../volume/open.js';
+import { gcMode } from '../config/node-flags.js';
 import { PolicyFileReloader, readPolicyFile, type ReloadTrigger } from '../server/reload.js';
 import { watchPolicyFile, type FileWatcher } from '../server/watch.js';
 
@@ -194,6 +195,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       revision: policy.revision,
       audit: options.auditDir ?? options.audit,
       workers: 1,
+      gc: gcMode(),
     },
     'egress-guard listening',
   );

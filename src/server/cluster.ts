@@ -14,6 +14,7 @@ import { startGateway, type Gateway, type GatewayStats } from './gateway.js';
 import { describeLoadError, PolicyFileReloader, PolicyHolder, type ReloadTrigger } from './reload.js';
 import { watchPolicyFile, type FileWatcher } from './watch.js';
 import { dnsServerLookup } from '../destination/resolve.js';
+import { gcMode } from '../config/node-flags.js';
 
 /**
  * `serve --workers N` (N > 1): node:cluster on one proxy port.
@@ -678,6 +679,8 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
       audit: options.auditTarget,
       workers: options.workers,
       pids: slots.map((s) => s.pid),
+      // The workers run with the primary's node flags (cluster.fork passes process.execArgv).
+      gc: gcMode(),
     },
     'egress-guard listening',
   );

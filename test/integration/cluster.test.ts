@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, spawnServe, tempDirs, until, type ListeningLine, type ServeProcess } from './serve-process.js';
+import { BIN, spawnServe, tempDirs, until, type ListeningLine, type ServeProcess, type SpawnServeOptions } from './serve-process.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/config/node-flags.js';
 import { BLOCK_PHONE_POLICY, PARTNER_POLICY } from './harness.js';
 
 /**
@@ -53,8 +54,8 @@ async function upstream(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function serve(args: string[]): Promise<ServeProcess & { listening: Listening }> {
-  const served = await spawnServe(['--workers', '2', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--drain-timeout', '3000', ...args]);
+async function serve(args: string[], options: SpawnServeOptions = {}): Promise<ServeProcess & { listening: Listening }> {
+  const served = await spawnServe(['--workers', '2', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--drain-timeout', '3000', ...args], options);
   running.push(served);
   return served as ServeProcess & { listening: Listening };
 }
@@ -112,6 +113,19 @@ function alive(pid: number): boolean {
 }
 
 describe('serve --workers 2', () => {
+  it("runs its workers with the primary's node flags, and its listening line says how they collect garbage", async () => {
+    const gw = await serve(['--no-watch'], { nodeFlags: GATEWAY_NODE_FLAGS });
+    expect(gw.listening.gc).toBe('single-threaded');
+    // The workers' command lines, where the kernel shows them.
+    if (existsSync('/proc/self/cmdline')) {
+      for (const pid of gw.listening.pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...GATEWAY_NODE_FLAGS]));
+    }
+    expect(await gw.stop()).toBe(0);
+    const plain = await serve(['--no-watch']);
+    expect(plain.listening.gc).toBe('parallel');
+    expect(await plain.stop()).toBe(0);
+  });
+
   it('two workers serve one port; metrics add up; SIGHUP reaches both; SIGTERM drains both, exits 0; the audit chain verifies', async () => {
     const dir = tempDir();
     const policy = join(dir, 'policy.yaml');

@@ -38,6 +38,8 @@ export interface SpawnServeOptions {
   readonly timeoutMs?: number;
   /** The CLI entry point to run; default BIN (tsc's output). */
   readonly bin?: string;
+  /** Node flags before the entry point, as deploy/ starts it (src/config/node-flags.ts). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Polls `probe` until `ok` holds, failing with what it last saw. */
@@ -53,7 +55,7 @@ export async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => bo
 
 /** `serve <args>` with stdout ignored; resolves once it listens, rejects with its stderr if it exits first. */
 export async function spawnServe(args: readonly string[], options: SpawnServeOptions = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [options.bin ?? BIN, 'serve', ...args], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.bin ?? BIN, 'serve', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...options.env },
   });

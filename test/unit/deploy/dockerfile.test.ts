@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { GATEWAY_NODE_FLAGS } from '../../../src/config/node-flags.js';
 
 /** deploy/Dockerfile, read as instructions (continuation lines joined, comments dropped). */
 
@@ -96,7 +97,8 @@ describe('deploy/Dockerfile', () => {
 
   it('is friendly to a read-only root filesystem: nothing written at run time outside a declared volume', () => {
     const entry = final.body.find((i) => i.op === 'ENTRYPOINT')!;
-    expect(entry.args).toBe('["node", "dist/src/cli/main.js"]'); // not npm, which writes a cache
+    // not npm, which writes a cache; node with the gateway's V8 flags
+    expect(entry.args).toBe(JSON.stringify(['node', ...GATEWAY_NODE_FLAGS, 'dist/src/cli/main.js']).replaceAll(',', ', '));
     expect(existsSync(new URL('src/cli/main.ts', root))).toBe(true);
     expect(final.body.find((i) => i.op === 'VOLUME')?.args).toContain('/var/lib/egress-guard/audit');
     const env = final.body.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { GATEWAY_NODE_FLAGS } from '../../../src/config/node-flags.js';
 
 /** deploy/systemd/egress-guard.service, parsed as a unit file (sections, repeated keys). */
 
@@ -42,7 +43,7 @@ describe('deploy/systemd/egress-guard.service', () => {
   });
 
   it('runs serve from the built CLI and reloads with SIGHUP to the main process', () => {
-    expect(one('ExecStart')).toMatch(/node \S+\/dist\/src\/cli\/main\.js serve$/);
+    expect(one('ExecStart')).toMatch(new RegExp(`^/usr/bin/node ${GATEWAY_NODE_FLAGS.join(' ')} \\S+/dist/src/cli/main\\.js serve$`));
     expect(one('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
   });
 
