@@ -120,10 +120,12 @@ describe('serve --workers 2', () => {
     if (existsSync('/proc/self/cmdline')) {
       for (const pid of gw.listening.pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...GATEWAY_NODE_FLAGS]));
     }
-    expect(await gw.stop()).toBe(0);
+    gw.child.kill('SIGTERM');
+    expect(await gw.exited).toBe(0);
     const plain = await serve(['--no-watch']);
     expect(plain.listening.gc).toBe('parallel');
-    expect(await plain.stop()).toBe(0);
+    plain.child.kill('SIGTERM');
+    expect(await plain.exited).toBe(0);
   });
 
   it('two workers serve one port; metrics add up; SIGHUP reaches both; SIGTERM drains both, exits 0; the audit chain verifies', async () => {
