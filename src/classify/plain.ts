@@ -268,6 +268,7 @@ export class PlainFilter implements LeafFilter {
     let groupLen = 0;
     let decimals = 0;
     let resume = -1;
+    let breakGap = false;
     for (;;) {
       // One group: digits, maybe an X check char right after 17 of them.
       const gs = p;
@@ -297,6 +298,8 @@ export class PlainFilter implements LeafFilter {
         } else break;
       }
       if (q >= end || visible === 0 || visible > 3 || CLASS[buf[q]!] !== DIGIT) break;
+      // One dash or one dot binds groups (GAP_DASH, GAP_DOT); any other gap may be a break.
+      if (visible !== 1 || (dots === 0 && buf[q - 1] !== 45)) breakGap = true;
       // A decimal: one dot, at most three integer digits before it, two decimals after.
       let r = q;
       while (r < end && CLASS[buf[r]!] === DIGIT) r++;
@@ -308,11 +311,16 @@ export class PlainFilter implements LeafFilter {
       p = q;
     }
     this.lastDecimals = decimals;
-    if (total < MIN_ID_DIGITS) return resume;
+    // The scanner opens a window at a run's first group only when nothing glues the run to a
+    // token on its left, and at a later group only after a break gap (numeric.ts scan): a
+    // glued run bound by single dashes and dots, as in a UUID's "…-0204-4261-951f…" or
+    // "ORD-20240115-00123", has none. (A probe from a later group would not do: the scanner
+    // reads a '+' before a run's first digit and one inside a run differently.)
+    if (total < MIN_ID_DIGITS || (!breakGap && gluedLeft(buf, start, i))) return resume;
     if (i === start && resume === end) {
       // The whole value is one run of ASCII digits: its one window, judged directly. So is
       // 17 digits and an X check char, which digit-runs.ts reads as one group of 18.
-      if (CLASS[buf[end - 1]!] === DIGIT) return lonelyRunFinds(asciiText(buf, start, end), this.host.today) ? -1 : end;
+      if (CLASS[buf[end - 1]!] === DIGIT) return lonelyDigitsFind(buf, start, end, this.host.today) ? -1 : end;
       if (end - start === 18) return lonelyRunFinds(`${asciiText(buf, start, end - 1)}X`, this.host.today) ? -1 : end;
     }
     const v = (this.valueText ??= text(buf, start, end));
@@ -415,6 +423,23 @@ export function lonelyRunFinds(d: string, today: CivilDate): boolean {
   return len === 15 && isImeiGrouping(lens) && isImei(d) && hasImeiReportingBody(d);
 }
 
+/**
+ * lonelyRunFinds over ASCII digits buf[start, end), without making a string for the lengths
+ * only a mobile can have (11, or 13 after "86") or nothing can (12, 14, 20–25): the run of a ms
+ * timestamp, what nearly every record carries.
+ */
+export function lonelyDigitsFind(buf: Uint8Array, start: number, end: number, today: CivilDate): boolean {
+  const len = end - start;
+  if (len === 11 || len === 13) {
+    const p = len === 11 ? start : start + 2;
+    if (len === 13 && (buf[start] !== 56 || buf[start + 1] !== 54)) return false;
+    if (buf[p] !== 49 || buf[p + 1]! < 51 || buf[p + 1]! > 57) return false;
+  } else if (len === 12 || len === 14 || len >= 20) {
+    return false;
+  }
+  return lonelyRunFinds(asciiText(buf, start, end), today);
+}
+
 /** See scanner.ts isRsIdKey and the key lookups of scanner.ts and cross-leaf.ts: a key is plain
  *  when none of them reads anything into it. Reference keys ("orderNo") only ever lower a
  *  finding, so they are plain too. */
@@ -434,6 +459,19 @@ function isPlainKey(key: string): boolean {
 
 function isUpper(b: number): boolean {
   return b >= 65 && b <= 90;
+}
+
+/** digit-runs.ts joinsLeft() for a run starting at buf[i], on ASCII. What it does not tell on
+ *  bytes counts as not glued: a non-ASCII char, and a '+', which after a digit is a space
+ *  inside a run ("132+4640+9918") and before a run is looked past. */
+function gluedLeft(buf: Uint8Array, start: number, i: number): boolean {
+  const p = i - 1;
+  if (p < start) return false;
+  const c = buf[p]!;
+  if (ALNUM[c] !== 0) return true;
+  const before = p > start ? buf[p - 1]! : 0;
+  if (c === 46) return CLASS[before] === DIGIT;
+  return (c === 45 || c === 95) && ALNUM[before] !== 0;
 }
 
 /** tokens.ts joins() on the left: '@', '.' after a digit, '-' or '_' after a letter or digit. */

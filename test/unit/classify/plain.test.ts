@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LeafFilter } from '../../../src/body/leaf.js';
 import { parseBody } from '../../../src/body/parse.js';
 import { createClassifier } from '../../../src/classify/matcher.js';
-import { lonelyRunFinds } from '../../../src/classify/plain.js';
+import { lonelyDigitsFind, lonelyRunFinds } from '../../../src/classify/plain.js';
 import { chinaDate } from '../../../src/classify/detectors/id-card.js';
 import { classifier, found, makeIdCard, NOW } from './helpers.js';
 
@@ -22,6 +22,10 @@ describe('PlainFilter.plainValue', () => {
     ['a colon after no label', '客服回访：问题已解决。'],
     ['a URL', 'https://example.com/api/v1/orders?page=2'],
     ['a UUID', '550e8400-e29b-41d4-a716-446655440000'],
+    ['a UUID whose middle groups hold 11 digits', '9363ce94-0204-4261-951f-66d6ca9979a3'],
+    ['an order number with a dated body', 'ORD-20240115-00123'],
+    ['a mobile-shaped run glued to a token by dashes', 'x-139-1234-5678'],
+    ['a dotted run after a version', 'v1.3912.3456.78'],
     ['a hex digest', '3fa9c0d1e2b3a4958677a8b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293'],
     ['a ms timestamp', '1732681234567'],
     ['an ID-shaped order number with a wrong check char', '110101199003074515'],
@@ -53,6 +57,9 @@ describe('PlainFilter.plainValue', () => {
     ['a mobile in prose', '请联系我，电话 13912345678，谢谢'],
     ['a grouped mobile', '139 1234 5678'],
     ['a mobile with +86', '+86 139 1234 5678'],
+    ['a mobile after a space, behind a glued group', 'ORD-2024 13912345678'],
+    ['a mobile after a doubled dash, behind a glued group', 'ORD-2024--13912345678'],
+    ['a mobile after a query-string "+", behind a glued group', 'ab-0000+13912345678'],
     ['a mobile in full-width digits', '１３９１２３４５６７８'],
     ['a mobile split by zero-width spaces', '139\u200b1234\u200b5678'],
     ['an e-mail', 'zhang.wei@example.com'],
@@ -125,6 +132,8 @@ describe('lonelyRunFinds, the numeric window of a whole-value digit run', () => 
     const cases: string[] = [];
     for (let len = 11; len <= 25; len++) for (let k = 0; k < 40; k++) cases.push(digits(len));
     for (let k = 0; k < 40; k++) {
+      // Near-mobiles: the second digit or the country code off by one.
+      cases.push(`1${(k % 10)}${digits(9)}`, `8${5 + (k % 3)}1${3 + (k % 7)}${digits(9)}`, `${k % 2 ? '86' : '17'}${digits(11)}`);
       cases.push(`1${3 + (k % 7)}${digits(9)}`, `86${`1${3 + (k % 7)}${digits(9)}`}`, `0086${`1${3 + (k % 7)}${digits(9)}`}`);
       cases.push(makeIdCard(`1101051949123${digits(4)}`), makeIdCard(`4403052015${digits(7)}`), luhn(`622202${digits(9)}`), luhn(`622202${digits(12)}`));
       cases.push(luhn(`35209900${digits(6)}`), `91440300${digits(10)}`);
@@ -134,6 +143,7 @@ describe('lonelyRunFinds, the numeric window of a whole-value digit run', () => 
       const expected = scannerFinds(d);
       if (expected) findings++;
       expect(lonelyRunFinds(d, today), d).toBe(expected);
+      expect(lonelyDigitsFind(Buffer.from(` ${d} `), 1, d.length + 1, today), d).toBe(expected);
     }
     // The cases include identifiers, not only noise.
     expect(findings).toBeGreaterThan(100);
