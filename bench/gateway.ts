@@ -6,6 +6,9 @@
  * - gateway      `node dist/src/cli/main.js serve` with the default policy plus a `resolve:`
  *                pin of the sink's name (policy.ts): inspection on, destination abroad,
  *                audit lines written to a file
+ * - unread       at 2 KiB only, the same gateway with `inspect: never` and `uninspectable: allow`
+ *                on the sink's zone (policy.ts): the body is relayed unread, every other stage
+ *                runs; what the gateway's request costs apart from reading and inspecting the body
  * - passthrough  the http-proxy forward proxy of servers.ts (no inspection)
  * - forwarder    at 2 KiB only, the gateway's forwarding mechanics without its own work
  *                (servers.ts): a reference for the CPU the gateway's per-request work costs
@@ -51,7 +54,7 @@ export interface GatewayBenchOptions {
   readonly stall: { readonly bodyMiB: number; readonly pingMs: number; readonly runs: number } | null;
 }
 
-export type Target = 'gateway' | 'passthrough' | 'forwarder' | 'direct';
+export type Target = 'gateway' | 'unread' | 'passthrough' | 'forwarder' | 'direct';
 
 export interface WrkFigure {
   readonly rps: number;
@@ -167,9 +170,9 @@ async function startBenchServer(pin: Pinning, args: string[]): Promise<Server> {
 /** Starts the product's CLI gateway pinned, waits for /healthz. One process (`--workers 1`,
  *  `serve` defaults to one per CPU): the per-process figure, against the single-process
  *  http-proxy. */
-async function startCliGateway(o: GatewayBenchOptions, name: string, extra: { maxBodyMiB?: number; env?: Record<string, string> } = {}): Promise<Server & { admin: number }> {
+async function startCliGateway(o: GatewayBenchOptions, name: string, extra: { maxBodyMiB?: number; unread?: boolean; env?: Record<string, string> } = {}): Promise<Server & { admin: number }> {
   const policy = join(o.tmpDir, `bench-policy-${name}.yaml`);
-  writeFileSync(policy, benchPolicyText(extra.maxBodyMiB === undefined ? {} : { maxBodyMiB: extra.maxBodyMiB }));
+  writeFileSync(policy, benchPolicyText({ ...(extra.maxBodyMiB === undefined ? {} : { maxBodyMiB: extra.maxBodyMiB }), unread: extra.unread === true }));
   const port = await freePort();
   const admin = await freePort();
   const argv = pinned(o.pin, o.pin.serverCpu, [
@@ -379,6 +382,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
     const sinkUrl = `http://${SINK_HOST}:${sink.port}/ingest`;
     if (o.parts.wrk && hasTool('wrk')) {
       const gateway = await startCliGateway(o, 'wrk');
+      const unread = await startCliGateway(o, 'unread', { unread: true });
       const passthrough = await startBenchServer(o.pin, ['passthrough', `${SINK_HOST}=127.0.0.1`]);
       const forwarder = await startBenchServer(o.pin, ['forwarder', `${SINK_HOST}=127.0.0.1`]);
       try {
@@ -393,6 +397,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
         // Preflight: the clean body is forwarded, the mix body is redacted and forwarded.
         preflight['gateway clean 2 KiB'] = await probe(gateway.port, sinkUrl, readFileSync(files.get(2048)!));
         preflight['gateway mix 2 KiB (redacted)'] = await probe(gateway.port, sinkUrl, readFileSync(redactFile));
+        preflight['gateway unread 2 KiB'] = await probe(unread.port, sinkUrl, readFileSync(files.get(2048)!));
         preflight['passthrough clean 2 KiB'] = await probe(passthrough.port, sinkUrl, readFileSync(files.get(2048)!));
         preflight['forwarder clean 2 KiB'] = await probe(forwarder.port, sinkUrl, readFileSync(files.get(2048)!));
         const audit = readFileSync(join(o.tmpDir, 'audit-wrk.ndjson'), 'utf8').trim().split('\n').slice(-2);
@@ -401,6 +406,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
 
         const targets: Array<{ target: Target; url: string; reqTarget: string; pid: number }> = [
           { target: 'gateway', url: `http://127.0.0.1:${gateway.port}`, reqTarget: sinkUrl, pid: gateway.proc.pid! },
+          { target: 'unread', url: `http://127.0.0.1:${unread.port}`, reqTarget: sinkUrl, pid: unread.proc.pid! },
           { target: 'passthrough', url: `http://127.0.0.1:${passthrough.port}`, reqTarget: sinkUrl, pid: passthrough.proc.pid! },
           { target: 'forwarder', url: `http://127.0.0.1:${forwarder.port}`, reqTarget: sinkUrl, pid: forwarder.proc.pid! },
           { target: 'direct', url: `http://127.0.0.1:${sink.port}`, reqTarget: '/ingest', pid: sink.proc.pid! },
@@ -437,6 +443,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, log: (s: string) =
         wrkRows = rows;
       } finally {
         await gateway.stop();
+        await unread.stop();
         await passthrough.stop();
         await forwarder.stop();
       }

@@ -14,6 +14,9 @@ export const SINK_HOST = 'sink.bench.example';
 export interface BenchPolicyOptions {
   /** Raises limits.max_body_bytes (and max_decoded_bytes to twice it) for the 16 MiB body. */
   readonly maxBodyMiB?: number;
+  /** `inspect: never` and `uninspectable: allow` on the sink's zone: bodies are relayed unread,
+   *  everything else (target, destination, decision, audit, metrics) as usual. */
+  readonly unread?: boolean;
 }
 
 export function benchPolicyText(options: BenchPolicyOptions = {}): string {
@@ -22,6 +25,10 @@ export function benchPolicyText(options: BenchPolicyOptions = {}): string {
   if (options.maxBodyMiB !== undefined) {
     doc.setIn(['limits', 'max_body_bytes'], `${options.maxBodyMiB}MiB`);
     doc.setIn(['limits', 'max_decoded_bytes'], `${options.maxBodyMiB * 2}MiB`);
+  }
+  if (options.unread === true) {
+    doc.setIn(['unknown', 'inspect'], 'never');
+    doc.setIn(['unknown', 'uninspectable'], 'allow');
   }
   return String(doc);
 }

@@ -187,6 +187,11 @@ function gatewayRows(g: GatewayResult): Row[] {
         rows.push({ part: 'gateway', figure: `${c}: forwarder req/s (gateway's mechanics, none of its work)`, value: fw.rps.toFixed(0), baseline: `http-proxy ${pt.rps.toFixed(0)}`, ratio: fw.rps / pt.rps, target: '', status: '' });
         rows.push({ part: 'gateway', figure: `${c}: gateway CPU per request`, value: `${cpuPerRequestUs(gw).toFixed(0)} µs`, baseline: `forwarder ${cpuPerRequestUs(fw).toFixed(0)} µs, http-proxy ${cpuPerRequestUs(pt).toFixed(0)} µs`, ratio: cpuPerRequestUs(gw) / cpuPerRequestUs(fw), target: '', status: '' });
       }
+      const unread = find(c, 'unread');
+      if (unread) {
+        rows.push({ part: 'gateway', figure: `${c}: gateway with the body relayed unread (inspect: never) req/s${unread.errors ? ` (${unread.errors} errors)` : ''}`, value: unread.rps.toFixed(0), baseline: `http-proxy ${pt.rps.toFixed(0)}`, ratio: unread.rps / pt.rps, target: '', status: '' });
+        rows.push({ part: 'gateway', figure: `${c}: CPU per request, body relayed unread`, value: `${cpuPerRequestUs(unread).toFixed(0)} µs`, baseline: `gateway inspecting ${cpuPerRequestUs(gw).toFixed(0)} µs`, ratio: cpuPerRequestUs(unread) / cpuPerRequestUs(gw), target: '', status: '' });
+      }
       if (direct && key) rows.push({ part: 'gateway', figure: `${c}: gateway req/s vs no proxy`, value: gw.rps.toFixed(0), baseline: `direct to sink ${direct.rps.toFixed(0)}`, ratio: gw.rps / direct.rps, target: '', status: '' });
     }
     if (pt && direct) rows.push({ part: 'gateway', figure: `${c}: http-proxy req/s${pt.errors ? ` (${pt.errors} errors)` : ''}`, value: pt.rps.toFixed(0), baseline: `direct to sink ${direct.rps.toFixed(0)}`, ratio: pt.rps / direct.rps, target: '', status: '' });

@@ -109,6 +109,13 @@ export class BodyBudget {
     });
   }
 
+  /** @internal Takes `bytes` only when that needs no wait: nobody queued and room free. */
+  tryTake(bytes: number): boolean {
+    if (!this.queueEmpty() || !this.fits(bytes)) return false;
+    this.take(bytes);
+    return true;
+  }
+
   /** @internal */
   give(bytes: number): void {
     this.reservedBytes -= bytes;
@@ -185,6 +192,15 @@ export class Reservation {
     }
     if (first) this.budget.holderChange(1);
     this.bytes += bytes;
+  }
+
+  /** Reserves `bytes` for a reservation holding nothing yet, only when that needs no wait; for
+   *  a caller that can do without (relaying a body as it streams instead of holding it). */
+  tryAdd(bytes: number): boolean {
+    if (this.released || this.bytes !== 0 || !this.budget.tryTake(bytes)) return false;
+    this.budget.holderChange(1);
+    this.bytes = bytes;
+    return true;
   }
 
   release(): void {

@@ -53,6 +53,24 @@ export async function readBody(req: IncomingMessage, limit: number, use?: Budget
   return collect(req, limit, declared, reservation, use?.waitMs ?? 0);
 }
 
+/**
+ * A body relayed unread (a zone the gateway does not inspect): one whose declared length is at
+ * most `maxBytes` is gathered into one buffer when the budget has room for it at once, and the
+ * upstream request then carries it in the write of its head; null when it is not (chunked,
+ * larger, or no room), and the caller streams it as it comes. A small body costs less held than
+ * streamed, which takes a Transform, a pipe and a write per chunk (bench/README.md, "gateway,
+ * body unread").
+ */
+export async function readSmallBody(req: IncomingMessage, maxBytes: number, use: Omit<BudgetUse, 'waitMs'>): Promise<BodyRead | null> {
+  if (req.headers['transfer-encoding'] !== undefined) return null;
+  const declared = Number(req.headers['content-length']);
+  if (!(declared > 0 && declared <= maxBytes)) return null;
+  const reservation = use.budget.open();
+  if (!reservation.tryAdd(declared)) return null;
+  use.heldUntil.once('close', () => reservation.release());
+  return collect(req, maxBytes, declared, reservation, 0);
+}
+
 function collect(req: IncomingMessage, limit: number, declared: number | null, reservation: Reservation | null, waitMs: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     // Chunked (or unknown) length: a list of chunks; known length: one buffer filled in place.

@@ -21,7 +21,7 @@ import { headerLeaves } from './headers-inspect.js';
 import { individualRecords } from './individuals.js';
 import { toRedactMode } from './inspect.js';
 import { inspectInline } from './inspect-pool.js';
-import { readBody, hasBody } from './read-body.js';
+import { readBody, readSmallBody, hasBody } from './read-body.js';
 import { TurnBatch } from './turn-batch.js';
 import { bodyBudgetFor } from './body-budget.js';
 import { sendLocalReply } from './reply.js';
@@ -29,6 +29,9 @@ import type { GatewayEnv, Runtime } from './runtime.js';
 import { auditPath, resolveTarget, type RequestTarget } from './target.js';
 import { routeTarget, upstreamTlsFor } from '../tls/routes.js';
 import { publicLocation } from '../config/locations.js';
+
+/** An uninspected body declared at up to this many bytes is held and sent whole (readSmallBody). */
+const RELAY_BUFFER_BYTES = 64 * 1024;
 
 /** What one request accumulated on its way through the stages; the audit event is built from it. */
 interface RequestRecord {
@@ -195,7 +198,13 @@ async function run(
     if (zone.inspect === 'never' && zone.abroad && hasBody(req)) {
       markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `inspection is off for destination ${zone.name} (inspect: never)`));
     }
-    outgoingBody = hasBody(req) ? countBytes(req, (n) => (record.requestIn = record.requestOut += n)) : null;
+    if (hasBody(req)) {
+      const small = await readSmallBody(req, RELAY_BUFFER_BYTES, { budget: bodyBudgetFor(env, policy.limits.bodyBudgetBytes), heldUntil: res });
+      if (small?.complete) {
+        outgoingBody = small.body;
+        record.requestIn = small.body.length;
+      } else outgoingBody = countBytes(small === null ? req : small.whole(), (n) => (record.requestIn = record.requestOut += n));
+    }
   } else if (hasBody(req)) {
     // Bounded memory (src/pipeline/body-budget.ts): no body larger than the whole budget is buffered.
     const limit = Math.min(policy.limits.maxBodyBytes, policy.limits.bodyBudgetBytes);

@@ -26,6 +26,7 @@ describe('bench smoke run', () => {
       expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, \d+ docs/m);
       // wrk and rg are optional: their rows are there, or a note says why not.
       expect(stdout).toMatch(/^gateway\s+2 KiB: gateway req\/s|^note: wrk part skipped/m);
+      expect(stdout).toMatch(/^gateway\s+2 KiB: gateway with the body relayed unread \(inspect: never\) req\/s\s+\d+\s+http-proxy \d+|^note: wrk part skipped/m);
       expect(stdout).toMatch(/rg --count-matches|^note: rg part skipped/m);
       const files = readdirSync(out).filter((f) => f.endsWith('-smoke.json'));
       expect(files).toHaveLength(1);

@@ -56,6 +56,27 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
     expect(eventsFor(id)[0]).toMatchObject({ action: 'allow', destination: { zone: 'domestic', jurisdiction: 'CN', abroad: false } });
   });
 
+  it('relays bodies to an uninspected destination byte-identical: held when small, streamed when large or chunked', async () => {
+    const small = Buffer.from('{"note":"小包"}');
+    const large = Buffer.alloc(200 * 1024, 'abcdefghij');
+    const cases: Array<{ body: Buffer; send: Buffer | AsyncIterable<Buffer> }> = [
+      { body: small, send: small },
+      { body: large, send: large },
+      { body: large, send: (async function* () { for (let i = 0; i < large.length; i += 50_000) yield large.subarray(i, i + 50_000); })() },
+    ];
+    for (const { body, send } of cases) {
+      const before = up.received.length;
+      const res = await request(`http://svc.internal.cn:${up.port}/bulk`, { method: 'POST', body: send, headers: { 'content-type': 'application/octet-stream' }, dispatcher: agent });
+      await res.body.text();
+      expect(res.statusCode).toBe(200);
+      const got = up.received[before]!;
+      expect(got.body.equals(body)).toBe(true);
+      const id = res.headers['x-egress-decision-id'] as string;
+      await eventually(() => eventsFor(id).length === 1);
+      expect(eventsFor(id)[0]).toMatchObject({ action: 'allow', error: null, bytes: { requestIn: body.length, requestOut: body.length } });
+    }
+  });
+
   it('masks a phone number sent abroad and leaves every other byte as it was', async () => {
     const body = `{"orderId":"A-1001","contact":{"mobile": "${PHONE}" },"note":"hello"}`;
     const before = up.received.length;

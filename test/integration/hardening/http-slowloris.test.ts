@@ -6,8 +6,9 @@ import { bytewise, listenerRefusals, refusalsSince, sendRaw, startCountingUpstre
 // answered 408 EG_REQUEST_TIMEOUT and cut off; nothing reaches the upstream. The timeouts are
 // set small for the test; the clients drip far longer than them.
 
-// A destination whose bodies are streamed through uninspected: the body's bytes go upstream as
-// they arrive, so a drip holds an upstream request open too.
+// A destination whose bodies go through uninspected: one declared over 64 KiB is streamed, its
+// bytes going upstream as they arrive, so a drip holds an upstream request open too; a smaller
+// one is held whole first (readSmallBody), so its drip reaches nothing.
 const POLICY = `${TEST_POLICY}  - name: domestic-stream
     jurisdiction: CN
     hosts: [stream.domestic.example]
@@ -60,10 +61,21 @@ describe('slowloris', () => {
     expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ action: 'block', status: 408, error: 'EG_REQUEST_TIMEOUT' });
   });
 
-  it('body dripped to an uninspected destination: 408, recorded as EG_REQUEST_TIMEOUT, the upstream never gets a whole body', async () => {
+  it('a small body dripped to an uninspected destination: 408 EG_REQUEST_TIMEOUT, held, nothing forwarded', async () => {
+    const before = up.arrived.length;
+    const got = await sendRaw(gw.port, [headOf(`stream.domestic.example:${up.port}`, 'Content-Length: 150\r\n\r\n'), ...endless(() => ' ')], { gapMs: 50 });
+    expect(got.closed).toBe(true);
+    expect(got.responses[0]).toMatchObject({ status: 408, code: 'EG_REQUEST_TIMEOUT' });
+    expect(up.arrived.slice(before)).toEqual([]);
+    const id = got.responses[0]!.headers['x-egress-decision-id'];
+    await eventually(() => gw.audit.events.some((e) => e.decisionId === id));
+    expect(gw.audit.events.find((e) => e.decisionId === id)).toMatchObject({ destination: { zone: 'domestic-stream' }, status: 408, error: 'EG_REQUEST_TIMEOUT' });
+  });
+
+  it('a large body dripped to an uninspected destination: 408, recorded as EG_REQUEST_TIMEOUT, the upstream never gets a whole body', async () => {
     const before = up.arrived.length;
     const countedBefore = await listenerRefusals(gw.gateway.adminAddress.port);
-    const got = await sendRaw(gw.port, [headOf(`stream.domestic.example:${up.port}`, 'Content-Length: 150\r\n\r\n'), ...endless(() => ' ')], { gapMs: 50 });
+    const got = await sendRaw(gw.port, [headOf(`stream.domestic.example:${up.port}`, 'Content-Length: 100000\r\n\r\n'), ...endless(() => ' ')], { gapMs: 50 });
     expect(got.closed).toBe(true);
     expect(got.responses[0]).toMatchObject({ status: 408, code: 'EG_REQUEST_TIMEOUT' });
     // Streamed: the head went upstream, the body was cut before its end.

@@ -39,6 +39,31 @@ describe('BodyBudget', () => {
     expect(budget.reserved).toBe(0);
   });
 
+  it('tryAdd takes room only when no wait is needed: none while others queue or the room is short', async () => {
+    const budget = new BodyBudget(100);
+    const a = budget.open();
+    expect(a.tryAdd(60)).toBe(true);
+    expect(budget.reserved).toBe(60);
+    // A reservation already holding bytes grows with add(), not tryAdd().
+    expect(a.tryAdd(1)).toBe(false);
+    expect(budget.open().tryAdd(50)).toBe(false);
+    const waiter = budget.open();
+    const queued = waiter.add(50, LONG);
+    // Room for 10 is free, but a body queued first is not overtaken.
+    expect(budget.open().tryAdd(10)).toBe(false);
+    a.release();
+    await queued;
+    const b = budget.open();
+    expect(b.tryAdd(50)).toBe(true);
+    expect(budget.reserved).toBe(100);
+    b.release();
+    waiter.release();
+    expect(budget.reserved).toBe(0);
+    const released = budget.open();
+    released.release();
+    expect(released.tryAdd(1)).toBe(false);
+  });
+
   it('a wait past its time fails with EG_BUSY and frees its place in the queue', async () => {
     const budget = new BodyBudget(10);
     const a = budget.open();
