@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyAgent, request } from 'undici';
@@ -59,10 +60,12 @@ describe('forward proxy, absolute-form (undici ProxyAgent)', () => {
   it('relays bodies to an uninspected destination byte-identical: held when small, streamed when large or chunked', async () => {
     const small = Buffer.from('{"note":"小包"}');
     const large = Buffer.alloc(200 * 1024, 'abcdefghij');
-    const cases: Array<{ body: Buffer; send: Buffer | AsyncIterable<Buffer> }> = [
+    const chunks = (b: Buffer) => Readable.from((function* () { for (let i = 0; i < b.length; i += 50_000) yield b.subarray(i, i + 50_000); })());
+    const cases: Array<{ body: Buffer; send: Buffer | Readable }> = [
       { body: small, send: small },
       { body: large, send: large },
-      { body: large, send: (async function* () { for (let i = 0; i < large.length; i += 50_000) yield large.subarray(i, i + 50_000); })() },
+      // No length declared: sent chunked.
+      { body: large, send: chunks(large) },
     ];
     for (const { body, send } of cases) {
       const before = up.received.length;
