@@ -167,9 +167,15 @@ const PASSPORT_TYPES = new Set([
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
 
-/** The UTF-8 lengths of the document type names: a value trimmed to any other length names none
- *  (lower-casing keeps the length of every name). */
-export const PASSPORT_TYPE_BYTE_LENGTHS: ReadonlySet<number> = new Set([...PASSPORT_TYPES].map((t) => Buffer.byteLength(t)));
+/** Per UTF-8 length, 1 when a document type name has it: a value trimmed to any other length
+ *  names none (lower-casing keeps the length of every name). A table, not a Set: the pre-check
+ *  asks it of nearly every value. */
+const TYPE_BYTE_LENGTH = new Uint8Array(Math.max(...[...PASSPORT_TYPES].map((t) => Buffer.byteLength(t))) + 1);
+for (const t of PASSPORT_TYPES) TYPE_BYTE_LENGTH[Buffer.byteLength(t)] = 1;
+
+export function isPassportTypeByteLength(n: number): boolean {
+  return n < TYPE_BYTE_LENGTH.length && TYPE_BYTE_LENGTH[n] === 1;
+}
 
 /** Whether a value names the document type as a passport or permit ("护照", " Passport "). */
 export function isPassportTypeName(v: string): boolean {

@@ -16,7 +16,7 @@ import { looksLikeValueKey } from '../body/leaf.js';
 import { base64Text, bytesMayDecodeToText, MIN_BASE64, MIN_SHORT_BASE64 } from '../body/base64.js';
 import { isAlnumCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode } from './chars.js';
 import { labelAtColon, labelBefore } from './context.js';
-import { isPassportTypeName, PASSPORT_TYPE_BYTE_LENGTHS, startsLikePassportType } from './cross-leaf.js';
+import { isPassportTypeByteLength, isPassportTypeName, startsLikePassportType } from './cross-leaf.js';
 import { isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
 import { MIN_SEQUENCE_LINE, isGenotypeCall } from './detectors/genetic.js';
 import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } from './detectors/id-card.js';
@@ -238,7 +238,7 @@ export class PlainFilter implements LeafFilter {
       if (n <= 16 && isGenotypeCall(text(buf, start, end))) return false;
     } else if (e - p <= 5 && e > p && genotypeChars(buf, p, e) && isGenotypeCall(text(buf, start, end))) return false;
     const c0 = buf[start]!;
-    if (n >= 2 && (e < 0 ? n <= 80 : PASSPORT_TYPE_BYTE_LENGTHS.has(e - start)) && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
+    if (n >= 2 && (e < 0 ? n <= 80 : isPassportTypeByteLength(e - start)) && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
     return true;
   }
 
