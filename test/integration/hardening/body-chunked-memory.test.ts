@@ -138,4 +138,37 @@ describe('request body budget', () => {
     await eventually(() => bodyBudgetReservedBytes() === 0);
     expect(up.received.some((r) => r.url === '/quitter')).toBe(false);
   });
+
+  // A body relayed unread (the domestic zone is not inspected) is held whole when small: under the
+  // same budget, but it never waits for room; without room now, it streams.
+  it('an unread small body is held under the budget, and freed when its client goes', async () => {
+    gw = await startTestGateway(policy('100KiB', '30s'));
+    const domestic = `http://svc.internal.cn:${up.port}`;
+    const quitter = await raw();
+    quitter.write(`POST ${domestic}/unread-quitter HTTP/1.1\r\nHost: svc.internal.cn:${up.port}\r\nContent-Length: ${10 * KiB}\r\n\r\n`);
+    quitter.write(Buffer.alloc(1000, 'x'));
+    await eventually(() => bodyBudgetReservedBytes() === 10 * KiB);
+    quitter.socket.destroy();
+    await eventually(() => bodyBudgetReservedBytes() === 0);
+    await eventually(() => gw!.audit.events.some((e) => e.path === '/unread-quitter'));
+    // Recorded as a body the client left unfinished is recorded when it is inspected.
+    expect(gw.audit.events.find((e) => e.path === '/unread-quitter')).toMatchObject({ destination: { zone: 'domestic' }, status: 400, error: 'EG_BAD_REQUEST', bytes: { requestOut: 0 } });
+    expect(up.received.some((r) => r.url === '/unread-quitter')).toBe(false);
+  });
+
+  it('an unread small body that finds no room streams at once instead of waiting', async () => {
+    gw = await startTestGateway(policy('64KiB', '30s'));
+    const a = cleanJson(60 * KiB);
+    const blocker = await raw();
+    blocker.write(head('/blocker', `Content-Length: ${a.length}`));
+    blocker.write(a.subarray(0, 1000));
+    await eventually(() => bodyBudgetReservedBytes() === a.length);
+    const body = Buffer.alloc(10 * KiB, 'y');
+    const answer = await proxyPost(gw.port, `http://svc.internal.cn:${up.port}/unread-streamed`, { headers: { 'content-type': 'application/octet-stream' }, body });
+    expect(answer.status).toBe(200);
+    expect(up.received.find((r) => r.url === '/unread-streamed')?.body.equals(body)).toBe(true);
+    expect(bodyBudgetWaiting()).toBe(0);
+    blocker.write(a.subarray(1000));
+    expect((await answered(blocker)).status).toBe(200);
+  });
 });
