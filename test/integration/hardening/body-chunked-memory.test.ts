@@ -43,15 +43,22 @@ async function raw(): Promise<RawConnection> {
   return c;
 }
 
+/** A request to `path` abroad whose body's first 1,000 bytes are sent: it holds the body's whole
+ *  length of the budget until the rest is written. */
+async function holding(path: string, body: Buffer): Promise<RawConnection> {
+  const c = await raw();
+  c.write(head(path, `Content-Length: ${body.length}`));
+  c.write(body.subarray(0, 1000));
+  await eventually(() => bodyBudgetReservedBytes() === body.length);
+  return c;
+}
+
 describe('request body budget', () => {
   it('a body that finds the budget spent waits, paused, and goes through once room is released', async () => {
     gw = await startTestGateway(policy('100KiB', '30s'));
     const a = cleanJson(60 * KiB);
     const b = cleanJson(60 * KiB);
-    const first = await raw();
-    first.write(head('/held', `Content-Length: ${a.length}`));
-    first.write(a.subarray(0, 1000));
-    await eventually(() => bodyBudgetReservedBytes() === a.length);
+    const first = await holding('/held', a);
     const second = proxyPost(gw.port, url('/waiting'), { headers: { 'content-type': 'application/json' }, body: b });
     await eventually(() => bodyBudgetWaiting() === 1);
     expect(bodyBudgetReservedBytes()).toBe(a.length);
@@ -68,10 +75,7 @@ describe('request body budget', () => {
   it('a body that waits past timeouts.body_budget_wait: 503 EG_BUSY, not forwarded, audited', async () => {
     gw = await startTestGateway(policy('100KiB', '200ms'));
     const a = cleanJson(60 * KiB);
-    const first = await raw();
-    first.write(head('/holder', `Content-Length: ${a.length}`));
-    first.write(a.subarray(0, 1000));
-    await eventually(() => bodyBudgetReservedBytes() === a.length);
+    const first = await holding('/holder', a);
     const got = await proxyPost(gw.port, url('/too-late'), { headers: { 'content-type': 'application/json' }, body: cleanJson(60 * KiB) });
     expect(got).toMatchObject({ status: 503, code: 'EG_BUSY' });
     expect(got.body).toContain('limits.body_budget_bytes');
@@ -124,10 +128,7 @@ describe('request body budget', () => {
   it('a client that gives up while waiting frees its place: nothing stays reserved or waiting', async () => {
     gw = await startTestGateway(policy('100KiB', '30s'));
     const a = cleanJson(60 * KiB);
-    const first = await raw();
-    first.write(head('/blocker', `Content-Length: ${a.length}`));
-    first.write(a.subarray(0, 1000));
-    await eventually(() => bodyBudgetReservedBytes() === a.length);
+    const first = await holding('/blocker', a);
     const quitter = await raw();
     quitter.write(head('/quitter', `Content-Length: ${a.length}`));
     await eventually(() => bodyBudgetWaiting() === 1);
@@ -159,10 +160,7 @@ describe('request body budget', () => {
   it('an unread small body that finds no room streams at once instead of waiting', async () => {
     gw = await startTestGateway(policy('64KiB', '30s'));
     const a = cleanJson(60 * KiB);
-    const blocker = await raw();
-    blocker.write(head('/blocker', `Content-Length: ${a.length}`));
-    blocker.write(a.subarray(0, 1000));
-    await eventually(() => bodyBudgetReservedBytes() === a.length);
+    const blocker = await holding('/blocker', a);
     const body = Buffer.alloc(10 * KiB, 'y');
     const answer = await proxyPost(gw.port, `http://svc.internal.cn:${up.port}/unread-streamed`, { headers: { 'content-type': 'application/octet-stream' }, body });
     expect(answer.status).toBe(200);
