@@ -314,9 +314,11 @@ export class PlainFilter implements LeafFilter {
     // The scanner opens a window at a run's first group only when nothing glues the run to a
     // token on its left, and at a later group only after a break gap (numeric.ts scan): a
     // glued run bound by single dashes and dots, as in a UUID's "…-0204-4261-951f…" or
-    // "ORD-20240115-00123", has none. (A probe from a later group would not do: the scanner
-    // reads a '+' before a run's first digit and one inside a run differently.)
-    if (total < MIN_ID_DIGITS || (!breakGap && gluedLeft(buf, start, i))) return resume;
+    // "ORD-20240115-00123", has none. okBefore is digit-runs.ts joinsLeft() here: the run starts
+    // a token, so no letter or digit stands before it, and an '@' stopped the walk already; a
+    // '+' or a non-ASCII char counts as not glued. (A probe from a later group would not do: the
+    // scanner reads a '+' before a run's first digit and one inside a run differently.)
+    if (total < MIN_ID_DIGITS || (!breakGap && !okBefore(buf, start, i))) return resume;
     if (i === start && resume === end) {
       // The whole value is one run of ASCII digits: its one window, judged directly. So is
       // 17 digits and an X check char, which digit-runs.ts reads as one group of 18.
@@ -459,19 +461,6 @@ function isPlainKey(key: string): boolean {
 
 function isUpper(b: number): boolean {
   return b >= 65 && b <= 90;
-}
-
-/** digit-runs.ts joinsLeft() for a run starting at buf[i], on ASCII. What it does not tell on
- *  bytes counts as not glued: a non-ASCII char, and a '+', which after a digit is a space
- *  inside a run ("132+4640+9918") and before a run is looked past. */
-function gluedLeft(buf: Uint8Array, start: number, i: number): boolean {
-  const p = i - 1;
-  if (p < start) return false;
-  const c = buf[p]!;
-  if (ALNUM[c] !== 0) return true;
-  const before = p > start ? buf[p - 1]! : 0;
-  if (c === 46) return CLASS[before] === DIGIT;
-  return (c === 45 || c === 95) && ALNUM[before] !== 0;
 }
 
 /** tokens.ts joins() on the left: '@', '.' after a digit, '-' or '_' after a letter or digit. */

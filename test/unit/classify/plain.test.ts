@@ -60,6 +60,7 @@ describe('PlainFilter.plainValue', () => {
     ['a mobile after a space, behind a glued group', 'ORD-2024 13912345678'],
     ['a mobile after a doubled dash, behind a glued group', 'ORD-2024--13912345678'],
     ['a mobile after a query-string "+", behind a glued group', 'ab-0000+13912345678'],
+    ['a mobile after a dot that follows a letter, which glues nothing', 'x a.13912345678'],
     ['a mobile in full-width digits', '１３９１２３４５６７８'],
     ['a mobile split by zero-width spaces', '139\u200b1234\u200b5678'],
     ['an e-mail', 'zhang.wei@example.com'],
