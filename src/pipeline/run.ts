@@ -187,16 +187,18 @@ async function run(
   const encoding = req.headers['content-encoding'];
   // Identity headers are for the gateway only.
   const dropHeaders: string[] = [policy.clientHeader, policy.scenarioHeader].filter((h): h is string => h !== null);
-  const markUninspectable = (err: EgError) => {
+  // The error is made only when it is thrown: an Error captures a stack (~10 µs), which a
+  // request relayed under `uninspectable: allow` has no use for.
+  const markUninspectable = (code: 'EG_BODY_UNINSPECTABLE' | 'EG_BODY_TOO_LARGE', error: () => EgError) => {
     record.uninspectable = zone.uninspectable;
-    record.error = err.code;
-    if (zone.uninspectable === 'block' && zone.mode === 'enforce') throw err;
+    record.error = code;
+    if (zone.uninspectable === 'block' && zone.mode === 'enforce') throw error();
   };
 
   if (!runtime.inspects(zone)) {
     // A destination abroad whose payloads are never read is what `uninspectable` is about.
     if (zone.inspect === 'never' && zone.abroad && hasBody(req)) {
-      markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `inspection is off for destination ${zone.name} (inspect: never)`));
+      markUninspectable('EG_BODY_UNINSPECTABLE', () => new EgError('EG_BODY_UNINSPECTABLE', `inspection is off for destination ${zone.name} (inspect: never)`));
     }
     if (hasBody(req)) {
       const small = await readSmallBody(req, RELAY_BUFFER_BYTES, { budget: bodyBudgetFor(env, policy.limits.bodyBudgetBytes), heldUntil: res });
@@ -211,7 +213,7 @@ async function run(
     const budget = { budget: bodyBudgetFor(env, policy.limits.bodyBudgetBytes), waitMs: policy.timeouts.bodyBudgetWaitMs, heldUntil: res };
     const read = await readBody(req, limit, budget);
     if (!read.complete) {
-      markUninspectable(new EgError('EG_BODY_TOO_LARGE', `limit ${limit} bytes`));
+      markUninspectable('EG_BODY_TOO_LARGE', () => new EgError('EG_BODY_TOO_LARGE', `limit ${limit} bytes`));
       outgoingBody = countBytes(read.whole(), (n) => (record.requestIn = record.requestOut += n));
     } else {
       record.requestIn = read.body.length;
@@ -231,12 +233,13 @@ async function run(
         bodyFindings = inspection.findings;
         const opaque = inspection.parsed.opaque ?? [];
         if (opaque.length > 0) {
-          markUninspectable(new EgError('EG_BODY_UNINSPECTABLE', `unreadable parts: ${opaque.map((o) => `${publicLocation(o.location)} (${o.reason})`).join(', ')}`));
+          markUninspectable('EG_BODY_UNINSPECTABLE', () => new EgError('EG_BODY_UNINSPECTABLE', `unreadable parts: ${opaque.map((o) => `${publicLocation(o.location)} (${o.reason})`).join(', ')}`));
         }
       } catch (err) {
         if (!isEgError(err)) throw err;
         decoded = null;
-        markUninspectable(err.code === 'EG_BODY_UNINSPECTABLE' || err.code === 'EG_BODY_TOO_LARGE' ? err : new EgError('EG_BODY_UNINSPECTABLE', err.detail ?? err.code));
+        if (err.code === 'EG_BODY_UNINSPECTABLE' || err.code === 'EG_BODY_TOO_LARGE') markUninspectable(err.code, () => err);
+        else markUninspectable('EG_BODY_UNINSPECTABLE', () => new EgError('EG_BODY_UNINSPECTABLE', err.detail ?? err.code));
       }
     }
   }
