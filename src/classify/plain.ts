@@ -129,6 +129,35 @@ export class PlainFilter implements LeafFilter {
   plainValue(buf: Uint8Array, start: number, end: number): boolean {
     if (end === start) return true;
     if (end - start < MIN_ID_DIGITS && shortNumber(buf, start, end)) return true;
+    if (end - start === UUID_LENGTH && isUuid(buf, start)) return this.plainUuid(buf, start, end);
+    return this.walkValue(buf, start, end);
+  }
+
+  /**
+   * A canonical UUID (8-4-4-4-12 hex digits), what nearly every API body carries, judged as the
+   * walk below would judge it without reading it token by token. Its groups are hex tokens glued
+   * by single dashes, so no group but the first can open a numeric window (digitRun: glued, no
+   * break gap) and none is an identifier-shaped token (plainToken: okBefore/okAfter); no char
+   * of it is a stop, a label's end, a base64-only char or non-ASCII. What is left is what this
+   * checks: a keyword starting a group, a run of 11+ digits read from the first group on through
+   * all-digit groups, and a last group of bases only (a sequence line); the last two, rare, go to
+   * the walk. test/property/plain.test.ts holds it equal to walkValue.
+   */
+  private plainUuid(buf: Uint8Array, start: number, end: number): boolean {
+    const keywords = this.keywords;
+    const first = keywords.anchoredFirst;
+    for (let g = 0; g < UUID_GROUP_START.length; g++) {
+      const i = start + UUID_GROUP_START[g]!;
+      const b = buf[i]!;
+      if (CLASS[b] === LETTER && first[b] === 1 && keywords.mayStartWordAt(buf, i, end)) return false;
+    }
+    if (uuidFirstRunDigits(buf, start) >= MIN_ID_DIGITS || basesOnly(buf, start + UUID_GROUP_START[4]!, end)) return this.walkValue(buf, start, end);
+    return this.plainWhole(buf, start, end, false);
+  }
+
+  /** plainValue without its shortcuts for whole-value shapes: the byte walk every value can
+   *  take. Public so that the tests can hold the shortcuts to it. */
+  walkValue(buf: Uint8Array, start: number, end: number): boolean {
     const keywords = this.keywords;
     const first = keywords.anchoredFirst;
     this.decimalsBefore = -1;
@@ -371,6 +400,46 @@ export class PlainFilter implements LeafFilter {
     if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;
     return true;
   }
+}
+
+const UUID_LENGTH = 36;
+/** Where each group of a canonical UUID starts; a dash stands before each but the first. */
+const UUID_GROUP_START: readonly number[] = [0, 9, 14, 19, 24];
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/** Whether buf[start, start + 36) is 8-4-4-4-12 hex digits joined by dashes. */
+function isUuid(buf: Uint8Array, start: number): boolean {
+  if (buf[start + 8] !== 45 || buf[start + 13] !== 45 || buf[start + 18] !== 45 || buf[start + 23] !== 45) return false;
+  let hex = 1;
+  for (let k = start; k < start + 8; k++) hex &= HEX_DIGIT[buf[k]!]!;
+  for (let k = start + 9; k < start + 13; k++) hex &= HEX_DIGIT[buf[k]!]!;
+  for (let k = start + 14; k < start + 18; k++) hex &= HEX_DIGIT[buf[k]!]!;
+  for (let k = start + 19; k < start + 23; k++) hex &= HEX_DIGIT[buf[k]!]!;
+  for (let k = start + 24; k < start + UUID_LENGTH; k++) hex &= HEX_DIGIT[buf[k]!]!;
+  return hex === 1;
+}
+
+/** The digits of the run digitRun reads from a UUID's first char: each group's leading digits,
+ *  on to the next group while a group is all digits (a single dash binds groups). */
+function uuidFirstRunDigits(buf: Uint8Array, start: number): number {
+  let total = 0;
+  for (let g = 0; g < UUID_GROUP_START.length; g++) {
+    const from = start + UUID_GROUP_START[g]!;
+    const to = g + 1 < UUID_GROUP_START.length ? start + UUID_GROUP_START[g + 1]! - 1 : start + UUID_LENGTH;
+    let p = from;
+    while (p < to && CLASS[buf[p]!] === DIGIT) p++;
+    total += p - from;
+    if (p < to) break;
+  }
+  return total;
+}
+
+/** Whether buf[from, to) holds only the letters a sequence line is made of (plainToken's
+ *  allBases, ALNUM bit 2). */
+function basesOnly(buf: Uint8Array, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if ((ALNUM[buf[p]!]! & 4) === 0) return false;
+  return true;
 }
 
 /** base64.ts SHORT_MIX on the bytes, before a string is made: a digit and both cases. */

@@ -14,6 +14,7 @@ import { makeBody, Rng } from '../../bench/corpus.js';
 import { parseBody } from '../../src/body/parse.js';
 import type { Finding } from '../../src/classify/finding.js';
 import { createClassifier } from '../../src/classify/matcher.js';
+import type { PlainFilter } from '../../src/classify/plain.js';
 import { inspectBody } from '../../src/pipeline/inspect.js';
 import { idCheckChar, identifierArb, luhnCheckDigit } from './identifiers.js';
 
@@ -115,6 +116,29 @@ describe('the pre-check leaves out no leaf with a finding', () => {
     fc.assert(
       fc.property(keyArb, runArb, (key, v) => {
         const { full, filtered } = bothWays(Buffer.from(JSON.stringify({ [key]: v, note: `单号 ${v}` })));
+        expect(filtered).toEqual(full);
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+  });
+
+  // A canonical UUID is judged whole (plainUuid) rather than token by token: the verdict must be
+  // the walk's own, with the built-in keywords and with operator keywords spelt in hex letters.
+  it('in UUIDs, whose shortcut gives the walk\'s own verdict', () => {
+    const hexKeywords = createClassifier(new Map(), [{ id: 'hexwords', category: 'pi.name', keywords: ['face', 'cafe', 'decade', 'bead'] }]);
+    const filters = [classifier.leafFilter!(NOW), hexKeywords.leafFilter!(NOW)] as PlainFilter[];
+    const hex = fc.constantFrom(...'0123456789abcdefABCDEF');
+    const group = (n: number) => fc.oneof(
+      fc.string({ unit: hex, minLength: n, maxLength: n }),
+      digits(n),
+      fc.string({ unit: fc.constantFrom(...'acAC'), minLength: n, maxLength: n }),
+      fc.constantFrom('face', 'cafe', 'FACE', 'decade', 'bead', 'bea', 'fac', 'face0', '1face', '139', '1391', '13912345').map((w) => `${w}${'0'.repeat(n)}`.slice(0, n)),
+    );
+    fc.assert(
+      fc.property(group(8), group(4), group(4), group(4), group(12), (a, b, c, d, e) => {
+        const uuid = Buffer.from(`${a}-${b}-${c}-${d}-${e}`);
+        for (const filter of filters) expect(filter.plainValue(uuid, 0, 36), uuid.toString()).toBe(filter.walkValue(uuid, 0, 36));
+        const { full, filtered } = bothWays(Buffer.from(JSON.stringify({ id: uuid.toString(), note: `trace ${uuid.toString()}` })));
         expect(filtered).toEqual(full);
       }),
       { numRuns: NUM_RUNS * 4 },
