@@ -113,6 +113,8 @@ export interface MatcherResult {
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const now = (): number => performance.now();
+/** Rounds of the size curve; each size is timed once a round. */
+const SIZE_ROUNDS = 5;
 
 function throughput(bytes: readonly number[], ms: readonly number[]): Throughput {
   const samples = bytes.map((b, i) => b / 1e6 / (ms[i]! / 1e3));
@@ -242,30 +244,34 @@ export async function runMatcher(o: MatcherOptions, log: (s: string) => void = (
     } else if (found) cleanWithFindings++;
   }
 
-  // Size curve: the product end to end and the combined baseline at each body size.
-  const sizes: MatcherResult['sizes'] = [];
-  for (const size of o.sizes) {
+  // Size curve: the product end to end and the combined baseline at each body size. The sizes
+  // take turns, every other round in reverse order, so that a slow spell of the machine falls on
+  // all of them rather than on the one measured then (cost per byte is compared across sizes).
+  const sets = o.sizes.map((size) => {
     const n = Math.max(1, Math.round(o.sizeVolume / size));
     const bodies: Buffer[] = [];
     for (let i = 0; i < n; i++) bodies.push(largeBody(o.seed * 7919 + size + i, size, true));
     const strings = bodies.map((b) => b.toString('utf8'));
-    const bytes = bodies.reduce((a, b) => a + b.length, 0);
     inspectBody(classifier, bodies[0]!, 'application/json', BENCH_NOW);
     combinedScan(strings[0]!);
-    const p: number[] = [];
-    const c: number[] = [];
-    for (let r = 0; r < 3; r++) {
+    return { size, bodies, strings, bytes: bodies.reduce((a, b) => a + b.length, 0), p: [] as number[], c: [] as number[] };
+  });
+  for (let r = 0; r < SIZE_ROUNDS; r++) {
+    for (const set of r % 2 === 0 ? sets : [...sets].reverse()) {
       let t = now();
-      for (const b of bodies) inspectBody(classifier, b, 'application/json', BENCH_NOW);
-      p.push(now() - t);
+      for (const b of set.bodies) inspectBody(classifier, b, 'application/json', BENCH_NOW);
+      set.p.push(now() - t);
       t = now();
-      for (const s of strings) combinedScan(s);
-      c.push(now() - t);
+      for (const s of set.strings) combinedScan(s);
+      set.c.push(now() - t);
     }
-    const bs = [bytes, bytes, bytes];
-    sizes.push({ bytes: size, bodies: n, product: throughput(bs, p), combined: throughput(bs, c) });
-    log(`size ${size} B: product ${sizes.at(-1)!.product.mbps.toFixed(1)} MB/s, combined ${sizes.at(-1)!.combined.mbps.toFixed(1)} MB/s`);
   }
+  const sizes: MatcherResult['sizes'] = sets.map((set) => {
+    const bs = set.p.map(() => set.bytes);
+    const result = { bytes: set.size, bodies: set.bodies.length, product: throughput(bs, set.p), combined: throughput(bs, set.c) };
+    log(`size ${set.size} B: product ${result.product.mbps.toFixed(1)} MB/s, combined ${result.combined.mbps.toFixed(1)} MB/s`);
+    return result;
+  });
 
   const eventLoop = await eventLoopTest(o);
   log(`event loop, ${o.eventLoopMiB} MiB body: gateway max ${eventLoop.gateway.maxMs.toFixed(1)} ms, passthrough ${eventLoop.passthrough.maxMs.toFixed(1)} ms`);
