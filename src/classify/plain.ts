@@ -139,9 +139,10 @@ export class PlainFilter implements LeafFilter {
    * by single dashes, so no group but the first can open a numeric window (digitRun: glued, no
    * break gap) and none is an identifier-shaped token (plainToken: okBefore/okAfter); no char
    * of it is a stop, a label's end, a base64-only char or non-ASCII. What is left is what this
-   * checks: a keyword starting a group, a run of 11+ digits read from the first group on through
-   * all-digit groups, and a last group of bases only (a sequence line); the last two, rare, go to
-   * the walk. test/property/plain.test.ts holds it equal to walkValue.
+   * checks: a keyword starting a group, a digit run from the first char (which reads on past a
+   * dash only when the first group is all digits, so only then can it reach 11), and a last
+   * group of bases only (a sequence line); the last two, rare, go to the walk.
+   * test/property/plain.test.ts holds it equal to walkValue.
    */
   private plainUuid(buf: Uint8Array, start: number, end: number): boolean {
     const keywords = this.keywords;
@@ -151,7 +152,7 @@ export class PlainFilter implements LeafFilter {
       const b = buf[i]!;
       if (CLASS[b] === LETTER && first[b] === 1 && keywords.mayStartWordAt(buf, i, end)) return false;
     }
-    if (uuidFirstRunDigits(buf, start) >= MIN_ID_DIGITS || basesOnly(buf, start + UUID_GROUP_START[4]!, end)) return this.walkValue(buf, start, end);
+    if (allDigits(buf, start, start + 8) || basesOnly(buf, start + UUID_GROUP_START[4]!, end)) return this.walkValue(buf, start, end);
     return this.plainWhole(buf, start, end, false);
   }
 
@@ -405,34 +406,25 @@ export class PlainFilter implements LeafFilter {
 const UUID_LENGTH = 36;
 /** Where each group of a canonical UUID starts; a dash stands before each but the first. */
 const UUID_GROUP_START: readonly number[] = [0, 9, 14, 19, 24];
-const HEX_DIGIT = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
 
-/** Whether buf[start, start + 36) is 8-4-4-4-12 hex digits joined by dashes. */
+/** Whether buf[start, start + 36) is 8-4-4-4-12 hex digits joined by dashes (ALNUM: a letter or
+ *  digit, bit 4, that is not a non-hex letter, bit 3). */
 function isUuid(buf: Uint8Array, start: number): boolean {
   if (buf[start + 8] !== 45 || buf[start + 13] !== 45 || buf[start + 18] !== 45 || buf[start + 23] !== 45) return false;
-  let hex = 1;
-  for (let k = start; k < start + 8; k++) hex &= HEX_DIGIT[buf[k]!]!;
-  for (let k = start + 9; k < start + 13; k++) hex &= HEX_DIGIT[buf[k]!]!;
-  for (let k = start + 14; k < start + 18; k++) hex &= HEX_DIGIT[buf[k]!]!;
-  for (let k = start + 19; k < start + 23; k++) hex &= HEX_DIGIT[buf[k]!]!;
-  for (let k = start + 24; k < start + UUID_LENGTH; k++) hex &= HEX_DIGIT[buf[k]!]!;
-  return hex === 1;
+  return (nonHex(buf, start, start + 8) | nonHex(buf, start + 9, start + 13) | nonHex(buf, start + 14, start + 18) | nonHex(buf, start + 19, start + 23) | nonHex(buf, start + 24, start + UUID_LENGTH)) === 0;
 }
 
-/** The digits of the run digitRun reads from a UUID's first char: each group's leading digits,
- *  on to the next group while a group is all digits (a single dash binds groups). */
-function uuidFirstRunDigits(buf: Uint8Array, start: number): number {
-  let total = 0;
-  for (let g = 0; g < UUID_GROUP_START.length; g++) {
-    const from = start + UUID_GROUP_START[g]!;
-    const to = g + 1 < UUID_GROUP_START.length ? start + UUID_GROUP_START[g + 1]! - 1 : start + UUID_LENGTH;
-    let p = from;
-    while (p < to && CLASS[buf[p]!] === DIGIT) p++;
-    total += p - from;
-    if (p < to) break;
-  }
-  return total;
+/** 0 when buf[from, to) holds only hex digits. Without a branch per char: the value that gets
+ *  this far is nearly always a UUID, read to its end anyway. */
+function nonHex(buf: Uint8Array, from: number, to: number): number {
+  let bad = 0;
+  for (let k = from; k < to; k++) bad |= (ALNUM[buf[k]!]! & 24) ^ 16;
+  return bad;
+}
+
+function allDigits(buf: Uint8Array, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if (CLASS[buf[p]!] !== DIGIT) return false;
+  return true;
 }
 
 /** Whether buf[from, to) holds only the letters a sequence line is made of (plainToken's
