@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { packageManifest } from '../config/package-root.js';
 import { EgError, isEgError } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
+import { raiseInterruptBudgetForBatch } from './batch-tiering.js';
 import { registerCaCommands } from './ca.js';
 import type { ExplainOptions } from './explain.js';
 import type { ScanOptions } from './scan.js';
@@ -62,6 +63,7 @@ program
   .option('--json', 'print findings as JSON (the default when stdout is not a terminal)')
   .option('--ndjson', 'batch protocol: {id, contentType, body} lines in, {id, findings, redacted} lines out')
   .action(async (file: string, opts: ScanOptions) => {
+    if (opts.ndjson) raiseInterruptBudgetForBatch();
     const { runScanFile, runScanNdjson } = await import('./scan.js');
     process.exitCode = opts.ndjson ? await runScanNdjson(opts, process.stdin, process.stdout, process.stderr) : await runScanFile(file, opts, process.stdout);
   });

@@ -47,7 +47,10 @@ describe('egress-guard scan', () => {
   it('speaks the scorer\'s batch protocol, one line out per line in', async () => {
     const child = spawn('node', [BIN, 'scan', '--ndjson'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    // Also what V8 prints when it does not know a flag the batch sets (src/cli/batch-tiering.ts).
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.stdin.end(
       `${JSON.stringify({ id: 'a', contentType: 'application/json', body: '{"sfzh":"11010519491231002X"}' })}\n${JSON.stringify({ id: 'b', contentType: 'text/plain', body: 'nothing here' })}\n`,
     );
@@ -57,6 +60,7 @@ describe('egress-guard scan', () => {
     expect(lines[0]!.findings.map((f) => f.category)).toContain('pi.id_card');
     expect(lines[0]!.redacted).toBe('{"sfzh":"******************"}');
     expect(lines[1]).toEqual({ id: 'b', findings: [], redacted: 'nothing here' });
+    expect(err).toBe('');
   });
 });
 
