@@ -159,7 +159,7 @@ function matcherRows(m: MatcherResult): Row[] {
 function scanCliRows(r: ScanCliResult): Row[] {
   const s = (t: number) => `${t.toFixed(2)} s`;
   const mb = r.bodyBytes / 1e6;
-  return [
+  const rows: Row[] = [
     { part: 'scan', figure: 'scan --ndjson start to exit, empty input: bin (bundle)', value: s(r.start.bundle), baseline: `tsc output ${s(r.start.unbundled)}`, ratio: r.start.unbundled / r.start.bundle, target: '', status: '' },
     {
       part: 'scan',
@@ -171,6 +171,20 @@ function scanCliRows(r: ScanCliResult): Row[] {
       status: '',
     },
   ];
+  const sample = r.sample;
+  if (!('skipped' in sample)) {
+    const kbps = (t: number) => `${(sample.bodyBytes / 1e3 / t).toFixed(0)} KB/s`;
+    rows.push({
+      part: 'scan',
+      figure: `scan --ndjson start to exit, the scorer's public sample (${sample.docs} docs): bin as shipped`,
+      value: kbps(sample.shipped),
+      baseline: `V8's default budget ${kbps(sample.defaultBudget)}`,
+      ratio: sample.defaultBudget / sample.shipped,
+      target: '',
+      status: '',
+    });
+  }
+  return rows;
 }
 
 /** CPU time (user + system, from /proc) the proxy process spent per answered request. */
@@ -320,6 +334,7 @@ async function main(): Promise<void> {
     if (args.only.has('scan')) {
       log(`scan: scan --ndjson processes on CPU ${pin.serverCpu}, bundle and unbundled CLI interleaved`);
       scanCli = await runScanCliBench({ seed: args.seed, bodyBytes: args.smoke ? 50_000 : 2_000_000, runs: args.smoke ? 1 : 7, tmpDir: tmp, pin });
+      if ('skipped' in scanCli.sample) notes.push(`scorer sample row skipped: ${scanCli.sample.skipped} (../shared beside the checkout).`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

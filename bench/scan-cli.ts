@@ -5,9 +5,14 @@
  * bundle of scripts/bundle-cli.mjs) against tsc's unbundled output (dist/src/cli/main.js) as the
  * baseline: both pinned to the server CPU, interleaved, best of `runs`. Two inputs: nothing (the
  * start alone) and NDJSON documents made from bench corpus bodies.
+ *
+ * A third, when `../shared` is beside the checkout: the scorer's own public sample, through the
+ * bin as shipped and through the same bin under V8's default interrupt budget (`node
+ * --interrupt-budget=67584`, which `scan --ndjson` then leaves alone; src/cli/batch-tiering.ts).
+ * That prices what the raised budget does on the documents the scorer reads.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCorpus } from './corpus.js';
 import { pinned, ROOT, type Pinning } from './util.js';
@@ -27,22 +32,38 @@ export interface ScanCliTimes {
   readonly unbundled: number;
 }
 
+export interface ScanCliSample {
+  readonly path: string;
+  readonly docs: number;
+  /** Bytes of the `body` fields, what the scorer's throughput_bps divides. */
+  readonly bodyBytes: number;
+  /** Seconds, best of the runs: the bin as shipped, and under V8's default budget. */
+  readonly shipped: number;
+  readonly defaultBudget: number;
+}
+
 export interface ScanCliResult {
   readonly docs: number;
   readonly bodyBytes: number;
   readonly start: ScanCliTimes;
   readonly corpus: ScanCliTimes;
+  readonly sample: ScanCliSample | { readonly skipped: string };
 }
+
+/** The scorer's corpus as shared/ lays it out beside the checkout (read only). */
+export const SCORER_SAMPLE = join(ROOT, '..', 'shared', 'corpus', 'public-sample.ndjson');
+/** V8's default --interrupt-budget in Node 20 (`node --v8-options`). */
+const NODE20_DEFAULT_BUDGET = 67_584;
 
 const ENTRIES = {
   bundle: join(ROOT, 'bin', 'egress-guard.mjs'),
   unbundled: join(ROOT, 'dist', 'src', 'cli', 'main.js'),
 } as const;
 
-function timeScan(pin: Pinning, entry: string, input: string): Promise<number> {
+function timeScan(pin: Pinning, entry: string, input: string, nodeFlags: readonly string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
     const fd = openSync(input, 'r');
-    const argv = pinned(pin, pin.serverCpu, [process.execPath, entry, 'scan', '--ndjson']);
+    const argv = pinned(pin, pin.serverCpu, [process.execPath, ...nodeFlags, entry, 'scan', '--ndjson']);
     const started = performance.now();
     const child = spawn(argv[0]!, argv.slice(1), { stdio: [fd, 'ignore', 'pipe'] });
     closeSync(fd);
@@ -66,11 +87,34 @@ async function best(pin: Pinning, input: string, runs: number): Promise<ScanCliT
   return times;
 }
 
+async function timeSample(pin: Pinning, runs: number): Promise<ScanCliSample | { skipped: string }> {
+  if (!existsSync(SCORER_SAMPLE)) return { skipped: `no ${SCORER_SAMPLE}` };
+  const lines = readFileSync(SCORER_SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const bodyBytes = lines.reduce((n, l) => n + Buffer.byteLength((JSON.parse(l) as { body: string }).body), 0);
+  const slower = [`--interrupt-budget=${NODE20_DEFAULT_BUDGET}`];
+  let shipped = Infinity;
+  let defaultBudget = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const shippedFirst = i % 2 === 0;
+    for (const which of shippedFirst ? [0, 1] : [1, 0]) {
+      if (which === 0) shipped = Math.min(shipped, await timeScan(pin, ENTRIES.bundle, SCORER_SAMPLE));
+      else defaultBudget = Math.min(defaultBudget, await timeScan(pin, ENTRIES.bundle, SCORER_SAMPLE, slower));
+    }
+  }
+  return { path: SCORER_SAMPLE, docs: lines.length, bodyBytes, shipped, defaultBudget };
+}
+
 export async function runScanCliBench(o: ScanCliOptions): Promise<ScanCliResult> {
   const empty = join(o.tmpDir, 'scan-empty.ndjson');
   writeFileSync(empty, '');
   const corpus = generateCorpus(o.seed, o.bodyBytes);
   const docs = join(o.tmpDir, 'scan-docs.ndjson');
   writeFileSync(docs, corpus.bodies.map((b, i) => `${JSON.stringify({ id: `d${i}`, contentType: 'application/json', body: b.body.toString('utf8') })}\n`).join(''));
-  return { docs: corpus.bodies.length, bodyBytes: corpus.bytes, start: await best(o.pin, empty, o.runs), corpus: await best(o.pin, docs, o.runs) };
+  return {
+    docs: corpus.bodies.length,
+    bodyBytes: corpus.bytes,
+    start: await best(o.pin, empty, o.runs),
+    corpus: await best(o.pin, docs, o.runs),
+    sample: await timeSample(o.pin, o.runs),
+  };
 }
