@@ -178,7 +178,7 @@ function scanCliRows(r: ScanCliResult): Row[] {
       part: 'scan',
       figure: `scan --ndjson start to exit, the scorer's public sample (${sample.docs} docs): bin as shipped`,
       value: kbps(sample.shipped),
-      baseline: `V8's default budget ${kbps(sample.defaultBudget)}`,
+      baseline: `66 KiB budget ${kbps(sample.defaultBudget)}`,
       ratio: sample.defaultBudget / sample.shipped,
       target: '',
       status: '',
