@@ -78,26 +78,36 @@ function timeScan(pin: Pinning, entry: string, input: string, nodeFlags: readonl
   });
 }
 
-async function best(pin: Pinning, input: string, runs: number): Promise<ScanCliTimes> {
-  const times = { bundle: Infinity, unbundled: Infinity };
+/** How to start one variant of the scan process: the entry and node flags before it. */
+interface Variant {
+  readonly entry: string;
+  readonly nodeFlags?: readonly string[];
+}
+
+/** Best time of each variant over `runs` rounds; the order flips each round, which spreads the
+ *  machine's drift over both. */
+async function best<K extends string>(pin: Pinning, input: string, runs: number, variants: Readonly<Record<K, Variant>>): Promise<Record<K, number>> {
+  const names = Object.keys(variants) as K[];
+  const times = Object.fromEntries(names.map((k) => [k, Infinity])) as Record<K, number>;
   for (let i = 0; i < runs; i++) {
-    // Alternating which goes first spreads the machine's drift over both.
-    const order = i % 2 === 0 ? (['bundle', 'unbundled'] as const) : (['unbundled', 'bundle'] as const);
-    for (const which of order) times[which] = Math.min(times[which], await timeScan(pin, ENTRIES[which], input));
+    for (const which of i % 2 === 0 ? names : [...names].reverse()) {
+      const v = variants[which];
+      times[which] = Math.min(times[which], await timeScan(pin, v.entry, input, v.nodeFlags));
+    }
   }
   return times;
 }
+
+const BUNDLE_VS_TSC = { bundle: { entry: ENTRIES.bundle }, unbundled: { entry: ENTRIES.unbundled } } as const;
 
 async function timeSample(pin: Pinning, runs: number): Promise<ScanCliSample | { skipped: string }> {
   if (!existsSync(SCORER_SAMPLE)) return { skipped: `no ${SCORER_SAMPLE}` };
   const lines = readFileSync(SCORER_SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const bodyBytes = lines.reduce((n, l) => n + Buffer.byteLength((JSON.parse(l) as { body: string }).body), 0);
-  const flags = { shipped: [], defaultBudget: [`--interrupt-budget=${NODE20_DEFAULT_BUDGET}`] } as const;
-  const times = { shipped: Infinity, defaultBudget: Infinity };
-  for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? (['shipped', 'defaultBudget'] as const) : (['defaultBudget', 'shipped'] as const);
-    for (const which of order) times[which] = Math.min(times[which], await timeScan(pin, ENTRIES.bundle, SCORER_SAMPLE, flags[which]));
-  }
+  const times = await best(pin, SCORER_SAMPLE, runs, {
+    shipped: { entry: ENTRIES.bundle },
+    defaultBudget: { entry: ENTRIES.bundle, nodeFlags: [`--interrupt-budget=${NODE20_DEFAULT_BUDGET}`] },
+  });
   return { path: SCORER_SAMPLE, docs: lines.length, bodyBytes, ...times };
 }
 
@@ -110,8 +120,8 @@ export async function runScanCliBench(o: ScanCliOptions): Promise<ScanCliResult>
   return {
     docs: corpus.bodies.length,
     bodyBytes: corpus.bytes,
-    start: await best(o.pin, empty, o.runs),
-    corpus: await best(o.pin, docs, o.runs),
+    start: await best(o.pin, empty, o.runs, BUNDLE_VS_TSC),
+    corpus: await best(o.pin, docs, o.runs, BUNDLE_VS_TSC),
     sample: await timeSample(o.pin, o.runs),
   };
 }

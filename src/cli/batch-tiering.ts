@@ -27,15 +27,11 @@ export const BATCH_INTERRUPT_BUDGET = 256 * 1024;
 /** V8 reads `--interrupt-budget` and `--interrupt_budget` alike. */
 const BUDGET_FLAG = /^--interrupt[-_]budget(=|$)/;
 
-let applied = false;
-
-/** Raises V8's interrupt budget for this process, once, unless node's command line sets one
+/** Raises V8's interrupt budget for this process, unless node's command line sets one
  *  (`node --interrupt-budget=N`: the bench's baseline, or someone tuning it). Node lets V8 flags
  *  change at run time (`v8.setFlagsFromString`), and V8 reads the budget whenever it resets a
  *  function's counter, so the code that runs from here on tiers up later. */
 export function raiseInterruptBudgetForBatch(execArgv: readonly string[] = process.execArgv): void {
-  if (applied) return;
-  applied = true;
   if (execArgv.some((a) => BUDGET_FLAG.test(a))) return;
   setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`);
 }
