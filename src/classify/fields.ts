@@ -81,7 +81,10 @@ const GROUPS: readonly Group[] = [
       'salaryCard', 'salaryAccount', 'payCard', 'payAccount', 'payeeAccount', 'payerAccount', 'payeeCard', 'payerCard', 'settleAccount', 'settlementAccount',
       'refundCard', 'refundAccount', 'repayCard', 'repaymentCard', 'repaymentAccount', 'withdrawCard', 'withdrawAccount',
       'yhzh', 'yhkzh', '还款账户', '还款卡号', '工资卡', '工资卡号', '结算账户', '结算账号', '收款账户', '付款账户',
-      '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号'] },
+      '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号',
+      // A company's account: 对公账号 on invoices and payment forms.
+      '对公账号', '对公账户', '对公银行账号', '企业账号', '企业账户', '单位账号', '单位账户', 'corporateAccount',
+      'corporateAccountNo', 'companyAccountNo'] },
   { category: null, weight: 0,
     suffix: ['memberCardNo', 'membershipCardNo', 'vipCardNo', 'giftCardNo', 'giftCardNumber',
       'simCardNo', 'libraryCardNo', 'userAccountNo', 'loginAccountNo', 'memberAccountNo', '会员卡号', '购物卡号', '礼品卡号'] },
@@ -431,6 +434,34 @@ const HOLDER_KEYS = new Set(['number', 'no', 'num', 'value', 'haoma', '号码', 
 
 export function isHolderKey(key: string): boolean {
   return key.length <= 6 && (HOLDER_KEYS.has(key) || HOLDER_KEYS.has(key.toLowerCase()));
+}
+
+/** Generic keys of an address's parts, normalised ("line1" → "line"): they say "address" only in
+ *  an object an address field or a shipment's party holds: {"address": {"line1": …}},
+ *  {"shipTo": {"street": …}}. */
+const ADDRESS_PART_KEYS = new Set(['line', 'street', 'streetline', 'detail', 'details', 'full', 'formatted', '详细', '街道']);
+/** A shipment's or a bill's parties, whose objects hold an address's parts. */
+const ADDRESS_HOLDERS = new Set([
+  'shipto', 'billto', 'shipfrom', 'shipping', 'billing', 'delivery', 'deliverto', 'consignee', 'recipient', 'receiver',
+  'sender', 'shipper', '收货人', '收件人', '寄件人', '收货信息', '收件信息', '配送信息',
+]);
+/** Generic keys of a biometric template's parts, normalised: {"voiceprint": {"template": …}}. */
+const BIOMETRIC_PART_KEYS = new Set(['template', 'templatedata', 'feature', 'features', 'featuredata', 'vector', 'featurevector', 'embedding', 'minutiae']);
+
+/** Whether a normalised key is a part key (partOf), whose meaning depends on its holder. */
+export function isPartKey(norm: string): boolean {
+  return ADDRESS_PART_KEYS.has(norm) || BIOMETRIC_PART_KEYS.has(norm);
+}
+
+/** What a part key's value is, given its normalised key and the key of the object holding it:
+ *  an address's part under an address or a shipment's party, a template under a biometric
+ *  field (that field's match). */
+export function partOf(norm: string, holder: string): FieldMatch | 'address' | undefined {
+  const field = lookupField(holder);
+  if (ADDRESS_PART_KEYS.has(norm)) {
+    return field?.category === 'pi.address' || ADDRESS_HOLDERS.has(normalizeFieldName(holder)) ? 'address' : undefined;
+  }
+  return BIOMETRIC_PART_KEYS.has(norm) && field?.category === 'pi.biometric' ? field : undefined;
 }
 
 /** Holder keys that may hold a document's number beside its type ({"type": "PASSPORT",

@@ -5,10 +5,10 @@
  * ICD-10 codes the token scan set aside are confirmed by a medical word nearby.
  */
 import { foldAlnum, isCjkCode } from './chars.js';
-import { addressSpanAfter } from './context.js';
+import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore } from './detectors/health.js';
-import { hanNameAt, hanNameBefore, latinNameAt } from './detectors/name.js';
+import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt } from './detectors/name.js';
 import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -99,16 +99,18 @@ export function applyKeywords(
         // "致 张伟 先生": a space may stand before the suffix.
         let before = m.start;
         while (before > 0 && m.start - before < 2 && (v.charCodeAt(before - 1) === 32 || v.charCodeAt(before - 1) === 0x3000)) before--;
-        if (info.greeting) {
-          // The greeting's name ends at a comma.
-          const c = v.charCodeAt(before - 1);
-          if (c !== 0xff0c && c !== 44) break;
-          before--;
-        }
-        const span = hanNameBefore(v, before);
+        const c = v.charCodeAt(before - 1);
+        const comma = c === 0xff0c || c === 44;
+        // The greeting's name ends at a comma; so may a salutation's ("王浩然，您好：").
+        const opening = info.greeting === true || (comma && isHelloAt(v, m.start));
+        if (info.greeting && !comma) break;
+        if (opening) before--;
+        // A dotted name opening a salutation ("迪丽热巴·迪力木拉提，您好"). Inside a sentence the
+        // words before one are unknown; a trigger reads it forwards ("尊敬的…", nameAfter).
+        const span = (opening ? dottedNameOpening(v, before) : undefined) ?? hanNameBefore(v, before);
         // "郑桐磊，您的外卖已送达": a greeting's name opens the message (or its line, or follows
         // its 【signature】); inside a sentence "，您" follows anything.
-        if (span !== undefined && (!info.greeting || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+        if (span !== undefined && (!opening || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
         break;
       }
       case 'addressTrigger':
@@ -200,7 +202,9 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   // After "Caller:" Han text is as often a team or a region ("华东大区") as a name.
   if ((!han && info.hanOnly === true) || (han && pastColon)) return;
   const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
-  if (span !== undefined && (closer === undefined || v.charCodeAt(span.end) === closer)) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+  if (span === undefined || (closer !== undefined && v.charCodeAt(span.end) !== closer)) return;
+  if (!han && info.pinyinOnly === true && !isPinyinName(v.slice(span.start, span.end))) return;
+  host.emit(NAME, info.rule, span.start, span.end, info.confidence);
 }
 const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
 
@@ -224,8 +228,14 @@ function namesListedAfter(host: ScanHost, v: string, end: number, info: KeywordI
 }
 
 function addressAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
-  const from = skipFillers(v, end);
-  if (from >= v.length || isColonAt(v, from)) return;
+  let from = skipFillers(v, end);
+  if (from < v.length && isColonAt(v, from)) {
+    // "收货地址：…" is a label, which the scanner reads as one; "请寄到：…" is a verb and its
+    // address, written after a colon as often as not.
+    if (labelAtColon(v, from) !== undefined) return;
+    from = valueStartAfter(v, from);
+  }
+  if (from >= v.length) return;
   const span = addressSpanAfter(v, from);
   // No label vouches for it, so the text has to carry address markers (省 市 路 号…).
   if (span !== undefined && addressConfidenceFactor(v.slice(span.start, span.end)) >= 1) {
@@ -250,6 +260,11 @@ export function confirmIcds(
     if (!ok) ok = field ??= medicalField();
     if (ok) host.emit(HEALTH, RULES.healthIcd10, code.start, code.end, 0.85);
   }
+}
+
+/** "您好" or "你好" at i. */
+function isHelloAt(v: string, i: number): boolean {
+  return (v.charCodeAt(i) === 0x60a8 || v.charCodeAt(i) === 0x4f60) && v.charCodeAt(i + 1) === 0x597d;
 }
 
 /** Whether a greeting's name at `start` opens the value, a line, or follows a 【signature】. */

@@ -37,6 +37,8 @@ export interface KeywordInfo {
   /** Name triggers after which only a Han name is read ("deliver to 龙强"; "deliver to Lee
    *  Garden" is a place). */
   readonly hanOnly?: boolean;
+  /** A nameTrigger after which a Latin name must be pinyin (name.ts isPinyinName). */
+  readonly pinyinOnly?: boolean;
   /** Name suffixes that follow a greeting's name: it must open the message (keyword-pass.ts). */
   readonly greeting?: boolean;
   /** Name triggers that close a letter or open a chat: a comma and a line break may come first. */
@@ -104,8 +106,8 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
     add(out, pick(NAME_TRIGGERS_ZH), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.8, introduces });
     add(out, pick(NAME_TRIGGERS_ZH_STRICT), { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, strict: true, introduces });
   }
-  for (const [word, single, hanOnly] of NAME_TRIGGERS_EN) {
-    const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single, hanOnly };
+  for (const [word, single, hanOnly, pinyinOnly] of NAME_TRIGGERS_EN) {
+    const info: KeywordInfo = { kind: 'nameTrigger', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75, single, hanOnly, pinyinOnly };
     // Honorifics only as written ("Mr", not the "ms" of "26 ms"), other triggers in any case.
     if (HONORIFICS.has(word)) {
       const cap = word[0]!.toUpperCase() + word.slice(1);

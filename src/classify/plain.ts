@@ -27,7 +27,7 @@ import { mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinBytes } from './validators.js';
-import { isNumberHolderKey, lookupField, normalizeFieldName, REFERENCE } from './fields.js';
+import { isNumberHolderKey, isPartKey, lookupField, normalizeFieldName, REFERENCE } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
 import type { KeywordAutomaton } from './keywords.js';
 import { NumericScanner } from './numeric.js';
@@ -517,6 +517,8 @@ function isPlainKey(key: string): boolean {
   if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
   const norm = normalizeFieldName(key);
   if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm)) return false;
+  // {"address": {"line1": …}}: the holder's key, which this verdict does not see, decides.
+  if (isPartKey(norm)) return false;
   return !looksLikeValueKey(key);
 }
 

@@ -28,7 +28,7 @@ import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
 import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, joinCjkRuns, labelledTravelDocument, nameFactorFor } from './field-rules.js';
-import { isHolderKey, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
+import { isHolderKey, isPartKey, lookupField, mayBeField, normalizeFieldName, partOf, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -68,6 +68,9 @@ export class LeafScanner implements ScanHost {
   private fieldCategory: CategoryId | undefined;
   /** Where the last token read by token() ended, before any reader went further. */
   private tokEnd = 0;
+  /** A FASTA record's header end (its '\n') and where its bases end; -1 when there is none. */
+  private basesFrom = -1;
+  private basesTo = -1;
   /** keywords.anchoredFirst when the walk can find the keywords of ASCII values itself. */
   private readonly wordStarts: Uint8Array | undefined;
   private readonly icds: Span[] = [];
@@ -103,7 +106,7 @@ export class LeafScanner implements ScanHost {
     if (this.rsids.length > 0) this.rsids.length = 0;
     this.numeric.startLeaf(this);
     this.fieldCategory = undefined;
-    let key = leaf.key === undefined ? undefined : lookupField(leaf.key) ?? heldField(leaf);
+    let key = leaf.key === undefined ? undefined : lookupField(leaf.key) ?? heldField(leaf, v);
     // A product's name is not a person's; but a list of "items" may be people (payroll lines),
     // and a value that reads as a Han personal name is taken as one wherever it stands.
     if (key !== undefined && key.category === NAME && namesThing(leaf) && (!isPlainHanName(v) || namedByThing(leaf))) key = undefined;
@@ -121,7 +124,7 @@ export class LeafScanner implements ScanHost {
       // name or an unknown "…Name" field that holds a plain Han name, or Latin words that read as
       // a person's name (a pinyin surname or a common given name: not "platform-team").
       const norm = normalizeFieldName(leaf.key);
-      if ((WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm) || heldByName(leaf, norm)) && (isCjkCode(v.charCodeAt(0)) || isLatinPersonName(v.trim()))) {
+      if ((isNameishKey(norm) || heldByName(leaf, norm)) && (isCjkCode(v.charCodeAt(0)) || isLatinPersonName(v.trim()))) {
         const end = v.trimEnd().length;
         this.emit(NAME, RULES.fieldName, v.length - v.trimStart().length, end, 0.6);
       }
@@ -190,6 +193,7 @@ export class LeafScanner implements ScanHost {
   private walk(v: string): void {
     const n = v.length;
     const starts = this.wordStarts;
+    this.basesFrom = -1;
     let i = 0;
     while (i < n) {
       const c = v.charCodeAt(i);
@@ -220,14 +224,14 @@ export class LeafScanner implements ScanHost {
           continue;
         }
         if (c === 58 || c === 61) this.label(v, i);
-        else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) {
-          const end = this.fasta(v, i);
-          if (end > i) {
-            if (starts !== undefined) this.wordsIn(v, i + 1, end);
-            i = end;
-            continue;
-          }
-        } else if (c === 62) this.tagLabel(v, i);
+        else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) this.fasta(v, i);
+        else if (c === 62) this.tagLabel(v, i);
+        else if (c === 10 && i === this.basesFrom) {
+          // A FASTA record's bases, taken whole by fasta(): the walk goes on after them.
+          if (starts !== undefined) this.wordsIn(v, i + 1, this.basesTo);
+          i = this.basesTo;
+          continue;
+        }
         i++;
       } else if (isAlnumCode(c)) {
         i = this.token(v, i);
@@ -374,11 +378,15 @@ export class LeafScanner implements ScanHost {
     return last;
   }
 
-  private fasta(v: string, i: number): number {
+  private fasta(v: string, i: number): void {
     const end = fastaEnd(v, i);
-    if (end < 0) return -1;
-    this.emit(GENETIC, RULES.geneticFasta, i, end, 0.95);
-    return end;
+    if (end < 0) return;
+    // The bases are the genetic data. The header line names the record (a sample, a run id, a
+    // chromosome): the walk reads it as any other text, so what it holds is found or kept on
+    // its own, and skips the bases when it reaches the header's end.
+    this.basesFrom = v.indexOf('\n', i);
+    this.basesTo = end;
+    this.emit(GENETIC, RULES.geneticFasta, this.basesFrom + 1, end, 0.95);
   }
 
   /** An ICD-10 code "M10" or "M10.9", kept until the keyword pass says whether it is medical. */
@@ -446,23 +454,39 @@ export class LeafScanner implements ScanHost {
     // Closing tags, declarations and comments have no name here.
     if (p === open + 1 || (p < k && v.charCodeAt(p) !== 32 && v.charCodeAt(p) !== 9 && v.charCodeAt(p) !== 10)) return;
     const name = v.slice(open + 1, p);
-    let match = lookupField(name.slice(name.lastIndexOf(':') + 1));
+    const field = name.slice(name.lastIndexOf(':') + 1);
+    let match = lookupField(field);
     // A cell after a label cell; header cells (<th>) are labels themselves.
     const cell = match === undefined && name.toLowerCase() !== 'th' ? labelCellBefore(v, open) : undefined;
     match ??= cell;
-    if (match === undefined) return;
-    const limit = Math.min(v.length, k + 1 + MAX_ELEMENT_TEXT);
-    let end = k + 1;
-    while (end < limit && v.charCodeAt(end) !== 60) end++;
-    if (end >= limit) return;
+    let from = k + 1;
+    let end = from;
+    // The text of "<name><![CDATA[张三]]></name>", as WeChat Pay and other XML APIs write every value.
+    if (v.startsWith('<![CDATA[', from)) {
+      from += 9;
+      end = v.indexOf(']]>', from);
+      if (end < 0 || end - from > MAX_ELEMENT_TEXT) return;
+    } else {
+      const limit = Math.min(v.length, from + MAX_ELEMENT_TEXT);
+      while (end < limit && v.charCodeAt(end) !== 60) end++;
+      if (end >= limit) return;
+    }
+    if (match === undefined) {
+      // "<true_name>", "<operator>": a plain Han name under a "…name" or login element, as
+      // under the same JSON key (scan()).
+      if (end - from <= 6 && isPlainHanName(v.slice(from, end)) && isNameishKey(normalizeFieldName(field))) {
+        this.emit(NAME, RULES.nameContext, from, end, 0.6);
+      }
+      return;
+    }
     if (cell !== undefined) {
       // A row of labels ("<td>Name</td><td>Phone</td>") holds no values; and a name in a cell
       // must read as a surname and given name, as under a role word.
-      const text = v.slice(k + 1, end).trim();
+      const text = v.slice(from, end).trim();
       if (text.length === 0 || (mayBeField(text, 0, text.length) && lookupField(text) !== undefined)) return;
       match = { category: cell.category, weight: Math.min(cell.weight, ROLE_WEIGHT) };
     }
-    this.labelled(match, v, k + 1, end);
+    this.labelled(match, v, from, end);
   }
 
   /** A value a label names, from `from`, read no further than `limit`. */
@@ -605,6 +629,12 @@ function isTagNameCode(c: number): boolean {
   return isAsciiAlnum(c) || c === 95 || c === 45 || c === 46 || c === 58 || isCjkCode(c);
 }
 
+/** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it
+ *  is a person's. */
+function isNameishKey(norm: string): boolean {
+  return WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm);
+}
+
 function isRsIdKey(key: string): boolean {
   return key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115 && isRsId(key.toUpperCase());
 }
@@ -667,17 +697,35 @@ function mayBeLatinName(v: string): boolean {
 }
 
 /** Identifiers whose value is checked whatever field holds it, so a holder key may borrow the
- *  field of its object. Names, addresses and free text are not: "value" under "card" or "name"
- *  is too often a product's or a setting's. */
-const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN]);
+ *  field of its object; and bank accounts, whose own field says what they are (heldField).
+ *  Names, addresses and free text are not: "value" under "name" is too often a product's or a
+ *  setting's. */
+const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN, BANK_CARD]);
+/** An address's part ("line1", "street") under an address or a shipment's party: read as an
+ *  address only when it has an address's markers, since the key says nothing alone. */
+const ADDRESS_PART: FieldMatch = { category: ADDRESS, weight: 0.8 };
+const MAX_PART_KEY = 16;
 
 /** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
- *  is read with the field of the object that holds it. */
-function heldField(leaf: Leaf): FieldMatch | undefined {
-  if (!isHolderKey(leaf.key!)) return undefined;
+ *  is read with the field of the object that holds it; so is a part of an address or of a
+ *  biometric template (fields.ts partOf). */
+function heldField(leaf: Leaf, v: string): FieldMatch | undefined {
+  const key = leaf.key!;
+  if (isHolderKey(key)) {
+    const parent = namedParent(leaf.location);
+    const field = parent === undefined ? undefined : lookupField(parent);
+    if (field === undefined || !HELD_CATEGORIES.has(field.category)) return undefined;
+    // A bare "card" is a member's, a gift's or a SIM's as often as a bank's: a Luhn-failing
+    // number under it stays a code. {"bankAccount": {"no": …}} is an account.
+    return field.category === BANK_CARD && normalizeFieldName(parent!) === 'card' ? undefined : field;
+  }
+  if (key.length > MAX_PART_KEY) return undefined;
+  const norm = normalizeFieldName(key);
+  if (!isPartKey(norm)) return undefined;
   const parent = namedParent(leaf.location);
-  const field = parent === undefined ? undefined : lookupField(parent);
-  return field !== undefined && HELD_CATEGORIES.has(field.category) ? field : undefined;
+  const part = parent === undefined ? undefined : partOf(norm, parent);
+  if (part !== 'address') return part;
+  return addressConfidenceFactor(v) >= 1 ? ADDRESS_PART : undefined;
 }
 
 /** The pointer token of the nearest named container above the value at `location`, array

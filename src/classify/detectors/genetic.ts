@@ -1,9 +1,9 @@
 /**
  * Human genetic resource data (important data): nucleotide sequences and genotypes. A run of
  * at least 50 bases (A C G T, N for unknown) is a sequence wherever it stands, whole or wrapped
- * over lines; a FASTA record (">" header, then bases) is one from its header on. An rsID
- * ("rs" + digits) is only genetic where genotypes are the subject: a genotype field, a sibling
- * genotype call, or genetic words in the same request — "rs232" in a cable list is not.
+ * over lines; after a FASTA header line (">" …) 20 are enough, the header itself left out. An
+ * rsID ("rs" + digits) is only genetic where genotypes are the subject: a genotype field, a
+ * sibling genotype call, or genetic words in the same request — "rs232" in a cable list is not.
  */
 
 export const MIN_SEQUENCE = 50;

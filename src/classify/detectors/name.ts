@@ -381,6 +381,17 @@ export function commaGivenNameAt(s: string, wordStart: number, p: number): numbe
   return p + 2;
 }
 
+// An initial and a final, or a final of its own (those starting with i, u or ü take y or w).
+const PINYIN_SYLLABLE = '(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|ia|ie|in|iu|ou|ua|ue|ui|un|uo|a|e|i|o|u|v)|ang|eng|ai|ao|an|ei|en|er|ou|a|e|o)';
+const PINYIN_WORD = new RegExp(`^(?:${PINYIN_SYLLABLE}){1,3}$`, 'i');
+
+/** Whether every word of a Latin name is one to three pinyin syllables ("Li Na", "Ouyang
+ *  Xiaoming"), which English words and most places are not ("Long Beach"). */
+export function isPinyinName(name: string): boolean {
+  const words = name.split(/[ ,-]+/);
+  return words.length >= 2 && words.every((w) => w.length <= 18 && PINYIN_WORD.test(w));
+}
+
 function hasLatinSurname(s: string, start: number, end: number): boolean {
   const words = s.slice(start, end).toLowerCase().replace(/,/g, '').split(' ');
   return LATIN_SURNAMES.has(words[0]!) || LATIN_SURNAMES.has(words[words.length - 1]!);
@@ -507,7 +518,7 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 ];
 
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
-export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '阿姨', '叔叔', '敬上', '谨上', '拜上'];
+export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
@@ -529,6 +540,28 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
   return undefined;
 }
 
+/** A name of parts joined by '·' ("迪丽热巴·迪力木拉提") that opens its text and ends right
+ *  before `end`, after an address word if any ("尊敬的阿卜杜·库尔班"). */
+export function dottedNameOpening(s: string, end: number): { start: number; end: number } | undefined {
+  let start = end;
+  let dots = 0;
+  while (start > 0 && end - start < 24) {
+    const c = s.charCodeAt(start - 1);
+    if (isNameDot(c)) dots++;
+    else if (!isCjkCode(c)) break;
+    start--;
+  }
+  if (dots === 0) return undefined;
+  for (const word of ADDRESS_WORDS) {
+    if (s.startsWith(word, start)) {
+      start += word.length;
+      break;
+    }
+  }
+  return isDottedCjkName(s.slice(start, end)) ? { start, end } : undefined;
+}
+const ADDRESS_WORDS = ['尊敬的', '亲爱的', '致'];
+
 /** Field names that may hold a login or a display name: a value that is plainly a Han name
  *  (surname + given name) under them is still a name. */
 export const WEAK_NAME_KEYS = new Set([
@@ -537,6 +570,8 @@ export const WEAK_NAME_KEYS = new Set([
   'preferredname', 'requester', 'requestor', 'requestedby', 'approvedby', 'createdby', 'updatedby', 'modifiedby',
   'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',
   '用户名', '昵称', '操作人', '创建人', '经手人', '审批人', '负责人姓名', '提交人', '填报人', '登记人',
+  // "名称" names a company as often as a person: only a value that reads as a Han name counts.
+  '客户名称', '用户名称', '会员名称', '联系人名称',
 ]);
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
@@ -608,14 +643,25 @@ export function isPlainHanName(value: string): boolean {
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
     if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
   }
+  if (s.length === 4 && TIBETAN_NAME_PARTS.has(s.slice(0, 2)) && TIBETAN_NAME_PARTS.has(s.slice(2))) return true;
   if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
   return true;
 }
 
+/** Tibetan names have no surname: two of these given-name words make one ("扎西多吉", "次仁卓玛"),
+ *  written without the '·' that joins Uyghur names' parts. */
+const TIBETAN_NAME_PARTS = new Set([
+  '扎西', '达瓦', '次仁', '多吉', '多杰', '卓玛', '卓嘎', '格桑', '央金', '央宗', '央拉', '拉姆', '拉巴', '旦增', '丹增',
+  '尼玛', '平措', '德吉', '德庆', '白玛', '边巴', '洛桑', '罗桑', '索朗', '索南', '普布', '群培', '曲珍', '措姆', '贡布',
+  '贡嘎', '强巴', '顿珠', '罗布', '巴桑', '嘎玛', '桑珠', '次旦', '仁增', '益西', '晋美', '才让', '才旦', '米玛', '琼达',
+  '斯朗', '旺堆', '旺姆', '嘉措', '加措', '欧珠', '土登', '玉珍', '白珍', '次珍', '仓决', '尼珍', '扎巴', '巴珠',
+]);
+
 /** Latin triggers; `single` means a one-word name is enough after them, `hanOnly` that only a
- *  Han name is read after them. */
-export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?]> = [
+ *  Han name is read after them, `pinyinOnly` that a Latin name must be written in pinyin
+ *  (isPinyinName). */
+export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?, boolean?]> = [
   ['dear', true], ['patient', false], ['my name is', true], ['name is', true], ['recipient', false],
   ['attn', true], ['attention', false], ['passenger', false], ['applicant', false], ['insured', false],
   ['cardholder', false], ['contact person', false], ['signed by', false], ['mr', true], ['mrs', true],
@@ -630,6 +676,9 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
+  // Calls and voicemail transcripts: "Hi, this is Li Na from sales". Places follow it as often
+  // ("this is Long Beach"), hence pinyin only.
+  ['this is', false, false, true],
 ];
 
 /** A letter's closing and a chat's greeting, with the comma and the line break a name comes

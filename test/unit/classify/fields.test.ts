@@ -129,6 +129,13 @@ describe('holder keys borrow the field of their object', () => {
     ['{"passport":[{"value":"G12345678"}]}', 'pi.passport', 'passport.field', '/passport/0/value'],
     ['{"mobile":{"value":"138 0013 8000"}}', 'pi.phone', 'phone.field', '/mobile/value'],
     ['{"vin":{"value":"LSVAU218XN2183294"}}', 'vehicle.vin', 'vin.field', '/vin/value'],
+    // A company's account number fails Luhn; the account field around it says what it is.
+    ['{"bankAccount":{"no":"31050161393600001234"}}', 'pi.bank_card', 'bank_card.field', '/bankAccount/no'],
+    ['{"对公账号":"31050161393600001234"}', 'pi.bank_card', 'bank_card.field', '/对公账号'],
+    // Parts of an address, under an address or a shipment's party; parts of a template.
+    ['{"address":{"line1":"广东省深圳市南山区科技园南路15号","city":"深圳"}}', 'pi.address', 'field.name', '/address/line1'],
+    ['{"shipTo":{"street":"88 Century Avenue, Pudong"}}', 'pi.address', 'field.name', '/shipTo/street'],
+    ['{"voiceprint":{"version":"2","template":"KMOvwrDCmsOJwrDCmsOJKQ=="}}', 'pi.biometric', 'biometric.field', '/voiceprint/template'],
   ])('%s → %s', (json, category, rule, location) => {
     expect(inBody(json)).toEqual([[category, rule, location]]);
   });
@@ -139,6 +146,9 @@ describe('holder keys borrow the field of their object', () => {
     '{"card":{"number":"6222020200112231"}}', // cards are not borrowed: a Luhn-failing number stays a code
     '{"phone":{"number":"12345"}}', // the value is still checked
     '{"document":{"kind":"invoice","number":"G12345678"}}',
+    '{"subway":{"line":"2号线","station":"人民广场"}}', // "line" says "address" only under one
+    '{"address":{"line1":"Suite B"}}', // no address markers: the part key alone says too little
+    '{"product":{"features":"防水, 降噪"}}',
   ])('%s → nothing', (json) => {
     expect(inBody(json)).toEqual([]);
   });

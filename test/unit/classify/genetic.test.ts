@@ -21,8 +21,14 @@ describe('genetic pieces', () => {
 describe('sequences', () => {
   it.each([
     [SEQ, [SEQ]], [SEQ.toLowerCase(), [SEQ.toLowerCase()]], [`raw read: ${SEQ} end`, [SEQ]],
-    [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`, [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`]], [`>s1\n${SEQ.slice(0, 25)}`, [`>s1\n${SEQ.slice(0, 25)}`]],
+    [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`, [`${SEQ.slice(0, 30)}\n${SEQ.slice(30)}`]], [`>s1\n${SEQ.slice(0, 25)}`, [SEQ.slice(0, 25)]], [`>s1 13812345678\n${SEQ}`, [SEQ]],
   ])('%#: found', (value, want) => expect(texts(value, 'important.genetic')).toEqual(want));
+
+  it("reads a FASTA header as text: what it holds is found, or kept", () => {
+    const record = `>patient 13812345678 run=388c2a2e-48f6-47a2-9901-269ffb2f4344\n${SEQ}\n`;
+    expect(texts(record, 'pi.phone')).toEqual(['13812345678']);
+    expect(texts(record, 'important.genetic')).toEqual([SEQ]);
+  });
 
   it.each([['A'.repeat(64)], ['AC'.repeat(40)], ['GATTACAGTAGTAACGTGTCTAC'], [SEQ.slice(0, 49)], ['CAT TAG ACT GAT'], [`${SEQ}X`], ['>quote\nhello world']])('%#: not a sequence', (value) => {
     expect(texts(value, 'important.genetic')).toEqual([]);

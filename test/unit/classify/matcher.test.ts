@@ -180,6 +180,8 @@ describe('labels in free text', () => {
     ['Full Name: Jane Doe; age 30', 'pi.name', 'Jane Doe'],
     ['地址：北京市朝阳区建国路88号\n', 'pi.address', '北京市朝阳区建国路88号'],
     ['收货地址：上海市浦东新区世纪大道100号，请送到前台', 'pi.address', '上海市浦东新区世纪大道100号'],
+    // A verb and its address, with a colon between.
+    ['请寄到：上海市闵行区文一西路502号，谢谢', 'pi.address', '上海市闵行区文一西路502号'],
     ['Address: 1 Main Street, Springfield', 'pi.address', '1 Main Street'],
     ['护照号码：E12345678', 'pi.passport', 'E12345678'],
   ])('%j → %s %j', (value, category, text) => {

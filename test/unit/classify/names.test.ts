@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hanNameAt, hanNameBefore, isGenericNameKey, latinNameAt } from '../../../src/classify/detectors/name.js';
+import { hanNameAt, hanNameBefore, isGenericNameKey, isPinyinName, latinNameAt } from '../../../src/classify/detectors/name.js';
 import { texts } from './helpers.js';
 
 const names = (value: string, key?: string) => texts(value, 'pi.name', key);
@@ -98,6 +98,13 @@ describe('names in running text', () => {
     ['收货人：林 峰，电话 13812345678', ['林 峰']], ['收货人：卢芳娟对吗？', ['卢芳娟']], ['姓名：买买提·艾力木江', ['买买提·艾力木江']], ['致 张伟 先生：您好', ['张伟']], ['姓名：王\u3000\u3000芳', ['王\u3000\u3000芳']],
     // 于 and 向 after words that introduce a name.
     ['用户：我是向秀子，退款一直没到账', ['向秀子']], ['你好，我叫于燕。', ['于燕']],
+    // A letter's salutation: the name opens it, a comma before 您好.
+    ['王浩然，您好：\n您的报销已通过。', ['王浩然']], ['Subject: 报销\n\n李秀英，你好！', ['李秀英']],
+    ['迪丽热巴·迪力木拉提，您好：', ['迪丽热巴·迪力木拉提']], ['尊敬的阿卜杜·库尔班，您好', ['阿卜杜·库尔班']],
+    // A call's or a voicemail's "this is".
+    ['Hi, this is Li Na. Please call me back.', ['Li Na']], ['Hello, this is Zhang Xiaoming, calling about your order.', ['Zhang Xiaoming']],
+    // XML elements: the text of a CDATA section, and a "…name" element holding a Han name.
+    ['<xml><name><![CDATA[李秀英]]></name></xml>', ['李秀英']], ['<xml><true_name>王浩然</true_name></xml>', ['王浩然']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -123,6 +130,9 @@ describe('names in running text', () => {
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
     '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678', 'Hi there, hello team', '客户：付款成功了吗',
     '负责人：周大福珠宝', '联系人: 李宁官方旗舰店', 'name：李子（5斤装）', '客户：路上堵车了', '向英雄敬礼，向他们学习',
+    // A salutation to no one, or inside a sentence; "this is" before no person.
+    '系统管理员，您好：', '各位同事，您好', 'Hi, this is Big Data team.', 'this is Long Beach harbour',
+    '<xml><city_name>黄山</city_name><item_name><![CDATA[向日葵]]></item_name></xml>',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -156,6 +166,8 @@ describe('names by field', () => {
     ['Tony Dong', 'displayName'], ['Alan Dong', 'preferredName'], ['Zhao Tao', 'reporterName'], ['Li Na', 'approvedBy'], ['Chen Jing', 'owner'],
     // Laboratory reports and bank forms.
     ['吴文', '受检者'], ['郝英华', '审核医师'], ['谭强涵', 'hu_ming'], ['潘雨菊', 'yuangong_xm'],
+    // Tibetan names, two given-name words without a surname; "名称" keys holding a person's name.
+    ['扎西多吉', 'name'], ['次仁卓玛', 'patient'], ['许玉兰', '客户名称'], ['张伟', '联系人名称'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -173,6 +185,7 @@ describe('names by field', () => {
     ['system', 'createdBy'], ['platform-team', 'owner'], ['Data Platform', 'assignee'], ['Support Team', 'displayName'],
     ['Maersk Line', 'customer_name'], ['Kerry Logistics', 'tenant'], ['Chen Holdings Ltd', 'customerName'],
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
+    ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
@@ -183,4 +196,11 @@ describe('names by field', () => {
   ])(
     'generic name key %s → %s', (norm, ok) => expect(isGenericNameKey(norm)).toBe(ok),
   );
+});
+
+describe('pinyin names', () => {
+  it.each([
+    ['Li Na', true], ['Zhang Xiaoming', true], ['Ouyang Nana', true], ['WANG Jian-guo', true], ['Xi Er', true],
+    ['Long Beach', false], ['Big Data', false], ['Li', false], ['Zhang Kevin', false], ['Wang Street', false],
+  ])('%s → %s', (name, ok) => expect(isPinyinName(name)).toBe(ok));
 });
