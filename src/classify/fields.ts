@@ -136,7 +136,7 @@ const GROUPS: readonly Group[] = [
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
-      'examiner', 'cashier', 'attendant', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
+      'examiner', 'cashier', 'attendant', '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
 
@@ -148,7 +148,12 @@ const GROUPS: readonly Group[] = [
       'residentialAddress', 'residenceAddress', 'streetAddress', 'contactAddress',
       'receiverAddress', 'consigneeAddress', 'permanentAddress', 'addressLine', 'dizhi',
       'jiatingdizhi', 'shouhuodizhi', 'zhuzhi', '地址', '住址', '家庭住址', '收货地址', '联系地址',
-      '通讯地址', '详细地址', '户籍地址', '居住地址', '现住址', '送货地址', '寄件地址', '收件地址'] },
+      '通讯地址', '详细地址', '户籍地址', '居住地址', '现住址', '送货地址', '寄件地址', '收件地址',
+      'installAddress', 'installAddr', 'installationAddress', 'workAddress', 'workAddr',
+      'companyAddr', 'contactAddr', 'receiverAddr', 'detailAddress', 'detailAddr', 'registeredAddress', 'registeredAddr',
+      '安装地址', '装机地址', '工作地址', '单位地址',
+      // Pinyin initials of 家庭住址, 居住地址, 户籍地址, 详细地址, 联系地址, 收货地址.
+      'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz'] },
   { category: null, weight: 0,
     suffix: ['ipAddress', 'ipv4Address', 'ipv6Address', 'macAddress', 'serverAddress',
       'remoteAddress', 'localAddress', 'hostAddress', 'walletAddress', 'contractAddress',
@@ -197,6 +202,8 @@ const GROUPS: readonly Group[] = [
       'procedureName', 'surgeryName', 'zhusu', 'shoushu', 'jibingmingcheng', 'jianchajieguo',
       'jianyanjieguo', 'zhenduanjieguo', 'ICD编码', '疾病编码', '诊断编码', '检查所见', '检查结论', '影像所见', '护理等级',
       'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText',
+      // Pinyin initials of 诊断编码, 疾病编码, 诊断名称, 疾病名称, as hospital systems name columns.
+      'zdbm', 'jbbm', 'zdmc', 'jbmc',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
@@ -211,7 +218,7 @@ const GROUPS: readonly Group[] = [
       'fingerVein', 'biometric', 'biometrics', 'biometricData', 'biometricTemplate', '人脸', '人脸特征',
       '人脸特征值', '人脸数据', '人脸图像', '人脸照片', '人脸模板', '面部特征', '指纹数据', '指纹模板', '指纹特征',
       '指纹图像', '声纹', '声纹特征', '声纹数据', '虹膜', '虹膜数据', '虹膜特征', '掌纹', '掌纹数据', '掌静脉',
-      '指静脉', '步态特征', 'renlian', 'shengwen', 'hongmo'] },
+      '指静脉', '步态特征', 'renlian', 'shengwen', 'hongmo', 'zhiwenmb', 'zhiwenmoban', 'renlianmb', 'renliantz'] },
   // "fingerprint" is more often a certificate or device hash: the value has to look like a template.
   { category: 'pi.biometric', weight: 0.5, suffix: ['fingerprint', 'zhiwen', '指纹'] },
   { category: null, weight: 0,

@@ -66,6 +66,10 @@ export class NumericScanner {
     readDigitRun(v, i, run);
     if (run.groups >= 2) this.collectDecimals(v);
     if (run.length < MIN_CANDIDATE_DIGITS) return run.end;
+    if (run.groups === 1 && !(run.leftOk && run.rightOk)) {
+      if (run.length === 18) this.joinedIdCard(v);
+      return run.end;
+    }
     const last = run.groups - 1;
     const maxGroups = last >= MAX_WINDOW_GROUPS && this.splitBySupport(v) ? MAX_SUPPORTED_WINDOW_GROUPS : MAX_WINDOW_GROUPS;
     let a = 0;
@@ -158,6 +162,27 @@ export class NumericScanner {
   private labelled(v: string): CategoryId | null {
     if (this.label === undefined) this.label = labelBefore(v, this.labelAt)?.category ?? null;
     return this.label;
+  }
+
+  /** An ID number a '_' or '-' joins to words, as storage keys and file names hold them
+   *  ("idcard/110101199003071233_front.jpg", "kyc-110101199003071233"). Only the checked
+   *  18-char number counts there: its date, region and check char vouch for it, which a
+   *  mobile's or a card's shape does not in an order id ("SO-13812345678"). */
+  private joinedIdCard(v: string): void {
+    const run = this.run;
+    if (!run.leftOk && !isWordJoint(v.charCodeAt(run.start - 1))) return;
+    if (!run.rightOk && !isWordJoint(v.charCodeAt(run.end))) return;
+    this.idCardAt(run.windowDigits(0, 0), run.gStart[0]!, run.gEnd[0]!, 0.9);
+  }
+
+  /** Emits an 18-char ID number `d` standing at [start, end) when it checks out. */
+  idCardAt(d: string, start: number, end: number, conf: number): boolean {
+    const host = this.host;
+    const info = validateIdCard(d, host.today);
+    if (info === undefined) return false;
+    host.emit(ID_CARD, RULES.idCardChecksum, start, end, conf);
+    if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
+    return true;
   }
 
   private window(v: string, a: number, b: number, len: number): boolean {
@@ -272,3 +297,7 @@ function isPairGap(v: string, from: number, to: number): boolean {
   return PAIR_GAP.test(v.slice(from, to));
 }
 const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|lat(?:itude)?|lng|lon(?:g(?:itude)?)?|经度|纬度|[经纬]|东经|北纬|南纬|西经)*$/i;
+
+function isWordJoint(c: number): boolean {
+  return c === 95 || c === 45;
+}

@@ -2,7 +2,7 @@
  * The pre-check that lets the JSON parser skip leaves no rule can find anything in (LeafFilter),
  * so most of a body is never turned into strings, objects and scans. It reads a value's raw
  * UTF-8 bytes once with a byte-class table and stops at the first thing the scanner could act
- * on: a keyword's start, '@', ':', '=', '>', '%', a full-width or invisible char, a province
+ * on: a keyword's start, '@', ':', '=', '>', '%', '|', a full-width or invisible char, a province
  * char before a capital, a nested document or base64 text, a decimal pair, a token of a shape
  * an identifier has. Digit runs long enough to be an identifier and 17/18-char codes standing
  * alone are checked by the scanner's own readers and validators (the NumericScanner with a
@@ -45,8 +45,9 @@ for (let b = 0; b < 256; b++) {
   else if (b >= 48 && b <= 57) CLASS[b] = DIGIT;
 }
 // '@' e-mail, ':' and '=' labels, '>' FASTA, '%' percent-encoding, '\' escapes (never raw in
-// a value the parser passes, kept for safety), '{' '[' nested documents.
-for (const c of '@>%\\{[') CLASS[c.charCodeAt(0)] = STOP;
+// a value the parser passes, kept for safety), '{' '[' nested documents, '|' HL7 v2 segments
+// (a patient's name and address by their field's position).
+for (const c of '@>%\\{[|') CLASS[c.charCodeAt(0)] = STOP;
 CLASS[0x3a] = COLON;
 CLASS[0x3d] = COLON;
 // Brackets join digit groups only beside a space in digit-runs.ts ("+86 (135) 8828-4945");
@@ -348,7 +349,10 @@ export class PlainFilter implements LeafFilter {
     // a token, so no letter or digit stands before it, and an '@' stopped the walk already; a
     // '+' or a non-ASCII char counts as not glued. (A probe from a later group would not do: the
     // scanner reads a '+' before a run's first digit and one inside a run differently.)
-    if (total < MIN_ID_DIGITS || (!breakGap && !okBefore(buf, start, i))) return resume;
+    if (total < MIN_ID_DIGITS) return resume;
+    // An ID number a '_' or '-' joins to a word ("kyc-1101…"): numeric.ts joinedIdCard.
+    const joinedId = total === 18 && i > start && (buf[i - 1] === 95 || buf[i - 1] === 45);
+    if (!breakGap && !joinedId && !okBefore(buf, start, i)) return resume;
     if (i === start && resume === end) {
       // The whole value is one run of ASCII digits: its one window, judged directly. So is
       // 17 digits and an X check char, which digit-runs.ts reads as one group of 18.
@@ -388,6 +392,8 @@ export class PlainFilter implements LeafFilter {
     // A value that is an ICD-10 code ("J18.9"): an ICD system beside it makes it a diagnosis.
     if (len === 3 && letters === 1 && i === start && isUpper(c0)) return false;
     if (!okBefore(buf, start, i) || !okAfter(buf, j, end)) return true;
+    // A letter and an ID number (scanner.ts token(): a school roll number).
+    if (len === 19 && isUpper(c0) && (letters === 1 || (letters === 2 && (buf[j - 1]! | 32) === 120))) return false;
     if (len === 17 || len === 18) {
       // A label before it could vouch for it: only a code the value starts with is judged here.
       if (i !== start) return false;

@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter, WEAK_NAME_KEYS,
+  hanNameBeforeNumber, isDottedCjkName, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter, WEAK_NAME_KEYS,
 } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
@@ -226,6 +226,7 @@ export class LeafScanner implements ScanHost {
         if (c === 58 || c === 61) this.label(v, i);
         else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) this.fasta(v, i);
         else if (c === 62) this.tagLabel(v, i);
+        else if (c === 124 && i >= 3 && isHl7PersonSegment(v, i - 3)) this.hl7Segment(v, i - 3);
         else if (c === 10 && i === this.basesFrom) {
           // A FASTA record's bases, taken whole by fasta(): the walk goes on after them.
           if (starts !== undefined) this.wordsIn(v, i + 1, this.basesTo);
@@ -328,6 +329,11 @@ export class LeafScanner implements ScanHost {
       this.emit(PASSPORT, RULES.passportContext, tok.start, tok.start + 9, 0.95);
       return tok.end;
     }
+    // A school roll number is a letter and the pupil's ID number ("G110101201003071233").
+    if (len === 19 && (letters === 1 || (letters === 2 && isXCode(v.charCodeAt(tok.end - 1)))) && tok.ascii && tok.leftOk && tok.rightOk && isUpperAscii(v.charCodeAt(tok.start))) {
+      const id = v.slice(tok.start + 1, tok.end).toUpperCase();
+      if (this.numeric.idCardAt(id, tok.start + 1, tok.end, 0.9)) return tok.end;
+    }
     if (len > MAX_ID_TOKEN) return tok.end;
     // Ordinary words reach none of the checks below, so their text is never folded.
     if (len === 3 && letters === 1 && digits === 2 && tok.leftOk && isIcd10(tok.folded())) return this.icd(v, tok.start, tok.end);
@@ -387,6 +393,30 @@ export class LeafScanner implements ScanHost {
     this.basesFrom = v.indexOf('\n', i);
     this.basesTo = end;
     this.emit(GENETIC, RULES.geneticFasta, this.basesFrom + 1, end, 0.95);
+  }
+
+  /** An HL7 v2 segment about a person at s: the patient (PID-5 name, PID-11 address) or a next
+   *  of kin (NK1-2 name, NK1-4 address), as hospital systems exchange them. Its numbers are
+   *  found as anywhere; the name and the address have no label but their field's position. */
+  private hl7Segment(v: string, s: number): void {
+    const patient = v.charCodeAt(s) === 80;
+    const nameField = fieldSpan(v, s, patient ? 5 : 2);
+    if (nameField !== undefined) {
+      const hat = v.indexOf('^', nameField.start);
+      const familyEnd = hat >= 0 && hat < nameField.end ? hat : nameField.end;
+      const givenEnd = familyEnd < nameField.end ? componentEnd(v, familyEnd + 1, nameField.end) : familyEnd;
+      const family = v.slice(nameField.start, familyEnd);
+      const given = v.slice(familyEnd + 1 < givenEnd ? familyEnd + 1 : familyEnd, givenEnd);
+      // "陈志远", "陈^志远", "ZHANG^WEI": family name and given name, Han or Latin.
+      const han = isCjkCode(family.charCodeAt(0)) && (isPlainHanName(family + given) || isDottedCjkName(family + given));
+      const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
+      if (han || latin) this.emit(NAME, RULES.nameContext, nameField.start, givenEnd, 0.85);
+    }
+    const addressField = fieldSpan(v, s, patient ? 11 : 4);
+    if (addressField !== undefined) {
+      const text = v.slice(addressField.start, addressField.end).replace(/\^+/g, ' ').trim();
+      if (addressConfidenceFactor(text) >= 1) this.emit(ADDRESS, RULES.addressContext, addressField.start, addressField.end, 0.85);
+    }
   }
 
   /** An ICD-10 code "M10" or "M10.9", kept until the keyword pass says whether it is medical. */
@@ -472,10 +502,13 @@ export class LeafScanner implements ScanHost {
       if (end >= limit) return;
     }
     if (match === undefined) {
-      // "<true_name>", "<operator>": a plain Han name under a "…name" or login element, as
-      // under the same JSON key (scan()).
-      if (end - from <= 6 && isPlainHanName(v.slice(from, end)) && isNameishKey(normalizeFieldName(field))) {
-        this.emit(NAME, RULES.nameContext, from, end, 0.6);
+      // "<true_name>", "<operator>", ISO 20022's "<Nm>": a plain Han name or a Latin person's
+      // name under a "…name" or login element, as under the same JSON key (scan()).
+      if (end - from <= 40 && isNameishKey(normalizeFieldName(field))) {
+        const text = v.slice(from, end);
+        if ((text.length <= 6 && isPlainHanName(text)) || (mayBeLatinName(text) && isLatinPersonName(text.trim()))) {
+          this.emit(NAME, RULES.nameContext, from, from + text.trimEnd().length, 0.6);
+        }
       }
       return;
     }
@@ -627,6 +660,37 @@ const MAX_CELL_LABEL = 40;
 /** Letters, digits, '_', '-', '.', ':' and Han, as element names have. */
 function isTagNameCode(c: number): boolean {
   return isAsciiAlnum(c) || c === 95 || c === 45 || c === 46 || c === 58 || isCjkCode(c);
+}
+
+/** "PID|" or "NK1|" opening a line at s. */
+function isHl7PersonSegment(v: string, s: number): boolean {
+  if (s > 0 && v.charCodeAt(s - 1) !== 10 && v.charCodeAt(s - 1) !== 13) return false;
+  return v.startsWith('PID', s) || v.startsWith('NK1', s);
+}
+
+/** Field n of the HL7 segment at s (after its n-th '|'), up to the next '|' or the line's end;
+ *  undefined when the segment is shorter or the field empty. */
+function fieldSpan(v: string, s: number, n: number): Span | undefined {
+  let p = s + 3;
+  for (let k = 0; k < n; k++) {
+    while (p < v.length && v.charCodeAt(p) !== 124 && v.charCodeAt(p) !== 13 && v.charCodeAt(p) !== 10) p++;
+    if (p >= v.length || v.charCodeAt(p) !== 124) return undefined;
+    p++;
+  }
+  let end = p;
+  while (end < v.length && end - p < MAX_HL7_FIELD && v.charCodeAt(end) !== 124 && v.charCodeAt(end) !== 13 && v.charCodeAt(end) !== 10) end++;
+  return end > p && end - p < MAX_HL7_FIELD ? { start: p, end } : undefined;
+}
+const MAX_HL7_FIELD = 200;
+
+/** Where the HL7 component starting at p ends ('^', or the field's end). */
+function componentEnd(v: string, p: number, fieldEnd: number): number {
+  const hat = v.indexOf('^', p);
+  return hat >= 0 && hat < fieldEnd ? hat : fieldEnd;
+}
+
+function isUpperAscii(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 /** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it

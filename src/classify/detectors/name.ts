@@ -169,7 +169,7 @@ const SURNAMES = new Set([...(
   '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
   // Rarer ones, none of which starts everyday words.
   '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓' +
-  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢'
+  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
@@ -571,7 +571,11 @@ export const WEAK_NAME_KEYS = new Set([
   'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',
   '用户名', '昵称', '操作人', '创建人', '经手人', '审批人', '负责人姓名', '提交人', '填报人', '登记人',
   // "名称" names a company as often as a person: only a value that reads as a Han name counts.
-  '客户名称', '用户名称', '会员名称', '联系人名称',
+  '客户名称', '用户名称', '会员名称', '联系人名称', '账户名称', '账户名',
+  // ISO 20022 payment messages (SWIFT MX, CIPS): <Dbtr><Nm>…</Nm></Dbtr>.
+  'nm',
+  // Roles that hold a person's name or a thing's ("driver": "postgres", "shipper": "SF Express").
+  'driver', 'shipper', 'courier', 'rider', 'attendingphysician', 'attendingdoctor', 'prescriber',
 ]);
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
@@ -618,7 +622,7 @@ const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆'].map
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明'].map((c) => c.charCodeAt(0)));
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
 const NOT_VALUE_NAMES = new Set([
   '于是', '于此', '于今', '于昨', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
@@ -627,6 +631,9 @@ const NOT_VALUE_NAMES = new Set([
   '那里', '那个', '那些', '那边', '那天', '那时', '那么', '那样', '区域', '区号', '区县', '区间', '区块', '区别', '区分',
   '操作', '操场', '操控', '幸福', '幸运', '战略', '战斗', '战队', '战区', '战役', '战术', '母婴', '母亲', '母公', '母线',
   '母校', '盖章', '盖子', '晋升', '晋级', '容器', '容量', '容易', '容积', '练习', '帅哥', '帅气',
+  '应该', '应用', '应急', '应收', '应付', '应答', '应当', '应聘', '应届', '应缴', '宣传', '宣布', '宣言', '宣讲',
+  '贝壳', '贝类', '贝斯', '廉价', '廉洁', '廉政', '明天', '明细', '明星', '明年', '明日', '明确', '明显', '明白',
+  '明信', '明文', '明码', '明暗', '明亮',
 ]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */

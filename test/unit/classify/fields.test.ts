@@ -136,6 +136,18 @@ describe('holder keys borrow the field of their object', () => {
     ['{"address":{"line1":"广东省深圳市南山区科技园南路15号","city":"深圳"}}', 'pi.address', 'field.name', '/address/line1'],
     ['{"shipTo":{"street":"88 Century Avenue, Pudong"}}', 'pi.address', 'field.name', '/shipTo/street'],
     ['{"voiceprint":{"version":"2","template":"KMOvwrDCmsOJwrDCmsOJKQ=="}}', 'pi.biometric', 'biometric.field', '/voiceprint/template'],
+    // Pinyin initials and compound keys hospital, telecom and device systems use.
+    ['{"installAddr":"湖南省长沙市岳麓区东风路484号"}', 'pi.address', 'field.name', '/installAddr'],
+    ['{"jtzz":"广州市天河区体育西路823号"}', 'pi.address', 'field.name', '/jtzz'],
+    ['{"zdbm":"J18.900"}', 'pi.health', 'health.field', '/zdbm'],
+    ['{"zhiwen_mb":"Rk1SACAyMAAAAAFiAAABAAGQAMUAxQEAAAAoQ4A"}', 'pi.biometric', 'biometric.field', '/zhiwen_mb'],
+    // An ID number in a storage key or a file name, and a school roll number (a letter and the
+    // pupil's ID number): found through the pre-check as the scanner finds them.
+    ['{"key":"idcard/110101199003071233_front.jpg"}', 'pi.id_card', 'id_card.checksum', '/key'],
+    ['{"obj":"kyc-11010519491231002X"}', 'pi.id_card', 'id_card.checksum', '/obj'],
+    ['{"学籍号":"G110101201003071233"}', 'pi.id_card', 'id_card.checksum', '/学籍号'],
+    // An HL7 v2 message inside JSON: the pre-check leaves it to the scanner.
+    ['{"hl7":"PID|1||||陈志远||19900307|F"}', 'pi.name', 'name.context', '/hl7'],
   ])('%s → %s', (json, category, rule, location) => {
     expect(inBody(json)).toEqual([[category, rule, location]]);
   });
@@ -149,6 +161,9 @@ describe('holder keys borrow the field of their object', () => {
     '{"subway":{"line":"2号线","station":"人民广场"}}', // "line" says "address" only under one
     '{"address":{"line1":"Suite B"}}', // no address markers: the part key alone says too little
     '{"product":{"features":"防水, 降噪"}}',
+    // Joined to words, only a checked ID number counts: a wrong check char, an order id.
+    '{"key":"idcard/110101199003071230_front.jpg"}', '{"ref":"SO-13812345678"}', '{"sku":"G110101199003071230"}',
+    '{"cache":"u_13628430782_v2"}',
   ])('%s → nothing', (json) => {
     expect(inBody(json)).toEqual([]);
   });

@@ -105,6 +105,10 @@ describe('names in running text', () => {
     ['Hi, this is Li Na. Please call me back.', ['Li Na']], ['Hello, this is Zhang Xiaoming, calling about your order.', ['Zhang Xiaoming']],
     // XML elements: the text of a CDATA section, and a "…name" element holding a Han name.
     ['<xml><name><![CDATA[李秀英]]></name></xml>', ['李秀英']], ['<xml><true_name>王浩然</true_name></xml>', ['王浩然']],
+    // ISO 20022 payment messages name the parties in <Nm>.
+    ['<Dbtr><Nm>王丽华</Nm></Dbtr><Cdtr><Nm>ZHANG Wei</Nm></Cdtr><Cdtr><Nm>ACME Trading Ltd</Nm></Cdtr>', ['王丽华', 'ZHANG Wei']],
+    // HL7 v2: the patient's name in PID-5, a next of kin's in NK1-2.
+    ['MSH|^~\\&|HIS|H|LIS|L|202405011200||ADT^A01|1|P|2.5\rPID|1||X1^^^MR||陈志远||19900307|M\rNK1|1|ZHANG^WEI^^^MR|SPO', ['陈志远', 'ZHANG^WEI']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -133,6 +137,7 @@ describe('names in running text', () => {
     // A salutation to no one, or inside a sentence; "this is" before no person.
     '系统管理员，您好：', '各位同事，您好', 'Hi, this is Big Data team.', 'this is Long Beach harbour',
     '<xml><city_name>黄山</city_name><item_name><![CDATA[向日葵]]></item_name></xml>',
+    'PID|1||12345||system^^', 'XPID|1||1||陈志远', 'OBX|1|ST|5||张伟',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -168,6 +173,9 @@ describe('names by field', () => {
     ['吴文', '受检者'], ['郝英华', '审核医师'], ['谭强涵', 'hu_ming'], ['潘雨菊', 'yuangong_xm'],
     // Tibetan names, two given-name words without a surname; "名称" keys holding a person's name.
     ['扎西多吉', 'name'], ['次仁卓玛', 'patient'], ['许玉兰', '客户名称'], ['张伟', '联系人名称'],
+    // Role nouns of prescriptions, rides and shipments; surnames that are everyday words too.
+    ['陈志远', '开方医生'], ['王丽华', '驾驶员'], ['张婷', 'driver'], ['李强', 'shipper'], ['周敏', 'attendingPhysician'],
+    ['刘晓东', '账户名称'], ['应婉燕', 'acctName'], ['宣海然', 'donorName'], ['狄青', 'name'], ['荀彧', 'name'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -185,7 +193,7 @@ describe('names by field', () => {
     ['system', 'createdBy'], ['platform-team', 'owner'], ['Data Platform', 'assignee'], ['Support Team', 'displayName'],
     ['Maersk Line', 'customer_name'], ['Kerry Logistics', 'tenant'], ['Chen Holdings Ltd', 'customerName'],
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
-    ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'],
+    ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
