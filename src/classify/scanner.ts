@@ -402,11 +402,10 @@ export class LeafScanner implements ScanHost {
     const patient = v.charCodeAt(s) === 80;
     const nameField = fieldSpan(v, s, patient ? 5 : 2);
     if (nameField !== undefined) {
-      const hat = v.indexOf('^', nameField.start);
-      const familyEnd = hat >= 0 && hat < nameField.end ? hat : nameField.end;
+      const familyEnd = componentEnd(v, nameField.start, nameField.end);
       const givenEnd = familyEnd < nameField.end ? componentEnd(v, familyEnd + 1, nameField.end) : familyEnd;
       const family = v.slice(nameField.start, familyEnd);
-      const given = v.slice(familyEnd + 1 < givenEnd ? familyEnd + 1 : familyEnd, givenEnd);
+      const given = familyEnd < nameField.end ? v.slice(familyEnd + 1, givenEnd) : '';
       // "陈志远", "陈^志远", "ZHANG^WEI": family name and given name, Han or Latin.
       const han = isCjkCode(family.charCodeAt(0)) && (isPlainHanName(family + given) || isDottedCjkName(family + given));
       const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
