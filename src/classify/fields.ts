@@ -446,8 +446,8 @@ export function isHolderKey(key: string): boolean {
 
 /** Generic keys of an address's parts, normalised ("line1" → "line"): they say "address" only in
  *  an object an address field or a shipment's party holds: {"address": {"line1": …}},
- *  {"shipTo": {"street": …}}. */
-const ADDRESS_PART_KEYS = new Set(['line', 'street', 'streetline', 'detail', 'details', 'full', 'formatted', '详细', '街道']);
+ *  {"shipTo": {"street": …}}, FHIR's {"address": [{"text": …}]}. */
+const ADDRESS_PART_KEYS = new Set(['line', 'street', 'streetline', 'detail', 'details', 'full', 'formatted', 'text', '详细', '街道']);
 /** A shipment's or a bill's parties, whose objects hold an address's parts. */
 const ADDRESS_HOLDERS = new Set([
   'shipto', 'billto', 'shipfrom', 'shipping', 'billing', 'delivery', 'deliverto', 'consignee', 'recipient', 'receiver',

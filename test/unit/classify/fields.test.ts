@@ -135,6 +135,7 @@ describe('holder keys borrow the field of their object', () => {
     // Parts of an address, under an address or a shipment's party; parts of a template.
     ['{"address":{"line1":"广东省深圳市南山区科技园南路15号","city":"深圳"}}', 'pi.address', 'field.name', '/address/line1'],
     ['{"shipTo":{"street":"88 Century Avenue, Pudong"}}', 'pi.address', 'field.name', '/shipTo/street'],
+    ['{"resourceType":"Patient","address":[{"text":"广州市天河区体育西路823号","city":"广州市"}]}', 'pi.address', 'field.name', '/address/0/text'],
     ['{"voiceprint":{"version":"2","template":"KMOvwrDCmsOJwrDCmsOJKQ=="}}', 'pi.biometric', 'biometric.field', '/voiceprint/template'],
     // Pinyin initials and compound keys hospital, telecom and device systems use.
     ['{"installAddr":"湖南省长沙市岳麓区东风路484号"}', 'pi.address', 'field.name', '/installAddr'],
@@ -160,7 +161,7 @@ describe('holder keys borrow the field of their object', () => {
     '{"document":{"kind":"invoice","number":"G12345678"}}',
     '{"subway":{"line":"2号线","station":"人民广场"}}', // "line" says "address" only under one
     '{"address":{"line1":"Suite B"}}', // no address markers: the part key alone says too little
-    '{"product":{"features":"防水, 降噪"}}',
+    '{"product":{"features":"防水, 降噪"}}', '{"message":{"text":"上海市天气晴"}}',
     // Joined to words, only a checked ID number counts: a wrong check char, an order id.
     '{"key":"idcard/110101199003071230_front.jpg"}', '{"ref":"SO-13812345678"}', '{"sku":"G110101199003071230"}',
     '{"cache":"u_13628430782_v2"}',
