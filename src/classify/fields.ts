@@ -461,13 +461,16 @@ export function isPartKey(norm: string): boolean {
   return ADDRESS_PART_KEYS.has(norm) || BIOMETRIC_PART_KEYS.has(norm);
 }
 
+/** An address's part under an address or a shipment's party. */
+const ADDRESS_PART: FieldMatch = { category: 'pi.address', weight: 0.8 };
+
 /** What a part key's value is, given its normalised key and the key of the object holding it:
- *  an address's part under an address or a shipment's party, a template under a biometric
- *  field (that field's match). */
-export function partOf(norm: string, holder: string): FieldMatch | 'address' | undefined {
+ *  an address's part under an address or a shipment's party (the caller checks the value's
+ *  markers), a template under a biometric field (that field's match). */
+export function partOf(norm: string, holder: string): FieldMatch | undefined {
   const field = lookupField(holder);
   if (ADDRESS_PART_KEYS.has(norm)) {
-    return field?.category === 'pi.address' || ADDRESS_HOLDERS.has(normalizeFieldName(holder)) ? 'address' : undefined;
+    return field?.category === 'pi.address' || ADDRESS_HOLDERS.has(normalizeFieldName(holder)) ? ADDRESS_PART : undefined;
   }
   return BIOMETRIC_PART_KEYS.has(norm) && field?.category === 'pi.biometric' ? field : undefined;
 }

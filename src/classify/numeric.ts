@@ -175,12 +175,13 @@ export class NumericScanner {
     this.idCardAt(run.windowDigits(0, 0), run.gStart[0]!, run.gEnd[0]!, 0.9);
   }
 
-  /** Emits an 18-char ID number `d` standing at [start, end) when it checks out. */
-  idCardAt(d: string, start: number, end: number, conf: number): boolean {
+  /** Emits the ID number `d` standing at [start, end) when it checks out, and a minor's when
+   *  its birth date says so. */
+  idCardAt(d: string, start: number, end: number, conf: number, rule: string = RULES.idCardChecksum): boolean {
     const host = this.host;
     const info = validateIdCard(d, host.today);
     if (info === undefined) return false;
-    host.emit(ID_CARD, RULES.idCardChecksum, start, end, conf);
+    host.emit(ID_CARD, rule, start, end, conf);
     if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
     return true;
   }
@@ -203,13 +204,8 @@ export class NumericScanner {
     if ((len === 18 || len === 15) && (isIdCardGrouping(lens) || this.support(v, ID_CARD) !== undefined)) {
       const s = this.support(v, ID_CARD);
       if (len === 18 || s !== undefined) {
-        const info = validateIdCard(d, host.today);
-        if (info !== undefined) {
-          const conf = len === 15 ? 0.8 : s !== undefined ? 0.99 : 0.97;
-          host.emit(ID_CARD, len === 18 ? RULES.idCardChecksum : RULES.idCardLegacy15, start, end, conf);
-          if (isMinorOn(info.birth, host.today)) host.emit(MINOR, RULES.minorBirthdate, start, end, conf);
-          return true;
-        }
+        const conf = len === 15 ? 0.8 : s !== undefined ? 0.99 : 0.97;
+        if (this.idCardAt(d, start, end, conf, len === 18 ? RULES.idCardChecksum : RULES.idCardLegacy15)) return true;
       }
       idShaped = len === 18 && looksLikeIdCard(d, host.today);
     }

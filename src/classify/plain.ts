@@ -22,7 +22,7 @@ import { MIN_SEQUENCE_LINE, isGenotypeCall } from './detectors/genetic.js';
 import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } from './detectors/id-card.js';
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
 import { isPointArrayKey, keyAxis } from './detectors/location.js';
-import { isGenericNameKey, WEAK_NAME_KEYS } from './detectors/name.js';
+import { isNameishKey } from './detectors/name.js';
 import { mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -522,7 +522,7 @@ function isPlainKey(key: string): boolean {
   if (isNumberHolderKey(key)) return false;
   if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
   const norm = normalizeFieldName(key);
-  if (WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm)) return false;
+  if (isNameishKey(norm)) return false;
   // {"address": {"line1": …}}: the holder's key, which this verdict does not see, decides.
   if (isPartKey(norm)) return false;
   return !looksLikeValueKey(key);

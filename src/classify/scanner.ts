@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isDottedCjkName, isGenericNameKey, isLatinPersonName, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter, WEAK_NAME_KEYS,
+  hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter,
 } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
@@ -400,7 +400,7 @@ export class LeafScanner implements ScanHost {
    *  found as anywhere; the name and the address have no label but their field's position. */
   private hl7Segment(v: string, s: number): void {
     const patient = v.charCodeAt(s) === 80;
-    const nameField = fieldSpan(v, s, patient ? 5 : 2);
+    const nameField = hl7Field(v, s, patient ? 5 : 2);
     if (nameField !== undefined) {
       const familyEnd = componentEnd(v, nameField.start, nameField.end);
       const givenEnd = familyEnd < nameField.end ? componentEnd(v, familyEnd + 1, nameField.end) : familyEnd;
@@ -411,7 +411,7 @@ export class LeafScanner implements ScanHost {
       const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
       if (han || latin) this.emit(NAME, RULES.nameContext, nameField.start, givenEnd, 0.85);
     }
-    const addressField = fieldSpan(v, s, patient ? 11 : 4);
+    const addressField = hl7Field(v, s, patient ? 11 : 4);
     if (addressField !== undefined) {
       const text = v.slice(addressField.start, addressField.end).replace(/\^+/g, ' ').trim();
       if (addressConfidenceFactor(text) >= 1) this.emit(ADDRESS, RULES.addressContext, addressField.start, addressField.end, 0.85);
@@ -669,7 +669,7 @@ function isHl7PersonSegment(v: string, s: number): boolean {
 
 /** Field n of the HL7 segment at s (after its n-th '|'), up to the next '|' or the line's end;
  *  undefined when the segment is shorter or the field empty. */
-function fieldSpan(v: string, s: number, n: number): Span | undefined {
+function hl7Field(v: string, s: number, n: number): Span | undefined {
   let p = s + 3;
   for (let k = 0; k < n; k++) {
     while (p < v.length && v.charCodeAt(p) !== 124 && v.charCodeAt(p) !== 13 && v.charCodeAt(p) !== 10) p++;
@@ -690,12 +690,6 @@ function componentEnd(v: string, p: number, fieldEnd: number): number {
 
 function isUpperAscii(c: number): boolean {
   return c >= 65 && c <= 90;
-}
-
-/** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it
- *  is a person's. */
-function isNameishKey(norm: string): boolean {
-  return WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm);
 }
 
 function isRsIdKey(key: string): boolean {
@@ -764,9 +758,6 @@ function mayBeLatinName(v: string): boolean {
  *  Names, addresses and free text are not: "value" under "name" is too often a product's or a
  *  setting's. */
 const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN, BANK_CARD]);
-/** An address's part ("line1", "street") under an address or a shipment's party: read as an
- *  address only when it has an address's markers, since the key says nothing alone. */
-const ADDRESS_PART: FieldMatch = { category: ADDRESS, weight: 0.8 };
 const MAX_PART_KEY = 16;
 
 /** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
@@ -787,8 +778,8 @@ function heldField(leaf: Leaf, v: string): FieldMatch | undefined {
   if (!isPartKey(norm)) return undefined;
   const parent = namedParent(leaf.location);
   const part = parent === undefined ? undefined : partOf(norm, parent);
-  if (part !== 'address') return part;
-  return addressConfidenceFactor(v) >= 1 ? ADDRESS_PART : undefined;
+  // An address's part says nothing alone: only a value with an address's markers is one.
+  return part?.category === ADDRESS && addressConfidenceFactor(v) < 1 ? undefined : part;
 }
 
 /** The pointer token of the nearest named container above the value at `location`, array

@@ -552,7 +552,7 @@ export function dottedNameOpening(s: string, end: number): { start: number; end:
     start--;
   }
   if (dots === 0) return undefined;
-  for (const word of ADDRESS_WORDS) {
+  for (const word of SALUTATION_WORDS) {
     if (s.startsWith(word, start)) {
       start += word.length;
       break;
@@ -560,7 +560,7 @@ export function dottedNameOpening(s: string, end: number): { start: number; end:
   }
   return isDottedCjkName(s.slice(start, end)) ? { start, end } : undefined;
 }
-const ADDRESS_WORDS = ['尊敬的', '亲爱的', '致'];
+const SALUTATION_WORDS = ['尊敬的', '亲爱的', '致'];
 
 /** Field names that may hold a login or a display name: a value that is plainly a Han name
  *  (surname + given name) under them is still a name. */
@@ -577,6 +577,12 @@ export const WEAK_NAME_KEYS = new Set([
   // Roles that hold a person's name or a thing's ("driver": "postgres", "shipper": "SF Express").
   'driver', 'shipper', 'courier', 'rider', 'attendingphysician', 'attendingdoctor', 'prescriber',
 ]);
+
+/** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it
+ *  is a person's. */
+export function isNameishKey(norm: string): boolean {
+  return WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm);
+}
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
 // is a place, shop or product.
