@@ -34,15 +34,24 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { category: 'pi.phone', weight: 0.9,
-    exact: ['tel', 'telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh', 'lxfs', 'lxrdh', 'jjlxrdh', 'lxrsj', 'jjlxrsj'],
-    suffix: ['phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
+    exact: ['telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh', 'lxfs', 'lxrdh', 'jjlxrdh', 'lxrsj', 'jjlxrsj',
+      // Pinyin initials of 收件人/寄件人/收货人/订购人/客户/业主 + 电话 or 手机, as courier and
+      // property systems name columns.
+      'sjrdh', 'sjrsj', 'jjrdh', 'jjrsj', 'shrdh', 'shrsj', 'dgrdh', 'dgrsj', 'khdh', 'khsj', 'yzdh', 'yzsj', 'lxsj',
+      // IATA contact elements: CTCM a mobile, CTCT a telephone, CTCH home, CTCB business.
+      'ctcm', 'ctct', 'ctch', 'ctcb'],
+    // "tel" ends compounds too: payerTel, agentTel, emergency_tel (hotel and the like below).
+    suffix: ['tel', 'phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
       'mobileNumber', 'mobilePhone', 'cellphone', 'cellPhoneNo', 'cellNumber', 'telephone',
       'contactTel', 'custTel', 'customerTel', 'userTel', 'buyerTel', 'receiverTel', 'linkTel',
       'telephoneNo', 'telephoneNumber', 'msisdn', 'shouji', 'shoujihao', 'shoujihaoma', 'dianhua',
       'dianhuahaoma', 'lianxidianhua', '手机', '手机号', '手机号码', '电话', '电话号码', '联系电话',
-      '联系方式', '移动电话', '手提电话'] },
+      '联系方式', '移动电话', '手提电话',
+      // As labels in text: "请拨打1917 6776 392联系", "回电1594.70.3304.9".
+      '拨打', '回电', '致电', '来电'] },
   { category: null, weight: 0,
-    suffix: ['headphone', 'microphone', 'earphone', 'megaphone', 'iphone', 'automobile', 'isMobile'] },
+    suffix: ['headphone', 'microphone', 'earphone', 'megaphone', 'iphone', 'automobile', 'isMobile', 'hotel', 'motel',
+      'hostel', 'intel', 'cartel', 'pastel'] },
 
   { category: 'pi.email', weight: 0.9,
     exact: ['mail', 'mailbox'],
@@ -92,7 +101,7 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.name', weight: BARE_NAME_WEIGHT, exact: ['name'] },
   { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi'] },
   { category: 'pi.name', weight: 0.8,
-    suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName'] },
+    suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName'] },
   { category: 'pi.name', weight: 0.9,
     suffix: ['fullName', 'realName', 'customerName', 'custName', 'contactName', 'contactPerson',
       'personName', 'holderName', 'recipientName', 'receiverName', 'consigneeName', 'payerName',
@@ -126,7 +135,12 @@ const GROUPS: readonly Group[] = [
       'huming', 'zhmc',
       // Bookings and pick-ups: "pax" is the travel trade's word for a passenger.
       'paxName', 'pax', 'bookerName', 'booker', 'checkinName', 'occupantName', 'pickupContact', 'pickupPerson',
-      'pickupName', 'guarantorName', 'chikaren', 'chengcheren', 'chengjiren', 'ccr'] },
+      'pickupName', 'guarantorName', 'chikaren', 'chengcheren', 'chengjiren', 'ccr',
+      // Airline records and cards: the passenger as the PNR writes it, the holder as embossed.
+      'nameInPnr', 'pnrName', 'nameOnCard', 'nameOnPassport',
+      // Pinyin initials of 收件人姓名, 寄件人姓名, 收货人姓名 (the generic "…xm" rule takes
+      // only a plain Han name; these take any).
+      'sjrxm', 'jjrxm', 'shrxm'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key. They double as speaker
   // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
@@ -136,7 +150,7 @@ const GROUPS: readonly Group[] = [
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
-      'examiner', 'cashier', 'attendant', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
+      'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
@@ -154,7 +168,7 @@ const GROUPS: readonly Group[] = [
       'companyAddr', 'contactAddr', 'receiverAddr', 'detailAddress', 'detailAddr', 'registeredAddress', 'registeredAddr',
       '安装地址', '装机地址', '工作地址', '单位地址',
       // Pinyin initials of 家庭住址, 居住地址, 户籍地址, 详细地址, 联系地址, 收货地址.
-      'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz'] },
+      'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz', 'sjrdz', 'jjrdz', 'shrdz'] },
   { category: null, weight: 0,
     suffix: ['ipAddress', 'ipv4Address', 'ipv6Address', 'macAddress', 'serverAddress',
       'remoteAddress', 'localAddress', 'hostAddress', 'walletAddress', 'contractAddress',

@@ -8,7 +8,7 @@ import { foldAlnum, isCjkCode } from './chars.js';
 import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore } from './detectors/health.js';
-import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt } from './detectors/name.js';
+import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
 import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -87,7 +87,7 @@ export function applyKeywords(
         }
         break;
       case 'nameTrigger':
-        nameAfter(host, v, m.end, info);
+        nameAfter(host, v, m.start, m.end, info);
         break;
       case 'idLabel':
         identifierAfter(host, v, m.end, info.category);
@@ -180,7 +180,7 @@ function identifierAfter(host: ScanHost, v: string, end: number, category: Categ
   if (to > from) fieldIdentifier(host, v, category, { start: from, end: to });
 }
 
-function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
+function nameAfter(host: ScanHost, v: string, start: number, end: number, info: KeywordInfo): void {
   let from = skipFillers(v, end);
   // "姓名：张三" is the label scan's; a trigger reads names written without a colon. English
   // ones are no field labels ("Customer: Pan Jing", "Caller: Xiao Ting"): they read past it.
@@ -190,8 +190,11 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
     if (from >= v.length) return;
   }
   const pastColon = isColonAt(v, from);
+  const hanTrigger = v.charCodeAt(end - 1) >= 128;
   if (pastColon) {
-    if (v.charCodeAt(end - 1) >= 128) return;
+    // A role word that is no field label reads on past its colon ("原告：丁嘉睿", "委托诉讼代理人：姜志飞");
+    // a verb's colon opens a message ("通知：车辆…").
+    if (hanTrigger && (labelAtColon(v, from) !== undefined || NAME_TRIGGER_VERBS.has(v.slice(start, end)))) return;
     from = skipFillers(v, from + 1);
     if (from >= v.length) return;
   }
@@ -200,17 +203,34 @@ function nameAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): v
   if (closer !== undefined) from++;
   const han = isCjkCode(v.charCodeAt(from));
   // After "Caller:" Han text is as often a team or a region ("华东大区") as a name.
-  if ((!han && info.hanOnly === true) || (han && pastColon)) return;
-  const span = han ? hanNameAt(v, from, info.strict === true, info.introduces === true) : latinNameAt(v, from, info.single === true);
+  if ((!han && info.hanOnly === true) || (han && pastColon && !hanTrigger)) return;
+  // Past a colon the name is the field's whole content ("原告：丁嘉睿，"), not the start of a
+  // sentence ("主管：高度重视").
+  if (han && pastColon && startsWithCommonWord(v, from)) return;
+  const span = han ? hanNameAt(v, from, info.strict === true || pastColon, info.introduces === true) : latinNameAt(v, from, info.single === true);
   if (span === undefined || (closer !== undefined && v.charCodeAt(span.end) !== closer)) return;
   if (!han && info.pinyinOnly === true && !isPinyinName(v.slice(span.start, span.end))) return;
   host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+  if (han) namesListedFrom(host, v, span.end, info);
 }
 const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
 
 /** Separators between the names of a list: "、", commas, semicolons, spaces. */
 const LIST_SEPARATORS = new Set([...'、，,；; \u3000'].map((c) => c.charCodeAt(0)));
 const MAX_LISTED_NAMES = 20;
+/** What joins the next name of a list to a name a trigger introduced: "转给满知英、央金拉姆和佘佳刚",
+ *  "联系人张伟与李娜". A comma is left out: "联系人张伟，电话…" goes on to other things. */
+const LIST_JOINS = new Set([...'、和与及'].map((c) => c.charCodeAt(0)));
+
+/** The names that follow a name found at ..p, joined to it as a list. */
+function namesListedFrom(host: ScanHost, v: string, p: number, info: KeywordInfo): void {
+  for (let k = 0; k < MAX_LISTED_NAMES && p + 1 < v.length && LIST_JOINS.has(v.charCodeAt(p)); k++) {
+    const span = hanNameAt(v, p + 1);
+    if (span === undefined) return;
+    host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+    p = span.end;
+  }
+}
 
 /** The Han names listed after a heading, each standing alone between separators. */
 function namesListedAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
@@ -223,7 +243,7 @@ function namesListedAfter(host: ScanHost, v: string, end: number, info: KeywordI
     p = span.end;
     const sep = p;
     while (p < v.length && p - sep < 2 && LIST_SEPARATORS.has(v.charCodeAt(p))) p++;
-    if (p === sep) return;
+    if (p === sep) return namesListedFrom(host, v, p, info);
   }
 }
 

@@ -23,7 +23,8 @@ import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } fro
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
 import { isPointArrayKey, keyAxis } from './detectors/location.js';
 import { isNameishKey } from './detectors/name.js';
-import { mobileNationalStart } from './detectors/phone.js';
+import { speakerBesideTime } from './detectors/name-contexts.js';
+import { IATA_CONTACT_CODES, mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinBytes } from './validators.js';
@@ -225,6 +226,8 @@ export class PlainFilter implements LeafFilter {
           // A full-width '＠' may join an address written in full-width forms (scanner.email).
           if (isAlnumCode(cp) || isInvisibleCode(cp) || cp === 0xff20) return false;
           if (cp === 0xff1a && this.labelAt(buf, start, end, i - start - extra)) return false;
+          // "陶娟于9月7日": a clause's date after its subject (name.ts nameBeforeDate).
+          if (cp === 0x4e8e && i + size < end && CLASS[buf[i + size]!] === DIGIT) return false;
           // A plate: province, then a capital letter (a full-width one stopped above).
           if (isProvinceCode(cp) && i + size < end && buf[i + size]! >= 65 && buf[i + size]! <= 90) return false;
           st = keywords.freeStep(st, cp);
@@ -274,9 +277,11 @@ export class PlainFilter implements LeafFilter {
   }
 
   /** Whether a field label ends right before the colon or '=' at UTF-16 offset k of the value
-   *  (context.ts labelAtColon): the scanner then reads the value after it. */
+   *  (context.ts labelAtColon), or the colon is a chat header's time beside a sender's name
+   *  (name-contexts.ts): the scanner then reads what follows. */
   private labelAt(buf: Uint8Array, start: number, end: number, k: number): boolean {
-    return labelAtColon((this.valueText ??= text(buf, start, end)), k) !== undefined;
+    const v = (this.valueText ??= text(buf, start, end));
+    return labelAtColon(v, k) !== undefined || speakerBesideTime(v, k) !== undefined;
   }
 
   /** Decimal numbers the last digitRun met (a latitude/longitude pair needs two), and the
@@ -388,6 +393,8 @@ export class PlainFilter implements LeafFilter {
     if (len >= 15 && len <= 34 && isUpper(c0) && isUpper(buf[i + 1]!) && CLASS[buf[i + 2]!] === DIGIT && CLASS[buf[i + 3]!] === DIGIT) return false;
     // A passport's machine-readable line (scanner.ts isMrzDocumentLine): capitals and digits.
     if (len >= 28 && noLower && digits >= 16) return false;
+    // "CTCT13108410239": an airline record's contact element glued to its number (phone.ts).
+    if (letters === 4 && digits >= 11 && digits <= 15 && c0 === 67 && IATA_CONTACT_CODES.has(asciiText(buf, i, i + 4))) return false;
     if (len > MAX_ID_TOKEN) return true;
     // A value that is an ICD-10 code ("J18.9"): an ICD system beside it makes it a diagnosis.
     if (len === 3 && letters === 1 && i === start && isUpper(c0)) return false;

@@ -21,9 +21,11 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, otherScriptNameAfter,
+  hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
+import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
+import { iataContactMobileStart } from './detectors/phone.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
@@ -119,12 +121,12 @@ export class LeafScanner implements ScanHost {
       // ("rs485": "A") is left alone: it reads as much like a cable spec.
       this.emit(GENETIC, RULES.geneticField, 0, v.length, 0.85);
       this.fieldCategory = GENETIC;
-    } else if (leaf.key !== undefined && ((v.length <= 6 && isPlainHanName(v)) || (v.length <= 40 && mayBeLatinName(v)))) {
+    } else if (leaf.key !== undefined && ((v.length <= 6 && isPlainHanName(v)) || (v.length <= 20 && isDottedCjkName(v)) || (v.length <= 40 && mayBeLatinName(v)))) {
       // "userName": "张伟", "operatorName": "李娜", "owner": "Chen Jing" — a login, a display
       // name or an unknown "…Name" field that holds a plain Han name, or Latin words that read as
       // a person's name (a pinyin surname or a common given name: not "platform-team").
       const norm = normalizeFieldName(leaf.key);
-      if ((isNameishKey(norm) || heldByName(leaf, norm)) && (isCjkCode(v.charCodeAt(0)) || isLatinPersonName(v.trim()))) {
+      if ((isNameishKey(norm) || heldByName(leaf, norm)) && nameishKeyTakes(norm, v) && (isCjkCode(v.charCodeAt(0)) || isLatinPersonName(v.trim()))) {
         const end = v.trimEnd().length;
         this.emit(NAME, RULES.fieldName, v.length - v.trimStart().length, end, 0.6);
       }
@@ -182,6 +184,11 @@ export class LeafScanner implements ScanHost {
     }
   }
 
+  private nameBeforeDate(v: string, digitStart: number): void {
+    const span = nameBeforeDate(v, digitStart);
+    if (span !== undefined) this.emit(NAME, RULES.nameContext, span.start, span.end, 0.7);
+  }
+
   /** Kept out of scan(): a closure there would cost every call a context allocation. */
   private customPatterns(v: string): void {
     this.custom.matchPatterns(v, (r, start, end) => this.emit(r.category, r.rule, start, end, r.confidence));
@@ -214,6 +221,7 @@ export class LeafScanner implements ScanHost {
           continue;
         }
         if (c >= 48 && c <= 57) {
+          if (i > 2 && v.charCodeAt(i - 1) === 0x4e8e) this.nameBeforeDate(v, i);
           i = this.tokenAt(v, i);
           continue;
         }
@@ -314,6 +322,13 @@ export class LeafScanner implements ScanHost {
     if (tok.bases === len && len >= MIN_SEQUENCE_LINE) return this.sequence(v, tok.start, tok.end, len);
     const letters = tok.letters;
     const digits = tok.digits;
+    if (letters === 4 && digits >= 11 && tok.ascii) {
+      const from = iataContactMobileStart(v, tok.start, tok.end);
+      if (from >= 0) {
+        this.emit(PHONE, RULES.phoneContext, from, tok.end, 0.9);
+        return tok.end;
+      }
+    }
     // "E116.4074", "N39.9042": a hemisphere letter before a coordinate. "E11.9" may as well be
     // an ICD-10 code, so that reading is kept too (it needs medical support to count).
     if (letters === 1 && digits <= 3 && isHemisphere(v.charCodeAt(tok.start)) && v.charCodeAt(tok.end) === 46 && isDigitCode(v.charCodeAt(tok.end + 1))) {
@@ -448,7 +463,12 @@ export class LeafScanner implements ScanHost {
       const folded = matchFoldedEmailAt(v, at);
       if (folded !== undefined && (m === undefined || (folded.start <= m.start && folded.end >= m.end))) m = folded;
     }
-    if (m === undefined) return at + 1;
+    if (m === undefined) {
+      const mention = mentionedNameAt(v, at);
+      if (mention === undefined) return at + 1;
+      this.emit(NAME, RULES.nameContext, mention.start, mention.end, 0.75);
+      return mention.end;
+    }
     if (v.charCodeAt(m.start - 1) === 60) {
       // "Message-ID: <5f3a…@mail.example.cn>" names a message, not a mailbox.
       if (MESSAGE_ID_HEADER.test(v.slice(Math.max(0, m.start - 40), m.start - 1))) return m.end;
@@ -464,7 +484,12 @@ export class LeafScanner implements ScanHost {
    *  the value after it. */
   private label(v: string, k: number): void {
     const match = labelAtColon(v, k);
-    if (match !== undefined) this.labelled(match, v, valueStartAfter(v, k), v.length);
+    if (match !== undefined) {
+      this.labelled(match, v, valueStartAfter(v, k), v.length);
+      return;
+    }
+    const speaker = speakerBesideTime(v, k);
+    if (speaker !== undefined) this.emit(NAME, RULES.nameContext, speaker.start, speaker.end, 0.75);
   }
 
   /** The '>' at k may close an XML start tag whose element name is a field ("<mobile>138…</mobile>",
@@ -750,7 +775,8 @@ const DISPLAY_NAME_STOPS = new Set([...':：,，;；\n\r\t<>'].map((c) => c.char
  *  the cheap test before the key and the name lists are asked. */
 function mayBeLatinName(v: string): boolean {
   const c = v.charCodeAt(0);
-  return c >= 65 && c <= 90 && v.indexOf(' ') > 0;
+  // "Zhang Wei", and "SUN/CHUNMEI" as airline records write a passenger.
+  return c >= 65 && c <= 90 && (v.indexOf(' ') > 0 || v.indexOf('/') > 0);
 }
 
 /** Identifiers whose value is checked whatever field holds it, so a holder key may borrow the

@@ -56,6 +56,9 @@ const piece = fc.oneof(
     'ACGTACGTACGTACGTACGTAAACCCGGGTTT', '>seq1', '护照', 'passport', ' Passport ', '港澳通行证', 'DE89370400440532013000',
     '+86 (135) 8828-4945', '（１３５）', '(020) 6386 0323', '1399/0733/937', '6222_0202_0011_2230', '530102197102310346',
     '93110105JCY8JM4H0L', '15\u2060\u200d617176963', '郑红浩，', '郑磊（', '收票人', 'deliver to ', '港澳居民来往内地通行证：',
+    // Chats and records: a mention, a message's header, a dated clause, an airline contact element.
+    '@滕芳 ', '@所有人', '2024-09-01 14:59 ', '14:59', ' 邝洋', '于9月7日', '陶娟于', 'CTCT13108410239', 'CTCT', '原告：', '丁嘉睿',
+    '、', '和', '央金拉姆', '代付', '张某某',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',

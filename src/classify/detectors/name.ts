@@ -3,14 +3,14 @@
  * name field commonly holds instead (ids, flags, URLs, placeholders); the field name or label
  * is the real evidence.
  */
-import { isCjkCode } from '../chars.js';
+import { isCjkCode, isInvisibleCode } from '../chars.js';
 
 const PLACEHOLDERS = new Set([
   'null', 'none', 'nil', 'undefined', 'unknown', 'test', 'admin', 'true', 'false', 'yes', 'no',
   'na', 'anonymous', 'guest', 'default', 'string', 'name', 'user', 'root', 'system',
 ]);
 
-function isNameDot(c: number): boolean {
+export function isNameDot(c: number): boolean {
   return c === 0xb7 || c === 0x2022 || c === 0x30fb || c === 0xff0e;
 }
 
@@ -144,7 +144,7 @@ const NICKNAME_AFTER = /^(.{2,40}?)\s*[(（][A-Z][A-Za-z.' -]{0,30}[)）]$/;
 
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {
-  const s = value.trim();
+  const s = visibleText(value).trim();
   if (s.length === 0 || s.length > 64) return 0;
   if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
   if (isCjkName(s)) return 1;
@@ -197,7 +197,11 @@ const NOT_NAMES = new Set([
   '高温', '金牌', '常熟', '马甲', '华润', '华夏', '万科', '温州', '常州', '徐州', '宁波', '宁夏', '潘家', '黄浦', '徐汇',
   '石家', '唐山', '邯郸', '沈阳', '包头', '贵阳', '昆明', '江门', '岳阳', '洛阳', '安徽', '安庆', '龙华', '罗湖', '曲靖',
   '麻烦', '甘心', '危险', '司法', '景色', '景点', '乐器', '尤其', '余下', '谷歌', '查一', '查看', '查收', '查到', '查下',
-  '付款', '路上', '甘愿', '付费', '付清', '李子', '杨梅', '龙眼', '桂圆',
+  '付款', '路上', '甘愿', '付费', '付清', '李子', '杨梅', '龙眼', '桂圆', '周会', '周报', '周例', '金价', '房价', '车费',
+  '黄历', '余量', '马拉', '高峰', '高考', '龙舟', '汤圆', '饶舌', '白班',
+  // Adverbs and adjectives that open what follows a title ("经理高兴地说", "主管严格要求").
+  '高兴', '高度', '连忙', '严格', '严重', '严肃', '郑重', '包容', '安心', '安静', '宁愿', '宁静', '乐观', '乐于', '杜绝',
+  '单纯', '尤为', '毕竟', '简单', '简直', '祝贺', '祝福', '纪念', '江南', '解决', '解释', '艾滋',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
 const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网'].map((c) => c.charCodeAt(0)));
@@ -230,6 +234,8 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
 export function hanNameAt(s: string, from: number, strict = false, introduced = false): { start: number; end: number } | undefined {
   const dotted = dottedNameEnd(s, from);
   if (dotted > 0) return { start: from, end: dotted };
+  const tibetan = tibetanNameEnd(s, from);
+  if (tibetan > 0) return { start: from, end: tibetan };
   // After words that introduce a name ("我是于燕，", "我叫向秀子"), 于 and 向 are surnames, not
   // the function words of "患者于昨日入院" or "客户向我们反映"; the name must then stand alone.
   // After other triggers they must stand alone too ("收件人于丹，"), which "于昨日入院" does not.
@@ -256,10 +262,30 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   if (end - from === 2 && NOT_NAMES.has(s.slice(from, end))) return undefined;
   // "韩国秋，", "许可欣": a word as surname and first given char, with one more standing alone,
   // is a name; "韩国队", "许可证" end in a char that makes them words.
-  if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2)) && (len !== 3 || WORD_ENDINGS.has(s.charCodeAt(from + 2)))) return undefined;
-  if (namesAnOrganisation(s, from + 1, end)) return undefined;
+  // After a strict trigger a common word opening the text is the next clause ("客户高兴地说").
+  if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2)) && (strict || len !== 3 || WORD_ENDINGS.has(s.charCodeAt(from + 2)))) return undefined;
+  if (namesAnOrganisation(s, from + 1, end) || hidesGivenName(s, from + sur, end)) return undefined;
+  if (end - from === sur + 1 && TITLE_CHARS.has(s.charCodeAt(end - 1))) return undefined;
   return { start: from, end };
 }
+
+/** Titles a surname takes in speech, never a given name: "张总" (the boss), "王工" (the
+ *  engineer), "李哥", "刘导". */
+const TITLE_CHARS = new Set([...'总工哥姐导董局处科'].map((c) => c.charCodeAt(0)));
+
+/** Whether the Han text at `from` starts with a word that merely begins with a surname's
+ *  character ("黄金周", "黄浦江", "金价"). */
+export function startsWithCommonWord(s: string, from: number): boolean {
+  return NOT_NAMES.has(s.slice(from, from + 2));
+}
+
+/** "张某", "李某某", "王某某": judgments and news stories name parties so to keep them
+ *  anonymous; such a name identifies no one. */
+function hidesGivenName(s: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) if (s.charCodeAt(i) === MOU) return true;
+  return false;
+}
+const MOU = 0x67d0;
 
 /** Whether the Han run at `from` is two or three ideographs with no more after them. */
 function standsAlone(s: string, from: number): boolean {
@@ -492,6 +518,9 @@ export const NAME_TRIGGERS_ZH = [
   '名叫', '叫做', '新生', '考生', '求职者', '候选人', '收款人', '付款人', '开户人', '户名', '账户名', '入住人',
   '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权',
   '司机', '快递员', '配送员', '骑手', '护士', '班主任', '证人',
+  // Agents and witnesses in leases, property management and case files ("置业顾问汪佳蕾",
+  // "维修工仇鹏", "委托诉讼代理人：姜志飞"), and whom a chat forwards to ("帮我转给满知英、…").
+  '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
   '收票人', '开票人', '乘机人', '乘车人', '购票人', '订票人', '持证人', '办理人', '下单人', '订购人', '购买人',
   '取件人', '提货人', '送货人', '就诊人', '预约人', '报案人', '投诉人', '举报人', '来访人', '访客', '代理人',
@@ -502,7 +531,14 @@ export const NAME_TRIGGERS_ZH = [
   '联络人', '接待人', '跟进人', '责任人', '维修人', '报修人', '销售顾问', '客户经理', '坐席',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
-export const NAME_LIST_LABELS = ['参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
+export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
+
+/** Triggers that are verbs, not roles: after a colon they introduce a message ("通知：车辆…",
+ *  "感谢：…"), where a role word introduces its holder ("原告：丁嘉睿"). */
+export const NAME_TRIGGER_VERBS: ReadonlySet<string> = new Set([
+  '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权', '转给', '发给', '转交给',
+  '我叫', '名叫', '叫做', '用户名叫', '我的名字是', '改名为', '我是',
+]);
 
 /** Triggers that introduce a name by construction ("我叫", "我是"): the surnames that are also
  *  function words (于, 向) count after them (hanNameAt `introduced`). */
@@ -510,7 +546,10 @@ export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫'
 
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = [
-  '我是', '本人', '客户', '用户', '会员', '您好', '你好',
+  '我是', '本人', '客户', '用户', '会员',
+  // Titles and counterparts that head sentences as often ("主管高度重视", "对方账户"): "对方巩艳"
+  // and "区域经理何国华" only when the name ends there.
+  '顾问', '对方', '学员', '主管', '玩家', '经理', '店长', '主任', '组长', '专员',
   // Kin named in chats ("收件人写的是我妈妈董明敏，").
   '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
@@ -518,7 +557,11 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 ];
 
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
-export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上'];
+export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上',
+  // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
+  '经理好', '老师好', '主任好', '总监好', '律师', '法官',
+  // Who paid or received for someone else ("司徒欣洋代付" in a payment's memo).
+  '代付', '代收', '代签', '代缴'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
@@ -534,10 +577,27 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
     if (!ok) continue;
     const sur = isHanSurnameAt(s, start);
     if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
-    if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end)) continue;
+    if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end) || hidesGivenName(s, start + sur, end)) continue;
     return { start, end };
   }
   return undefined;
+}
+
+/** A name of parts joined by '·' ending right before `end` ("新线索：帕提古丽·热合曼，手机…"). Its
+ *  first part is cut to four characters when words run into it, as most such parts are. */
+function dottedNameBefore(s: string, end: number): { start: number; end: number } | undefined {
+  let start = end;
+  let firstDot = -1;
+  while (start > 0 && end - start < 20) {
+    const c = s.charCodeAt(start - 1);
+    if (isNameDot(c)) firstDot = start - 1;
+    else if (!isCjkCode(c)) break;
+    start--;
+  }
+  if (firstDot < 0) return undefined;
+  if (firstDot - start > 4) start = firstDot - 4;
+  const text = s.slice(start, end);
+  return isDottedCjkName(text) && !text.startsWith('中国') && !DOTTED_PLACE.test(text) ? { start, end } : undefined;
 }
 
 /** A name of parts joined by '·' ("迪丽热巴·迪力木拉提") that opens its text and ends right
@@ -581,7 +641,19 @@ export const WEAK_NAME_KEYS = new Set([
 /** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it
  *  is a person's. */
 export function isNameishKey(norm: string): boolean {
-  return WEAK_NAME_KEYS.has(norm) || isGenericNameKey(norm);
+  return WEAK_NAME_KEYS.has(norm) || SENDER_KEYS.has(norm) || isGenericNameKey(norm);
+}
+
+/** Who sent a chat message ({"from": "朱诗鹏", "to": "group_7691", "content": …}). Two
+ *  characters there are as often a city ({"from": "兰州", "to": "西宁"}): only a longer name
+ *  counts (nameishKeyTakes). */
+const SENDER_KEYS = new Set(['from', 'fromuser', 'speaker', 'talker']);
+
+/** Whether a nameish key takes this value as a name, besides its reading as one. */
+export function nameishKeyTakes(norm: string, value: string): boolean {
+  if (!SENDER_KEYS.has(norm)) return true;
+  const s = value.trim();
+  return s.length >= 3 && !startsWithCommonWord(s, 0);
 }
 
 // "…Name" keys that name things, not people: a short Han value under them ("黄山", "金牛区")
@@ -624,11 +696,11 @@ export function isGenericNameKey(norm: string): boolean {
 
 /** Last chars of districts, towns and premises that no given name ends in: "龙华区" or "石岩镇" as
  *  a place's name. */
-const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆'].map((c) => c.charCodeAt(0)));
+const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆港岛'].map((c) => c.charCodeAt(0)));
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满'].map((c) => c.charCodeAt(0)));
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
 const NOT_VALUE_NAMES = new Set([
   '于是', '于此', '于今', '于昨', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
@@ -639,12 +711,13 @@ const NOT_VALUE_NAMES = new Set([
   '母校', '盖章', '盖子', '晋升', '晋级', '容器', '容量', '容易', '容积', '练习', '帅哥', '帅气',
   '应该', '应用', '应急', '应收', '应付', '应答', '应当', '应聘', '应届', '应缴', '宣传', '宣布', '宣言', '宣讲',
   '贝壳', '贝类', '贝斯', '廉价', '廉洁', '廉政', '明天', '明细', '明星', '明年', '明日', '明确', '明显', '明白',
-  '明信', '明文', '明码', '明暗', '明亮',
+  '明信', '明文', '明码', '明暗', '明亮', '满意', '满足', '满分', '满减', '满额', '满员', '满载', '满月', '满天', '满屏', '满级',
+  '满仓', '满格', '满血', '满星', '满座', '满勤', '满期', '满包', '满洲', '满族', '满赠', '满送', '满返',
 ]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {
-  const s = value.trim();
+  const s = visibleText(value).trim();
   if (s.length < 2 || s.length > 4 || (s.length === 3 && PLACE_ENDINGS.has(s.charCodeAt(2)))) return false;
   const span = hanNameAt(s, 0);
   if (span !== undefined && span.end === s.length) return true;
@@ -662,6 +735,23 @@ export function isPlainHanName(value: string): boolean {
   return true;
 }
 
+/** The end of a Tibetan name at s[from] that no more ideographs continue ("转给央金拉姆和…"
+ *  stops at a follower), or 0. */
+function tibetanNameEnd(s: string, from: number): number {
+  const end = from + 4;
+  if (!TIBETAN_NAME_PARTS.has(s.slice(from, from + 2)) || !TIBETAN_NAME_PARTS.has(s.slice(from + 2, end))) return 0;
+  const next = s.charCodeAt(end);
+  return end >= s.length || !isCjkCode(next) || NAME_FOLLOWERS.has(next) ? end : 0;
+}
+
+/** The text without the invisible characters pasted into a name to evade ("扎西\u200b多吉"). */
+function visibleText(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    if (isInvisibleCode(s.charCodeAt(i))) return [...s].filter((c) => !isInvisibleCode(c.charCodeAt(0))).join('');
+  }
+  return s;
+}
+
 /** Tibetan names have no surname: two of these given-name words make one ("扎西多吉", "次仁卓玛"),
  *  written without the '·' that joins Uyghur names' parts. */
 const TIBETAN_NAME_PARTS = new Set([
@@ -669,6 +759,7 @@ const TIBETAN_NAME_PARTS = new Set([
   '尼玛', '平措', '德吉', '德庆', '白玛', '边巴', '洛桑', '罗桑', '索朗', '索南', '普布', '群培', '曲珍', '措姆', '贡布',
   '贡嘎', '强巴', '顿珠', '罗布', '巴桑', '嘎玛', '桑珠', '次旦', '仁增', '益西', '晋美', '才让', '才旦', '米玛', '琼达',
   '斯朗', '旺堆', '旺姆', '嘉措', '加措', '欧珠', '土登', '玉珍', '白珍', '次珍', '仓决', '尼珍', '扎巴', '巴珠',
+  '梅朵', '拉珍', '央措', '旺杰', '江村', '泽仁', '泽旺', '仁青', '格列', '多布', '达娃', '卓嘎', '次央', '桑吉',
 ]);
 
 /** Latin triggers; `single` means a one-word name is enough after them, `hanOnly` that only a
@@ -698,7 +789,7 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
  *  after ("Regards,\n谢强", "此致\n敬礼\n李明", "Hi 王芳,"); `hanOnly` as for NAME_TRIGGERS_EN
  *  ("Hi there"). */
 export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
-  ['regards', false], ['sincerely', false], ['敬礼', true], ['hi', true], ['hello', true],
+  ['regards', false], ['sincerely', false], ['敬礼', true], ['hi', true], ['hello', true], ['您好', true], ['你好', true],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
@@ -737,5 +828,14 @@ export function hanNameBeforeNumber(s: string, numberStart: number): { start: nu
     }
   }
   if (p === numberStart || p < 2 || !isCjkCode(s.charCodeAt(p - 1))) return undefined;
-  return hanNameBefore(s, p);
+  return hanNameBefore(s, p) ?? dottedNameBefore(s, p) ?? nameOpeningLineBefore(s, p);
+}
+
+/** A name that is all of its line before `end` ("于梓瑶 +86132…" in an emergency contact): its
+ *  surname may then be one that is a word in running text (isPlainHanName). */
+function nameOpeningLineBefore(s: string, end: number): { start: number; end: number } | undefined {
+  let start = end;
+  while (start > 0 && end - start <= 4 && isCjkCode(s.charCodeAt(start - 1))) start--;
+  if (start > 0 && s.charCodeAt(start - 1) !== 10) return undefined;
+  return isPlainHanName(s.slice(start, end)) ? { start, end } : undefined;
 }

@@ -51,6 +51,17 @@ export function mobileNationalStart(digits: string, lens: readonly number[], plu
 
 /** Offset of the national number when field or label support vouches for the digits, whatever
  *  their grouping ("1391 - 2 - 345 - 67 - 8", "139123  45  678"): -1 if they are not a mobile. */
+/** Airline records' contact elements, glued to the number they hold ("OSI CA CTCT13108410239",
+ *  "SSR CTCM MU HK1/8613800138000"): a mobile, a telephone, home, business. */
+export const IATA_CONTACT_CODES: ReadonlySet<string> = new Set(['CTCM', 'CTCT', 'CTCH', 'CTCB']);
+
+/** Where the mobile number of a contact element token v[start, end) starts, or -1. */
+export function iataContactMobileStart(v: string, start: number, end: number): number {
+  if (end - start < 15 || end - start > 19 || !IATA_CONTACT_CODES.has(v.slice(start, start + 4))) return -1;
+  const digits = v.slice(start + 4, end);
+  return /^\d+$/.test(digits) && supportedMobileStart(digits, false) >= 0 ? start + 4 : -1;
+}
+
 export function supportedMobileStart(digits: string, plus: boolean): number {
   const p = countryPrefixLength(digits);
   if (p < 0 || (plus && p !== 2)) return -1;

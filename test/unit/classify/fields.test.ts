@@ -19,7 +19,8 @@ const cat = (key: string) => lookupField(key)?.category;
 describe('lookupField: exact names in every spelling', () => {
   it.each([
     ['phone', 'pi.phone'], ['mobile', 'pi.phone'], ['mobileNo', 'pi.phone'], ['mobile_no', 'pi.phone'],
-    ['MOBILE-NO', 'pi.phone'], ['tel', 'pi.phone'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
+    ['MOBILE-NO', 'pi.phone'], ['tel', 'pi.phone'], ['payer_tel', 'pi.phone'], ['agentTel', 'pi.phone'], ['dgrdh', 'pi.phone'],
+    ['CTCM', 'pi.phone'], ['sjrdz', 'pi.address'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
     ['phone_number', 'pi.phone'], ['shouji', 'pi.phone'], ['shoujihao', 'pi.phone'], ['dianhua', 'pi.phone'],
     ['手机号', 'pi.phone'], ['手机号码', 'pi.phone'], ['电话', 'pi.phone'], ['联系电话', 'pi.phone'],
     ['email', 'pi.email'], ['e-mail', 'pi.email'], ['E_MAIL', 'pi.email'], ['mail', 'pi.email'],
@@ -65,7 +66,7 @@ describe('lookupField: compound keys by suffix', () => {
 describe('lookupField: look-alikes that are not PI fields', () => {
   it.each([
     'username', 'userName', 'user_name', 'loginName', 'nickname', 'filename', 'hostname', 'productName',
-    'companyName', 'bankName', 'hotel', 'ipAddress', 'client_ip_address', 'ipv6Address', 'macAddress',
+    'companyName', 'bankName', 'hotel', 'motel', 'hostel', 'intel', 'ipAddress', 'client_ip_address', 'ipv6Address', 'macAddress',
     'remoteAddr', 'walletAddress', 'microphone', 'headphone', 'automobile', 'isMobile', 'phoneType',
     'mobileOs', 'memberCardNo', 'giftCardNumber', '会员卡号', 'IP地址', 'userAccountNo', 'orderIdNo',
     'voicemail', 'emailVerified', 'idCardVerified', '',

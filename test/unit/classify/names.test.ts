@@ -109,6 +109,19 @@ describe('names in running text', () => {
     ['<Dbtr><Nm>王丽华</Nm></Dbtr><Cdtr><Nm>ZHANG Wei</Nm></Cdtr><Cdtr><Nm>ACME Trading Ltd</Nm></Cdtr>', ['王丽华', 'ZHANG Wei']],
     // HL7 v2: the patient's name in PID-5, a next of kin's in NK1-2.
     ['MSH|^~\\&|HIS|H|LIS|L|202405011200||ADT^A01|1|P|2.5\rPID|1||X1^^^MR||陈志远||19900307|M\rNK1|1|ZHANG^WEI^^^MR|SPO', ['陈志远', 'ZHANG^WEI']],
+    // A role word that is no field label, past its colon; the names listed after the first.
+    ['原告：丁嘉睿，男，1991年3月18日出生。\n被告：巩英，住北京市。', ['丁嘉睿', '巩英']], ['委托诉讼代理人：姜志飞，律师。', ['姜志飞']],
+    ['时间：7月12日 参会：闫鹏、区子辉、尹淑玲和禚柯', ['闫鹏', '区子辉', '尹淑玲', '禚柯']],
+    ['不是，帮我转给满知英、央金拉姆和佘佳刚都行', ['满知英', '央金拉姆', '佘佳刚']], ['联系人张伟与李娜', ['张伟', '李娜']],
+    // Agents, titles and counterparts; a greeting with an ASCII comma; a letter's greeting by title.
+    ['置业顾问汪佳蕾负责带看', ['汪佳蕾']], ['维修工仇鹏，电话稍后发', ['仇鹏']], ['区域经理何国华，对方巩艳', ['何国华', '巩艳']],
+    ['您好,昝思艳！', ['昝思艳']], ['贺若平经理好：附件是报表', ['贺若平']], ['谢思静律师 金额', ['谢思静']], ['司徒欣洋代付', ['司徒欣洋']],
+    // Chats: a mention, a message's header lines (the time after the date, the name before or after).
+    ['@滕芳  请处理', ['滕芳']], ['2024-09-01 14:59 邝洋\n收到\n邝洋 2024-09-01 15:02\n好的', ['邝洋', '邝洋']],
+    ['[2024-09-01 14:59] 邝洋：收到', ['邝洋']],
+    // A clause's subject dated with 于; a name before a number, opening its line or written with '·'.
+    ['满子睿于6月9日来电', ['满子睿']], ['艾尔肯·吐尔洪于2月2日入职', ['艾尔肯·吐尔洪']], ['1. 邵春芳于3月21日跟进', ['邵春芳']],
+    ['于梓瑶 13244804829', ['于梓瑶']], ['新线索：帕提古丽·热合曼，手机 13071174340', ['帕提古丽·热合曼']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -138,6 +151,12 @@ describe('names in running text', () => {
     '系统管理员，您好：', '各位同事，您好', 'Hi, this is Big Data team.', 'this is Long Beach harbour',
     '<xml><city_name>黄山</city_name><item_name><![CDATA[向日葵]]></item_name></xml>',
     'PID|1||12345||system^^', 'XPID|1||1||陈志远', 'OBX|1|ST|5||张伟',
+    // Parties kept anonymous; titles that open a sentence, or a verb's colon that opens a message.
+    '原告张某某与被告李某民间借贷纠纷一案，被告王某（身份证号略）', '主管高度重视此事', '经理高兴地说', '客户高兴地说',
+    '主管：高度重视', '玩家：王者荣耀', '学员：周末班', '经理：钱包功能上线', '通知：车辆晋G·K72E1于收费站通行', '发给张总确认，抄送王工',
+    // Mentions of groups, schedules without a date, lines after a date that are no names.
+    '@所有人 今晚开会', '@黄金会员 注意', '10:00 周会\n16:00 黄金周', '2024-05-01 16:00 黄金周', '2024-05-01 09:00 系统维护',
+    '该患者于3月2日入院，本公司于2024年成立，黄山市于2023年', '微信代付', '于是 13912345678',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -176,6 +195,12 @@ describe('names by field', () => {
     // Role nouns of prescriptions, rides and shipments; surnames that are everyday words too.
     ['陈志远', '开方医生'], ['王丽华', '驾驶员'], ['张婷', 'driver'], ['李强', 'shipper'], ['周敏', 'attendingPhysician'],
     ['刘晓东', '账户名称'], ['应婉燕', 'acctName'], ['宣海然', 'donorName'], ['狄青', 'name'], ['荀彧', 'name'],
+    // Lawyers, call-centre customers, couriers' pinyin columns, airline records, chat senders.
+    ['满德悦', 'name'], ['罗勇', 'lawyer'], ['仇琳', 'cust'], ['余慕明', 'submitter'], ['热依拉·买买提', 'khxm'],
+    ['阿依古丽·吐尔逊', 'sjrxm'], ['格桑梅朵', 'ctc_name'], ['SUN/CHUNMEI', 'PSGR_NM'], ['LIANG/SHUTING', 'nameInPnr'],
+    ['Tang, Siqi', 'surname_given'], ['朱诗鹏', 'from'],
+    // Invisible characters pasted into a name to evade.
+    ['扎西\u200b多吉', 'name'], ['冼\u2060平', 'emp_nm'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -194,6 +219,8 @@ describe('names by field', () => {
     ['Maersk Line', 'customer_name'], ['Kerry Logistics', 'tenant'], ['Chen Holdings Ltd', 'customerName'],
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
+    // A chat's sender: two characters are as often a city; a place that opens with a common word.
+    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );

@@ -55,5 +55,10 @@ describe('mobiles in text', () => {
     ['mobilePhone: +1 415 5550123', [], 'a US number'],
     ['CN +86 138 1234 5678', ['+86 138 1234 5678'], "China's own code"],
     ['Order 15012345678 shipped', [], 'an order number'],
+    ['请拨打1917 6776 392联系', ['1917 6776 392'], 'a call verb vouches for any split'],
+    ['回电1594.70.3304.9', ['1594.70.3304.9'], 'a call verb vouches for any split'],
+    ['OSI CA CTCT13108410239', ['13108410239'], "an airline record's contact element"],
+    ['OSI CA CTCT4006439523', [], 'a service number in a contact element'],
+    ['SKU ABCD13108410239', [], 'a code of the same shape'],
   ])('%s → %j (%s)', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
 });

@@ -1,0 +1,113 @@
+/**
+ * Names placed by the shape of the text around them, with no label before them: a chat's
+ * mention ("@滕芳 请处理"), the sender on a chat export's header line ("2024-09-01 14:59 邝洋",
+ * "邝洋 2024-09-01 14:59:02"), and the subject of a dated clause in records and minutes
+ * ("陶娟于9月7日跟进"). Each takes a Han name that stands alone and starts with no common word,
+ * so "@所有人", "2024-05-01 16:00 黄金周" or "本公司于2024年" are no names.
+ */
+import { isAlnumCode, isCjkCode, isDigitCode } from '../chars.js';
+import { hanNameAt, isDottedCjkName, isNameDot, isPlainHanName, startsWithCommonWord } from './name.js';
+
+type Span = { start: number; end: number };
+
+/** The name a '@' at `at` mentions; an e-mail's '@' has letters or digits right before it. */
+export function mentionedNameAt(v: string, at: number): Span | undefined {
+  if (!isCjkCode(v.charCodeAt(at + 1)) || (at > 0 && isAlnumCode(v.charCodeAt(at - 1))) || startsWithCommonWord(v, at + 1)) return undefined;
+  return hanNameAt(v, at + 1, true);
+}
+
+/** The sender named beside a message's date and time, the time's colon at `k`, when they make
+ *  a line of their own or the name ends in a colon ("2024-09-01 14:59 邝洋：收到"). A time alone
+ *  is a schedule's ("10:00 周会"). */
+export function speakerBesideTime(v: string, k: number): Span | undefined {
+  if (!isTimeColon(v, k)) return undefined;
+  const timeStart = k - (isDigitCode(v.charCodeAt(k - 2)) ? 2 : 1);
+  let dateStart = timeStart;
+  while (dateStart > 0 && timeStart - dateStart < 16 && isDateChar(v.charCodeAt(dateStart - 1))) dateStart--;
+  if (!hasDate(v, dateStart, timeStart)) return undefined;
+  let end = k + 3;
+  if (v.charCodeAt(end) === 58 && isTwoDigits(v, end + 1)) end += 3;
+  // "[2024-09-01 14:59] 邝洋": the stamp in brackets.
+  if (CLOSERS.has(v.charCodeAt(end))) end++;
+  let p = end;
+  while (p < v.length && p - end < 3 && isBlank(v.charCodeAt(p))) p++;
+  if (p > end && isCjkCode(v.charCodeAt(p))) return nameAlone(v, p, (span) => endsHeader(v, span.end));
+  // "邝洋 2024-09-01 14:59": the name opens the line, before the date and the time.
+  if (!endsHeader(v, end) || dateStart === 0 || !isBlank(v.charCodeAt(dateStart)) || !isCjkCode(v.charCodeAt(dateStart - 1))) return undefined;
+  return nameAlone(v, v.lastIndexOf('\n', dateStart - 1) + 1, (span) => span.end === dateStart);
+}
+
+const CLOSERS = new Set([...']】)）'].map((c) => c.charCodeAt(0)));
+
+function nameAlone(v: string, from: number, fits: (span: Span) => boolean): Span | undefined {
+  if (startsWithCommonWord(v, from)) return undefined;
+  const span = hanNameAt(v, from, true);
+  return span !== undefined && fits(span) ? span : undefined;
+}
+
+/** "14:59", "9:05": one or two digits, the colon at k, two digits, nothing glued after. */
+function isTimeColon(v: string, k: number): boolean {
+  if (v.charCodeAt(k) !== 58 || !isDigitCode(v.charCodeAt(k - 1)) || !isTwoDigits(v, k + 1)) return false;
+  const before = isDigitCode(v.charCodeAt(k - 2)) ? k - 3 : k - 2;
+  if (before >= 0 && (isDigitCode(v.charCodeAt(before)) || v.charCodeAt(before) === 58)) return false;
+  return !isAlnumCode(v.charCodeAt(k + 3));
+}
+
+/** A date before the time: "2024-09-01", "09/01", "2024年9月1日", with a month and a day. */
+function hasDate(v: string, from: number, to: number): boolean {
+  let groups = 0;
+  let inDigits = false;
+  for (let i = from; i < to; i++) {
+    const digit = isAsciiDigit(v.charCodeAt(i));
+    if (digit && !inDigits) groups++;
+    inDigits = digit;
+  }
+  return groups >= 2;
+}
+
+function isTwoDigits(v: string, i: number): boolean {
+  return isAsciiDigit(v.charCodeAt(i)) && isAsciiDigit(v.charCodeAt(i + 1));
+}
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 0x3000;
+}
+
+function isDateChar(c: number): boolean {
+  return isAsciiDigit(c) || c === 45 || c === 47 || c === 46 || c === 32 || c === 0x5e74 || c === 0x6708 || c === 0x65e5;
+}
+
+/** The end of a header line: a line break, the value's end, or the colon of a speaker tag. */
+function endsHeader(v: string, p: number): boolean {
+  while (p < v.length && isBlank(v.charCodeAt(p))) p++;
+  if (p >= v.length) return true;
+  const c = v.charCodeAt(p);
+  return c === 10 || c === 13 || c === 58 || c === 0xff1a;
+}
+
+/** Where a clause may open: the text's or a line's start, or after punctuation or a space. */
+const CLAUSE_OPENERS = new Set([...'\n\r\t ，。；：、！？,;:(（"“「【'].map((c) => c.charCodeAt(0)));
+const YU = 0x4e8e;
+
+/**
+ * The subject of a clause dated with 于 ("陶娟于9月7日跟进", "艾尔肯·吐尔洪于2月2日入职"), as records
+ * and minutes write who did what when: the whole opening of the clause before 于 must read as
+ * a name, and a month or a year must follow the digits at `digitStart`.
+ */
+export function nameBeforeDate(s: string, digitStart: number): Span | undefined {
+  const end = digitStart - 1;
+  if (end < 2 || s.charCodeAt(end) !== YU) return undefined;
+  let q = digitStart;
+  while (q < s.length && q - digitStart <= 4 && s.charCodeAt(q) >= 48 && s.charCodeAt(q) <= 57) q++;
+  const unit = s.charCodeAt(q);
+  if (q - digitStart > 4 || (unit !== 0x6708 && unit !== 0x5e74)) return undefined;
+  let start = end;
+  while (start > 0 && end - start <= 20 && (isCjkCode(s.charCodeAt(start - 1)) || isNameDot(s.charCodeAt(start - 1)))) start--;
+  if (start > 0 && !CLAUSE_OPENERS.has(s.charCodeAt(start - 1))) return undefined;
+  const text = s.slice(start, end);
+  return isPlainHanName(text) || isDottedCjkName(text) ? { start, end } : undefined;
+}
