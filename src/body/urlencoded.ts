@@ -48,6 +48,35 @@ export function encodeUrlEncoded(value: string): string {
 
 const HEX = '0123456789ABCDEF';
 
+/**
+ * `newValue` encoded where `raw` held `oldValue`, keeping the raw encoding of every character
+ * that did not change: a masked name inside a field leaves its neighbours' "%20", lower-case
+ * escapes and literal bytes as the client wrote them (encodeUrlEncoded would write "+" and
+ * upper case throughout). Masks replace character for character; a value of another length,
+ * or a raw span that does not decode to `oldValue`, is encoded whole.
+ */
+export function reencodeUrlEncoded(raw: Buffer, oldValue: string, newValue: string): string {
+  const oldChars = Array.from(oldValue);
+  const newChars = Array.from(newValue);
+  if (oldChars.length !== newChars.length) return encodeUrlEncoded(newValue);
+  let out = '';
+  let i = 0;
+  for (let k = 0; k < oldChars.length; k++) {
+    const start = i;
+    const width = Buffer.byteLength(oldChars[k]!);
+    for (let bytes = 0; bytes < width && i < raw.length; bytes++) {
+      i += raw[i] === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]!) && isHex(raw[i + 2]!) ? 3 : 1;
+    }
+    out += oldChars[k] === newChars[k] ? raw.toString('utf8', start, i) : encodeUrlEncoded(newChars[k]!);
+  }
+  if (i !== raw.length) return encodeUrlEncoded(newValue);
+  try {
+    return decode(out, 0, out.length, false, 'form', 0) === newValue ? out : encodeUrlEncoded(newValue);
+  } catch {
+    return encodeUrlEncoded(newValue);
+  }
+}
+
 function isUnreserved(b: number): boolean {
   return (
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||

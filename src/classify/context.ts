@@ -5,8 +5,8 @@
  */
 import { isCjkCode, isSpaceCode } from './chars.js';
 import type { Span } from './detectors/email.js';
-import { commaGivenNameAt, hanNameAt } from './detectors/name.js';
-import { lookupExact, lookupField, mayBeField, type FieldMatch } from './fields.js';
+import { commaGivenNameAt, hanNameAt, isNameishKey, isSenderKey } from './detectors/name.js';
+import { lookupExact, lookupField, mayBeField, normalizeFieldName, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 
 const MAX_CJK_LABEL = 10;
 const MAX_LATIN_LABEL = 40;
@@ -61,8 +61,33 @@ function labelStart(s: string, end: number): number {
 
 function labelEndingAt(s: string, end: number): FieldMatch | undefined {
   const start = labelStart(s, end);
-  return start === end || !mayBeField(s, start, end) ? undefined : lookupField(s.slice(start, end));
+  if (start === end) return undefined;
+  const known = mayBeField(s, start, end) ? lookupField(s.slice(start, end)) : undefined;
+  return known ?? (mayBeNameishLabel(s, start, end) ? nameishLabel(s.slice(start, end)) : undefined);
 }
+
+/** Whether s[start, end) may be a nameish label, from its first and last chars: a word, not a
+ *  number or a time ("2024-01-15T10:"), ending as logins, roles and "…name"/"…nm"/"…xm" keys do. */
+function mayBeNameishLabel(s: string, start: number, end: number): boolean {
+  const first = s.charCodeAt(start);
+  if (first >= 48 && first <= 57) return false;
+  return NAMEISH_ENDINGS.has(s.charCodeAt(end - 1) | (s.charCodeAt(end - 1) < 128 ? 32 : 0));
+}
+const NAMEISH_ENDINGS = new Set([...'emrtnyop人者名称'].map((c) => c.charCodeAt(0)));
+
+/**
+ * A label that is in no dictionary but that a person's name is under as a key: a login or a
+ * "…name" field ("holder=吕涵", "cntct_nm: LIN Zixuan", "usr_nm：孟磊"). Its value counts only
+ * when it reads as a name, as under a role's label (ROLE_WEIGHT). A chat's sender key is left
+ * out: "from: 兰州" is as often a route.
+ */
+export function nameishLabel(label: string): FieldMatch | undefined {
+  if (label.length > MAX_NAMEISH_LABEL) return undefined;
+  const norm = normalizeFieldName(label);
+  return isNameishKey(norm) && !isSenderKey(norm) ? NAMEISH_LABEL : undefined;
+}
+const MAX_NAMEISH_LABEL = 24;
+const NAMEISH_LABEL: FieldMatch = Object.freeze({ category: 'pi.name', weight: ROLE_WEIGHT });
 
 /** The label right before a candidate starting at `pos`, skipping fillers; a company's name
  *  before a bracketed code labels it as the company's USCC. */
@@ -96,8 +121,11 @@ export function labelAtColon(s: string, k: number): FieldMatch | undefined {
     let start = k;
     while (start > 0 && k - start < MAX_LATIN_LABEL && isWordChar(s.charCodeAt(start - 1))) start--;
     if (start === 0 || !isWordChar(s.charCodeAt(start - 1))) {
-      const match = mayBeField(s, start, k) ? lookupField(s.slice(start, k)) : undefined;
-      if (match !== undefined) return match;
+      if (mayBeField(s, start, k)) {
+        const label = s.slice(start, k);
+        const match = lookupField(label) ?? nameishLabel(label);
+        if (match !== undefined) return match;
+      }
     }
   }
   let p = k;

@@ -150,7 +150,9 @@ const GROUPS: readonly Group[] = [
       'emergencyContact', 'staff', 'employee', 'tenant', 'guest', 'buyer',
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
-      'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
+      'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', 'parent', 'emp',
+      // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
+      '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '家长', '配偶', '法人'] },
@@ -219,6 +221,8 @@ const GROUPS: readonly Group[] = [
       'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText',
       // Pinyin initials of 诊断编码, 疾病编码, 诊断名称, 疾病名称, as hospital systems name columns.
       'zdbm', 'jbbm', 'zdmc', 'jbmc',
+      // A laboratory's or an examination's conclusion (检验结论, 检查结论) and its pinyin initials.
+      '检验结论', '化验结论', 'jyjl', 'jcjl', 'labConclusion', 'testConclusion',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },

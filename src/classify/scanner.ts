@@ -11,7 +11,7 @@
 import type { Leaf } from '../body/leaf.js';
 import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
 import {
-  addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameSpanAfter, valueStartAfter,
+  addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameishLabel, nameSpanAfter, valueStartAfter,
 } from './context.js';
 import type { CustomRules } from './custom.js';
 import { addressConfidenceFactor } from './detectors/address.js';
@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
+  hanNameAfterNumber, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
 import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
@@ -159,7 +159,7 @@ export class LeafScanner implements ScanHost {
       if (context.has(GENETIC)) this.geneticContext = true;
     }
     this.numeric.finishLeaf(v);
-    if (this.fieldCategory !== NAME && out.length > firstFinding) this.namesBeforeNumbers(v, firstFinding);
+    if (this.fieldCategory !== NAME && out.length > firstFinding) this.namesBesideNumbers(v, firstFinding);
     for (let k = 0; k < this.rsids.length; k++) {
       const r = this.rsids[k]!;
       const call = callAfter(v, r.end);
@@ -172,15 +172,18 @@ export class LeafScanner implements ScanHost {
     if (this.custom.hasPatterns) this.customPatterns(v);
   }
 
-  /** A Han name right before a phone or ID number the leaf holds (name.ts hanNameBeforeNumber). */
-  private namesBeforeNumbers(v: string, first: number): void {
+  /** A Han name right before or after a phone or ID number the leaf holds (name.ts
+   *  hanNameBeforeNumber, hanNameAfterNumber). */
+  private namesBesideNumbers(v: string, first: number): void {
     const out = this.out;
     const end = out.length;
     for (let k = first; k < end; k++) {
       const f = out[k]!;
-      if ((f.category !== PHONE && f.category !== ID_CARD && f.category !== MINOR) || f.start < 2) continue;
-      const span = hanNameBeforeNumber(v, f.start);
-      if (span !== undefined) this.emit(NAME, RULES.nameContext, span.start, span.end, 0.7);
+      if (f.category !== PHONE && f.category !== ID_CARD && f.category !== MINOR) continue;
+      const before = f.start < 2 ? undefined : hanNameBeforeNumber(v, f.start);
+      if (before !== undefined) this.emit(NAME, RULES.nameContext, before.start, before.end, 0.7);
+      const after = hanNameAfterNumber(v, f.end);
+      if (after !== undefined) this.emit(NAME, RULES.nameContext, after.start, after.end, 0.7);
     }
   }
 
@@ -232,6 +235,7 @@ export class LeafScanner implements ScanHost {
           continue;
         }
         if (c === 58 || c === 61) this.label(v, i);
+        else if (c === 9) this.tabLabel(v, i);
         else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) this.fasta(v, i);
         else if (c === 62) this.tagLabel(v, i);
         else if (c === 124 && i >= 3 && isHl7PersonSegment(v, i - 3)) this.hl7Segment(v, i - 3);
@@ -490,6 +494,23 @@ export class LeafScanner implements ScanHost {
     }
     const speaker = speakerBesideTime(v, k);
     if (speaker !== undefined) this.emit(NAME, RULES.nameContext, speaker.start, speaker.end, 0.75);
+  }
+
+  /** A line "key<TAB>value", as exports and key/value logs write them ("real_name\t田浩怡"): a
+   *  key that opens its line and that a dictionary or a nameish reading knows names the value
+   *  up to the line's end. A tab between table cells has another cell before it on its line. */
+  private tabLabel(v: string, k: number): void {
+    const lineStart = v.lastIndexOf('\n', k - 1) + 1;
+    if (k - lineStart < 2 || k - lineStart > MAX_TAB_LABEL || v.lastIndexOf('\t', k - 1) >= lineStart) return;
+    const label = v.slice(lineStart, k).trim();
+    if (label.length === 0 || label.includes(' ')) return;
+    const match = lookupField(label) ?? nameishLabel(label);
+    if (match === undefined) return;
+    let from = k + 1;
+    while (from < v.length && v.charCodeAt(from) === 9) from++;
+    let end = v.indexOf('\n', from);
+    if (end < 0) end = v.length;
+    this.labelled(match, v, from, end);
   }
 
   /** The '>' at k may close an XML start tag whose element name is a field ("<mobile>138…</mobile>",
@@ -785,6 +806,7 @@ function mayBeLatinName(v: string): boolean {
  *  setting's. */
 const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN, BANK_CARD]);
 const MAX_PART_KEY = 16;
+const MAX_TAB_LABEL = 40;
 
 /** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
  *  is read with the field of the object that holds it; so is a part of an address or of a

@@ -6,7 +6,7 @@ import { encodeBase64, readBase64 } from '../body/base64.js';
 import { encodeCsvCell } from '../body/csv.js';
 import type { Leaf } from '../body/leaf.js';
 import { percentReencode } from '../body/percent.js';
-import { encodeUrlEncoded } from '../body/urlencoded.js';
+import { encodeUrlEncoded, reencodeUrlEncoded } from '../body/urlencoded.js';
 import { EgError } from '../errors.js';
 
 /**
@@ -30,6 +30,7 @@ export function encodeLeaf(leaf: Leaf, value: string, outer: Buffer | undefined,
       return leaf.isNumber ? `"${escaped}"` : escaped;
     }
     case 'form':
+      return outer === undefined ? encodeUrlEncoded(value) : reencodeUrlEncoded(outer.subarray(leaf.rawStart, leaf.rawEnd), leaf.value, value);
     case 'query':
       return encodeUrlEncoded(value);
     case 'csv':

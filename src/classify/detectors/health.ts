@@ -26,7 +26,7 @@ export const HEALTH_SECTIONS_EN = [
 /** Medical on their own: conditions, procedures, care settings, drugs. */
 export const HEALTH_TERMS_ZH = [
   // infectious and sexually transmitted
-  '艾滋病', '传染病', '性病', '乙肝', '丙肝', '肝炎', '梅毒', '淋病', '结核', '肺结核', '尖锐湿疣',
+  '艾滋病', '人类免疫缺陷病毒', '传染病', '性病', '乙肝', '丙肝', '肝炎', '梅毒', '淋病', '结核', '肺结核', '尖锐湿疣',
   '疱疹', 
   // chronic and cardiovascular
   '糖尿病', '高血压', '低血压', '高血脂', '高血糖', '低血糖', '冠心病', '心脏病', '心肌梗死', '心梗',

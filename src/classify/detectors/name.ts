@@ -169,7 +169,7 @@ const SURNAMES = new Set([...(
   '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
   // Rarer ones, none of which starts everyday words.
   '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓' +
-  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀'
+  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀眭笪厍鄂咸籍伏禹璩蔚勾'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
@@ -201,7 +201,7 @@ const NOT_NAMES = new Set([
   '黄历', '余量', '马拉', '高峰', '高考', '龙舟', '汤圆', '饶舌', '白班',
   // Adverbs and adjectives that open what follows a title ("经理高兴地说", "主管严格要求").
   '高兴', '高度', '连忙', '严格', '严重', '严肃', '郑重', '包容', '安心', '安静', '宁愿', '宁静', '乐观', '乐于', '杜绝',
-  '单纯', '尤为', '毕竟', '简单', '简直', '祝贺', '祝福', '纪念', '江南', '解决', '解释', '艾滋',
+  '单纯', '尤为', '毕竟', '简单', '简直', '祝贺', '祝福', '纪念', '江南', '解决', '解释', '艾滋', '谢谢', '谢了', '包邮',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
 const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网'].map((c) => c.charCodeAt(0)));
@@ -234,8 +234,8 @@ function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
 export function hanNameAt(s: string, from: number, strict = false, introduced = false): { start: number; end: number } | undefined {
   const dotted = dottedNameEnd(s, from);
   if (dotted > 0) return { start: from, end: dotted };
-  const tibetan = tibetanNameEnd(s, from);
-  if (tibetan > 0) return { start: from, end: tibetan };
+  const surnameless = surnamelessNameEnd(s, from);
+  if (surnameless > 0) return { start: from, end: surnameless };
   // After words that introduce a name ("我是于燕，", "我叫向秀子"), 于 and 向 are surnames, not
   // the function words of "患者于昨日入院" or "客户向我们反映"; the name must then stand alone.
   // After other triggers they must stand alone too ("收件人于丹，"), which "于昨日入院" does not.
@@ -521,6 +521,8 @@ export const NAME_TRIGGERS_ZH = [
   // Agents and witnesses in leases, property management and case files ("置业顾问汪佳蕾",
   // "维修工仇鹏", "委托诉讼代理人：姜志飞"), and whom a chat forwards to ("帮我转给满知英、…").
   '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给',
+  // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
+  '授权人', '定损员', '查勘员', '理赔员', '招生老师',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
   '收票人', '开票人', '乘机人', '乘车人', '购票人', '订票人', '持证人', '办理人', '下单人', '订购人', '购买人',
   '取件人', '提货人', '送货人', '就诊人', '预约人', '报案人', '投诉人', '举报人', '来访人', '访客', '代理人',
@@ -649,6 +651,10 @@ export function isNameishKey(norm: string): boolean {
  *  counts (nameishKeyTakes). */
 const SENDER_KEYS = new Set(['from', 'fromuser', 'speaker', 'talker']);
 
+export function isSenderKey(norm: string): boolean {
+  return SENDER_KEYS.has(norm);
+}
+
 /** Whether a nameish key takes this value as a name, besides its reading as one. */
 export function nameishKeyTakes(norm: string, value: string): boolean {
   if (!SENDER_KEYS.has(norm)) return true;
@@ -729,20 +735,41 @@ export function isPlainHanName(value: string): boolean {
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
     if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
   }
-  if (s.length === 4 && TIBETAN_NAME_PARTS.has(s.slice(0, 2)) && TIBETAN_NAME_PARTS.has(s.slice(2))) return true;
+  if (isSurnamelessName(s)) return true;
   if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
   return true;
 }
 
-/** The end of a Tibetan name at s[from] that no more ideographs continue ("转给央金拉姆和…"
- *  stops at a follower), or 0. */
-function tibetanNameEnd(s: string, from: number): number {
-  const end = from + 4;
-  if (!TIBETAN_NAME_PARTS.has(s.slice(from, from + 2)) || !TIBETAN_NAME_PARTS.has(s.slice(from + 2, end))) return 0;
-  const next = s.charCodeAt(end);
-  return end >= s.length || !isCjkCode(next) || NAME_FOLLOWERS.has(next) ? end : 0;
+/** The end of a Tibetan or Mongolian name at s[from] that no more ideographs continue
+ *  ("转给央金拉姆和…" stops at a follower; "乌兰察布" goes on), or 0. */
+function surnamelessNameEnd(s: string, from: number): number {
+  for (let len = 4; len >= 2; len--) {
+    const end = from + len;
+    if (end > s.length || !isSurnamelessName(s.slice(from, end))) continue;
+    const next = s.charCodeAt(end);
+    return end >= s.length || !isCjkCode(next) || NAME_FOLLOWERS.has(next) ? end : 0;
+  }
+  return 0;
 }
+
+/** Tibetan and Mongolian names, which have no surname: two Tibetan given-name words ("扎西多吉"),
+ *  one standing alone ("巴桑"), a Mongolian name ("巴特尔", "其其格") or two of its parts
+ *  ("乌云塔娜", "斯琴高娃"). */
+function isSurnamelessName(s: string): boolean {
+  if (s.length === 4) {
+    const a = s.slice(0, 2), b = s.slice(2);
+    return (TIBETAN_NAME_PARTS.has(a) && TIBETAN_NAME_PARTS.has(b)) || (MONGOLIAN_NAMES.has(a) && MONGOLIAN_NAMES.has(b)) || MONGOLIAN_NAMES.has(s);
+  }
+  return (s.length === 2 && TIBETAN_NAME_PARTS.has(s)) || MONGOLIAN_NAMES.has(s);
+}
+
+const MONGOLIAN_NAMES = new Set([
+  '巴特尔', '其其格', '乌云', '塔娜', '斯琴', '高娃', '额尔敦', '宝力德', '孟和', '巴雅尔', '朝鲁', '苏和', '图雅', '萨仁', '娜仁',
+  '阿拉坦', '乌兰', '哈斯', '格日勒', '特木尔', '那顺', '巴图', '敖登', '呼和', '满都拉', '额尔德尼', '乌日娜', '其木格', '阿古拉',
+  '毕力格', '布和', '德力格尔', '斯日古楞', '乌力吉', '宝音', '吉雅', '萨其拉', '阿如娜', '娜布其', '那日苏', '图门', '孟根',
+  '赛音', '朝格图', '巴音', '苏德', '乌日根', '包勒尔', '阿木尔', '白音', '达赖', '格根', '哈达', '查干', '额日和木',
+]);
 
 /** The text without the invisible characters pasted into a name to evade ("扎西\u200b多吉"). */
 function visibleText(s: string): string {
@@ -816,6 +843,16 @@ function skipGapBack(s: string, p: number): number {
  * ("郑磊（身份证号3502…）您好"): the number vouches for the name beside it. At most one label of
  * the number between them.
  */
+/** A Han name standing alone right after a phone or ID number that ends at `numberEnd`, as chat
+ *  replies and contact lists write them ("客户: 13926772433 江凤斌"). */
+export function hanNameAfterNumber(s: string, numberEnd: number): { start: number; end: number } | undefined {
+  let p = numberEnd;
+  while (p < s.length && p - numberEnd < 2 && AFTER_NUMBER_GAP.has(s.charCodeAt(p))) p++;
+  if (p === numberEnd || p >= s.length || !isCjkCode(s.charCodeAt(p)) || NOT_NAMES.has(s.slice(p, p + 2))) return undefined;
+  return hanNameAt(s, p, true);
+}
+const AFTER_NUMBER_GAP = new Set([...' \t\u3000,，/'].map((c) => c.charCodeAt(0)));
+
 export function hanNameBeforeNumber(s: string, numberStart: number): { start: number; end: number } | undefined {
   let p = skipGapBack(s, numberStart);
   // A country code the number's span left out: "(+86)182…", "0086 139…".

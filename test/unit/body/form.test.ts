@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../../src/body/form.js';
 import type { Leaf } from '../../../src/body/leaf.js';
 import { parseQuery } from '../../../src/body/query.js';
-import { encodeUrlEncoded } from '../../../src/body/urlencoded.js';
+import { encodeUrlEncoded, reencodeUrlEncoded } from '../../../src/body/urlencoded.js';
 import { EgError } from '../../../src/errors.js';
 
 type Row = [string, string, string, string];
@@ -66,6 +66,21 @@ describe('parseQuery', () => {
 
   it('is empty for an empty query', () => {
     expect(parseQuery('')).toEqual([]);
+  });
+});
+
+describe('reencodeUrlEncoded', () => {
+  it.each([
+    ['RMB%2099.5%20%E5%BC%A0', 'RMB 99.5 张', 'RMB 99.5 *', 'RMB%2099.5%20*'],
+    ['a+b%e4%b8%ad', 'a b中', 'a b*', 'a+b*'],
+    ['%E4%B8%AD%2B1', '中+1', '**+1', '**%2B1'],
+    // Another length, or a raw span that is not the old value: encoded whole.
+    ['a%20b', 'a b', 'a  b', 'a++b'],
+    ['xyz', 'a b', 'a *', 'a+*'],
+  ])('%s: %s → %s is %s', (raw, oldValue, newValue, want) => {
+    const out = reencodeUrlEncoded(Buffer.from(raw), oldValue, newValue);
+    expect(out).toBe(want);
+    expect(new URLSearchParams(`v=${out}`).get('v')).toBe(newValue);
   });
 });
 

@@ -25,6 +25,11 @@ describe('health pieces', () => {
 });
 
 describe('medical content in values', () => {
+  it('HIV written out in Chinese, in a laboratory conclusion', () => {
+    // Health words name someone's health only beside a person (matcher.ts drops the others).
+    expect(h('患者张伟，人类免疫缺陷病毒抗体初筛阳性，已送确证')).toEqual(['人类免疫缺陷病毒抗体初筛阳性']);
+  });
+
   it.each([
     ['病历摘要：急性阑尾炎', ['病历摘要：急性阑尾炎']],
     ['处方 布洛芬缓释胶囊 0.3g prn', ['处方 布洛芬缓释胶囊 0.3g prn']],

@@ -122,6 +122,12 @@ describe('names in running text', () => {
     // A clause's subject dated with 于; a name before a number, opening its line or written with '·'.
     ['满子睿于6月9日来电', ['满子睿']], ['艾尔肯·吐尔洪于2月2日入职', ['艾尔肯·吐尔洪']], ['1. 邵春芳于3月21日跟进', ['邵春芳']],
     ['于梓瑶 13244804829', ['于梓瑶']], ['新线索：帕提古丽·热合曼，手机 13071174340', ['帕提古丽·热合曼']],
+    ['[11:48] 客户: +86-167-6235-8350 薛梓华', ['薛梓华']],
+    // Logins and "…name" keys written as labels in logs and text; role words before a colon.
+    ['punch user=沈英 mobile=13914139323', ['沈英']], ['card bind failed holder=吕涵 trace=faef31bd', ['吕涵']],
+    ['[receiver]\nrcv_nm=冯瑶\nusr_nm：孟磊\ncntct_nm: LIN Zixuan', ['冯瑶', '孟磊', 'LIN Zixuan']], ['user name: 张伟', ['张伟']],
+    ['srcIp\t10.234.72.193\nreal_name\t田浩怡\ncard_holder\t龚浩燕', ['田浩怡', '龚浩燕']], ['客户: 眭雅辰，+8615210702237', ['眭雅辰']],
+    ['征信查询授权人：郑子浩', ['郑子浩']], ['定损员：檀梦豪', ['檀梦豪']], ['招生老师芮静浩已初审', ['芮静浩']], ['审核：邹秀曦  打印时间', ['邹秀曦']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -157,6 +163,8 @@ describe('names in running text', () => {
     // Mentions of groups, schedules without a date, lines after a date that are no names.
     '@所有人 今晚开会', '@黄金会员 注意', '10:00 周会\n16:00 黄金周', '2024-05-01 16:00 黄金周', '2024-05-01 09:00 系统维护',
     '该患者于3月2日入院，本公司于2024年成立，黄山市于2023年', '微信代付', '于是 13912345678',
+    'user name: bob', 'user=admin owner=root agent: Mozilla/5.0', 'name\tage\ncity\tBeijing', 'status\tOK\nuser\tadmin', 'from=兰州', '审核单据已通过', '审核：通过', '13912345678 已登记', '请联系我，电话 13517760654，谢谢。',
+    '收件人乌兰察布市', '个人：1000元',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -201,6 +209,8 @@ describe('names by field', () => {
     ['Tang, Siqi', 'surname_given'], ['朱诗鹏', 'from'],
     // Invisible characters pasted into a name to evade.
     ['扎西\u200b多吉', 'name'], ['冼\u2060平', 'emp_nm'],
+    // Mongolian and Tibetan names, which have no surname; parents, employees, reviewers.
+    ['其其格', 'xm'], ['乌云塔娜', 'name'], ['巴桑', 'name'], ['巴特尔', 'reviewer'], ['韦鹏', 'parent'], ['伊力哈木·肉孜', 'emp'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -220,7 +230,7 @@ describe('names by field', () => {
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
     // A chat's sender: two characters are as often a city; a place that opens with a common word.
-    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'],
+    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );

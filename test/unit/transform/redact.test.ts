@@ -66,6 +66,13 @@ describe('redactBody: form and text', () => {
     expect(new URLSearchParams(out).get('a')).toBe('中××34');
   });
 
+  it('form: the characters not masked keep their encoding as written (%20, lower-case escapes)', () => {
+    const buf = Buffer.from('memo=RMB%2099816.25%20%e5%bc%a0%e4%b8%89%20ok+done&x=1');
+    const out = redactBody(buf, parseForm(buf), [{ leafIndex: 0, start: 13, end: 15 }]).toString();
+    expect(out).toBe('memo=RMB%2099816.25%20**%20ok+done&x=1');
+    expect(new URLSearchParams(out).get('memo')).toBe('RMB 99816.25 ** ok done');
+  });
+
   it('text: the whole body is the leaf', () => {
     const buf = Buffer.from('致电 13800138000 谢谢');
     const out = redactBody(buf, parseText(buf), [{ leafIndex: 0, start: 3, end: 14 }]);
