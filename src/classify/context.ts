@@ -63,7 +63,7 @@ function labelEndingAt(s: string, end: number): FieldMatch | undefined {
   const start = labelStart(s, end);
   if (start === end) return undefined;
   const known = mayBeField(s, start, end) ? lookupField(s.slice(start, end)) : undefined;
-  return known ?? (mayBeNameishLabel(s, start, end) ? nameishLabel(s.slice(start, end)) : undefined);
+  return known ?? (end - start <= MAX_NAMEISH_LABEL && mayBeNameishLabel(s, start, end) ? nameishLabel(s.slice(start, end)) : undefined);
 }
 
 /** Whether s[start, end) may be a nameish label, from its first and last chars: a word, not a
@@ -82,7 +82,7 @@ const NAMEISH_ENDINGS = new Set([...'emrtnyop人者名称'].map((c) => c.charCod
  * out: "from: 兰州" is as often a route.
  */
 export function nameishLabel(label: string): FieldMatch | undefined {
-  if (label.length > MAX_NAMEISH_LABEL) return undefined;
+  if (label.length > MAX_NAMEISH_LABEL || !mayBeNameishLabel(label, 0, label.length)) return undefined;
   const norm = normalizeFieldName(label);
   return isNameishKey(norm) && !isSenderKey(norm) ? NAMEISH_LABEL : undefined;
 }

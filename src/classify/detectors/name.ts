@@ -744,6 +744,8 @@ export function isPlainHanName(value: string): boolean {
 /** The end of a Tibetan or Mongolian name at s[from] that no more ideographs continue
  *  ("转给央金拉姆和…" stops at a follower; "乌兰察布" goes on), or 0. */
 function surnamelessNameEnd(s: string, from: number): number {
+  // Asked at every trigger and name candidate: most start with no such name's first char.
+  if (!SURNAMELESS_FIRST.has(s.charCodeAt(from))) return 0;
   for (let len = 4; len >= 2; len--) {
     const end = from + len;
     if (end > s.length || !isSurnamelessName(s.slice(from, end))) continue;
@@ -788,6 +790,8 @@ const TIBETAN_NAME_PARTS = new Set([
   '斯朗', '旺堆', '旺姆', '嘉措', '加措', '欧珠', '土登', '玉珍', '白珍', '次珍', '仓决', '尼珍', '扎巴', '巴珠',
   '梅朵', '拉珍', '央措', '旺杰', '江村', '泽仁', '泽旺', '仁青', '格列', '多布', '达娃', '卓嘎', '次央', '桑吉',
 ]);
+/** First characters of the names surnamelessNameEnd reads. */
+const SURNAMELESS_FIRST: ReadonlySet<number> = new Set([...TIBETAN_NAME_PARTS, ...MONGOLIAN_NAMES].map((w) => w.charCodeAt(0)));
 
 /** Latin triggers; `single` means a one-word name is enough after them, `hanOnly` that only a
  *  Han name is read after them, `pinyinOnly` that a Latin name must be written in pinyin
