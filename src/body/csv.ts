@@ -85,10 +85,11 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   if (lines.length < 2 || (lines.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
   // A row with more cells is an unquoted delimiter inside a cell ("Han, Xuanbai"), which loose
   // exports have now and then; a row with fewer is not one of the table's.
+  // A statement's last line may be a footer with fewer cells ("客服热线\t95588", "合计\t3笔").
   let exact = 0;
-  for (const line of lines) {
-    const count = line.split(delimiter).length;
-    if (count < cells.length) return undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const count = lines[i]!.split(delimiter).length;
+    if (count < cells.length && !(i === lines.length - 1 && i >= 3 && count >= 2)) return undefined;
     if (count === cells.length) exact++;
   }
   return exact * 5 >= lines.length * 4 ? delimiter : undefined;

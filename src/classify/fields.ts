@@ -99,7 +99,8 @@ const GROUPS: readonly Group[] = [
       'simCardNo', 'libraryCardNo', 'userAccountNo', 'loginAccountNo', 'memberAccountNo', '会员卡号', '购物卡号', '礼品卡号'] },
 
   { category: 'pi.name', weight: BARE_NAME_WEIGHT, exact: ['name'] },
-  { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi'] },
+  // "xm" 姓名 and "hm" 户名 (a utility's or a bank's account holder) in pinyin initials.
+  { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi', 'hm'] },
   { category: 'pi.name', weight: 0.8,
     suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName'] },
   { category: 'pi.name', weight: 0.9,
@@ -151,6 +152,9 @@ const GROUPS: readonly Group[] = [
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
       'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', 'parent', 'emp',
+      'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
+      // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
+      'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',

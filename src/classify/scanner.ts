@@ -758,13 +758,14 @@ function namedByThing(leaf: Leaf): boolean {
 
 /** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}), and
  *  {"name": {"value": …, "zh": …}}. */
-const NAME_PART_KEYS = new Set(['text', 'value', 'display', 'full', 'zh', 'cn']);
+const NAME_PART_KEYS = new Set(['text', 'value', 'display', 'full', 'zh', 'cn', 'n']);
 
-/** A plain Han name in a part of an object a name field holds (the caller checked the value). */
+/** A plain Han name in a part of an object a name field or a person's role holds
+ *  ({"rider": {"n": "孟皓钰", "m": "86…"}}; the caller checked the value). */
 function heldByName(leaf: Leaf, norm: string): boolean {
   if (!NAME_PART_KEYS.has(norm)) return false;
   const parent = namedParent(leaf.location);
-  return parent !== undefined && lookupField(parent)?.category === NAME;
+  return parent !== undefined && (lookupField(parent)?.category === NAME || isNameishKey(normalizeFieldName(parent)));
 }
 
 const SERIAL_STANDARDS = new Set(['rs232', 'rs422', 'rs423', 'rs485']);

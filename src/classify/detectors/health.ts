@@ -136,6 +136,8 @@ export const HEALTH_NEGATIVES = [
   '过敏原', '致敏原', '骨折价', '打骨折', '强迫症福音', '防癌险', '重疾险', '医疗险', '住院医疗险', '住院医疗保险', '住院津贴', '住院险', '门诊险', '意外险',
   '病虫害', '病虫', '处方粮', '网站体检', '系统体检', '安全体检', '手机体检', '车辆体检', 'allergen', 'allergens',
   'allergy advice', 'allergy information',
+  // A bill's lines: what a stay or a visit cost, not what it was for.
+  '住院费用', '住院费', '门诊费用', '门诊费', '医疗费用', '医疗费', '手术费', '检查费', '治疗费', '诊疗费', '挂号费',
 ];
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */

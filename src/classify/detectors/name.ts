@@ -147,7 +147,7 @@ export function nameConfidenceFactor(value: string): number {
   const s = visibleText(value).trim();
   if (s.length === 0 || s.length > 64) return 0;
   if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
-  if (isCjkName(s)) return 1;
+  if (isCjkName(s) || isSurnamelessName(s)) return 1;
   if (IATA_NAME.test(s)) return 1;
   // "Zhang Wei (Kevin)", "王芳（Fiona）": the name with an English nickname after it.
   const nick = NICKNAME_AFTER.exec(s);
@@ -169,7 +169,7 @@ const SURNAMES = new Set([...(
   '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
   // Rarer ones, none of which starts everyday words.
   '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓' +
-  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀眭笪厍鄂咸籍伏禹璩蔚勾'
+  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀眭笪厍鄂咸籍伏禹璩蔚勾虢'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
@@ -218,6 +218,7 @@ const FOLLOWER_WORDS = new Set([
   '陪同', '主持', '发起', '完成', '绑定', '注册', '登录', '下单', '购买', '申请', '预约', '反馈', '投诉', '咨询', '留言',
   '来电', '退款', '付款', '支付', '领取', '修改', '更换', '取消', '认证', '实名', '电话', '手机', '身份', '地址', '邮箱',
   '微信', '联系', '下周', '下午', '上午', '中午', '晚上', '后天', '前天', '入职', '离职', '到岗', '报到', '上班', '下班',
+  '最近', '确诊', '住院', '生病', '去世', '出院',
 ]);
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -520,7 +521,7 @@ export const NAME_TRIGGERS_ZH = [
   '司机', '快递员', '配送员', '骑手', '护士', '班主任', '证人',
   // Agents and witnesses in leases, property management and case files ("置业顾问汪佳蕾",
   // "维修工仇鹏", "委托诉讼代理人：姜志飞"), and whom a chat forwards to ("帮我转给满知英、…").
-  '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给',
+  '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给', '市民', '居民', '来电人',
   // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
   '授权人', '定损员', '查勘员', '理赔员', '招生老师',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -724,6 +725,9 @@ const NOT_VALUE_NAMES = new Set([
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {
   const s = visibleText(value).trim();
+  if (s.length > 4 && s.length <= MAX_SURNAMELESS && isSurnamelessName(s)) return true;
+  // "班主任", "王府井店": a title or an office where a person is expected.
+  if (NOT_PERSONS.has(s) || ORG_VALUE_ENDINGS.test(s)) return false;
   if (s.length < 2 || s.length > 4 || (s.length === 3 && PLACE_ENDINGS.has(s.charCodeAt(2)))) return false;
   const span = hanNameAt(s, 0);
   if (span !== undefined && span.end === s.length) return true;
@@ -746,7 +750,7 @@ export function isPlainHanName(value: string): boolean {
 function surnamelessNameEnd(s: string, from: number): number {
   // Asked at every trigger and name candidate: most start with no such name's first char.
   if (!SURNAMELESS_FIRST.has(s.charCodeAt(from))) return 0;
-  for (let len = 4; len >= 2; len--) {
+  for (let len = MAX_SURNAMELESS; len >= 2; len--) {
     const end = from + len;
     if (end > s.length || !isSurnamelessName(s.slice(from, end))) continue;
     const next = s.charCodeAt(end);
@@ -759,12 +763,15 @@ function surnamelessNameEnd(s: string, from: number): number {
  *  one standing alone ("巴桑"), a Mongolian name ("巴特尔", "其其格") or two of its parts
  *  ("乌云塔娜", "斯琴高娃"). */
 function isSurnamelessName(s: string): boolean {
-  if (s.length === 4) {
-    const a = s.slice(0, 2), b = s.slice(2);
-    return (TIBETAN_NAME_PARTS.has(a) && TIBETAN_NAME_PARTS.has(b)) || (MONGOLIAN_NAMES.has(a) && MONGOLIAN_NAMES.has(b)) || MONGOLIAN_NAMES.has(s);
+  if (MONGOLIAN_NAMES.has(s) || (s.length === 2 && TIBETAN_NAME_PARTS.has(s))) return true;
+  if (s.length === 4 && TIBETAN_NAME_PARTS.has(s.slice(0, 2)) && TIBETAN_NAME_PARTS.has(s.slice(2))) return true;
+  // "额尔敦巴雅尔": two Mongolian names of two to four characters each.
+  for (let k = 2; k <= s.length - 2 && s.length <= MAX_SURNAMELESS; k++) {
+    if (MONGOLIAN_NAMES.has(s.slice(0, k)) && MONGOLIAN_NAMES.has(s.slice(k))) return true;
   }
-  return (s.length === 2 && TIBETAN_NAME_PARTS.has(s)) || MONGOLIAN_NAMES.has(s);
+  return false;
 }
+const MAX_SURNAMELESS = 8;
 
 const MONGOLIAN_NAMES = new Set([
   '巴特尔', '其其格', '乌云', '塔娜', '斯琴', '高娃', '额尔敦', '宝力德', '孟和', '巴雅尔', '朝鲁', '苏和', '图雅', '萨仁', '娜仁',

@@ -78,6 +78,8 @@ describe('tables sent as text/plain', () => {
     ['two lines of prose with a comma each', '你好, 我是客服\n电话, 13800138000', known, 'text'],
     ['a database export with pipes', 'order_no|consignee|paid\n1|檀振|5.00\n2|贺翊志|8.00\n3|于刚|2.00\n', undefined, 'csv'],
     ['a row with fewer cells', 'mobile,note\n13812345678\n', known, 'text'],
+    ['a statement with a footer line of fewer cells', '时间\t姓名\t金额\n1\t肖俊\t7\n2\t毛梓\t5\n3\t陆玉\t2\n客服热线\t95588\n', known, 'tsv'],
+    ['a short footer under too few rows', '时间\t姓名\t金额\n1\t肖俊\t7\n客服热线\t95588\n', known, 'text'],
     ['one row in five with an unquoted comma in a cell', 'mobile,姓名\n1,a\n2,b\n3,c\n4,Han, Xuanbai\n', known, 'csv'],
     ['rows with more cells, often', 'mobile,note\n13812345678,a,b\n', known, 'text'],
     ['a title line over the table', '导出结果\n姓名,mobile\n张三,13812345678\n', known, 'text'],

@@ -25,6 +25,10 @@ describe('health pieces', () => {
 });
 
 describe('medical content in values', () => {
+  it("a bill's lines are no health data, the stay itself is", () => {
+    expect(h('患者：张伟\n住院费用：RMB 22567.63\n门诊费用：¥200\n住院5天')).toEqual(['住院5天']);
+  });
+
   it('HIV written out in Chinese, in a laboratory conclusion', () => {
     // Health words name someone's health only beside a person (matcher.ts drops the others).
     expect(h('患者张伟，人类免疫缺陷病毒抗体初筛阳性，已送确证')).toEqual(['人类免疫缺陷病毒抗体初筛阳性']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hanNameAt, hanNameBefore, isGenericNameKey, isPinyinName, latinNameAt } from '../../../src/classify/detectors/name.js';
-import { texts } from './helpers.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
+import { classifier, NOW, texts } from './helpers.js';
 
 const names = (value: string, key?: string) => texts(value, 'pi.name', key);
 
@@ -127,7 +128,7 @@ describe('names in running text', () => {
     ['punch user=沈英 mobile=13914139323', ['沈英']], ['card bind failed holder=吕涵 trace=faef31bd', ['吕涵']],
     ['[receiver]\nrcv_nm=冯瑶\nusr_nm：孟磊\ncntct_nm: LIN Zixuan', ['冯瑶', '孟磊', 'LIN Zixuan']], ['user name: 张伟', ['张伟']],
     ['srcIp\t10.234.72.193\nreal_name\t田浩怡\ncard_holder\t龚浩燕', ['田浩怡', '龚浩燕']], ['客户: 眭雅辰，+8615210702237', ['眭雅辰']],
-    ['征信查询授权人：郑子浩', ['郑子浩']], ['定损员：檀梦豪', ['檀梦豪']], ['招生老师芮静浩已初审', ['芮静浩']], ['审核：邹秀曦  打印时间', ['邹秀曦']],
+    ['征信查询授权人：郑子浩', ['郑子浩']], ['我爸钟文诺最近确诊', ['钟文诺']], ['市民罗兰懿来电反映', ['罗兰懿']], ['定损员：檀梦豪', ['檀梦豪']], ['招生老师芮静浩已初审', ['芮静浩']], ['审核：邹秀曦  打印时间', ['邹秀曦']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -174,6 +175,14 @@ describe('names in running text', () => {
   });
 });
 
+describe('names in objects and tables', () => {
+  it('a role object\'s short name key ({"rider": {"n": …}})', () => {
+    const body = Buffer.from('{"rider":{"n":"孟皓钰","m":"8619769723643"},"node":{"n":"edge-43"},"city":{"n":"黄山"}}');
+    const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
+    expect(found.map((f) => f.location)).toEqual(['/rider/n']);
+  });
+});
+
 describe('names by field', () => {
   it.each([
     ['马桐', 'emp_name'], ['钱胜', 'insured_name'], ['杨珍', 'passenger'], ['章海', 'applicant'], ['周平', 'name_cn'],
@@ -211,6 +220,7 @@ describe('names by field', () => {
     ['扎西\u200b多吉', 'name'], ['冼\u2060平', 'emp_nm'],
     // Mongolian and Tibetan names, which have no surname; parents, employees, reviewers.
     ['其其格', 'xm'], ['乌云塔娜', 'name'], ['巴桑', 'name'], ['巴特尔', 'reviewer'], ['韦鹏', 'parent'], ['伊力哈木·肉孜', 'emp'],
+    ['额尔敦巴雅尔', 'realName'], ['虢轩远', 'userName'], ['宋桐诺', 'interviewer'], ['邓艳杰', 'syr'], ['胡桂悦', 'fangdong'], ['Xinyi Huang', 'HM'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -230,7 +240,7 @@ describe('names by field', () => {
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
     // A chat's sender: two characters are as often a city; a place that opens with a common word.
-    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'],
+    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
