@@ -63,7 +63,7 @@ const GROUPS: readonly Group[] = [
   { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码'] },
 
   { category: 'pi.id_card', weight: 0.9,
-    exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certificateNo', 'certificateNumber',
+    exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
       'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm',
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
       ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',

@@ -147,6 +147,8 @@ export function nameConfidenceFactor(value: string): number {
   const s = visibleText(value).trim();
   if (s.length === 0 || s.length > 64) return 0;
   if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
+  // "孙氏物流", "王氏宗祠": a family's business or hall, named by its surname and 氏.
+  if (s.length >= 3 && s.charCodeAt(1) === 0x6c0f) return 0;
   if (isCjkName(s) || isSurnamelessName(s)) return 1;
   if (IATA_NAME.test(s)) return 1;
   // "Zhang Wei (Kevin)", "王芳（Fiona）": the name with an English nickname after it.
@@ -169,7 +171,7 @@ const SURNAMES = new Set([...(
   '池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉郜阚屠萧' +
   // Rarer ones, none of which starts everyday words.
   '洪赖嵇邰郦芮糜郗逄濮扈郏宓庾晁訾乜蒯竺逯仝隗禤缑祢綦亓昝琚蓟茹宦戎邴桓' +
-  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀眭笪厍鄂咸籍伏禹璩蔚勾虢'
+  '庹揭仉禚阙钮贲檀雍朴茅邸汝谯郇钭酆郄麴羿暴帖逢狄荀眭笪厍鄂咸籍伏禹璩蔚勾虢殳甯'
 )].map((c) => c.charCodeAt(0)));
 const COMPOUND_SURNAMES = new Set([
   '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',

@@ -20,7 +20,7 @@ describe('lookupField: exact names in every spelling', () => {
   it.each([
     ['phone', 'pi.phone'], ['mobile', 'pi.phone'], ['mobileNo', 'pi.phone'], ['mobile_no', 'pi.phone'],
     ['MOBILE-NO', 'pi.phone'], ['tel', 'pi.phone'], ['payer_tel', 'pi.phone'], ['agentTel', 'pi.phone'], ['dgrdh', 'pi.phone'],
-    ['CTCM', 'pi.phone'], ['sjrdz', 'pi.address'], ['jyjl', 'pi.health'], ['检验结论', 'pi.health'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
+    ['CTCM', 'pi.phone'], ['sjrdz', 'pi.address'], ['jyjl', 'pi.health'], ['检验结论', 'pi.health'], ['cert_number', 'pi.id_card'], ['personalId', 'pi.id_card'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
     ['phone_number', 'pi.phone'], ['shouji', 'pi.phone'], ['shoujihao', 'pi.phone'], ['dianhua', 'pi.phone'],
     ['手机号', 'pi.phone'], ['手机号码', 'pi.phone'], ['电话', 'pi.phone'], ['联系电话', 'pi.phone'],
     ['email', 'pi.email'], ['e-mail', 'pi.email'], ['E_MAIL', 'pi.email'], ['mail', 'pi.email'],

@@ -220,7 +220,7 @@ describe('names by field', () => {
     ['扎西\u200b多吉', 'name'], ['冼\u2060平', 'emp_nm'],
     // Mongolian and Tibetan names, which have no surname; parents, employees, reviewers.
     ['其其格', 'xm'], ['乌云塔娜', 'name'], ['巴桑', 'name'], ['巴特尔', 'reviewer'], ['韦鹏', 'parent'], ['伊力哈木·肉孜', 'emp'],
-    ['额尔敦巴雅尔', 'realName'], ['虢轩远', 'userName'], ['宋桐诺', 'interviewer'], ['邓艳杰', 'syr'], ['胡桂悦', 'fangdong'], ['Xinyi Huang', 'HM'],
+    ['殳明', 'name'], ['甯志磊', '办事人'], ['额尔敦巴雅尔', 'realName'], ['虢轩远', 'userName'], ['宋桐诺', 'interviewer'], ['邓艳杰', 'syr'], ['胡桂悦', 'fangdong'], ['Xinyi Huang', 'HM'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -240,7 +240,7 @@ describe('names by field', () => {
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
     // A chat's sender: two characters are as often a city; a place that opens with a common word.
-    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'],
+    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
