@@ -5,10 +5,10 @@
  * (scanner.ts) and finishes with the few checks that need several leaves (cross-leaf.ts).
  */
 import type { Leaf, LeafFilter } from '../body/leaf.js';
+import { nameishLabel } from './context.js';
 import { mayBeCoordinate, mayNameDocumentType, namesIcdSystem, requestFindings } from './cross-leaf.js';
 import { CustomRules, type CustomRuleSpec } from './custom.js';
 import { chinaDate } from './detectors/id-card.js';
-import { nameishLabel } from './context.js';
 import { lookupField } from './fields.js';
 import type { Finding } from './finding.js';
 import { builtinKeywords, type KeywordInfo } from './keyword-table.js';

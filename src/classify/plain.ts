@@ -226,7 +226,7 @@ export class PlainFilter implements LeafFilter {
           // A full-width '＠' may join an address written in full-width forms (scanner.email).
           if (isAlnumCode(cp) || isInvisibleCode(cp) || cp === 0xff20) return false;
           if (cp === 0xff1a && this.labelAt(buf, start, end, i - start - extra)) return false;
-          // "陶娟于9月7日": a clause's date after its subject (name.ts nameBeforeDate).
+          // "陶娟于9月7日": a clause's date after its subject (name-contexts.ts nameBeforeDate).
           if (cp === 0x4e8e && i + size < end && CLASS[buf[i + size]!] === DIGIT) return false;
           // A plate: province, then a capital letter (a full-width one stopped above).
           if (isProvinceCode(cp) && i + size < end && buf[i + size]! >= 65 && buf[i + size]! <= 90) return false;
