@@ -54,7 +54,7 @@ const HEALTH = 'pi.health';
  *  sentences about logins and paperwork). */
 const IDENTIFIER_LABELS: ReadonlyArray<readonly [CategoryId, readonly string[]]> = [
   ['pi.id_card', ['身份证号码', '身份证号', '身份证', '证件号码', '证件号']],
-  ['pi.phone', ['手机号码', '手机号', '手机', '联系电话', '电话号码', '电话']],
+  ['pi.phone', ['手机号码', '手机号', '手机', '联系电话', '电话号码', '电话', '回电', '拨打', '致电']],
   ['pi.bank_card', ['银行卡号', '银行卡', '卡号', '银行账号']],
   ['vehicle.vin', ['车架号', '车辆识别代号', '车辆识别码']],
   ['org.uscc', ['统一社会信用代码', '社会信用代码', '信用代码', '纳税人识别号']],

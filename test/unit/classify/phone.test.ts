@@ -58,6 +58,9 @@ describe('mobiles in text', () => {
     ['请拨打1917 6776 392联系', ['1917 6776 392'], 'a call verb vouches for any split'],
     ['回电1594.70.3304.9', ['1594.70.3304.9'], 'a call verb vouches for any split'],
     ['OSI CA CTCT13108410239', ['13108410239'], "an airline record's contact element"],
+    ['请回电 139|1234|5678 谢谢', ['139|1234|5678'], 'a call verb before a number split by pipes'],
+    ['回电 18067_202477，谢谢', ['18067_202477'], 'a call verb before a number split by an underscore'],
+    ['请拨打 95588 咨询，回电时间 2024/01/15', [], 'a service number, a date'],
     ['OSI CA CTCT4006439523', [], 'a service number in a contact element'],
     ['SKU ABCD13108410239', [], 'a code of the same shape'],
   ])('%s → %j (%s)', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
