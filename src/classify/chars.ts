@@ -98,8 +98,9 @@ export function isWhiteCode(c: number): boolean {
  * still covers the value as written. ASCII-only text is returned as it is.
  */
 export function foldEvasions(s: string): string {
+  // Most values hold no evasion: they are returned without a copy.
   let i = 0;
-  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  while (i < s.length && !isEvasionCode(s.charCodeAt(i))) i++;
   if (i === s.length) return s;
   let out = s.slice(0, i);
   for (; i < s.length; i++) {
@@ -108,6 +109,22 @@ export function foldEvasions(s: string): string {
     out += isFullwidthAscii(c) ? String.fromCharCode(c - 0xfee0) : s[i];
   }
   return out;
+}
+
+function isEvasionCode(c: number): boolean {
+  return c >= 0x80 && (isInvisibleCode(c) || isFullwidthAscii(c));
+}
+
+/** Where the line holding s[end - 1] starts, if at most `max` chars before `end` and with no
+ *  `stop` char between; else -1. Bounded, so a reader called at many places of one long line
+ *  does not scan back over it each time. */
+export function nearLineStart(s: string, end: number, max: number, stop = -1): number {
+  for (let p = end - 1; p >= 0 && end - p <= max + 1; p--) {
+    const c = s.charCodeAt(p);
+    if (c === 10) return p + 1;
+    if (c === stop) return -1;
+  }
+  return end <= max ? 0 : -1;
 }
 
 /** U+FF01–FF5E: the full-width forms of ASCII '!'…'~'. */

@@ -9,7 +9,7 @@
  * is not a card).
  */
 import type { Leaf } from '../body/leaf.js';
-import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode } from './chars.js';
+import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode, nearLineStart } from './chars.js';
 import {
   addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameishLabel, nameSpanAfter, valueStartAfter,
 } from './context.js';
@@ -500,8 +500,8 @@ export class LeafScanner implements ScanHost {
    *  key that opens its line and that a dictionary or a nameish reading knows names the value
    *  up to the line's end. A tab between table cells has another cell before it on its line. */
   private tabLabel(v: string, k: number): void {
-    const lineStart = v.lastIndexOf('\n', k - 1) + 1;
-    if (k - lineStart < 2 || k - lineStart > MAX_TAB_LABEL || v.lastIndexOf('\t', k - 1) >= lineStart) return;
+    const lineStart = nearLineStart(v, k, MAX_TAB_LABEL, 9);
+    if (lineStart < 0 || k - lineStart < 2) return;
     const label = v.slice(lineStart, k).trim();
     if (label.length === 0 || label.includes(' ')) return;
     const match = lookupField(label) ?? nameishLabel(label);

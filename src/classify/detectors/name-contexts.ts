@@ -5,15 +5,15 @@
  * ("陶娟于9月7日跟进"). Each takes a Han name that stands alone and starts with no common word,
  * so "@所有人", "2024-05-01 16:00 黄金周" or "本公司于2024年" are no names.
  */
-import { isAlnumCode, isCjkCode, isDigitCode } from '../chars.js';
-import { hanNameAt, isDottedCjkName, isNameDot, isPlainHanName, startsWithCommonWord } from './name.js';
+import { isAlnumCode, isCjkCode, isDigitCode, nearLineStart } from '../chars.js';
+import { hanNameStandingAlone, isDottedCjkName, isNameDot, isPlainHanName } from './name.js';
 
 type Span = { start: number; end: number };
 
 /** The name a '@' at `at` mentions; an e-mail's '@' has letters or digits right before it. */
 export function mentionedNameAt(v: string, at: number): Span | undefined {
-  if (!isCjkCode(v.charCodeAt(at + 1)) || (at > 0 && isAlnumCode(v.charCodeAt(at - 1))) || startsWithCommonWord(v, at + 1)) return undefined;
-  return hanNameAt(v, at + 1, true);
+  if (!isCjkCode(v.charCodeAt(at + 1)) || (at > 0 && isAlnumCode(v.charCodeAt(at - 1)))) return undefined;
+  return hanNameStandingAlone(v, at + 1);
 }
 
 /** The sender named beside a message's date and time, the time's colon at `k`, when they make
@@ -34,14 +34,16 @@ export function speakerBesideTime(v: string, k: number): Span | undefined {
   if (p > end && isCjkCode(v.charCodeAt(p))) return nameAlone(v, p, (span) => endsHeader(v, span.end));
   // "邝洋 2024-09-01 14:59": the name opens the line, before the date and the time.
   if (!endsHeader(v, end) || dateStart === 0 || !isBlank(v.charCodeAt(dateStart)) || !isCjkCode(v.charCodeAt(dateStart - 1))) return undefined;
-  return nameAlone(v, v.lastIndexOf('\n', dateStart - 1) + 1, (span) => span.end === dateStart);
+  const lineStart = nearLineStart(v, dateStart, MAX_SPEAKER);
+  return lineStart < 0 ? undefined : nameAlone(v, lineStart, (span) => span.end === dateStart);
 }
 
+/** Longest sender's name before a header's date: a name written with '·' (name.ts). */
+const MAX_SPEAKER = 20;
 const CLOSERS = new Set([...']】)）'].map((c) => c.charCodeAt(0)));
 
 function nameAlone(v: string, from: number, fits: (span: Span) => boolean): Span | undefined {
-  if (startsWithCommonWord(v, from)) return undefined;
-  const span = hanNameAt(v, from, true);
+  const span = hanNameStandingAlone(v, from);
   return span !== undefined && fits(span) ? span : undefined;
 }
 

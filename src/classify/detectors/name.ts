@@ -3,7 +3,7 @@
  * name field commonly holds instead (ids, flags, URLs, placeholders); the field name or label
  * is the real evidence.
  */
-import { isCjkCode, isInvisibleCode } from '../chars.js';
+import { foldEvasions, isCjkCode } from '../chars.js';
 
 const PLACEHOLDERS = new Set([
   'null', 'none', 'nil', 'undefined', 'unknown', 'test', 'admin', 'true', 'false', 'yes', 'no',
@@ -144,7 +144,8 @@ const NICKNAME_AFTER = /^(.{2,40}?)\s*[(（][A-Z][A-Za-z.' -]{0,30}[)）]$/;
 
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
 export function nameConfidenceFactor(value: string): number {
-  const s = visibleText(value).trim();
+  // Invisible characters pasted into a name to evade ("扎西\u200b多吉") are dropped.
+  const s = foldEvasions(value).trim();
   if (s.length === 0 || s.length > 64) return 0;
   if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
   // "孙氏物流", "王氏宗祠": a family's business or hall, named by its surname and 氏.
@@ -280,6 +281,12 @@ const TITLE_CHARS = new Set([...'总工哥姐导董局处科'].map((c) => c.char
  *  character ("黄金周", "黄浦江", "金价"). */
 export function startsWithCommonWord(s: string, from: number): boolean {
   return NOT_NAMES.has(s.slice(from, from + 2));
+}
+
+/** A Han name at `from` that is the whole Han run there and opens with no common word: what a
+ *  context with no label vouches for (a mention, a chat header, a number beside it). */
+export function hanNameStandingAlone(s: string, from: number): { start: number; end: number } | undefined {
+  return startsWithCommonWord(s, from) ? undefined : hanNameAt(s, from, true);
 }
 
 /** "张某", "李某某", "王某某": judgments and news stories name parties so to keep them
@@ -726,7 +733,7 @@ const NOT_VALUE_NAMES = new Set([
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
 export function isPlainHanName(value: string): boolean {
-  const s = visibleText(value).trim();
+  const s = foldEvasions(value).trim();
   if (s.length > 4 && s.length <= MAX_SURNAMELESS && isSurnamelessName(s)) return true;
   // "班主任", "王府井店": a title or an office where a person is expected.
   if (NOT_PERSONS.has(s) || ORG_VALUE_ENDINGS.test(s)) return false;
@@ -781,14 +788,6 @@ const MONGOLIAN_NAMES = new Set([
   '毕力格', '布和', '德力格尔', '斯日古楞', '乌力吉', '宝音', '吉雅', '萨其拉', '阿如娜', '娜布其', '那日苏', '图门', '孟根',
   '赛音', '朝格图', '巴音', '苏德', '乌日根', '包勒尔', '阿木尔', '白音', '达赖', '格根', '哈达', '查干', '额日和木',
 ]);
-
-/** The text without the invisible characters pasted into a name to evade ("扎西\u200b多吉"). */
-function visibleText(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    if (isInvisibleCode(s.charCodeAt(i))) return [...s].filter((c) => !isInvisibleCode(c.charCodeAt(0))).join('');
-  }
-  return s;
-}
 
 /** Tibetan names have no surname: two of these given-name words make one ("扎西多吉", "次仁卓玛"),
  *  written without the '·' that joins Uyghur names' parts. */
@@ -861,8 +860,8 @@ function skipGapBack(s: string, p: number): number {
 export function hanNameAfterNumber(s: string, numberEnd: number): { start: number; end: number } | undefined {
   let p = numberEnd;
   while (p < s.length && p - numberEnd < 2 && AFTER_NUMBER_GAP.has(s.charCodeAt(p))) p++;
-  if (p === numberEnd || p >= s.length || !isCjkCode(s.charCodeAt(p)) || NOT_NAMES.has(s.slice(p, p + 2))) return undefined;
-  return hanNameAt(s, p, true);
+  if (p === numberEnd || p >= s.length || !isCjkCode(s.charCodeAt(p))) return undefined;
+  return hanNameStandingAlone(s, p);
 }
 const AFTER_NUMBER_GAP = new Set([...' \t\u3000,，/'].map((c) => c.charCodeAt(0)));
 

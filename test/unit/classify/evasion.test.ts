@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../../../src/body/leaf.js';
+import { foldEvasions, nearLineStart } from '../../../src/classify/chars.js';
 import { classifier, fullWidth, leaf, luhnDigit, makeIdCard, makeUscc, makeVin, NOW } from './helpers.js';
 
 /** The finding of `category` that covers value[start, end) entirely, if any. */
@@ -222,4 +223,20 @@ describe.each(CASES)('property: a valid %s split any way under its field', (cate
       { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });
+});
+
+describe('foldEvasions and nearLineStart', () => {
+  it.each([
+    ['扎西\u200b多吉', '扎西多吉'], ['１３９', '139'], ['张伟', '张伟'], ['abc', 'abc'], ['', ''],
+  ])('foldEvasions(%j) → %j', (s, want) => expect(foldEvasions(s)).toBe(want));
+
+  it('leaves Han text and CJK punctuation as they are; a full-width comma is an ASCII form', () => {
+    expect(foldEvasions('王芳。上海市【收】')).toBe('王芳。上海市【收】');
+    expect(foldEvasions('王芳，上海市')).toBe('王芳,上海市');
+  });
+
+  it.each([
+    ['real_name\t', 9, 40, 9, 0], ['a\nreal_name\t', 11, 40, 9, 2], ['x\tname\t', 6, 40, 9, -1],
+    [`${'a'.repeat(50)}\t`, 50, 40, 9, -1], [`\n${'a'.repeat(40)}\t`, 41, 40, 9, 1],
+  ])('nearLineStart(%j, %i, %i) → %i', (s, end, max, stop, want) => expect(nearLineStart(s, end, max, stop)).toBe(want));
 });
