@@ -8,9 +8,11 @@ import { EgError } from '../errors.js';
 import type { Leaf } from './leaf.js';
 import { escapePointerToken } from './pointer.js';
 
+export type CsvDelimiter = ',' | '\t' | ';' | '|';
+
 export interface CsvOptions {
-  /** ',' (text/csv) or '\t' (text/tab-separated-values). */
-  readonly delimiter?: ',' | '\t' | '|';
+  /** ',' (text/csv), '\t' (text/tab-separated-values), or what a text table was sniffed to use. */
+  readonly delimiter?: CsvDelimiter;
   /** Prefix of every location (the holder's location when the CSV is nested). */
   readonly location?: string;
 }
@@ -34,10 +36,7 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
   const base = options.location ?? '';
   if (!isUtf8(buf)) throw malformed('not valid UTF-8');
   const records = readRecords(buf, delimiter);
-  const text = (c: Cell) => {
-    const raw = buf.toString('utf8', c.start, c.end);
-    return c.quoted ? raw.replaceAll('""', '"') : raw;
-  };
+  const text = (c: Cell) => cellText(buf, c);
   const first = records[0]?.map(text) ?? [];
   const header = looksLikeHeader(first) ? first : undefined;
   const leaves: Leaf[] = [];
@@ -60,39 +59,76 @@ const MAX_HEADER_CELL = 40;
 
 /**
  * The delimiter of a text that is one table: a header row of 2+ short cells, then 1+ rows with
- * as many cells as the header (one row in five may have more), and no quotes (a quoted cell may
- * span lines, which a sniff cannot count); with fewer than three rows, a header cell that
- * `columnName` knows. Anything else (prose with commas, log lines, a title over a table) stays
- * text.
+ * as many cells as the header (one row in five may have more); with fewer than three rows, a
+ * header cell that `columnName` knows. Quotes must be RFC 4180 quoting (a quoted cell may hold
+ * the delimiter or a line break). Anything else (prose with commas or quotes, log lines, a title
+ * over a table) stays text.
  */
-export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): ',' | '\t' | '|' | undefined {
-  if (buf.length > MAX_SNIFFED || buf.includes(QUOTE) || buf.includes(0)) return undefined;
+export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => boolean): CsvDelimiter | undefined {
+  if (buf.length > MAX_SNIFFED || buf.includes(0)) return undefined;
   const firstEnd = buf.indexOf(LF);
   if (firstEnd < 0) return undefined;
-  const first = buf.toString('utf8', 0, firstEnd).replace(/\r$/, '').replace(/^\uFEFF/, '');
-  // Tabs, commas, or the pipes of database exports ("order_no|consignee|…").
-  const delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : first.includes('|') ? '|' : undefined;
+  const first = buf.toString('utf8', 0, firstEnd);
+  // Tabs, commas, semicolons (European spreadsheets), or the pipes of database exports
+  // ("order_no|consignee|…").
+  const delimiter = DELIMITERS.find((d) => first.includes(d));
   if (delimiter === undefined) return undefined;
-  const cells = first.split(delimiter);
+  const table = buf.includes(QUOTE) ? quotedShape(buf, delimiter) : plainShape(buf, delimiter);
+  if (table === undefined) return undefined;
+  const { cells, counts } = table;
   // A Markdown table ("| 姓名 | 手机 |") has a pipe before its first and after its last cell.
   const markdown = delimiter === '|' && cells.length >= 4 && cells[0]!.trim() === '' && cells[cells.length - 1]!.trim() === '';
   const header = markdown ? cells.slice(1, -1) : cells;
   if (!looksLikeHeader(header) || header.some((c) => c.trim() === '' || c.length > MAX_HEADER_CELL)) return undefined;
-  const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   // Two lines of prose with a comma each would pass the count: a header that names a field the
   // classifier knows, or more rows, tells a table.
-  if (lines.length < 2 || (lines.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
+  if (counts.length < 2 || (counts.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
   // A row with more cells is an unquoted delimiter inside a cell ("Han, Xuanbai"), which loose
   // exports have now and then; a row with fewer is not one of the table's.
   // A statement's last line may be a footer with fewer cells ("客服热线\t95588", "合计\t3笔").
   let exact = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const count = lines[i]!.split(delimiter).length;
-    if (count < cells.length && !(i === lines.length - 1 && i >= 3 && count >= 2)) return undefined;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i]!;
+    if (count < cells.length && !(i === counts.length - 1 && i >= 3 && count >= 2)) return undefined;
     if (count === cells.length) exact++;
   }
-  return exact * 5 >= lines.length * 4 ? delimiter : undefined;
+  return exact * 5 >= counts.length * 4 ? delimiter : undefined;
+}
+
+const DELIMITERS = ['\t', ',', ';', '|'] as const;
+
+/** The first record's cell texts and every record's cell count, trailing blank lines left out. */
+interface TableShape {
+  readonly cells: readonly string[];
+  readonly counts: readonly number[];
+}
+
+/** Without quotes a record is a line. */
+function plainShape(buf: Buffer, delimiter: CsvDelimiter): TableShape {
+  const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return { cells: (lines[0] ?? '').replace(/^\uFEFF/, '').split(delimiter), counts: lines.map((l) => l.split(delimiter).length) };
+}
+
+/** Undefined when the quotes are not CSV quoting. */
+function quotedShape(buf: Buffer, delimiter: CsvDelimiter): TableShape | undefined {
+  let records: Cell[][];
+  try {
+    records = readRecords(buf, delimiter.charCodeAt(0));
+  } catch (err) {
+    if (err instanceof EgError) return undefined;
+    throw err;
+  }
+  // A quote inside an unquoted cell is prose (他说"好的", 然后…), not a quoted cell.
+  if (records.some((r) => r.some((c) => !c.quoted && buf.subarray(c.start, c.end).includes(QUOTE)))) return undefined;
+  const blank = (r: Cell[]) => r.length === 1 && !r[0]!.quoted && r[0]!.start === r[0]!.end;
+  while (records.length > 0 && blank(records[records.length - 1]!)) records.pop();
+  return { cells: (records[0] ?? []).map((c) => cellText(buf, c)), counts: records.map((r) => r.length) };
+}
+
+function cellText(buf: Buffer, c: Cell): string {
+  const raw = buf.toString('utf8', c.start, c.end);
+  return c.quoted ? raw.replaceAll('""', '"') : raw;
 }
 
 /** No cell mostly digits: "mobile,身份证号" is a header, "张三,13800138000" is data. */
@@ -157,7 +193,7 @@ export function encodeCsvCell(value: string, outer: Buffer | undefined, start: n
   if (quoted) return doubled;
   // The neighbours tell the delimiter; a lone cell on its line could be in either format.
   const around = outer === undefined ? [] : [outer[start - 1], outer[end]];
-  const delimiters = around.includes(0x09) ? '\t' : around.includes(0x2c) ? ',' : around.includes(0x7c) ? '|' : ',\t';
+  const delimiters = around.includes(0x09) ? '\t' : around.includes(0x2c) ? ',' : around.includes(0x3b) ? ';' : around.includes(0x7c) ? '|' : ',\t';
   const needs = /["\r\n]/.test(value) || [...delimiters].some((d) => value.includes(d));
   return needs ? `"${doubled}"` : value;
 }

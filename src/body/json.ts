@@ -132,10 +132,11 @@ interface Frame {
 const LABEL_MEMBER_KEYS = new Set([
   'field', 'fieldname', 'field_name', 'name', 'label', 'key', 'k', 'attr', 'attrname', 'attr_name', 'attribute', 'property',
   'propertyname', 'question', 'title', 'item', 'itemname', 'paramname', 'param', 'type', 'code', '字段', '字段名', '名称', '项目', '属性', '问题',
+  'fieldcode', 'field_code', 'fieldkey', 'field_key', 'attrcode', 'attr_code', 'attrkey', 'paramcode', 'paramkey', 'itemcode', 'itemkey',
 ]);
 const VALUE_MEMBER_KEYS = new Set([
   'value', 'val', 'v', 'answer', 'attrvalue', 'attr_value', 'fieldvalue', 'field_value', 'propertyvalue', 'paramvalue', 'content',
-  'text', 'data', '值', '内容', '答案',
+  'text', 'data', '值', '内容', '答案', 'fieldval', 'attrval', 'itemvalue', 'paramval',
 ]);
 
 /** A member key's part in a key/value record, judged once per distinct key (the key cache). */

@@ -3,10 +3,10 @@
  * backwards from a colon or from a numeric candidate and looked up in the same field
  * dictionary as JSON keys, so the two never disagree about what a word means.
  */
-import { isCjkCode, isSpaceCode } from './chars.js';
+import { isCjkCode, isSpaceCode, nearLineStart } from './chars.js';
 import type { Span } from './detectors/email.js';
 import { commaGivenNameAt, hanNameAt, isNameishKey, isSenderKey } from './detectors/name.js';
-import { lookupExact, lookupField, mayBeField, normalizeFieldName, ROLE_WEIGHT, type FieldMatch } from './fields.js';
+import { lookupExact, lookupField, mayBeField, normalizeFieldName, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 
 const MAX_CJK_LABEL = 10;
 const MAX_LATIN_LABEL = 40;
@@ -39,6 +39,12 @@ function labelStart(s: string, end: number): number {
   let p = end;
   if (isCjkCode(s.charCodeAt(end - 1))) {
     while (p > 0 && end - p < MAX_CJK_LABEL && isCjkCode(s.charCodeAt(p - 1))) p--;
+    // "姓  名：", "住  址：": a form spaces its two-char labels out to the width of the longer ones.
+    if (end - p === 1) {
+      let q = p;
+      while (q > 0 && p - q < 4 && (s.charCodeAt(q - 1) === 32 || s.charCodeAt(q - 1) === 0x3000)) q--;
+      if (q < p && q > 0 && isCjkCode(s.charCodeAt(q - 1)) && (q === 1 || !isCjkCode(s.charCodeAt(q - 2)))) return q - 1;
+    }
     // "IMEI号", "VIN码", "Email地址": a short Han suffix on a Latin word.
     if (end - p <= 2 && p > 0 && isWordChar(s.charCodeAt(p - 1))) {
       const q = p;
@@ -94,9 +100,25 @@ const NAMEISH_LABEL: FieldMatch = Object.freeze({ category: 'pi.name', weight: R
 export function labelBefore(s: string, pos: number): FieldMatch | undefined {
   let p = pos;
   for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;
-  return labelEndingAt(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : undefined);
+  return labelEndingAt(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : metricSampleBefore(s, pos) ? METRIC_SAMPLE : undefined);
 }
 const COMPANY_CODE: FieldMatch = Object.freeze({ category: 'org.uscc', weight: 0.9 });
+const METRIC_SAMPLE: FieldMatch = Object.freeze({ category: REFERENCE, weight: 0 });
+
+/** A metric's sample in Prometheus's text format (`http_requests_total{code="200"} 17194647526`):
+ *  the line opens with the metric's name and its labels, and the number after them is a count. */
+function metricSampleBefore(s: string, pos: number): boolean {
+  let p = pos;
+  while (p > 0 && pos - p < 3 && s.charCodeAt(p - 1) === 32) p--;
+  if (p === pos || s.charCodeAt(p - 1) !== 125) return false;
+  const lineStart = nearLineStart(s, p, MAX_METRIC_LINE);
+  if (lineStart < 0) return false;
+  let open = p - 2;
+  while (open > lineStart && s.charCodeAt(open) !== 123) open--;
+  return open > lineStart && METRIC_NAME.test(s.slice(lineStart, open));
+}
+const MAX_METRIC_LINE = 400;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** Where an organisation's name ends: a code in brackets right after it is its USCC
  *  ("四川同创实业有限公司 (Y1500817FYAB3FAK6J)"). */

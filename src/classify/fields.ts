@@ -155,6 +155,8 @@ const GROUPS: readonly Group[] = [
       'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
       // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu',
+      // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人.
+      'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
@@ -227,6 +229,8 @@ const GROUPS: readonly Group[] = [
       'zdbm', 'jbbm', 'zdmc', 'jbmc',
       // A laboratory's or an examination's conclusion (检验结论, 检查结论) and its pinyin initials.
       '检验结论', '化验结论', 'jyjl', 'jcjl', 'labConclusion', 'testConclusion',
+      // A report's line per test: "检验项目：TPPA 阳性".
+      '检验项目', '化验项目', 'jyxm',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
@@ -303,7 +307,9 @@ const GROUPS: readonly Group[] = [
       // Registrations, bookings, batches and mail items: numbered by the business, not people.
       'regNo', 'confirmationNo', 'confirmationNumber', 'confirmationCode',
       'bookingNo', 'bookingId', 'bookingRef', 'reservationNo', 'reservationId', 'pnr', 'batchId', 'batch', 'bizId',
-      'couponId', 'couponNo', 'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
+      'couponId', 'couponNo', 'activityId', 'activityNo', 'campaignId', 'promotionId', 'promoId', 'adId', 'creativeId',
+      'shopId', 'storeId', 'merchantId', 'mchId', 'spuId', 'categoryId', 'brandId', 'skuNo', 'templateId', 'channelId',
+      'mailNo', 'mailNumber', 'packageNo', 'deliveryNo', 'shipmentId', 'refundNo', 'refundId',
       'payNo', 'applyNo', 'applicationNo', 'recordNo', 'reportNo', 'orderSn', 'settlementNo', '订单', '运单', '预订号',
       '确认号', '登记号', '批次', 'claimNumber', 'claimId', 'ywlsh', 'lsh',
       // Part, model and licence codes: a 17-char one passes the VIN check one time in eleven.

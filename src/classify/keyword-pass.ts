@@ -8,7 +8,7 @@ import { foldAlnum, isCjkCode } from './chars.js';
 import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore } from './detectors/health.js';
-import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
+import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt, NAME_SUFFIXES_ZH, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
 import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -107,7 +107,10 @@ export function applyKeywords(
         if (opening) before--;
         // A dotted name opening a salutation ("迪丽热巴·迪力木拉提，您好"). Inside a sentence the
         // words before one are unknown; a trigger reads it forwards ("尊敬的…", nameAfter).
-        const span = (opening ? dottedNameOpening(v, before) : undefined) ?? hanNameBefore(v, before);
+        // Without the comma too ("迪力夏提·玉素甫您好："): a dotted name is no mere word. After a
+        // title ("…热依木女士您好") the title's own match reads the name.
+        const dotted = opening || (isHelloAt(v, m.start) && !NAME_SUFFIXES_ZH.some((t) => before >= t.length && v.startsWith(t, before - t.length)));
+        const span = (dotted ? dottedNameOpening(v, before) : undefined) ?? hanNameBefore(v, before);
         // "郑桐磊，您的外卖已送达": a greeting's name opens the message (or its line, or follows
         // its 【signature】); inside a sentence "，您" follows anything.
         if (span !== undefined && (!opening || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);

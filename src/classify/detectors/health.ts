@@ -132,6 +132,8 @@ export const HEALTH_NEGATIVES = [
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',
+  // A record's number, not its content.
+  '病历号', '病历编号', '病历卡号', '就诊号', '就诊卡号', '就诊卡', '就诊编号', '复诊号',
   // Food labels, sales slang, insurance products, crops, pets: commerce, not anyone's health.
   '过敏原', '致敏原', '骨折价', '打骨折', '强迫症福音', '防癌险', '重疾险', '医疗险', '住院医疗险', '住院医疗保险', '住院津贴', '住院险', '门诊险', '意外险',
   '病虫害', '病虫', '处方粮', '网站体检', '系统体检', '安全体检', '手机体检', '车辆体检', 'allergen', 'allergens',
@@ -243,8 +245,12 @@ export function isMedicalValue(value: string): boolean {
   const v = value.trim().toLowerCase();
   // One class then the unit: a pattern with \d between two such classes backtracks
   // quadratically over a long run of digits.
-  return !PLACEHOLDERS.has(v) && !(DATA_COUNT.test(v) && /\d/.test(v)) && !MACHINE_DIAGNOSIS.test(v);
+  return !PLACEHOLDERS.has(v) && !(DATA_COUNT.test(v) && /\d/.test(v)) && !MACHINE_DIAGNOSIS.test(v) && !DIGITS_ONLY.test(v);
 }
+
+/** A bare number under "rx" or "dx" is a count, a hotline or a code of the form's own, not a
+ *  record ("250.00", an ICD-9 code, keeps its point). */
+const DIGITS_ONLY = /^[\d\s-]+$/;
 
 /** "车辆诊断：发动机故障码 P0300" under "diag": a machine's diagnosis. */
 const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池)诊断|故障码|\bobd\b|\bdtc\b/;

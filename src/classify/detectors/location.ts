@@ -76,6 +76,8 @@ const CJK_LNG = ['经度'];
 // Every axis word ends in one of these: a cheap test before any string work.
 const AXIS_LAST = new Set([...'tTgGnNeE度udD'].map((c) => c.charCodeAt(0)));
 
+const GIS_AXIS: Readonly<Record<number, Axis>> = { 120: 'lng', 121: 'lat' };
+
 // Keys repeat across leaves and requests: the verdicts are kept (bounded, cleared when full).
 const MEMO_LIMIT = 4096;
 const axisMemo = new Map<string, Axis | null>();
@@ -84,6 +86,8 @@ const pointMemo = new Map<string, boolean>();
 /** The axis a field name declares ("lat", "pickupLatitude", "纬度"). */
 export function keyAxis(key: string | undefined): Axis | undefined {
   if (key === undefined || key.length === 0 || key.length > 40) return undefined;
+  // GIS writes a point as {"x": lng, "y": lat}; only the bare letters ("offsetX" is a screen's).
+  if (key.length === 1) return GIS_AXIS[key.charCodeAt(0) | 32];
   // "geo[lat]": a form key names its axis in its last member.
   if (key.charCodeAt(key.length - 1) === 93) return keyAxis(key.slice(key.lastIndexOf('[') + 1, -1));
   if (!AXIS_LAST.has(key.charCodeAt(key.length - 1)) && !AXIS_SUFFIX.test(key)) return undefined;
@@ -117,6 +121,7 @@ const AXIS_WORD = /(?:latitude|longitude|lat|lng|lon|long|weidu|jingdu|wd|jd|纬
  * to_lng}) are told apart by it. Only asked of keys keyAxis reads an axis in.
  */
 export function axisKeyPrefix(key: string): string {
+  if (key.length === 1) return '';
   let k = key.charCodeAt(key.length - 1) === 93 ? key.slice(0, key.lastIndexOf('[')) : key.replace(AXIS_SUFFIX, '').replace(AXIS_WORD, '');
   k = k.replace(/[_\-.\s]+$/, '');
   return k.toLowerCase();
@@ -126,6 +131,8 @@ const POINT_KEYS = new Set([
   'coordinates', 'coordinate', 'coords', 'coord', 'location', 'loc', 'position', 'pos', 'gps',
   'track', 'tracks', 'trajectory', 'path', 'route', 'points', 'point', 'latlng', 'lnglat',
   'latlon', 'lonlat', 'geo', 'geometry', 'center', 'centre', 'waypoints', 'polyline', 'trail',
+  // A point named by its datum: {"wgs84": [lat, lng]}, {"gcj02": …}, Baidu's {"bd09ll": …}.
+  'wgs84', 'wgs', 'gcj02', 'gcj', 'bd09', 'bd09ll', 'bd09mc',
   '坐标', '位置', '定位', '轨迹', '经纬度', '位置信息', '定位信息', '轨迹点',
 ]);
 
@@ -143,7 +150,8 @@ export function isPointArrayKey(key: string | undefined): boolean {
 function readPointArrayKey(key: string): boolean {
   const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
   if (POINT_KEYS.has(norm)) return true;
-  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', '坐标', '轨迹', '经纬度']) {
+  // "trackPoints", "routePoints": a key of points is a track whatever it starts with.
+  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', 'points', 'wgs84', 'gcj02', 'bd09', '坐标', '轨迹', '经纬度']) {
     if (norm.endsWith(k)) return true;
   }
   return false;

@@ -221,7 +221,7 @@ const FOLLOWER_WORDS = new Set([
   '陪同', '主持', '发起', '完成', '绑定', '注册', '登录', '下单', '购买', '申请', '预约', '反馈', '投诉', '咨询', '留言',
   '来电', '退款', '付款', '支付', '领取', '修改', '更换', '取消', '认证', '实名', '电话', '手机', '身份', '地址', '邮箱',
   '微信', '联系', '下周', '下午', '上午', '中午', '晚上', '后天', '前天', '入职', '离职', '到岗', '报到', '上班', '下班',
-  '最近', '确诊', '住院', '生病', '去世', '出院',
+  '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
 ]);
 
 function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -541,6 +541,8 @@ export const NAME_TRIGGERS_ZH = [
   // Duty rosters, approvals and sales follow-ups ("值班人：刘嘉", "审核人 张伟").
   '值班人', '值班员', '审核人', '审批人', '复核人', '制单人', '收银员', '业务员', '对接人', '推荐人', '介绍人',
   '联络人', '接待人', '跟进人', '责任人', '维修人', '报修人', '销售顾问', '客户经理', '坐席',
+  // Inspections, community work and case handling ("巡检员欧阳瀚已上报", "网格员李娜走访").
+  '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
 export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
@@ -564,12 +566,16 @@ export const NAME_TRIGGERS_ZH_STRICT = [
   '顾问', '对方', '学员', '主管', '玩家', '经理', '店长', '主任', '组长', '专员',
   // Kin named in chats ("收件人写的是我妈妈董明敏，").
   '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
+  // …and in case notes ("其配偶何飞宁陪同", "患儿母亲王芳代诉").
+  '配偶', '其配偶', '妻子', '丈夫', '女儿', '儿子', '母亲', '父亲',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
   '】',
 ];
 
 /** Words a Han name stands right before ("张伟先生", "李娜女士您好"). */
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上',
+  // A pupil's parent addressed through the pupil ("请叶一诺家长留个电话").
+  '家长', '的家长',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
   // Who paid or received for someone else ("司徒欣洋代付" in a payment's memo).
@@ -705,7 +711,10 @@ export function isGenericNameKey(norm: string): boolean {
   // abbreviations of 姓名 end in "xm" ("khxm" 客户姓名, "hzxm" 患者姓名).
   const last = norm.charCodeAt(norm.length - 1);
   if (norm.length >= 2 && (last === 0x4eba || last === 0x8005 || last === 0x540d)) return !THING_NAME_KEYS_ZH.test(norm);
-  if (norm.length >= 3 && norm.length <= 14 && norm.endsWith('xm') && /^[a-z]+$/.test(norm)) return true;
+  // "jhr1xm": the first guardian's (监护人1) name on a school form.
+  if (norm.length >= 3 && norm.length <= 14 && norm.endsWith('xm') && /^[a-z][a-z0-9]*$/.test(norm)) return true;
+  // Waybills' "j_contact" / "d_contact" (寄件 / 到件 contact): a short prefix before "contact".
+  if (norm.length > 7 && norm.length <= 10 && norm.endsWith('contact')) return true;
   // "applicant_nm", "cust_nm": the common abbreviation of "name".
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }
@@ -716,7 +725,9 @@ const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆港岛
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种'].map((c) => c.charCodeAt(0)));
+/** 和 joins names in text ("转给张伟和李娜"): a surname only as a whole value's first char. */
+const WHOLE_VALUE_SURNAMES = new Set([...VALUE_SURNAMES, 0x548c]);
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
 const NOT_VALUE_NAMES = new Set([
   '于是', '于此', '于今', '于昨', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
@@ -729,6 +740,13 @@ const NOT_VALUE_NAMES = new Set([
   '贝壳', '贝类', '贝斯', '廉价', '廉洁', '廉政', '明天', '明细', '明星', '明年', '明日', '明确', '明显', '明白',
   '明信', '明文', '明码', '明暗', '明亮', '满意', '满足', '满分', '满减', '满额', '满员', '满载', '满月', '满天', '满屏', '满级',
   '满仓', '满格', '满血', '满星', '满座', '满勤', '满期', '满包', '满洲', '满族', '满赠', '满送', '满返',
+  '水果', '水电', '水费', '水平', '水印', '水泥', '水产', '水务', '水表', '水利', '水质', '水杯', '水壶', '水晶', '水管',
+  '水滴', '水箱', '水库', '水位', '水量', '水流', '水面', '水墨', '水彩', '水性', '水乳', '水饺', '水煮', '水蜜',
+  '花费', '花园', '花卉', '花店', '花束', '花生', '花茶', '花呗', '花椒', '花朵', '花样', '花纹', '花色', '花期', '花瓶',
+  '花草', '花絮', '花销', '花钱', '花洒', '花甲', '花艺', '花篮', '花坛', '花灯',
+  '种类', '种子', '种植', '种草', '种苗', '种族', '种群', '种养', '种地', '种田', '种树', '种菜', '种别',
+  '和平', '和谐', '和解', '和睦', '和好', '和气', '和风', '和田', '和牛', '和服', '和式', '和声', '和弦', '和约', '和局',
+  '和棋', '和煦', '和美', '和悦', '和顺', '和合', '和蔼', '和其', '和我', '和你', '和他', '和她', '和您', '和客', '和用',
 ]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
@@ -743,13 +761,15 @@ export function isPlainHanName(value: string): boolean {
   // A whole value is the name itself: the words that follow names in text ("喻刚刚", 刚刚 after a
   // name in "张伟刚刚到") do not cut it.
   const sur = isHanSurnameAt(s, 0);
+  // "张总", "陈工" under a contact or an approver key: a title, not a name.
+  if (s.length === sur + 1 && TITLE_CHARS.has(s.charCodeAt(sur))) return false;
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
     if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
   }
   if (isSurnamelessName(s)) return true;
-  if (s.length > 3 || !VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
+  if (s.length > 3 || !WHOLE_VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
   for (let i = 1; i < s.length; i++) if (!isCjkCode(s.charCodeAt(i)) || NAME_FOLLOWERS.has(s.charCodeAt(i))) return false;
   return true;
 }
@@ -818,6 +838,7 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['traveler', false], ['traveller', false],
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
+  ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
   // Calls and voicemail transcripts: "Hi, this is Li Na from sales". Places follow it as often
   // ("this is Long Beach"), hence pinyin only.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/body/csv.js';
+import { parseCsv, sniffTableDelimiter, type CsvDelimiter } from '../../../src/body/csv.js';
 import { parseBody } from '../../../src/body/parse.js';
 
 /** [location, key, value, raw bytes of the span]. */
-function rows(raw: string, delimiter: ',' | '\t' = ',') {
+function rows(raw: string, delimiter: CsvDelimiter = ',') {
   const buf = Buffer.from(raw, 'utf8');
   return parseCsv(buf, { delimiter }).map((l) => [l.location, l.key, l.value, buf.toString('utf8', l.rawStart, l.rawEnd)]);
 }
@@ -46,6 +46,14 @@ describe('parseCsv', () => {
     ]);
   });
 
+  it('reads semicolon-separated values (commas are data)', () => {
+    expect(rows('姓名;地址\n邱佳宇;"北京市;海淀区"\n龙岚;a,b\n', ';')).toEqual([
+      ['/0/0', undefined, '姓名', '姓名'], ['/0/1', undefined, '地址', '地址'],
+      ['/1/姓名', '姓名', '邱佳宇', '邱佳宇'], ['/1/地址', '地址', '北京市;海淀区', '北京市;海淀区'],
+      ['/2/姓名', '姓名', '龙岚', '龙岚'], ['/2/地址', '地址', 'a,b', 'a,b'],
+    ]);
+  });
+
   it.each([
     ['unterminated quote', 'a,"b\n', /unterminated quoted field at byte 2/],
     ['text after a closing quote', '"a"b,c\n', /text after a closing quote at byte 3/],
@@ -83,7 +91,9 @@ describe('tables sent as text/plain', () => {
     ['one row in five with an unquoted comma in a cell', 'mobile,姓名\n1,a\n2,b\n3,c\n4,Han, Xuanbai\n', known, 'csv'],
     ['rows with more cells, often', 'mobile,note\n13812345678,a,b\n', known, 'text'],
     ['a title line over the table', '导出结果\n姓名,mobile\n张三,13812345678\n', known, 'text'],
-    ['a quote anywhere (a cell could span lines)', 'mobile,note\n13812345678,"a"\n', known, 'text'],
+    ['a quoted cell', 'mobile,note\n13812345678,"a"\n', known, 'csv'],
+    ['a quote inside an unquoted cell', 'mobile,note\n13812345678,say "a"\n', known, 'text'],
+    ['a semicolon export', '序号;姓名;证件号码\n1;邱佳宇;440305198902270461\n', known, 'csv'],
     ['a header cell that is data', '13812345678,张三\n13912345678,李四\n', known, 'text'],
     ['one line', 'mobile,姓名', known, 'text'],
     ['a Markdown table', '| 序号 | 姓名 | 身份证号 |\n|---|---|---|\n| 1 | 陈春磊 | 无 |\n', known, 'csv'],
@@ -103,5 +113,49 @@ describe('tables sent as text/plain', () => {
       { location: '/1/姓名', key: '姓名', value: '谢睿倩' },
       { location: '/1/身份证号', key: '身份证号', value: '430104510124048' },
     ]);
+  });
+});
+
+describe('sniffTableDelimiter', () => {
+  const known = (name: string) => ['姓名', '地址', 'name', 'phone', '联系电话'].includes(name);
+  const cases: Array<[string, string, CsvDelimiter | undefined]> = [
+    ['quoted cells under a known header',
+      '序号,姓名,电话,地址\n1,"司马岚","14728272658","广东省深圳市南山区解放大道815号23号楼5单元3004室"\n2,"龚瀚薇","183-0586-2478","上海市静安区中山路560号翠苑小区20幢1579室"\n', ','],
+    ['one quoted row under a known header', 'name,phone,id_card,bank_card\n"呼延超","15890648760","110105198002203035","3568 2759 8820 7862"\n', ','],
+    ['a semicolon table', '客户名称;联系电话;证件号码;邮箱\n邱佳宇;18729224664;440305198902270461;sunli98@foxmail.com\n龙岚;17119425649;150102198912153497;805942754@qq.com\n', ';'],
+    ['a quoted cell holding the delimiter is one cell', 'a,b\n"Li, Lei",1\n"Wang, Bo",2\n"Xu, Yi",3\n', ','],
+    ['a quoted cell holding a line break is one cell', 'a,b\n1,"x\ny"\n2,"z"\n3,"w\r\nv"\n', ','],
+    ['records, not lines, count towards the rows a table needs', 'a,b\n1,"x\ny\nz"\n', undefined],
+    ['quoted header cells, doubled quotes, CRLF and a BOM', '\uFEFF"姓名","say ""hi"""\r\n"张三","x"\r\n', ','],
+    ['a quoted semicolon cell', '姓名;地址\n"邱佳宇";"北京市;海淀区"\n', ';'],
+    ['a tab before a comma before a semicolon before a pipe', 'a;b\tc,d|e\n1;2\t3,4|5\n6;7\t8,9|0\n1;2\t3,4|5\n', '\t'],
+    ['a comma before a semicolon', 'a;b,c\n1;2,3\n4;5,6\n7;8,9\n', ','],
+    ['a semicolon before a pipe', 'a|b;c\n1|2;3\n4|5;6\n7|8;9\n', ';'],
+    ['an unterminated quote', '姓名,phone\n"张三,13812345678\n李四,13912345678\n', undefined],
+    ['text after a closing quote', '姓名,phone\n"张三"x,13812345678\n', undefined],
+    ['a quote inside an unquoted cell', '姓名,phone\n张三,"138"\n李 "四",139\n', undefined],
+    ['a quoted header cell that is too long', `"${'x'.repeat(41)}",姓名\n1,2\n`, undefined],
+    ['a quoted row with fewer cells', '姓名,phone\n"张三"\n', undefined],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    expect(sniffTableDelimiter(Buffer.from(text), known)).toBe(expected);
+  });
+
+  // Prose is written with quotes, commas and semicolons; the known predicate matches nothing in it.
+  it.each([
+    ['Chinese prose with ASCII quotes', '他说，"好的", 然后我们一起去了医院。\n医生说, "没什么大问题", 回家多休息。\n我们说, "谢谢", 就走了。\n第二天, 他又来了。\n'],
+    ['Chinese prose with curly quotes', '他说，“好的”, 然后我们一起去了医院。\n医生说“没什么大问题”，回家多休息, 多喝水, 早点睡。\n'],
+    ['English prose with quoted words', 'She said "yes, of course", and left; nobody followed.\nThen we waited, talked, and went home.\nThe "plan", as usual, was late.\nFine, "ok".\n'],
+    ['English prose opening with a quotation', '"Hello," she said, "how are you?"\n"Fine," I said, "and you?"\n"Good," she said.\n"Bye," I said.\n'],
+    ['a quotation spanning lines', 'He wrote, "first line\nsecond line\nthird line\nfourth line"\n'],
+    ['semicolons in prose', 'Bring your ID; the office closes at 5.\nCall the "front desk"; ask for Li.\nParking is free; the lift is on the left; floor 3.\nThanks.\n'],
+    ['a sentence per line with a semicolon', 'Note: bring your ID; the office closes at 5.\nAsk for Li.\n'],
+  ])('%s stays text', (_name, text) => {
+    expect(sniffTableDelimiter(Buffer.from(text), known)).toBeUndefined();
+    expect(parseBody(Buffer.from(text), 'text/plain', { columnName: known }).format).toBe('text');
+  });
+
+  it('does not throw on malformed quoting', () => {
+    expect(() => sniffTableDelimiter(Buffer.from('a,b\n"x\n'))).not.toThrow();
   });
 });

@@ -163,6 +163,9 @@ describe('parseJson: tables take their header as keys', () => {
     ['records labelled beside their value', '{"r":[{"field":"姓名","value":"a"},{"name":"phone","value":"b"},{"value":"c","field":"姓名"}]}', [
       '/r/0/field=field', '/r/0/value=姓名', '/r/1/name=name', '/r/1/value=phone', '/r/2/value=value', '/r/2/field=field',
     ]],
+    ['records spelled fieldCode / fieldValue', '{"a":[{"fieldCode":"姓名","fieldValue":"x"},{"attrKey":"phone","attrVal":"y"}]}', [
+      '/a/0/fieldCode=fieldCode', '/a/0/fieldValue=姓名', '/a/1/attrKey=attrKey', '/a/1/attrVal=phone',
+    ]],
     ['a label inside the type object (FHIR)', '{"i":[{"type":{"text":"phone"},"value":"a"}]}', ['/i/0/type/text=text', '/i/0/value=phone']],
     ['columns described by objects', '{"columns":[{"key":"je","title":"金额"},{"key":"xm","title":"姓名"},{"title":"phone"}],"rows":[["1","a","b"]]}', [
       '/columns/0/key=key', '/columns/0/title=title', '/columns/1/key=key', '/columns/1/title=title', '/columns/2/title=title',

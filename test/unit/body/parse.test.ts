@@ -78,3 +78,59 @@ describe('parseText', () => {
     expect(parseText(buf)).toMatchObject([{ value: 'hi', rawStart: 3, rawEnd: 5 }]);
   });
 });
+
+describe('CSV tables sent as text/plain', () => {
+  const known = (name: string) => ['姓名', '地址', 'name', 'phone', '联系电话'].includes(name);
+  /** [key, value, raw span, the byte before the span] for the leaves of record 1. */
+  function firstRecord(text: string) {
+    const buf = Buffer.from(text, 'utf8');
+    const parsed = parseBody(buf, 'text/plain; charset=utf-8', { columnName: known });
+    const leaves = parsed.leaves.filter((l) => l.location.startsWith('/1/'));
+    return { format: parsed.format, leaves: leaves.map((l) => [l.key, l.value, buf.toString('utf8', l.rawStart, l.rawEnd), String.fromCharCode(buf[l.rawStart - 1]!)]) };
+  }
+
+  it.each([
+    [
+      'quoted cells with a header',
+      '序号,姓名,电话,地址\n1,"司马岚","14728272658","广东省深圳市南山区解放大道815号23号楼5单元3004室"\n2,"龚瀚薇","183-0586-2478","上海市静安区中山路560号翠苑小区20幢1579室"\n',
+      [
+        ['序号', '1', '1', '\n'], ['姓名', '司马岚', '司马岚', '"'], ['电话', '14728272658', '14728272658', '"'],
+        ['地址', '广东省深圳市南山区解放大道815号23号楼5单元3004室', '广东省深圳市南山区解放大道815号23号楼5单元3004室', '"'],
+      ],
+    ],
+    [
+      'one quoted row',
+      'name,phone,id_card,bank_card\n"呼延超","15890648760","110105198002203035","3568 2759 8820 7862"\n',
+      [
+        ['name', '呼延超', '呼延超', '"'], ['phone', '15890648760', '15890648760', '"'],
+        ['id_card', '110105198002203035', '110105198002203035', '"'], ['bank_card', '3568 2759 8820 7862', '3568 2759 8820 7862', '"'],
+      ],
+    ],
+    [
+      'semicolon-separated',
+      '客户名称;联系电话;证件号码;邮箱\n邱佳宇;18729224664;440305198902270461;sunli98@foxmail.com\n龙岚;17119425649;150102198912153497;805942754@qq.com\n',
+      [
+        ['客户名称', '邱佳宇', '邱佳宇', '\n'], ['联系电话', '18729224664', '18729224664', ';'],
+        ['证件号码', '440305198902270461', '440305198902270461', ';'], ['邮箱', 'sunli98@foxmail.com', 'sunli98@foxmail.com', ';'],
+      ],
+    ],
+    [
+      'a quoted cell holding a comma and a line break',
+      '姓名,地址\r\n"Li, Lei","北京市\r\n海淀区"\r\n',
+      [['姓名', 'Li, Lei', 'Li, Lei', '"'], ['地址', '北京市\r\n海淀区', '北京市\r\n海淀区', '"']],
+    ],
+  ])('%s: cells keyed by their header', (_name, text, expected) => {
+    expect(firstRecord(text)).toEqual({ format: 'csv', leaves: expected });
+  });
+
+  it.each([
+    ['an unterminated quote', '姓名,电话\n"司马岚,14728272658\n'],
+    ['text after a closing quote', '姓名,电话\n"司马岚"x,14728272658\n'],
+    ['a stray quote in a cell', '姓名,电话\n司马"岚",14728272658\n'],
+    ['prose', '他说，"好的", 然后我们一起去了医院。\n医生说, "没什么大问题", 回家多休息。\n我们说, "谢谢", 就走了。\n第二天, 他又来了。\n'],
+  ])('%s stays one text leaf', (_name, text) => {
+    const parsed = parseBody(Buffer.from(text), 'text/plain', { columnName: known });
+    expect(parsed.format).toBe('text');
+    expect(parsed.leaves.map((l) => l.value)).toEqual([text]);
+  });
+});

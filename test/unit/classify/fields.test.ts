@@ -74,7 +74,7 @@ describe('lookupField: look-alikes that are not PI fields', () => {
     'operationName',
   ])('%s → none', (key) => expect(cat(key)).toBeUndefined());
 
-  it.each(['orderNo', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo',
+  it.each(['orderNo', 'activityId', 'campaign_id', 'shopId', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo',
     'regNo', 'confirmationNo', 'batchId', 'bizId', 'couponId', 'mailNo', 'pnr', '订单', 'mpn', 'licenseKey', '配件编号',
     'amount_fen', 'rows_scanned', 'rx_bytes_total', 'bytesSent', 'claimNumber', 'ywlsh', 'order', 'tracking'])(
     '%s is a reference number (lowers pattern-only findings)', (key) => expect(cat(key)).toBe('ref'),

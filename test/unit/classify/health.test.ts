@@ -29,6 +29,11 @@ describe('medical content in values', () => {
     expect(h('患者：张伟\n住院费用：RMB 22567.63\n门诊费用：¥200\n住院5天')).toEqual(['住院5天']);
   });
 
+  it("a record's or a visit's number is no health data", () => {
+    expect(h('病历号：9819192781\n科室：心内科')).toEqual([]);
+    expect(h('处方：硝苯地平控释片 30mg qd\n医师签名：____  就诊号：T250948162354867715')).toEqual(['处方：硝苯地平控释片 30mg qd']);
+  });
+
   it('HIV written out in Chinese, in a laboratory conclusion', () => {
     // Health words name someone's health only beside a person (matcher.ts drops the others).
     expect(h('患者张伟，人类免疫缺陷病毒抗体初筛阳性，已送确证')).toEqual(['人类免疫缺陷病毒抗体初筛阳性']);
@@ -85,7 +90,12 @@ describe('medical fields', () => {
     ['抑郁发作，规律服药', 'diag_result'], ['氨氯地平 5mg qd', 'rxText'],
   ])('%s under %s is one finding', (value, key) => expect(h(value, key)).toEqual([value]));
 
-  it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));
+  it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史'], ['12345', 'rx'], ['0', 'dx']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));
+
+  it('a report line per test, and an ICD-9 code that is all digits but its point', () => {
+    expect(h('TPPA 阳性', '检验项目')).toEqual(['TPPA 阳性']);
+    expect(h('250.00', 'dx')).toEqual(['250.00']);
+  });
 
   it('text under a medical object is medical, whatever its key', () => {
     const fs = classifier.classify([leaf('慢性胃炎，建议复查', 'notes', { location: '/medical/notes' }), leaf('¥320.00', 'fee', { location: '/medical/fee' })], NOW);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insideChina } from '../../../src/classify/detectors/china-outline.js';
 import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal } from '../../../src/classify/detectors/location.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
 describe('China outline', () => {
@@ -39,9 +40,12 @@ describe('location pieces', () => {
     ['catalog', undefined], ['belong', undefined],
     ['latitude_deg', 'lat'], ['lng_wgs84', 'lng'], ['lat_gcj02', 'lat'], ['geo[lat]', 'lat'], ['pos[lng]', 'lng'],
     ['dropoffLatLng', undefined], ['add', undefined],
+    // GIS's {"x": lng, "y": lat}, the bare letters only.
+    ['x', 'lng'], ['Y', 'lat'], ['offsetX', undefined], ['z', undefined],
   ])('key %s → %s', (key, axis) => expect(keyAxis(key)).toBe(axis));
 
-  it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false], ['dropoffLatLng', true]])(
+  it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false], ['dropoffLatLng', true],
+    ['wgs84', true], ['gcj02', true], ['bd09ll', true], ['trackPoints', true], ['route_points', true], ['wgs84Coords', true]])(
     'point array key %s → %s', (key, ok) => expect(isPointArrayKey(key)).toBe(ok),
   );
 });
@@ -49,7 +53,7 @@ describe('location pieces', () => {
 describe('axis key prefixes', () => {
   it.each([
     ['from_lat', 'from'], ['dropoffLongitude', 'dropoff'], ['geo[lat]', 'geo'], ['lat', ''], ['latitude_deg', ''],
-    ['Pickup-Lng-WGS84', 'pickup'], ['起点纬度', '起点'], ['start.lon', 'start'],
+    ['Pickup-Lng-WGS84', 'pickup'], ['起点纬度', '起点'], ['start.lon', 'start'], ['x', ''], ['y', ''],
   ])('%s → %j', (key, prefix) => expect(axisKeyPrefix(key)).toBe(prefix));
 });
 
@@ -86,6 +90,17 @@ describe('locations across sibling leaves', () => {
       leaf('121.4801', 'coordinates', { location: '/geometry/coordinates/1/0' }), leaf('31.2299', 'coordinates', { location: '/geometry/coordinates/1/1' }),
     ];
     expect(locs(track)).toHaveLength(4);
+  });
+
+  it('points named by their datum, tracks of points and {x, y}', () => {
+    const body = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings
+      .filter((f) => f.category === 'pi.location').map((f) => f.location);
+    expect(body('{"last":{"wgs84":[39.90874,116.54294]},"trackPoints":[[25.00851,102.83713]]}')).toEqual([
+      '/last/wgs84/0', '/last/wgs84/1', '/trackPoints/0/0', '/trackPoints/0/1',
+    ]);
+    expect(body('{"pos":{"y":30.708398,"x":114.229644,"accuracy":12.5}}')).toEqual(['/pos/y', '/pos/x']);
+    // A screen's point, a point abroad, a coarse one.
+    expect(body('{"click":{"x":512.25,"y":288.5},"p":{"x":-0.127758,"y":51.507351},"q":{"x":114.2,"y":30.7}}')).toEqual([]);
   });
 
   it('two points in one object pair by what their keys name besides the axis', () => {

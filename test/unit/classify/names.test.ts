@@ -129,6 +129,12 @@ describe('names in running text', () => {
     ['[receiver]\nrcv_nm=冯瑶\nusr_nm：孟磊\ncntct_nm: LIN Zixuan', ['冯瑶', '孟磊', 'LIN Zixuan']], ['user name: 张伟', ['张伟']],
     ['srcIp\t10.234.72.193\nreal_name\t田浩怡\ncard_holder\t龚浩燕', ['田浩怡', '龚浩燕']], ['客户: 眭雅辰，+8615210702237', ['眭雅辰']],
     ['征信查询授权人：郑子浩', ['郑子浩']], ['我爸钟文诺最近确诊', ['钟文诺']], ['市民罗兰懿来电反映', ['罗兰懿']], ['定损员：檀梦豪', ['檀梦豪']], ['招生老师芮静浩已初审', ['芮静浩']], ['审核：邹秀曦  打印时间', ['邹秀曦']],
+    // Kin in clinic chats and case notes, a pupil's parent, inspectors, English role words.
+    ['医生您好，我女儿侯静今年10岁，最近一直咳嗽', ['侯静']], ['其配偶何飞宁陪同', ['何飞宁']], ['请叶一诺家长留个电话', ['叶一诺']],
+    ['巡检员欧阳瀚已上报', ['欧阳瀚']], ['legal representative 苏敏; invoice ref 123', ['苏敏']], ['审核：水文博', ['水文博']],
+    // A scanned ID card spaces its two-char labels out; a dotted name greeted without a comma.
+    ['姓  名：陶芳娜\n性  别：女    民族：回', ['陶芳娜']], ['迪力夏提·玉素甫您好：\n附件为报价单', ['迪力夏提·玉素甫']],
+    ['From: 花琪文 <deng.li@example.com>', ['花琪文']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -166,6 +172,8 @@ describe('names in running text', () => {
     '该患者于3月2日入院，本公司于2024年成立，黄山市于2023年', '微信代付', '于是 13912345678',
     'user name: bob', 'user=admin owner=root agent: Mozilla/5.0', 'name\tage\ncity\tBeijing', 'status\tOK\nuser\tadmin', 'from=兰州', '审核单据已通过', '审核：通过', '13912345678 已登记', '请联系我，电话 13517760654，谢谢。',
     '收件人乌兰察布市', '个人：1000元',
+    // Kin and roles as common words: holidays, notices, headings.
+    '孩子的家长会在周五', '女儿节快乐', '母亲节礼物推荐', '丈夫出差了', '学生家长请注意', '民警到场处理', '本次志愿者招募', '联系人和电话：见附件',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -221,6 +229,9 @@ describe('names by field', () => {
     // Mongolian and Tibetan names, which have no surname; parents, employees, reviewers.
     ['其其格', 'xm'], ['乌云塔娜', 'name'], ['巴桑', 'name'], ['巴特尔', 'reviewer'], ['韦鹏', 'parent'], ['伊力哈木·肉孜', 'emp'],
     ['殳明', 'name'], ['甯志磊', '办事人'], ['额尔敦巴雅尔', 'realName'], ['虢轩远', 'userName'], ['宋桐诺', 'interviewer'], ['邓艳杰', 'syr'], ['胡桂悦', 'fangdong'], ['Xinyi Huang', 'HM'],
+    // Surnames that are everyday words (水, 花, 种, 和) as whole values; a guardian's numbered
+    // pinyin key, waybills' contacts, 入住人 in pinyin.
+    ['水琴宇', 'xm'], ['花琪文', 'name'], ['种霞帆', 'jzxm'], ['和丽', 'xm'], ['吕丹丹', 'jhr1xm'], ['莫涵', 'j_contact'], ['莫涵', 'd_contact'], ['董倩', 'rzr'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -241,13 +252,15 @@ describe('names by field', () => {
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
     // A chat's sender: two characters are as often a city; a place that opens with a common word.
     ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'],
+    // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
+    ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
 
   it.each([
     ['operatorname', true], ['kehuname', true], ['custnm', true], ['accountname', true], ['填表人', true], ['投诉人', true],
-    ['申请者', true], ['khxm', true], ['地名', false], ['法人', false], ['城市名', false], ['cityname', false], ['productname', false], ['name', false], ['html', false],
+    ['申请者', true], ['khxm', true], ['jhr1xm', true], ['jcontact', true], ['emergencycontactphone', false], ['地名', false], ['法人', false], ['城市名', false], ['cityname', false], ['productname', false], ['name', false], ['html', false],
   ])(
     'generic name key %s → %s', (norm, ok) => expect(isGenericNameKey(norm)).toBe(ok),
   );

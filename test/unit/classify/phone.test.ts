@@ -63,5 +63,7 @@ describe('mobiles in text', () => {
     ['请拨打 95588 咨询，回电时间 2024/01/15', [], 'a service number, a date'],
     ['OSI CA CTCT4006439523', [], 'a service number in a contact element'],
     ['SKU ABCD13108410239', [], 'a code of the same shape'],
+    ['http_requests_total{code="200",route="/api/v1/users"} 17194647526', [], "a metric's sample"],
+    ['up{job="x"} 1\nnote 17194647526', ['17194647526'], 'a number after a metric line'],
   ])('%s → %j (%s)', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
 });
