@@ -109,10 +109,15 @@ export class DigitRun {
 
 /** `off` is the digit offset where the current (not yet recorded) group starts. */
 function endsIdGroup(run: DigitRun, count: number, off: number): boolean {
-  // An X check char closes 17 digits, unbroken or as the last group of 6-8-3(+X).
+  // An X check char closes 17 digits, unbroken or as the last group of the groupings
+  // isIdCardGrouping knows: 6-8-3(+X), 6-4-4-3(+X), 4-4-4-4-1(+X).
   if (count === 17) return true;
   const g = run.groups;
-  return count === 3 && g >= 2 && off - run.gOff[g - 1]! === 8 && run.gOff[g - 1]! - run.gOff[g - 2]! === 6;
+  // The length of the j-th recorded group back from the current one (j = 1: the last).
+  const back = (j: number) => (j === 1 ? off : run.gOff[g - j + 1]!) - run.gOff[g - j]!;
+  if (count === 3 && g >= 2 && back(1) === 8 && back(2) === 6) return true;
+  if (count === 3 && g >= 3 && back(1) === 4 && back(2) === 4 && back(3) === 6) return true;
+  return count === 1 && g >= 4 && back(1) === 4 && back(2) === 4 && back(3) === 4 && back(4) === 4;
 }
 
 const FULLWIDTH_DOT = 0xff0e;

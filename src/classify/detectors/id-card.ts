@@ -127,6 +127,10 @@ export function looksLikeIdCard(id: string, today: CivilDate): boolean {
 /** How IDs are written: unbroken, or region / birth date / sequence+check as separate groups. */
 export function isIdCardGrouping(lens: readonly number[]): boolean {
   if (lens.length === 1) return lens[0] === 18 || lens[0] === 15;
+  // Read out or typed four at a time ("4403 0419 9104 1506 58"), or the date kept whole
+  // ("110101 1990 0307 1233").
+  if (lens.length === 5) return lens[0] === 4 && lens[1] === 4 && lens[2] === 4 && lens[3] === 4 && lens[4] === 2;
+  if (lens.length === 4) return lens[0] === 6 && lens[1] === 4 && lens[2] === 4 && lens[3] === 4;
   if (lens.length !== 3 || lens[0] !== 6) return false;
   return (lens[1] === 8 && lens[2] === 4) || (lens[1] === 6 && lens[2] === 3);
 }

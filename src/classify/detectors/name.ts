@@ -543,6 +543,8 @@ export const NAME_TRIGGERS_ZH = [
   '联络人', '接待人', '跟进人', '责任人', '维修人', '报修人', '销售顾问', '客户经理', '坐席',
   // Inspections, community work and case handling ("巡检员欧阳瀚已上报", "网格员李娜走访").
   '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
+  // The third parties of CRM notes ("推荐其同事魏伟军投保").
+  '其同事', '其朋友', '其家属', '其妻', '其夫',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
 export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
@@ -568,6 +570,8 @@ export const NAME_TRIGGERS_ZH_STRICT = [
   '我妈妈', '我妈', '我爸爸', '我爸', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子', '我儿子', '我女儿', '我朋友', '我同事',
   // …and in case notes ("其配偶何飞宁陪同", "患儿母亲王芳代诉").
   '配偶', '其配偶', '妻子', '丈夫', '女儿', '儿子', '母亲', '父亲',
+  // A ticket's follow-up ("请跟进 公孙若 的退款申请").
+  '跟进',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
   '】',
 ];
@@ -576,6 +580,8 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上',
   // A pupil's parent addressed through the pupil ("请叶一诺家长留个电话").
   '家长', '的家长',
+  // Whose records these are ("端木彤的入职信息如下：身份证号…").
+  '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
   // Who paid or received for someone else ("司徒欣洋代付" in a payment's memo).
@@ -643,7 +649,8 @@ const SALUTATION_WORDS = ['尊敬的', '亲爱的', '致'];
 /** Field names that may hold a login or a display name: a value that is plainly a Han name
  *  (surname + given name) under them is still a name. */
 export const WEAK_NAME_KEYS = new Set([
-  'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator',
+  // "subject": a study's or a test's participant (subject=宋琳伟 in a FASTA header).
+  'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator', 'subject',
   'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
   'preferredname', 'requester', 'requestor', 'requestedby', 'approvedby', 'createdby', 'updatedby', 'modifiedby',
   'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',
@@ -725,7 +732,7 @@ const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆港岛
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种过'].map((c) => c.charCodeAt(0)));
 /** 和 joins names in text ("转给张伟和李娜"): a surname only as a whole value's first char. */
 const WHOLE_VALUE_SURNAMES = new Set([...VALUE_SURNAMES, 0x548c]);
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
@@ -747,6 +754,8 @@ const NOT_VALUE_NAMES = new Set([
   '种类', '种子', '种植', '种草', '种苗', '种族', '种群', '种养', '种地', '种田', '种树', '种菜', '种别',
   '和平', '和谐', '和解', '和睦', '和好', '和气', '和风', '和田', '和牛', '和服', '和式', '和声', '和弦', '和约', '和局',
   '和棋', '和煦', '和美', '和悦', '和顺', '和合', '和蔼', '和其', '和我', '和你', '和他', '和她', '和您', '和客', '和用',
+  '过期', '过去', '过程', '过滤', '过户', '过敏', '过年', '过节', '过来', '过了', '过关', '过渡', '过往', '过夜', '过境', '过审',
+  '过量', '过多', '过少', '过高', '过低', '过载', '过热', '过时', '过长', '过短', '过快', '过慢', '过于', '过后', '过道', '过桥',
 ]);
 
 /** Whether the whole value is a Han name with a common surname ("张伟", "欧阳娜娜", "于芳"). */
@@ -793,6 +802,7 @@ function surnamelessNameEnd(s: string, from: number): number {
  *  ("乌云塔娜", "斯琴高娃"). */
 function isSurnamelessName(s: string): boolean {
   if (MONGOLIAN_NAMES.has(s) || (s.length === 2 && TIBETAN_NAME_PARTS.has(s))) return true;
+  if (s.length === 4 && YI_CLANS.has(s.slice(0, 2)) && isCjkCode(s.charCodeAt(2)) && isCjkCode(s.charCodeAt(3))) return true;
   if (s.length === 4 && TIBETAN_NAME_PARTS.has(s.slice(0, 2)) && TIBETAN_NAME_PARTS.has(s.slice(2))) return true;
   // "额尔敦巴雅尔": two Mongolian names of two to four characters each.
   for (let k = 2; k <= s.length - 2 && s.length <= MAX_SURNAMELESS; k++) {
@@ -807,6 +817,14 @@ const MONGOLIAN_NAMES = new Set([
   '阿拉坦', '乌兰', '哈斯', '格日勒', '特木尔', '那顺', '巴图', '敖登', '呼和', '满都拉', '额尔德尼', '乌日娜', '其木格', '阿古拉',
   '毕力格', '布和', '德力格尔', '斯日古楞', '乌力吉', '宝音', '吉雅', '萨其拉', '阿如娜', '娜布其', '那日苏', '图门', '孟根',
   '赛音', '朝格图', '巴音', '苏德', '乌日根', '包勒尔', '阿木尔', '白音', '达赖', '格根', '哈达', '查干', '额日和木',
+  '托娅', '托雅', '萨日娜', '苏日娜', '乌日汗', '阿荣', '巴根', '额尔登', '乌恩', '朝克', '格日勒图', '塔拉', '阿拉腾', '布仁',
+]);
+
+/** Yi family names (沙马, 吉克, 阿苏 …), which open a Yi name of four characters ("吉克曲布",
+ *  "阿苏木呷"); a whole value only, as "阿苏" or "马海" open words too. */
+const YI_CLANS = new Set([
+  '吉克', '阿苏', '沙马', '曲比', '俄木', '吉伍', '海来', '瓦其', '阿牛', '倮伍', '勒格', '吉吉', '阿约', '俄的', '尔古',
+  '日火', '木乃', '阿什', '苏呷', '瓦扎', '补约', '阿且',
 ]);
 
 /** Tibetan names have no surname: two of these given-name words make one ("扎西多吉", "次仁卓玛"),
@@ -886,6 +904,8 @@ export function hanNameAfterNumber(s: string, numberEnd: number): { start: numbe
 }
 const AFTER_NUMBER_GAP = new Set([...' \t\u3000,，/'].map((c) => c.charCodeAt(0)));
 
+const CLAUSE_OPENERS = new Set([...'\n\t ：:，,；;'].map((c) => c.charCodeAt(0)));
+
 export function hanNameBeforeNumber(s: string, numberStart: number): { start: number; end: number } | undefined {
   let p = skipGapBack(s, numberStart);
   // A country code the number's span left out: "(+86)182…", "0086 139…".
@@ -906,6 +926,7 @@ export function hanNameBeforeNumber(s: string, numberStart: number): { start: nu
 function nameOpeningLineBefore(s: string, end: number): { start: number; end: number } | undefined {
   let start = end;
   while (start > 0 && end - start <= 4 && isCjkCode(s.charCodeAt(start - 1))) start--;
-  if (start > 0 && s.charCodeAt(start - 1) !== 10) return undefined;
+  // …or a clause: "退回补正：区佳辉 身份证 52…", "，明沐宸 13912345678".
+  if (start > 0 && !CLAUSE_OPENERS.has(s.charCodeAt(start - 1))) return undefined;
   return isPlainHanName(s.slice(start, end)) ? { start, end } : undefined;
 }

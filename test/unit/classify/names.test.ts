@@ -135,6 +135,11 @@ describe('names in running text', () => {
     // A scanned ID card spaces its two-char labels out; a dotted name greeted without a comma.
     ['姓  名：陶芳娜\n性  别：女    民族：回', ['陶芳娜']], ['迪力夏提·玉素甫您好：\n附件为报价单', ['迪力夏提·玉素甫']],
     ['From: 花琪文 <deng.li@example.com>', ['花琪文']],
+    // A clause's name before an ID number; a ticket's follow-up; a colleague referred; whose
+    // records follow; a study's subject.
+    ['退回补正：区佳辉 身份证 11010519491231002X 照片不清晰', ['区佳辉']], ['@昝明轩 请跟进 公孙若 的退款申请', ['昝明轩', '公孙若']],
+    ['推荐其同事魏伟军投保。', ['魏伟军']], ['端木彤的入职信息如下：身份证号 11010519491231002X', ['端木彤']],
+    ['>S48628737 chr17:43044295-43125483 subject=宋琳伟\nCTGAGG', ['宋琳伟']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -174,6 +179,7 @@ describe('names in running text', () => {
     '收件人乌兰察布市', '个人：1000元',
     // Kin and roles as common words: holidays, notices, headings.
     '孩子的家长会在周五', '女儿节快乐', '母亲节礼物推荐', '丈夫出差了', '学生家长请注意', '民警到场处理', '本次志愿者招募', '联系人和电话：见附件',
+    '客户的手机号是多少', '公司的电话', '请跟进处理', '跟进客户需求', '我的身份证丢了', 'Subject: 会议纪要\n请查收', '过期的银行卡',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -232,6 +238,8 @@ describe('names by field', () => {
     // Surnames that are everyday words (水, 花, 种, 和) as whole values; a guardian's numbered
     // pinyin key, waybills' contacts, 入住人 in pinyin.
     ['水琴宇', 'xm'], ['花琪文', 'name'], ['种霞帆', 'jzxm'], ['和丽', 'xm'], ['吕丹丹', 'jhr1xm'], ['莫涵', 'j_contact'], ['莫涵', 'd_contact'], ['董倩', 'rzr'],
+    // 过 as a surname; Yi names (a clan, then the given name) and more Mongolian name parts.
+    ['过云辉', 'xm'], ['阿苏木呷', 'xm'], ['吉克曲布', 'name'], ['乌兰托娅', 'name'], ['宋琳伟', 'subject'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -254,6 +262,7 @@ describe('names by field', () => {
     ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'],
     // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
     ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
+    ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
