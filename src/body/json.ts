@@ -139,6 +139,19 @@ const VALUE_MEMBER_KEYS = new Set([
   'text', 'data', '值', '内容', '答案', 'fieldval', 'attrval', 'itemvalue', 'paramval',
 ]);
 
+/** OpenTelemetry's attributes wrap each value in its type ({"key": "app.customer.name", "value":
+ *  {"stringValue": "陶强"}}), and so do protobuf's JSON forms of Struct and Any. */
+const TYPED_VALUE_KEYS = new Set([
+  'stringValue', 'intValue', 'doubleValue', 'boolValue', 'bytesValue', 'string_value', 'int_value', 'double_value',
+  'number_value', 'numberValue',
+]);
+
+/** A typed value's member takes the label its record gave the value ("app.customer.name"). */
+function typedValueKey(holder: Frame, key: string): string {
+  const label = holder.key;
+  return label !== undefined && holder.role === ROLE_VALUE && TYPED_VALUE_KEYS.has(key) && keyRoleOf(label) !== ROLE_VALUE ? label : key;
+}
+
 /** A member key's part in a key/value record, judged once per distinct key (the key cache). */
 type KeyRole = 0 | 1 | 2;
 const ROLE_NONE = 0, ROLE_LABEL = 1, ROLE_VALUE = 2;
@@ -286,7 +299,7 @@ class Scanner {
             key = cellKey(frame, 0);
             hot = itemsHot || (key !== frame.key && filter !== undefined && !filter.plainKey(key));
           } else {
-            key = this.memberKey(keySlot(stack.length, 0));
+            key = typedValueKey(frame, this.memberKey(keySlot(stack.length, 0)));
             role = this.keyRole;
             if (this.keyIsValue) this.pushKey(pathOf(frame), key);
             token = this.keyToken;
@@ -365,7 +378,7 @@ class Scanner {
             key = top.label !== undefined && top.index === 1 ? top.label : cellKey(top, top.index);
             hot = top.hot || (key !== top.key && filter !== undefined && !filter.plainKey(key));
           } else {
-            key = this.memberKey(keySlot(stack.length, ++top.index));
+            key = typedValueKey(top, this.memberKey(keySlot(stack.length, ++top.index)));
             role = this.keyRole;
             if (this.keyIsValue) this.pushKey(pathOf(top), key);
             token = this.keyToken;

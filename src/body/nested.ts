@@ -77,13 +77,14 @@ export function asContainer(l: Leaf): Leaf {
     : { location, key, value, rawStart, rawEnd, memberStart, memberEnd, source, parent, wrap, container: true };
 }
 
-const JWT = /^[A-Za-z0-9_-]{4,}\.([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*$/;
+const JWT = /^(?:(?:Bearer|JWT|Token) +)?[A-Za-z0-9_-]{4,}\.([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*$/i;
 const DATA_URL = /^data:[\w.+/-]*(?:;[\w-]+=[^;,]*)*;base64,/i;
 
 /**
  * Base64 that is part of a value: a JWT's payload ("eyJ….eyJ….sig", base64url JSON between two
- * dots) and a data URL's content ("data:application/json;base64,eyJ…"). Offsets are the part's,
- * in the value (all ASCII before it, so chars are bytes).
+ * dots), as an Authorization header's credentials hold it too ("Bearer eyJ…"), and a data URL's
+ * content ("data:application/json;base64,eyJ…"). Offsets are the part's, in the value (all ASCII
+ * before it, so chars are bytes).
  */
 function embeddedBase64(value: string): { start: number; end: number; text: string } | undefined {
   const jwt = value.length <= 16384 ? JWT.exec(value) : null;

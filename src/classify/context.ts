@@ -171,7 +171,8 @@ const ON_FILE = / on (?:file|record)$/i;
  *  markup tags ("<b>姓名：</b>王建国", "手机：<span>138…"). */
 export function valueStartAfter(s: string, k: number): number {
   let p = k + 1;
-  while (p < s.length && p - k <= 4 && (isSpaceCode(s.charCodeAt(p)) || isQuote(s.charCodeAt(p)))) p++;
+  // Quotes, and Markdown's emphasis closing a bold label ("**客户姓名：**廖军").
+  while (p < s.length && p - k <= 4 && (isSpaceCode(s.charCodeAt(p)) || isQuote(s.charCodeAt(p)) || s.charCodeAt(p) === 42)) p++;
   for (let tags = 0; tags < 2 && s.charCodeAt(p) === 60; tags++) {
     let close = p + 1;
     const limit = Math.min(s.length, p + MAX_SKIPPED_TAG);

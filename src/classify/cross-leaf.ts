@@ -60,7 +60,7 @@ export function mayBeCoordinate(leaf: Leaf): boolean {
 /** Whether a leaf (not a container) may name a document type ("护照", "passport"). */
 export function mayNameDocumentType(leaf: Leaf): boolean {
   const v = leaf.value;
-  if (v.length > 24 || v.length < 2) return false;
+  if (v.length > 24 || v.length < 1) return false;
   return startsLikePassportType(v.charCodeAt(0));
 }
 
@@ -99,7 +99,7 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
     if (declared === undefined && !pointArray) continue;
     const decimal = parseDecimal(leaf.value);
     const axis = decimal === undefined ? undefined : chinaAxis(decimal);
-    const parent = parentPointer(leaf.location);
+    const parent = declared !== undefined ? pointHolder(leaf) : parentPointer(leaf.location);
     if (declared !== undefined) {
       if (axis !== declared) continue;
       named ??= new Map();
@@ -134,6 +134,19 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
   }
 }
 
+/** Where a point's named halves meet: their object, or for halves labelled by a key/value
+ *  record ({"key": "geo.lat", "value": …}; OpenTelemetry's {"key": …, "value": {"doubleValue":
+ *  …}}) the list of records, since each half has a record of its own. */
+function pointHolder(leaf: Leaf): string {
+  const parent = parentPointer(leaf.location);
+  const token = leaf.location.slice(leaf.location.lastIndexOf('/') + 1);
+  // A table's cell (its key the column's name) stays with its row.
+  if (leaf.key === undefined || arrayIndex(leaf.location) >= 0 || token.replaceAll('~1', '/').replaceAll('~0', '~') === leaf.key) return parent;
+  let record = parent;
+  for (let up = 0; up < 2 && record !== '' && arrayIndex(record) < 0; up++) record = parentPointer(record);
+  return arrayIndex(record) >= 0 ? parentPointer(record) : parent;
+}
+
 /**
  * Pairs the latitudes of a group with its longitudes in the order they come (a form repeats
  * "lat=…&lng=…" once per point, a coarse one maybe first) and reports every pair inside China.
@@ -163,6 +176,8 @@ export function genotypeCallParents(leaves: readonly Leaf[]): Set<string> {
 const PASSPORT_TYPES = new Set([
   '护照', '普通护照', '因私护照', '外国护照', '港澳通行证', '往来港澳通行证', '台胞证', '台湾居民来往大陆通行证',
   '回乡证', '港澳居民来往内地通行证', 'passport', 'travel document', 'travel permit',
+  // ICAO 9303's document codes, as airline records write them ({"type": "P", "number": …}).
+  'p', 'pp',
 ]);
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));
@@ -222,7 +237,7 @@ export function requestFindings(
       const leaf = leaves[i]!;
       if (leaf.container || leaf.key === undefined || !passports.has(parentPointer(leaf.location))) continue;
       // {"证件类型": "护照", "证件号码": "…"}, {"type": "PASSPORT", "number": "…"}.
-      if ((lookupField(leaf.key)?.category !== ID_CARD && !isNumberHolderKey(leaf.key)) || !isPlausiblePassport(leaf.value.trim())) continue;
+      if ((lookupField(leaf.key)?.category !== ID_CARD && !isNumberHolderKey(leaf.key)) || !isPlausiblePassport(foldEvasions(leaf.value).trim())) continue;
       report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
     }
   }

@@ -184,7 +184,8 @@ function foldIdentifier(v: string, letters: boolean, from = 0, to = v.length): {
     } else if (c === 43 && first < 0) {
       first = i;
       plus = true;
-    } else if (!isFieldFiller(c)) {
+    } else if (!isFieldFiller(c) || (c === 42 && v.charCodeAt(i + 1) === 42)) {
+      // Stars in a row mask digits ("193****5202_2996", a privacy number and its extension).
       return undefined;
     }
   }

@@ -155,13 +155,13 @@ const GROUPS: readonly Group[] = [
       'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
       // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu',
-      // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人.
-      'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr',
+      // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
+      'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
-      '家长', '配偶', '法人'] },
+      '家长', '配偶', '法人', '买家'] },
 
   { category: 'pi.address', weight: 0.6, exact: ['addr'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },
@@ -239,7 +239,7 @@ const GROUPS: readonly Group[] = [
       '宗教', '宗教信仰', '信仰'] },
   { category: 'pi.biometric', weight: 0.9,
     suffix: ['faceFeature', 'faceFeatures', 'faceTemplate', 'faceEmbedding', 'faceVector', 'faceData',
-      'faceImage', 'facePhoto', 'faceToken', 'facialFeatures', 'fingerprintTemplate', 'fingerprintData',
+      'faceImage', 'facePhoto', 'facialFeatures', 'fingerprintTemplate', 'fingerprintData',
       'fingerprintImage', 'fingerprintFeature', 'fingerTemplate', 'voiceprint', 'voiceprintData',
       'voiceFeature', 'irisTemplate', 'irisCode', 'irisImage', 'irisData', 'palmprint', 'palmVein',
       'fingerVein', 'biometric', 'biometrics', 'biometricData', 'biometricTemplate', '人脸', '人脸特征',

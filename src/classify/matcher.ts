@@ -9,6 +9,7 @@ import { nameishLabel } from './context.js';
 import { mayBeCoordinate, mayNameDocumentType, namesIcdSystem, requestFindings } from './cross-leaf.js';
 import { CustomRules, type CustomRuleSpec } from './custom.js';
 import { chinaDate } from './detectors/id-card.js';
+import { keyAxis } from './detectors/location.js';
 import { lookupField } from './fields.js';
 import type { Finding } from './finding.js';
 import { builtinKeywords, type KeywordInfo } from './keyword-table.js';
@@ -47,8 +48,9 @@ export function createClassifier(categoryGrades: ReadonlyMap<string, Grade>, cus
   const filter = custom.hasLeafRules || custom.hasPatterns || !keywords.byWordStart ? undefined : new PlainFilter(keywords);
 
   return {
-    // A record's label or a table's column names its values as a key would ({"key": "pat_nm", "value": …}).
-    isFieldName: (name: string) => name.length <= 64 && (lookupField(name) !== undefined || nameishLabel(name) !== undefined),
+    // A record's label or a table's column names its values as a key would ({"key": "pat_nm", "value": …},
+    // {"key": "geo.lat", …}).
+    isFieldName: (name: string) => name.length <= 64 && (lookupField(name) !== undefined || nameishLabel(name) !== undefined || keyAxis(name) !== undefined),
     leafFilter(now: Date): LeafFilter | undefined {
       if (filter !== undefined) filter.today = chinaDate(now);
       return filter;

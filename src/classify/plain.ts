@@ -272,7 +272,7 @@ export class PlainFilter implements LeafFilter {
       if (n <= 16 && isGenotypeCall(text(buf, start, end))) return false;
     } else if (e - p <= 5 && e > p && genotypeChars(buf, p, e) && isGenotypeCall(text(buf, start, end))) return false;
     const c0 = buf[start]!;
-    if (n >= 2 && (e < 0 ? n <= 80 : isPassportTypeByteLength(e - start)) && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
+    if (n >= 1 && (e < 0 ? n <= 80 : isPassportTypeByteLength(e - start)) && (c0 < 0x80 ? PASSPORT_FIRST[c0] === 1 : startsLikePassportType(decodeAt(buf, start))) && isPassportTypeName(text(buf, start, end))) return false;
     return true;
   }
 
@@ -382,6 +382,8 @@ export class PlainFilter implements LeafFilter {
     const len = j - i;
     const digits = len - letters;
     if (allBases && len >= MIN_SEQUENCE_LINE) return false;
+    // A JWT after its scheme ("Bearer eyJ…"): nested.ts opens its payload.
+    if (len >= 3 && isBase64JsonStart(buf, i)) return false;
     if (digits === 0) {
       // Words: only a code of identifier length standing alone is read further.
       if (len !== 17 && len !== 18) return true;
@@ -533,6 +535,12 @@ function isPlainKey(key: string): boolean {
   // {"address": {"line1": …}}: the holder's key, which this verdict does not see, decides.
   if (isPartKey(norm)) return false;
   return !looksLikeValueKey(key);
+}
+
+/** "eyJ" or "W3s": base64 of '{"' or '[{'. */
+function isBase64JsonStart(buf: Uint8Array, i: number): boolean {
+  const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!;
+  return (a === 101 && b === 121 && c === 74) || (a === 87 && b === 51 && c === 115);
 }
 
 function isUpper(b: number): boolean {

@@ -530,7 +530,8 @@ export class LeafScanner implements ScanHost {
     if (p === open + 1 || (p < k && v.charCodeAt(p) !== 32 && v.charCodeAt(p) !== 9 && v.charCodeAt(p) !== 10)) return;
     const name = v.slice(open + 1, p);
     const field = name.slice(name.lastIndexOf(':') + 1);
-    let match = lookupField(field);
+    // Feishu's mention, "<at user_id=\"ou_…\">李宇轩</at>": the element's text is who is mentioned.
+    let match = lookupField(field) ?? (field === 'at' ? MENTION_ELEMENT : undefined);
     // A cell after a label cell; header cells (<th>) are labels themselves.
     const cell = match === undefined && name.toLowerCase() !== 'th' ? labelCellBefore(v, open) : undefined;
     match ??= cell;
@@ -769,6 +770,9 @@ function heldByName(leaf: Leaf, norm: string): boolean {
 }
 
 const SERIAL_STANDARDS = new Set(['rs232', 'rs422', 'rs423', 'rs485']);
+
+/** A mention's text counts only when it reads as a name, as under a role's label. */
+const MENTION_ELEMENT: FieldMatch = Object.freeze({ category: NAME, weight: ROLE_WEIGHT });
 
 const MESSAGE_ID_HEADER = /(?:^|\n)\s*(?:message-id|in-reply-to|references|content-id|x-message-id)\s*:\s*(?:<[^<>\n]*>\s*)*$/i;
 

@@ -59,6 +59,9 @@ const piece = fc.oneof(
     // Chats and records: a mention, a message's header, a dated clause, an airline contact element.
     '@滕芳 ', '@所有人', '2024-09-01 14:59 ', '14:59', ' 邝洋', '于9月7日', '陶娟于', 'CTCT13108410239', 'CTCT', '原告：', '丁嘉睿',
     '、', '和', '央金拉姆', '代付', '张某某',
+    // Credentials in their scheme, document codes, labels in Markdown, mentions in Feishu's markup.
+    'Bearer eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0.c2ln', 'eyJ', 'W3s', 'P', '**客户姓名：**', '<at user_id="ou_1">', '</at>',
+    '193****5202_2996', 'rcv=', '买家：', '姓  名：', 'subject=', '的入职信息', '其同事', '巡检员', 'twice daily', '0.5 mg ',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',

@@ -143,7 +143,9 @@ export const HEALTH_NEGATIVES = [
 ];
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
-export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod', 'q4h', 'q6h', 'q8h', 'q12h', '每日一次', '每日两次', '每日三次', '一日三次', '一日两次', '一日一次', '每天一次', '每天两次', '每天三次'];
+export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod', 'q4h', 'q6h', 'q8h', 'q12h', '每日一次', '每日两次', '每日三次', '一日三次', '一日两次', '一日一次', '每天一次', '每天两次', '每天三次',
+  // Written out in English prescriptions ("Entecavir 0.5 mg daily"); a dose must come first.
+  'daily', 'once daily', 'twice daily', 'three times daily', 'nightly', 'at bedtime'];
 
 // A dose right before the sig, maybe with a route between: "20mg qd", "8U 皮下注射 bid".
 const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|吸|喷|揿|滴|贴|丸|毫克|毫升|单位|克)(?![a-z])[\s\u4e00-\u9fff]{0,8}$/i;

@@ -276,6 +276,8 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
 /** Titles a surname takes in speech, never a given name: "张总" (the boss), "王工" (the
  *  engineer), "李哥", "刘导". */
 const TITLE_CHARS = new Set([...'总工哥姐导董局处科'].map((c) => c.charCodeAt(0)));
+/** …and the two-char ones ("李师傅", "王经理"), as whole values. */
+const TITLE_WORDS = new Set(['师傅', '经理', '老师', '主任', '总监', '老板', '医生', '护士', '阿姨', '叔叔', '先生', '女士', '小姐', '律师', '警官', '总工', '主管', '组长', '店长', '专员', '助理']);
 
 /** Whether the Han text at `from` starts with a word that merely begins with a surname's
  *  character ("黄金周", "黄浦江", "金价"). */
@@ -661,6 +663,8 @@ export const WEAK_NAME_KEYS = new Set([
   'nm',
   // Roles that hold a person's name or a thing's ("driver": "postgres", "shipper": "SF Express").
   'driver', 'shipper', 'courier', 'rider', 'attendingphysician', 'attendingdoctor', 'prescriber',
+  // SMS gateways' positional template parameters (Tencent Cloud's TemplateParamSet: ["廖丽", "342404"]).
+  'templateparamset', 'templateparams', 'templateparam',
 ]);
 
 /** A login, a display name or an unknown "…Name" field (normalised): a plain Han name under it
@@ -770,8 +774,10 @@ export function isPlainHanName(value: string): boolean {
   // A whole value is the name itself: the words that follow names in text ("喻刚刚", 刚刚 after a
   // name in "张伟刚刚到") do not cut it.
   const sur = isHanSurnameAt(s, 0);
-  // "张总", "陈工" under a contact or an approver key: a title, not a name.
+  // "张总", "陈工", "李师傅" under a contact or an approver key: a title, not a name; "陆某" hides one.
   if (s.length === sur + 1 && TITLE_CHARS.has(s.charCodeAt(sur))) return false;
+  if (sur > 0 && s.length === sur + 2 && TITLE_WORDS.has(s.slice(sur))) return false;
+  if (s.charCodeAt(s.length - 1) === 0x67d0) return false;
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));

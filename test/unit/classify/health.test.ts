@@ -29,6 +29,12 @@ describe('medical content in values', () => {
     expect(h('患者：张伟\n住院费用：RMB 22567.63\n门诊费用：¥200\n住院5天')).toEqual(['住院5天']);
   });
 
+  it('an English prescription\'s dose and frequency, and "daily" in other senses', () => {
+    expect(h('患者张伟，处方 Entecavir 0.5 mg daily')).toEqual(['处方 Entecavir 0.5 mg daily']);
+    expect(h('Patient Zhang Wei: metformin 500 mg twice daily')).toEqual(['metformin 500 mg twice daily']);
+    expect(h('患者张伟：daily report sent, 20 GB daily quota')).toEqual([]);
+  });
+
   it("a record's or a visit's number is no health data", () => {
     expect(h('病历号：9819192781\n科室：心内科')).toEqual([]);
     expect(h('处方：硝苯地平控释片 30mg qd\n医师签名：____  就诊号：T250948162354867715')).toEqual(['处方：硝苯地平控释片 30mg qd']);

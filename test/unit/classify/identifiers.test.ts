@@ -3,6 +3,7 @@ import { hasImeiReportingBody, isImei, isImeiGrouping } from '../../../src/class
 import { matchPlateAt } from '../../../src/classify/detectors/plate.js';
 import { hasUsccStructure, isOrgCode, usccConfidence } from '../../../src/classify/detectors/uscc.js';
 import { vinConfidence } from '../../../src/classify/detectors/vin.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, found, fullWidth, leaf, makeUscc, makeVin, NOW, texts } from './helpers.js';
 
 describe('USCC detector', () => {
@@ -156,6 +157,13 @@ describe('permits and legacy IDs by label and field', () => {
   it.each([['E12345678', 'passport_id'], ['G12345678', 'ppNo'], ['C12345678', 'hkMacauPassNo'], ['H21398265', '回乡证号码'], ['G24566330', 'passenger[hzhm]'], ['C21688583', 'gatxz']])(
     '%s under %s', (value, key) => expect(texts(value, 'pi.passport', key)).toEqual([value]),
   );
+  it("an airline record's document by its ICAO code, its digits full-width or broken by invisible chars", () => {
+    const passports = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.passport').map((f) => f.location);
+    expect(passports('{"document":{"type":"P","number":"EV3979072","nationality":"CN"}}')).toEqual(['/document/number']);
+    expect(passports('{"document":{"type":"P","number":"E２７０８３７４０"}}')).toEqual(['/document/number']);
+    expect(passports('{"document":{"type":"P","number":"G0023183\u20603"}}')).toEqual(['/document/number']);
+    expect(passports('{"document":{"type":"P","number":"ABC123"}}')).toEqual([]);
+  });
   it('the number of a passport in its machine-readable zone, by its check digit', () => {
     expect(texts('E311447077CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual(['E31144707']);
     expect(texts('E311447078CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual([]);

@@ -99,6 +99,11 @@ describe('locations across sibling leaves', () => {
       '/last/wgs84/0', '/last/wgs84/1', '/trackPoints/0/0', '/trackPoints/0/1',
     ]);
     expect(body('{"pos":{"y":30.708398,"x":114.229644,"accuracy":12.5}}')).toEqual(['/pos/y', '/pos/x']);
+    // Halves in records of their own: key/value lists and OpenTelemetry's typed values.
+    expect(body('{"p":[{"key":"lat","value":"31.2304"},{"key":"lng","value":"121.4737"}]}')).toEqual(['/p/0/value', '/p/1/value']);
+    expect(body('{"a":[{"key":"geo.lon","value":{"doubleValue":113.9786}},{"key":"geo.lat","value":{"doubleValue":22.47328}}]}').sort()).toEqual([
+      '/a/0/value/doubleValue', '/a/1/value/doubleValue',
+    ]);
     // A screen's point, a point abroad, a coarse one.
     expect(body('{"click":{"x":512.25,"y":288.5},"p":{"x":-0.127758,"y":51.507351},"q":{"x":114.2,"y":30.7}}')).toEqual([]);
   });

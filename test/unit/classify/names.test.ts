@@ -140,6 +140,9 @@ describe('names in running text', () => {
     ['退回补正：区佳辉 身份证 11010519491231002X 照片不清晰', ['区佳辉']], ['@昝明轩 请跟进 公孙若 的退款申请', ['昝明轩', '公孙若']],
     ['推荐其同事魏伟军投保。', ['魏伟军']], ['端木彤的入职信息如下：身份证号 11010519491231002X', ['端木彤']],
     ['>S48628737 chr17:43044295-43125483 subject=宋琳伟\nCTGAGG', ['宋琳伟']],
+    // Bot messages: DingTalk's quoted lines, Feishu's bold labels and mentions; WeChat Pay's attach.
+    ['#### 新订单\n> 买家：周敏\n> 操作人：李师傅', ['周敏']], ['**客户姓名：**廖军\n**手机：**13812345678', ['廖军']],
+    ['<at user_id="ou_8a9b">李宇轩</at> 请跟进', ['李宇轩']], ['rcv=雷欣怡;tel=17145764261', ['雷欣怡']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -180,6 +183,7 @@ describe('names in running text', () => {
     // Kin and roles as common words: holidays, notices, headings.
     '孩子的家长会在周五', '女儿节快乐', '母亲节礼物推荐', '丈夫出差了', '学生家长请注意', '民警到场处理', '本次志愿者招募', '联系人和电话：见附件',
     '客户的手机号是多少', '公司的电话', '请跟进处理', '跟进客户需求', '我的身份证丢了', 'Subject: 会议纪要\n请查收', '过期的银行卡',
+    '<at user_id="all">所有人</at> 注意', '备注：*无*',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -190,6 +194,12 @@ describe('names in running text', () => {
 });
 
 describe('names in objects and tables', () => {
+  it("OpenTelemetry's attributes: the record's key labels its typed value", () => {
+    const body = Buffer.from('{"attributes":[{"key":"app.customer.name","value":{"stringValue":"陶强"}},{"key":"http.method","value":{"stringValue":"王府井"}}]}');
+    const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
+    expect(found.map((f) => f.location)).toEqual(['/attributes/0/value/stringValue']);
+  });
+
   it('a role object\'s short name key ({"rider": {"n": …}})', () => {
     const body = Buffer.from('{"rider":{"n":"孟皓钰","m":"8619769723643"},"node":{"n":"edge-43"},"city":{"n":"黄山"}}');
     const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
@@ -240,6 +250,7 @@ describe('names by field', () => {
     ['水琴宇', 'xm'], ['花琪文', 'name'], ['种霞帆', 'jzxm'], ['和丽', 'xm'], ['吕丹丹', 'jhr1xm'], ['莫涵', 'j_contact'], ['莫涵', 'd_contact'], ['董倩', 'rzr'],
     // 过 as a surname; Yi names (a clan, then the given name) and more Mongolian name parts.
     ['过云辉', 'xm'], ['阿苏木呷', 'xm'], ['吉克曲布', 'name'], ['乌兰托娅', 'name'], ['宋琳伟', 'subject'],
+    ['廖丽', 'TemplateParamSet'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -262,7 +273,7 @@ describe('names by field', () => {
     ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'],
     // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
     ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
-    ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'],
+    ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );

@@ -67,3 +67,11 @@ describe('mobiles in text', () => {
     ['up{job="x"} 1\nnote 17194647526', ['17194647526'], 'a number after a metric line'],
   ])('%s → %j (%s)', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
 });
+
+describe('mobiles by field', () => {
+  it.each([
+    ['135*0109*2623', 'mobile', ['135*0109*2623']],
+    // Stars in a row mask digits: a privacy number and its extension hold no whole mobile.
+    ['193****5202_2996', 'privacy_phone', []], ['138****5678', 'mobile', []],
+  ])('%s under %s → %j', (value, key, want) => expect(texts(value, 'pi.phone', key)).toEqual(want));
+});

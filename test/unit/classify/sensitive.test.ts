@@ -28,7 +28,9 @@ describe('biometrics', () => {
     expect(texts(value, 'pi.biometric')).toEqual([]);
   });
 
-  it.each([[B64, 'faceFeature', true], [B64, 'fingerprint', true], ['ab:cd:ef:01:23', 'fingerprint', false], ['e3b0c44298fc1c149afbf4c8996fb924', 'fingerprint', false], ['AA:BB', 'deviceFingerprint', false], ['x1', '声纹', true]])(
+  it.each([[B64, 'faceFeature', true], [B64, 'fingerprint', true], ['ab:cd:ef:01:23', 'fingerprint', false], ['e3b0c44298fc1c149afbf4c8996fb924', 'fingerprint', false], ['AA:BB', 'deviceFingerprint', false], ['x1', '声纹', true],
+    // A vendor's handle to a face it stores, no face data itself.
+    ['222fe3730e282df3c3d700d5de1ab04a', 'faceToken', false]])(
     '%#: under %s → %s', (value, key, yes) => expect(texts(value, 'pi.biometric', key)).toEqual(yes ? [value] : []),
   );
 

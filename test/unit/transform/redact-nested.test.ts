@@ -118,6 +118,13 @@ describe('redaction through every wrap, exact bytes', () => {
       '{"t":"eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IioqKioqKioqKioqIn0.c2ln"}',
     ],
     [
+      "a JWT after its Authorization scheme",
+      JSON_T,
+      '{"authorization":"Bearer eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0.c2ln"}',
+      [P],
+      '{"authorization":"Bearer eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IioqKioqKioqKioqIn0.c2ln"}',
+    ],
+    [
       "a data URL's content",
       JSON_T,
       '{"f":"data:application/json;base64,eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0="}',
