@@ -30,6 +30,8 @@ function isQuote(c: number): boolean {
   return c === 34 || c === 39 || c === 0x201c || c === 0x201d || c === 92;
 }
 
+const MAX_GLOSS = 10;
+
 // What may stand between a label and its value: "手机号是 138…", "phone = 138…", `"tel":"138…`.
 const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#.\\'].map((c) => c.charCodeAt(0)));
 
@@ -37,6 +39,18 @@ const FILLERS = new Set([...' \t\u00a0\u3000"\':：=是为(（[【#.\\'].map((c)
 function labelStart(s: string, end: number): number {
   if (end <= 0) return end;
   let p = end;
+  // "乙方（劳动者）：", "被告（被申请人）：": a role and its gloss in brackets, which
+  // normalizeFieldName drops.
+  const last = s.charCodeAt(end - 1);
+  if ((last === 0xff09 || last === 41) && end >= 4) {
+    let open = end - 2;
+    while (open > 0 && end - open <= MAX_GLOSS && s.charCodeAt(open) !== 0xff08 && s.charCodeAt(open) !== 40) open--;
+    if (open > 0 && end - open <= MAX_GLOSS && isCjkCode(s.charCodeAt(open - 1))) {
+      let q = open;
+      while (q > 0 && open - q < MAX_CJK_LABEL && isCjkCode(s.charCodeAt(q - 1))) q--;
+      return q;
+    }
+  }
   if (isCjkCode(s.charCodeAt(end - 1))) {
     while (p > 0 && end - p < MAX_CJK_LABEL && isCjkCode(s.charCodeAt(p - 1))) p--;
     // "姓  名：", "住  址：": a form spaces its two-char labels out to the width of the longer ones.

@@ -19,7 +19,7 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { BARE_NAME_WEIGHT, ROLE_WEIGHT } from './fields.js';
+import { BARE_NAME_WEIGHT, normalizeFieldName, ROLE_WEIGHT } from './fields.js';
 import { RULES } from './rules.js';
 import {
   ADDRESS, BANK_CARD, BIOMETRIC, DEVICE, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, RELIGION,
@@ -39,6 +39,9 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
     case NAME: {
       const name = joinCjkRuns(foldEvasions(trimmed));
       f = weight * nameFactorFor(weight, name);
+      // A role's value in Latin letters must read as a person's ("submitter": "Data Platform" is
+      // a team); a name's part is one word ("firstName": "Yuhua").
+      if (f > 0 && weight === ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name) && !namesPartOfName(host.leaf.key)) f = 0;
       break;
     }
     case ADDRESS:
@@ -112,6 +115,14 @@ export function nameFactorFor(weight: number, name: string): number {
   if (weight > ROLE_WEIGHT) return nameConfidenceFactor(name);
   if (weight === BARE_NAME_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) return 0;
   return roleNameFactor(name);
+}
+
+const NAME_PARTS = ['firstname', 'lastname', 'givenname', 'familyname', 'surname', 'middlename', 'surnamegiven', 'familygivenname'];
+
+function namesPartOfName(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const norm = normalizeFieldName(key);
+  return NAME_PARTS.some((p) => norm.endsWith(p));
 }
 
 /** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han

@@ -153,6 +153,9 @@ const GROUPS: readonly Group[] = [
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
       'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', 'parent', 'emp',
       'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
+      // Minutes, courts, invoices and test reports; a CRM's customer and a club's member.
+      'attendee', 'attendees', 'participant', 'participants', 'invitee', 'invitees', 'organizer', 'organiser',
+      'judge', 'clerk', 'officer', 'drawer', 'tester', 'attending', 'inspector', 'donor', 'customer', 'member',
       // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu',
       // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
@@ -161,7 +164,9 @@ const GROUPS: readonly Group[] = [
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
-      '家长', '配偶', '法人', '买家'] },
+      '家长', '配偶', '法人', '买家',
+      // The parties of contracts, leases and cases ("乙方（劳动者）：", "被告（被申请人）：").
+      '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者'] },
 
   { category: 'pi.address', weight: 0.6, exact: ['addr'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },
@@ -342,9 +347,12 @@ export function normalizeFieldName(key: string): string {
   s = s.replace(/[_\-. [\]]/g, '');
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) >= 48 && s.charCodeAt(end - 1) <= 57) end--;
+  // …and a Chinese ordinal after a Han label: "监护人一", "当事人乙".
+  if (end === s.length && end >= 3 && ORDINALS.has(s.charCodeAt(end - 1)) && s.charCodeAt(end - 2) >= 0x4e00) end--;
   if (end < s.length) s = s.slice(0, end);
   return s;
 }
+const ORDINALS = new Set([...'一二三四五甲乙丙丁'].map((c) => c.charCodeAt(0)));
 
 const exactMap = new Map<string, FieldMatch | null>();
 const suffixMap = new Map<string, FieldMatch | null>();
@@ -406,8 +414,10 @@ export function mayBeField(s: string, start: number, end: number): boolean {
     else break;
   }
   if (p < start) return false;
-  // A closing parenthetical is cut off by normalisation: the name before it decides.
+  // A closing parenthetical is cut off by normalisation: the name before it decides; so is a
+  // Chinese ordinal after a Han label ("监护人一").
   if (s.charCodeAt(p) === 0x29 || s.charCodeAt(p) === 0xff09) return true;
+  if (p === end - 1 && p - start >= 2 && ORDINALS.has(s.charCodeAt(p)) && s.charCodeAt(p - 1) >= 0x4e00) return true;
   const last = normCode(s.charCodeAt(p));
   if (last < 0) return true;
   let q = p - 1;

@@ -7,7 +7,7 @@
 import { foldAlnum, isCjkCode } from './chars.js';
 import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
-import { clauseSpan, doseBefore } from './detectors/health.js';
+import { clauseSpan, doseBefore, isPlaceholderValue } from './detectors/health.js';
 import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt, NAME_SUFFIXES_ZH, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
 import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
@@ -66,6 +66,8 @@ export function applyKeywords(
       case 'term':
         // "Rx: 60247 KB", "Rx errors 0": a network counter, not a prescription.
         if (info.kind === 'section' && m.end - m.start === 2 && !sectionTextFollows(v, m.end)) break;
+        // "既往病史：无", "过敏史：暂无": a form's line that holds nothing.
+        if (sectionHoldsNothing(v, m.end)) break;
         if (info.category !== HEALTH) {
           host.emit(info.category, info.rule, m.start, m.end, info.confidence);
         } else if (m.start >= healthEnd) {
@@ -104,6 +106,8 @@ export function applyKeywords(
         // The greeting's name ends at a comma; so may a salutation's ("王浩然，您好：").
         const opening = info.greeting === true || (comma && isHelloAt(v, m.start));
         if (info.greeting && !comma) break;
+        // "金杜律师事务所": a firm, whose name is no person's.
+        if (v.startsWith('事务所', m.end)) break;
         if (opening) before--;
         // A dotted name opening a salutation ("迪丽热巴·迪力木拉提，您好"). Inside a sentence the
         // words before one are unknown; a trigger reads it forwards ("尊敬的…", nameAfter).
@@ -131,6 +135,21 @@ export function applyKeywords(
 }
 
 const contextSet = new Set<CategoryId>();
+
+/** Whether the label a medical word at [.., p) ends or stands in ("既往病史：", "过敏史：") holds a
+ *  placeholder ("无", "暂无"). */
+function sectionHoldsNothing(v: string, p: number): boolean {
+  let colon = p;
+  while (colon < v.length && colon - p < MAX_LABEL_REST && isCjkCode(v.charCodeAt(colon))) colon++;
+  const c = v.charCodeAt(colon);
+  if (c !== 58 && c !== 0xff1a) return false;
+  let end = colon + 1;
+  while (end < v.length && end - colon <= MAX_PLACEHOLDER && !CLAUSE_ENDS.has(v.charCodeAt(end))) end++;
+  return end - colon <= MAX_PLACEHOLDER && isPlaceholderValue(v.slice(colon + 1, end));
+}
+const MAX_LABEL_REST = 6;
+const MAX_PLACEHOLDER = 8;
+const CLAUSE_ENDS = new Set([...'\n\r，,；;。'].map((ch) => ch.charCodeAt(0)));
 
 /** After a two-letter section acronym ("Rx", "Dx"): a colon or dot, then a word (a drug, a
  *  diagnosis), not a number. */

@@ -384,6 +384,8 @@ export class PlainFilter implements LeafFilter {
     if (allBases && len >= MIN_SEQUENCE_LINE) return false;
     // A JWT after its scheme ("Bearer eyJ…"): nested.ts opens its payload.
     if (len >= 3 && isBase64JsonStart(buf, i)) return false;
+    // "P/CHN/G94283433/…": an airline's DOCS element (passport.ts ssrDocsAt).
+    if (len === 1 && buf[j] === 47 && (buf[i] === 80 || buf[i] === 73 || buf[i] === 67)) return false;
     if (digits === 0) {
       // Words: only a code of identifier length standing alone is read further.
       if (len !== 17 && len !== 18) return true;

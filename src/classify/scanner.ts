@@ -24,7 +24,7 @@ import {
   hanNameAfterNumber, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
 import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
-import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
+import { isChineseTravelDocument, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
 import { iataContactMobileStart } from './detectors/phone.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -216,6 +216,13 @@ export class LeafScanner implements ScanHost {
           let p = i + 1;
           while (p < n && ((v.charCodeAt(p) | 32) - 97) >>> 0 <= 25) p++;
           const next = p < n ? v.charCodeAt(p) : 0;
+          if (p - i === 1 && next === 47 && (i === 0 || !isAsciiAlnum(v.charCodeAt(i - 1)))) {
+            const end = this.ssrDocs(v, i);
+            if (end > i) {
+              i = end;
+              continue;
+            }
+          }
           if (p - i < MIN_SEQUENCE_LINE && !(next >= 48 && next <= 57) && (next < 128 || !(isAlnumCode(next) || isInvisibleCode(next)))) {
             i = p;
             continue;
@@ -312,6 +319,15 @@ export class LeafScanner implements ScanHost {
   support(category: CategoryId, v: string, start: number): Support {
     if (this.keyCategory === category) return 'field';
     return labelBefore(v, start)?.category === category ? 'context' : undefined;
+  }
+
+  /** An airline's DOCS element at `at`: the passport's number and the passenger's name. */
+  private ssrDocs(v: string, at: number): number {
+    const docs = ssrDocsAt(v, at);
+    if (docs === undefined) return at;
+    if (docs.type === 'P') this.emit(PASSPORT, RULES.passportContext, docs.number.start, docs.number.end, 0.95);
+    this.emit(NAME, RULES.nameContext, docs.name.start, docs.name.end, 0.85);
+    return docs.name.end;
   }
 
   /** A letter/digit token at i; all-digit tokens go to the numeric scan. Returns its end. */

@@ -133,7 +133,11 @@ export const HEALTH_NEGATIVES = [
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',
   // A record's number, not its content.
-  '病历号', '病历编号', '病历卡号', '就诊号', '就诊卡号', '就诊卡', '就诊编号', '复诊号',
+  '病历号', '病历编号', '病历卡号', '就诊号', '就诊卡号', '就诊卡', '就诊编号', '复诊号', '住院号', '住院号码', '门诊号',
+  // …and when and where it was kept: a form's dates and its department.
+  '入院日期', '出院日期', '入院时间', '出院时间', '就诊日期', '就诊时间', '住院日期', '就诊科室',
+  // Insurance products, not anyone's illness.
+  '重大疾病保险', '重大疾病险', '疾病保险', '疾病险',
   // Food labels, sales slang, insurance products, crops, pets: commerce, not anyone's health.
   '过敏原', '致敏原', '骨折价', '打骨折', '强迫症福音', '防癌险', '重疾险', '医疗险', '住院医疗险', '住院医疗保险', '住院津贴', '住院险', '门诊险', '意外险',
   '病虫害', '病虫', '处方粮', '网站体检', '系统体检', '安全体检', '手机体检', '车辆体检', 'allergen', 'allergens',
@@ -235,7 +239,12 @@ export function clauseSpan(s: string, start: number, end: number, section: boole
   return { start: from, end: Math.max(end, medicalSpanEnd(s, end, !section, isMedicalLabel)) };
 }
 
-const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}']);
+const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}', '否', '不详', '没有', '未见', '无特殊']);
+
+/** "无", "暂无", "N/A": what a form writes where it has nothing to say. */
+export function isPlaceholderValue(value: string): boolean {
+  return PLACEHOLDERS.has(value.trim().toLowerCase());
+}
 
 /** A count of data or time ("60247 KB", "12 packets", "35 ms"): what "Rx:" labels in network
  *  statistics. A dose ("20mg", "8U") and a reading ("120/80", "6.5%") are medical. */

@@ -57,11 +57,11 @@ function endsWithWord(key: string, words: readonly string[]): boolean {
   for (const w of words) {
     if (lower === w) return true;
     if (!lower.endsWith(w)) continue;
-    // "pickupLat", "gps_lng", "user-lon": the word starts after a camel hump or separator,
-    // so "flat" and "salon" are not coordinates.
+    // "pickupLat", "gps_lng", "user-lon", Mixpanel's "$latitude": the word starts after a camel
+    // hump or separator, so "flat" and "salon" are not coordinates.
     const before = key.charCodeAt(key.length - w.length - 1);
     const first = key.charCodeAt(key.length - w.length);
-    if (before === 95 || before === 45 || before === 46 || before === 32) return true;
+    if (before === 95 || before === 45 || before === 46 || before === 32 || before === 36) return true;
     if (first >= 65 && first <= 90) return true;
   }
   return false;

@@ -347,7 +347,7 @@ const LATIN_SURNAMES = new Set((
   'nie yue zhai zhan ou geng guan lan jiao zuo gan bao ning shang shu ruan ke ji mei tong ling bi shan ' +
   'pei huo tu miao gu sheng qu weng ran you xin chai hua pu teng rao mu ai nong si zhuo jian che lian mai ' +
   'chu lou dou cen jing dang fei bu leng xi mi zong gui zang min gou bian chou luan sui diao sha rong ' +
-  'kou sang lang zhen cong ao she chi zha kuang ju hui le ban lao pi xian wen kan ' +
+  'kou sang lang zhen cong ao she chi zha kuang ju hui le ban lao pi xian wen kan liao lyu lv yi ' +
   'ouyang sima shangguan zhuge dongfang huangfu murong situ xiahou ' +
   'wong chan cheung lee ho chow lau leung ng tsang yip kwok chiu tse lam fung yeung kwan lo mak poon siu ' +
   'tam yuen chang hsu tsai kuo chiang hsieh kao chung chao chou tsui'
@@ -364,9 +364,12 @@ export function isLatinPersonName(s: string): boolean {
   if (IATA_NAME.test(s)) return true;
   const nick = NICKNAME_AFTER.exec(s);
   const words = (nick === null ? s : nick[1]!).replace(/,/g, '').trim().split(/ +/);
-  if (words.length < 2 || words.length > 4 || words.some(isLatinOrgWord)) return false;
+  if (words.length < 2 || words.length > 4 || words.some(isLatinOrgWord) || LATIN_PLACES.has(words.join(' ').toLowerCase())) return false;
   return isLatinSurname(words[0]!) || isLatinSurname(words[words.length - 1]!) || GIVEN_NAMES.has(words[0]!.toLowerCase());
 }
+
+/** Places whose words are surnames too ("Hong Kong" reads as Hong and Kong). */
+const LATIN_PLACES = new Set(['hong kong', 'long beach', 'mong kok', 'wan chai', 'sha tin', 'tai po', 'kwun tong', 'tsim sha tsui', 'sheung wan', 'tai wan']);
 
 /** Words that make Latin words a company, a team or a place, whatever surname they start with:
  *  "Chen Holdings Pte. Ltd.", "Wong Brothers Trading", "Maersk Line", "Li Auto". */
@@ -582,6 +585,8 @@ export const NAME_TRIGGERS_ZH_STRICT = [
 export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师', '医生', '护士', '师傅', '您好', '你好', '阿姨', '叔叔', '敬上', '谨上', '拜上',
   // A pupil's parent addressed through the pupil ("请叶一诺家长留个电话").
   '家长', '的家长',
+  // Who follows a ticket up ("请 熊斌 跟进").
+  '跟进',
   // Whose records these are ("端木彤的入职信息如下：身份证号…").
   '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
@@ -604,6 +609,8 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
     const sur = isHanSurnameAt(s, start);
     if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
     if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end) || hidesGivenName(s, start + sur, end)) continue;
+    // "由王经理跟进", "张总您好": a surname and a title.
+    if (len - sur === 1 ? TITLE_CHARS.has(s.charCodeAt(end - 1)) : TITLE_WORDS.has(s.slice(start + sur, end))) continue;
     return { start, end };
   }
   return undefined;

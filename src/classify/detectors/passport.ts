@@ -28,3 +28,20 @@ export function passportConfidenceFactor(s: string): number {
   if (isChineseTravelDocument(s)) return 1;
   return isPlausiblePassport(s) ? 0.7 : 0;
 }
+
+/**
+ * An airline's DOCS element, the API data a passenger's booking carries abroad ("SSR DOCS …
+ * P/CHN/G94283433/CHN/21AUG98/M/22SEP29/HOU/YANGPING"): document type, issuer, number,
+ * nationality, birth date, sex, expiry, surname and given names. `at` is the type letter's index.
+ */
+const SSR_DOCS = /[PIC]\/[A-Z]{3}\/([A-Z0-9]{5,15})\/[A-Z]{3}\/\d{2}[A-Z]{3}\d{2}\/(?:MI|FI|[MFU])\/\d{2}[A-Z]{3}\d{2}\/([A-Z]+(?: [A-Z]+)*\/[A-Z]+(?: [A-Z]+)*)/y;
+
+export function ssrDocsAt(v: string, at: number): { type: string; number: { start: number; end: number }; name: { start: number; end: number } } | undefined {
+  SSR_DOCS.lastIndex = at;
+  const m = SSR_DOCS.exec(v);
+  if (m === null) return undefined;
+  const numberStart = at + 6;
+  const nameEnd = at + m[0].length;
+  return { type: v[at]!, number: { start: numberStart, end: numberStart + m[1]!.length }, name: { start: nameEnd - m[2]!.length, end: nameEnd } };
+}
+

@@ -10,7 +10,7 @@ describe('normalizeFieldName', () => {
     ['mobileNo', 'mobileno'], ['mobile_no', 'mobileno'], ['mobile-no', 'mobileno'], ['Mobile No', 'mobileno'],
     ['user.phone', 'userphone'], ['PHONE_2', 'phone'], ['address1', 'address'], ['身份证号', '身份证号'],
     ['Email地址', 'email地址'], ['contact[phone]', 'contactphone'], ['data[0][idCard]', 'data0idcard'],
-    ['联系电话（手机）', '联系电话'], ['phone (mobile)', 'phone'], ['手机号码(必填)', '手机号码'], ['(备注)', '(备注)'],
+    ['联系电话（手机）', '联系电话'], ['phone (mobile)', 'phone'], ['手机号码(必填)', '手机号码'], ['(备注)', '(备注)'], ['监护人一', '监护人'], ['当事人乙', '当事人'], ['甲方', '甲方'], ['统一', '统一'],
   ])('%s → %s', (raw, norm) => expect(normalizeFieldName(raw)).toBe(norm));
 });
 

@@ -35,8 +35,11 @@ describe('medical content in values', () => {
     expect(h('患者张伟：daily report sent, 20 GB daily quota')).toEqual([]);
   });
 
-  it("a record's or a visit's number is no health data", () => {
+  it("a record's or a visit's number, its dates and department, a form's empty lines, an insurance product are no health data", () => {
     expect(h('病历号：9819192781\n科室：心内科')).toEqual([]);
+    expect(h('患者：张伟\n入院日期：2024-06-18\n就诊科室：妇产科\n住院号：ZY17131280\n出院诊断：2型糖尿病')).toEqual(['出院诊断：2型糖尿病']);
+    expect(h('学生：张伟\n既往病史：无\n过敏史：暂无')).toEqual([]);
+    expect(h('投保险种：重大疾病保险\n被保险人：张伟')).toEqual([]);
     expect(h('处方：硝苯地平控释片 30mg qd\n医师签名：____  就诊号：T250948162354867715')).toEqual(['处方：硝苯地平控释片 30mg qd']);
   });
 

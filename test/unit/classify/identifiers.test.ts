@@ -164,6 +164,10 @@ describe('permits and legacy IDs by label and field', () => {
     expect(passports('{"document":{"type":"P","number":"G0023183\u20603"}}')).toEqual(['/document/number']);
     expect(passports('{"document":{"type":"P","number":"ABC123"}}')).toEqual([]);
   });
+  it("an airline's DOCS element: a passport's number, not another document's", () => {
+    expect(texts('P/CHN/G94283433/CHN/21AUG98/M/22SEP29/HOU/YANGPING', 'pi.passport')).toEqual(['G94283433']);
+    expect(texts('I/CHN/G94283433/CHN/21AUG98/M/22SEP29/HOU/YANGPING', 'pi.passport')).toEqual([]);
+  });
   it('the number of a passport in its machine-readable zone, by its check digit', () => {
     expect(texts('E311447077CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual(['E31144707']);
     expect(texts('E311447078CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual([]);

@@ -41,7 +41,7 @@ describe('location pieces', () => {
     ['latitude_deg', 'lat'], ['lng_wgs84', 'lng'], ['lat_gcj02', 'lat'], ['geo[lat]', 'lat'], ['pos[lng]', 'lng'],
     ['dropoffLatLng', undefined], ['add', undefined],
     // GIS's {"x": lng, "y": lat}, the bare letters only.
-    ['x', 'lng'], ['Y', 'lat'], ['offsetX', undefined], ['z', undefined],
+    ['x', 'lng'], ['Y', 'lat'], ['offsetX', undefined], ['z', undefined], ['$latitude', 'lat'], ['$longitude', 'lng'],
   ])('key %s → %s', (key, axis) => expect(keyAxis(key)).toBe(axis));
 
   it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false], ['dropoffLatLng', true],

@@ -143,6 +143,11 @@ describe('names in running text', () => {
     // Bot messages: DingTalk's quoted lines, Feishu's bold labels and mentions; WeChat Pay's attach.
     ['#### 新订单\n> 买家：周敏\n> 操作人：李师傅', ['周敏']], ['**客户姓名：**廖军\n**手机：**13812345678', ['廖军']],
     ['<at user_id="ou_8a9b">李宇轩</at> 请跟进', ['李宇轩']], ['rcv=雷欣怡;tel=17145764261', ['雷欣怡']],
+    // Parties of contracts and cases, glossed in brackets or numbered; who follows a ticket up.
+    ['甲方：黄梅霞', ['黄梅霞']], ['乙方（劳动者）：黄梅霞\n性别：女', ['黄梅霞']], ['被告（被申请人）：王芳', ['王芳']],
+    ['监护人一：孔婧涛    关系：父亲', ['孔婧涛']], ['当事人乙：龙晓，女', ['龙晓']], ['客户 朱丹 预约明天上门安装，请 熊斌 跟进。', ['朱丹', '熊斌']],
+    // An airline's DOCS element.
+    ['SSR DOCS CA HK1 P/CHN/EQ7484745/CHN/23NOV79/F/16FEB28/DUAN/PENGRUI-1.1', ['DUAN/PENGRUI']],
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
 
   it.each([
@@ -184,6 +189,7 @@ describe('names in running text', () => {
     '孩子的家长会在周五', '女儿节快乐', '母亲节礼物推荐', '丈夫出差了', '学生家长请注意', '民警到场处理', '本次志愿者招募', '联系人和电话：见附件',
     '客户的手机号是多少', '公司的电话', '请跟进处理', '跟进客户需求', '我的身份证丢了', 'Subject: 会议纪要\n请查收', '过期的银行卡',
     '<at user_id="all">所有人</at> 注意', '备注：*无*',
+    '甲方：北京某某科技有限公司', '金额（元）：1234', '北京市金杜律师事务所', '由王经理跟进', '客户跟进记录', 'path P/abc/def',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
 
   it('a role label holds a name when the value reads as one', () => {
@@ -194,6 +200,12 @@ describe('names in running text', () => {
 });
 
 describe('names in objects and tables', () => {
+  it("a Teams card's facts: the label in a sibling \"name\"", () => {
+    const body = Buffer.from('{"facts":[{"name":"Customer","value":"夏琳"},{"name":"Status","value":"Open"}]}');
+    const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
+    expect(found.map((f) => f.location)).toEqual(['/facts/0/value']);
+  });
+
   it("OpenTelemetry's attributes: the record's key labels its typed value", () => {
     const body = Buffer.from('{"attributes":[{"key":"app.customer.name","value":{"stringValue":"陶强"}},{"key":"http.method","value":{"stringValue":"王府井"}}]}');
     const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
@@ -251,6 +263,10 @@ describe('names by field', () => {
     // 过 as a surname; Yi names (a clan, then the given name) and more Mongolian name parts.
     ['过云辉', 'xm'], ['阿苏木呷', 'xm'], ['吉克曲布', 'name'], ['乌兰托娅', 'name'], ['宋琳伟', 'subject'],
     ['廖丽', 'TemplateParamSet'],
+    // A CRM's customer, a club's member, those at a meeting, a court's judge and clerk; a name's
+    // parts in pinyin.
+    ['王建国', 'customer'], ['李娜', 'member'], ['顾佩', 'attendees'], ['孔俊', 'judge'], ['何玉', 'clerk'], ['Zhang Wei', 'submitter'],
+    ['Yuhua', 'firstName'], ['LIAO XUANXIAO', 'name'], ['Zhitian Lyu', 'name'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -274,6 +290,7 @@ describe('names by field', () => {
     // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
     ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
     ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
+    ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );

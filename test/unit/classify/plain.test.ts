@@ -172,13 +172,13 @@ describe('lonelyRunFinds, the numeric window of a whole-value digit run', () => 
 describe('the pre-check in the parser', () => {
   const body = Buffer.from(JSON.stringify({
     ts: 1732681234567, sku: 'LSVAU2180N2183295', note: '订单已出库，预计明天送达。',
-    customer: { phone: '13912345678', tags: ['vip', 'new'] }, items: [{ title: '无线耳机', qty: 2 }],
+    profile: { phone: '13912345678', tags: ['vip', 'new'] }, items: [{ title: '无线耳机', qty: 2 }],
   }));
 
   it('leaves out the plain leaves and keeps the rest, with the same findings', () => {
     const all = parseBody(body, 'application/json').leaves;
     const kept = parseBody(body, 'application/json', { filter }).leaves;
-    expect(kept.map((l) => l.location)).toEqual(['/customer/phone']);
+    expect(kept.map((l) => l.location)).toEqual(['/profile/phone']);
     expect(all.length).toBe(8);
     expect(classifier.classify(kept, NOW).map((f) => f.location)).toEqual(classifier.classify(all, NOW).map((f) => f.location));
   });
