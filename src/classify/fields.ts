@@ -333,8 +333,11 @@ const GROUPS: readonly Group[] = [
       'BytesTotal', 'Notional', 'Total', 'BytesSent', 'BytesReceived', 'BytesIn', 'BytesOut', 'BytesRead', 'BytesWritten'] },
 ];
 
+const ORDINALS = new Set([...'一二三四五甲乙丙丁'].map((c) => c.charCodeAt(0)));
+
 /** Lower-case, drop `_ - . space`, form brackets ("contact[phone]"), a closing parenthetical
- *  ("联系电话（手机）", "phone (mobile)") and trailing digits ("contact_phone_2" → "contactphone"). */
+ *  ("联系电话（手机）", "phone (mobile)"), trailing digits ("contact_phone_2" → "contactphone")
+ *  and a Chinese ordinal after a Han label ("监护人一"). */
 export function normalizeFieldName(key: string): string {
   let s = key.toLowerCase();
   // Salesforce's custom fields: "National_ID__c", "Mobile__c".
@@ -352,7 +355,6 @@ export function normalizeFieldName(key: string): string {
   if (end < s.length) s = s.slice(0, end);
   return s;
 }
-const ORDINALS = new Set([...'一二三四五甲乙丙丁'].map((c) => c.charCodeAt(0)));
 
 const exactMap = new Map<string, FieldMatch | null>();
 const suffixMap = new Map<string, FieldMatch | null>();

@@ -276,6 +276,8 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
 /** Titles a surname takes in speech, never a given name: "张总" (the boss), "王工" (the
  *  engineer), "李哥", "刘导". */
 const TITLE_CHARS = new Set([...'总工哥姐导董局处科'].map((c) => c.charCodeAt(0)));
+/** Of those, the ones no given name is: as a whole value "王科" or "刘董" may be a person's name. */
+const VALUE_TITLE_CHARS = new Set([...'总工哥姐'].map((c) => c.charCodeAt(0)));
 /** …and the two-char ones ("李师傅", "王经理"), as whole values. */
 const TITLE_WORDS = new Set(['师傅', '经理', '老师', '主任', '总监', '老板', '医生', '护士', '阿姨', '叔叔', '先生', '女士', '小姐', '律师', '警官', '总工', '主管', '组长', '店长', '专员', '助理']);
 
@@ -776,15 +778,14 @@ export function isPlainHanName(value: string): boolean {
   // "班主任", "王府井店": a title or an office where a person is expected.
   if (NOT_PERSONS.has(s) || ORG_VALUE_ENDINGS.test(s)) return false;
   if (s.length < 2 || s.length > 4 || (s.length === 3 && PLACE_ENDINGS.has(s.charCodeAt(2)))) return false;
+  const sur = isHanSurnameAt(s, 0);
+  // "张总", "陈工", "李老师" under a contact or an approver key: a title, not a name; "陆某" hides one.
+  if (sur > 0 && (s.length === sur + 1 ? VALUE_TITLE_CHARS.has(s.charCodeAt(sur)) : s.length === sur + 2 && TITLE_WORDS.has(s.slice(sur)))) return false;
+  if (s.charCodeAt(s.length - 1) === 0x67d0) return false;
   const span = hanNameAt(s, 0);
   if (span !== undefined && span.end === s.length) return true;
   // A whole value is the name itself: the words that follow names in text ("喻刚刚", 刚刚 after a
   // name in "张伟刚刚到") do not cut it.
-  const sur = isHanSurnameAt(s, 0);
-  // "张总", "陈工", "李师傅" under a contact or an approver key: a title, not a name; "陆某" hides one.
-  if (s.length === sur + 1 && TITLE_CHARS.has(s.charCodeAt(sur))) return false;
-  if (sur > 0 && s.length === sur + 2 && TITLE_WORDS.has(s.slice(sur))) return false;
-  if (s.charCodeAt(s.length - 1) === 0x67d0) return false;
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));

@@ -44,4 +44,3 @@ export function ssrDocsAt(v: string, at: number): { type: string; number: { star
   const nameEnd = at + m[0].length;
   return { type: v[at]!, number: { start: numberStart, end: numberStart + m[1]!.length }, name: { start: nameEnd - m[2]!.length, end: nameEnd } };
 }
-
