@@ -891,6 +891,7 @@ const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
 const NUMBER_LABELS = [
   '身份证号码', '身份证号', '身份证', '证件号码', '证件号', '手机号码是', '手机号码', '手机号是', '手机号', '手机是', '手机',
+  '联系方式', '联系号码',
   '电话号码是', '电话号码', '电话是', '电话', '联系电话', '号码是', '号码', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id',
 ];
 
