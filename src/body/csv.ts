@@ -85,11 +85,12 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   if (counts.length < 2 || (counts.length < 4 && !header.some((c) => columnName?.(c.trim()) === true))) return undefined;
   // A row with more cells is an unquoted delimiter inside a cell ("Han, Xuanbai"), which loose
   // exports have now and then; a row with fewer is not one of the table's.
-  // A statement's last line may be a footer with fewer cells ("客服热线\t95588", "合计\t3笔").
+  // A statement's last line may be a footer with fewer cells ("客服热线\t95588", "合计\t3笔",
+  // "serialNo: 020-68084179").
   let exact = 0;
   for (let i = 0; i < counts.length; i++) {
     const count = counts[i]!;
-    if (count < cells.length && !(i === counts.length - 1 && i >= 3 && count >= 2)) return undefined;
+    if (count < cells.length && !(i === counts.length - 1 && i >= 3)) return undefined;
     if (count === cells.length) exact++;
   }
   return exact * 5 >= counts.length * 4 ? delimiter : undefined;

@@ -88,6 +88,7 @@ describe('tables sent as text/plain', () => {
     ['a row with fewer cells', 'mobile,note\n13812345678\n', known, 'text'],
     ['a statement with a footer line of fewer cells', '时间\t姓名\t金额\n1\t肖俊\t7\n2\t毛梓\t5\n3\t陆玉\t2\n客服热线\t95588\n', known, 'tsv'],
     ['a short footer under too few rows', '时间\t姓名\t金额\n1\t肖俊\t7\n客服热线\t95588\n', known, 'text'],
+    ['an export with a one-cell note line under it', '序号,姓名,手机号\n1,徐海娜,15111132980\n2,方涵文,18134871075\n3,付思婷,19425313241\nserialNo: 020-68084179\n', known, 'csv'],
     ['one row in five with an unquoted comma in a cell', 'mobile,姓名\n1,a\n2,b\n3,c\n4,Han, Xuanbai\n', known, 'csv'],
     ['rows with more cells, often', 'mobile,note\n13812345678,a,b\n', known, 'text'],
     ['a title line over the table', '导出结果\n姓名,mobile\n张三,13812345678\n', known, 'text'],
