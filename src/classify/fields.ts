@@ -277,7 +277,9 @@ const GROUPS: readonly Group[] = [
       // A company's registration number is its USCC (a booking's is "regNo", a reference).
       'registrationNo', 'registrationNumber', 'companyRegNo', 'businessRegNo', '注册号', '工商注册号',
       // A VAT registration in China is the taxpayer number, which is the USCC.
-      'vatRegNo', 'vatNo', 'vatNumber', 'vatId', 'taxRegNo', 'taxRegistrationNo', 'taxRegistrationNumber'] },
+      'vatRegNo', 'vatNo', 'vatNumber', 'vatId', 'taxRegNo', 'taxRegistrationNo', 'taxRegistrationNumber',
+      // An e-invoice's seller's and buyer's taxpayer numbers in pinyin initials (销方 / 购方识别号).
+      'xfsbh', 'gfsbh', 'xfnsrsbh', 'gfnsrsbh'] },
   { category: 'vehicle.vin', weight: 0.9,
     exact: ['vin', 'chejiahao', 'chassis', 'cjh', 'clsbdm'],
     suffix: ['vinNo', 'vinCode', 'vinNumber', 'chassisNo', 'chassisNumber', 'frameNo', 'frameNumber',

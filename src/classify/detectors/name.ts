@@ -735,6 +735,8 @@ export function isGenericNameKey(norm: string): boolean {
   if (norm.length >= 3 && norm.length <= 14 && norm.endsWith('xm') && /^[a-z][a-z0-9]*$/.test(norm)) return true;
   // Waybills' "j_contact" / "d_contact" (寄件 / 到件 contact): a short prefix before "contact".
   if (norm.length > 7 && norm.length <= 10 && norm.endsWith('contact')) return true;
+  // "khmc": 客户名称 in pinyin initials, which holds a person's name as often as a company's.
+  if (norm.length >= 4 && norm.length <= 14 && norm.endsWith('khmc') && /^[a-z]+$/.test(norm)) return true;
   // "applicant_nm", "cust_nm": the common abbreviation of "name".
   return norm.length > 4 && norm.endsWith('nm') && !THING_NAME_KEYS.test(`${norm.slice(0, -2)}name`);
 }

@@ -172,7 +172,7 @@ describe('permits and legacy IDs by label and field', () => {
     expect(texts('E311447077CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual(['E31144707']);
     expect(texts('E311447078CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual([]);
   });
-  it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号']])('%s under %s is a USCC', (value, key) => {
+  it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号'], ['91350100M000100Y43', 'xfsbh']])('%s under %s is a USCC', (value, key) => {
     expect(texts(value, 'org.uscc', key)).toEqual([value]);
   });
   it('a pattern inside the digits of the field\'s identifier is part of it', () => {

@@ -266,7 +266,7 @@ describe('names by field', () => {
     // A CRM's customer, a club's member, those at a meeting, a court's judge and clerk; a name's
     // parts in pinyin.
     ['王建国', 'customer'], ['李娜', 'member'], ['顾佩', 'attendees'], ['孔俊', 'judge'], ['何玉', 'clerk'], ['Zhang Wei', 'submitter'],
-    ['Yuhua', 'firstName'], ['LIAO XUANXIAO', 'name'], ['Zhitian Lyu', 'name'], ['王科', 'name'],
+    ['Yuhua', 'firstName'], ['LIAO XUANXIAO', 'name'], ['Zhitian Lyu', 'name'], ['王科', 'name'], ['肖远', 'khmc'], ['武浩', 'driverKhmc'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
@@ -290,7 +290,7 @@ describe('names by field', () => {
     // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
     ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
     ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
-    ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'], ['李老师', 'contact'],
+    ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'], ['李老师', 'contact'], ['深圳市腾飞科技有限公司', 'khmc'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
