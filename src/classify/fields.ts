@@ -157,7 +157,7 @@ const GROUPS: readonly Group[] = [
       'attendee', 'attendees', 'participant', 'participants', 'invitee', 'invitees', 'organizer', 'organiser',
       'judge', 'clerk', 'officer', 'drawer', 'tester', 'attending', 'inspector', 'donor', 'customer', 'member',
       // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
-      'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu',
+      'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu', 'chezhu', 'huanzhe', 'bingren', 'kehu',
       // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
       'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").

@@ -538,6 +538,8 @@ export const NAME_TRIGGERS_ZH = [
   // Agents and witnesses in leases, property management and case files ("置业顾问汪佳蕾",
   // "维修工仇鹏", "委托诉讼代理人：姜志飞"), and whom a chat forwards to ("帮我转给满知英、…").
   '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给', '市民', '居民', '来电人',
+  // Who a transfer pays ("转账给朱雪洁，收款卡号…").
+  '转账给', '汇款给', '付款给', '打款给',
   // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
   '授权人', '定损员', '查勘员', '理赔员', '招生老师',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -554,12 +556,14 @@ export const NAME_TRIGGERS_ZH = [
   '其同事', '其朋友', '其家属', '其妻', '其夫',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
-export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单'];
+export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单',
+  '值班', '今日值班', '值班人员', '值班表'];
 
 /** Triggers that are verbs, not roles: after a colon they introduce a message ("通知：车辆…",
  *  "感谢：…"), where a role word introduces its holder ("原告：丁嘉睿"). */
 export const NAME_TRIGGER_VERBS: ReadonlySet<string> = new Set([
   '联系', '请联系', '致电', '转告', '交给', '通知', '由', '经办', '感谢', '恭喜', '委托', '授权', '转给', '发给', '转交给',
+  '转账给', '汇款给', '付款给', '打款给',
   '我叫', '名叫', '叫做', '用户名叫', '我的名字是', '改名为', '我是',
 ]);
 
@@ -590,7 +594,7 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   // Who follows a ticket up ("请 熊斌 跟进").
   '跟进',
   // Whose records these are ("端木彤的入职信息如下：身份证号…").
-  '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历',
+  '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历', '的护照',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
   // Who paid or received for someone else ("司徒欣洋代付" in a payment's memo).
@@ -873,6 +877,7 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],
+  ['booking for', false, true], ['pickup for', false, true], ['wire to', false, true], ['transfer to', false, true], ['paid to', false, true], ['payment to', false, true], ['remit to', false, true],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
   // Calls and voicemail transcripts: "Hi, this is Li Na from sales". Places follow it as often
   // ("this is Long Beach"), hence pinyin only.
@@ -884,6 +889,8 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
  *  ("Hi there"). */
 export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
   ['regards', false], ['sincerely', false], ['敬礼', true], ['hi', true], ['hello', true], ['您好', true], ['你好', true],
+  // A letter signed right under its 此致 ("此致\n徐娟\n销售部").
+  ['此致', true],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,

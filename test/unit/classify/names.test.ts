@@ -137,7 +137,10 @@ describe('names in running text', () => {
     ['From: 花琪文 <deng.li@example.com>', ['花琪文']],
     // A clause's name before an ID number; a ticket's follow-up; a colleague referred; whose
     // records follow; a study's subject.
-    ['退回补正：区佳辉 身份证 11010519491231002X 照片不清晰', ['区佳辉']], ['用户留言：宋志桐，联系方式 18636860443', ['宋志桐']], ['@昝明轩 请跟进 公孙若 的退款申请', ['昝明轩', '公孙若']],
+    ['退回补正：区佳辉 身份证 11010519491231002X 照片不清晰', ['区佳辉']], ['用户留言：宋志桐，联系方式 18636860443', ['宋志桐']],
+    // Whose passport, whom a transfer pays, for whom in English, who signs under 此致, who is on duty.
+    ['林雪的护照E82712176已过期', ['林雪']], ['转账给朱雪洁，收款卡号6222020200112230', ['朱雪洁']], ['Booking for 徐国, 护照号码 E12345678', ['徐国']],
+    ['pickup for 黄萍海 at gate 3', ['黄萍海']], ['此致\n徐娟\n销售部 | 经理', ['徐娟']], ['今日值班：史浩，姜波飞，刘洋', ['史浩', '姜波飞', '刘洋']], ['值班人：刘嘉', ['刘嘉']], ['@昝明轩 请跟进 公孙若 的退款申请', ['昝明轩', '公孙若']],
     ['推荐其同事魏伟军投保。', ['魏伟军']], ['端木彤的入职信息如下：身份证号 11010519491231002X', ['端木彤']],
     ['>S48628737 chr17:43044295-43125483 subject=宋琳伟\nCTGAGG', ['宋琳伟']],
     // Bot messages: DingTalk's quoted lines, Feishu's bold labels and mentions; WeChat Pay's attach.
@@ -187,7 +190,7 @@ describe('names in running text', () => {
     '收件人乌兰察布市', '个人：1000元',
     // Kin and roles as common words: holidays, notices, headings.
     '孩子的家长会在周五', '女儿节快乐', '母亲节礼物推荐', '丈夫出差了', '学生家长请注意', '民警到场处理', '本次志愿者招募', '联系人和电话：见附件',
-    '用户留言：请尽快处理，联系方式 18636860443', '客户的手机号是多少', '公司的电话', '请跟进处理', '跟进客户需求', '我的身份证丢了', 'Subject: 会议纪要\n请查收', '过期的银行卡',
+    '用户留言：请尽快处理，联系方式 18636860443', '客户的手机号是多少', '公司的电话', 'Booking for 2 adults', 'transfer to savings account', '值班电话：13812345678', '今日值班安排已发布', '请跟进处理', '跟进客户需求', '我的身份证丢了', 'Subject: 会议纪要\n请查收', '过期的银行卡',
     '<at user_id="all">所有人</at> 注意', '备注：*无*',
     '甲方：北京某某科技有限公司', '金额（元）：1234', '北京市金杜律师事务所', '由王经理跟进', '客户跟进记录', 'path P/abc/def',
   ])('no name in %s', (value) => expect(names(value)).toEqual([]));
@@ -266,7 +269,7 @@ describe('names by field', () => {
     // A CRM's customer, a club's member, those at a meeting, a court's judge and clerk; a name's
     // parts in pinyin.
     ['王建国', 'customer'], ['李娜', 'member'], ['顾佩', 'attendees'], ['孔俊', 'judge'], ['何玉', 'clerk'], ['Zhang Wei', 'submitter'],
-    ['Yuhua', 'firstName'], ['LIAO XUANXIAO', 'name'], ['Zhitian Lyu', 'name'], ['王科', 'name'], ['肖远', 'khmc'], ['武浩', 'driverKhmc'],
+    ['Yuhua', 'firstName'], ['LIAO XUANXIAO', 'name'], ['Zhitian Lyu', 'name'], ['王科', 'name'], ['肖远', 'khmc'], ['武浩', 'driverKhmc'], ['雷宏', 'chezhu'], ['闫凤', 'huanzhe'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
 
   it.each([['故·宫', 'name'], ['A·B', 'name'], ['中国·北京·朝阳·望京·南湖', 'name']])(
