@@ -156,7 +156,8 @@ const GROUPS: readonly Group[] = [
       // Minutes, courts, invoices and test reports; a CRM's customer and a club's member.
       'attendee', 'attendees', 'participant', 'participants', 'invitee', 'invitees', 'organizer', 'organiser',
       'judge', 'clerk', 'officer', 'drawer', 'tester', 'attending', 'inspector', 'donor', 'customer', 'member',
-      // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主 as insurers' and agencies' systems name them.
+      // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主, 车主, 患者, 病人, 客户 as insurers',
+      // agencies' and clinics' systems name them.
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu', 'chezhu', 'huanzhe', 'bingren', 'kehu',
       // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
       'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
