@@ -148,8 +148,10 @@ const TYPED_VALUE_KEYS = new Set([
 
 /** A typed value's member takes the label its record gave the value ("app.customer.name"). */
 function typedValueKey(holder: Frame, key: string): string {
+  // Asked of every member: the holder's role, a number, decides first.
+  if (holder.role !== ROLE_VALUE || !TYPED_VALUE_KEYS.has(key)) return key;
   const label = holder.key;
-  return label !== undefined && holder.role === ROLE_VALUE && TYPED_VALUE_KEYS.has(key) && keyRoleOf(label) !== ROLE_VALUE ? label : key;
+  return label !== undefined && keyRoleOf(label) !== ROLE_VALUE ? label : key;
 }
 
 /** A member key's part in a key/value record, judged once per distinct key (the key cache). */

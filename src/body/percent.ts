@@ -38,7 +38,7 @@ export function percentReencode(original: string, next: string): string {
   // it was written.
   const oldChars = Array.from(old.toString('utf8'));
   const newChars = Array.from(next);
-  if (oldChars.length === newChars.length) return reencodeByChar(raw, map, oldChars, newChars, lower);
+  if (oldChars.length === newChars.length) return reencodeByChar(raw, map, oldChars, newChars, (ch) => encodeBytes(Buffer.from(ch, 'utf8'), lower));
   // A value encoded twice: the inner layer's masks changed its length ("%31%33…" became "**").
   // Unchanged stretches are found again after each change, so the text between stays as written.
   const aligned = reencodeAligned(raw, map, oldChars, newChars, lower);
@@ -56,15 +56,30 @@ export function percentReencode(original: string, next: string): string {
   return raw.toString('utf8', 0, map[p]) + middle + raw.toString('utf8', map[old.length - s]);
 }
 
-function reencodeByChar(raw: Buffer, map: Uint32Array, oldChars: string[], newChars: string[], lower: boolean): string {
+function reencodeByChar(raw: Buffer, map: Uint32Array, oldChars: readonly string[], newChars: readonly string[], encode: (ch: string) => string): string {
   let out = '';
   let at = 0;
   for (let k = 0; k < oldChars.length; k++) {
     const width = Buffer.byteLength(oldChars[k]!);
-    out += oldChars[k] === newChars[k] ? raw.toString('utf8', map[at], map[at + width]) : encodeBytes(Buffer.from(newChars[k]!, 'utf8'), lower);
+    out += oldChars[k] === newChars[k] ? raw.toString('utf8', map[at], map[at + width]) : encode(newChars[k]!);
     at += width;
   }
   return out;
+}
+
+/**
+ * reencodeByChar for a caller with its own escaping (a form field, whose '+' is one raw byte for
+ * one decoded byte as an escape is): `raw` rewritten where `newValue` replaces `oldValue`
+ * character for character. Undefined when the lengths differ or `raw` does not hold as many
+ * bytes as `oldValue`; the caller checks what it decodes to.
+ */
+export function reencodeKeepingRaw(raw: Buffer, oldValue: string, newValue: string, encode: (ch: string) => string): string | undefined {
+  const oldChars = Array.from(oldValue);
+  const newChars = Array.from(newValue);
+  if (oldChars.length !== newChars.length) return undefined;
+  const { map } = decodeWithMap(raw);
+  if (map.length - 1 !== Buffer.byteLength(oldValue)) return undefined;
+  return reencodeByChar(raw, map, oldChars, newChars, encode);
 }
 
 /** Chars that must agree after a change for the two texts to count as in step again. */

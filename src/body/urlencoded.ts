@@ -4,6 +4,7 @@
  */
 import { EgError } from '../errors.js';
 import type { Leaf } from './leaf.js';
+import { reencodeKeepingRaw } from './percent.js';
 import { escapePointerToken } from './pointer.js';
 
 // ignoreBOM keeps a leading U+FEFF in the value: silently dropping bytes would break the
@@ -56,20 +57,8 @@ const HEX = '0123456789ABCDEF';
  * or a raw span that does not decode to `oldValue`, is encoded whole.
  */
 export function reencodeUrlEncoded(raw: Buffer, oldValue: string, newValue: string): string {
-  const oldChars = Array.from(oldValue);
-  const newChars = Array.from(newValue);
-  if (oldChars.length !== newChars.length) return encodeUrlEncoded(newValue);
-  let out = '';
-  let i = 0;
-  for (let k = 0; k < oldChars.length; k++) {
-    const start = i;
-    const width = Buffer.byteLength(oldChars[k]!);
-    for (let bytes = 0; bytes < width && i < raw.length; bytes++) {
-      i += raw[i] === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]!) && isHex(raw[i + 2]!) ? 3 : 1;
-    }
-    out += oldChars[k] === newChars[k] ? raw.toString('utf8', start, i) : encodeUrlEncoded(newChars[k]!);
-  }
-  if (i !== raw.length) return encodeUrlEncoded(newValue);
+  const out = reencodeKeepingRaw(raw, oldValue, newValue, encodeUrlEncoded);
+  if (out === undefined) return encodeUrlEncoded(newValue);
   try {
     return decode(out, 0, out.length, false, 'form', 0) === newValue ? out : encodeUrlEncoded(newValue);
   } catch {

@@ -19,7 +19,7 @@ import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/p
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
-import { BARE_NAME_WEIGHT, normalizeFieldName, ROLE_WEIGHT } from './fields.js';
+import { BARE_NAME_WEIGHT, namesPartOfName, ROLE_WEIGHT } from './fields.js';
 import { RULES } from './rules.js';
 import {
   ADDRESS, BANK_CARD, BIOMETRIC, DEVICE, GENETIC, HEALTH, ID_CARD, MINOR, NAME, PASSPORT, PHONE, RELIGION,
@@ -115,14 +115,6 @@ export function nameFactorFor(weight: number, name: string): number {
   if (weight > ROLE_WEIGHT) return nameConfidenceFactor(name);
   if (weight === BARE_NAME_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name)) return 0;
   return roleNameFactor(name);
-}
-
-const NAME_PARTS = ['firstname', 'lastname', 'givenname', 'familyname', 'surname', 'middlename', 'surnamegiven', 'familygivenname'];
-
-function namesPartOfName(key: string | undefined): boolean {
-  if (key === undefined) return false;
-  const norm = normalizeFieldName(key);
-  return NAME_PARTS.some((p) => norm.endsWith(p));
 }
 
 /** A role field ("患者", "applicant") holds a name, or a speaker's words ("患者：我头疼"). A Han

@@ -32,6 +32,17 @@ interface Group {
   readonly suffix?: readonly string[];
 }
 
+/** A name's parts: one word each ("firstName": "Yuhua"), where a role's value must read as a whole name. */
+const NAME_PART_KEYS = ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName'];
+const NAME_PART_NORMS = NAME_PART_KEYS.map((k) => k.toLowerCase());
+
+/** Whether a key names a part of a name ("legalName.firstName", "payer_surname"). */
+export function namesPartOfName(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const norm = normalizeFieldName(key);
+  return NAME_PART_NORMS.some((p) => norm.endsWith(p));
+}
+
 const GROUPS: readonly Group[] = [
   { category: 'pi.phone', weight: 0.9,
     exact: ['telNo', 'telNum', 'cell', 'lxdh', 'sjh', 'sjhm', 'yddh', 'lxfs', 'lxrdh', 'jjlxrdh', 'lxrsj', 'jjlxrsj',
@@ -102,7 +113,7 @@ const GROUPS: readonly Group[] = [
   // "xm" 姓名 and "hm" 户名 (a utility's or a bank's account holder) in pinyin initials.
   { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi', 'hm'] },
   { category: 'pi.name', weight: 0.8,
-    suffix: ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName'] },
+    suffix: NAME_PART_KEYS },
   { category: 'pi.name', weight: 0.9,
     suffix: ['fullName', 'realName', 'customerName', 'custName', 'contactName', 'contactPerson',
       'personName', 'holderName', 'recipientName', 'receiverName', 'consigneeName', 'payerName',
