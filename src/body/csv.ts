@@ -98,6 +98,27 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
 
 const DELIMITERS = ['\t', ',', ';', '|'] as const;
 
+/**
+ * The delimiter of a body declared CSV: ',' unless its first record holds none outside quotes
+ * and does hold ';' (spreadsheets in locales whose decimal mark is the comma), a tab or '|'.
+ */
+export function declaredCsvDelimiter(buf: Buffer): CsvDelimiter {
+  let semicolon = false, tab = false, pipe = false;
+  let quoted = false;
+  const n = Math.min(buf.length, MAX_SNIFFED);
+  for (let i = 0; i < n; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) quoted = !quoted;
+    else if (quoted) continue;
+    else if (b === LF) break;
+    else if (b === 0x2c) return ',';
+    else if (b === 0x3b) semicolon = true;
+    else if (b === 0x09) tab = true;
+    else if (b === 0x7c) pipe = true;
+  }
+  return semicolon ? ';' : tab ? '\t' : pipe ? '|' : ',';
+}
+
 /** The first record's cell texts and every record's cell count, trailing blank lines left out. */
 interface TableShape {
   readonly cells: readonly string[];

@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
 import { readBase64 } from './base64.js';
-import { parseCsv } from './csv.js';
+import { declaredCsvDelimiter, parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 import type { Leaf } from './leaf.js';
 import { asContainer, type OpaquePart } from './nested.js';
@@ -182,7 +182,10 @@ function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format:
     else if (format === 'form') {
       // Read as latin1, as a form body is (form.ts): offsets are then bytes of the part.
       children = parseUrlEncoded(content.toString('latin1'), 'form', true).map((c) => ({ ...c, location: `${parent.location}|form${c.location}`, parent: holder, wrap: 'part' as const }));
-    } else children = parseCsv(content, { location: `${parent.location}|csv`, delimiter: format === 'csv' ? ',' : '\t' }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
+    } else {
+      const delimiter = format === 'csv' ? declaredCsvDelimiter(content) : '\t';
+      children = parseCsv(content, { location: `${parent.location}|csv`, delimiter }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
+    }
   } catch {
     return;
   }

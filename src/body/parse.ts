@@ -5,7 +5,7 @@
  * as text when it is text, so an odd label hides nothing.
  */
 import { EgError } from '../errors.js';
-import { parseCsv, sniffTableDelimiter } from './csv.js';
+import { declaredCsvDelimiter, parseCsv, sniffTableDelimiter } from './csv.js';
 import { parseForm } from './form.js';
 import { parseJson, parseNdjson } from './json.js';
 import type { ColumnNamePredicate, Leaf, LeafFilter } from './leaf.js';
@@ -63,8 +63,9 @@ function parseFlat(decoded: Buffer, type: string, contentType: string, filter: L
   }
   if (type === 'text/csv' || type === 'application/csv' || type === 'text/tab-separated-values') {
     const tsv = type === 'text/tab-separated-values';
+    const delimiter = tsv ? '\t' : declaredCsvDelimiter(decoded);
     try {
-      return [tsv ? 'tsv' : 'csv', parseCsv(decoded, { delimiter: tsv ? '\t' : ',' }), []];
+      return [delimiter === '\t' ? 'tsv' : 'csv', parseCsv(decoded, { delimiter }), []];
     } catch (err) {
       // Real-world CSV is often loose (a stray quote); as text every byte is still read.
       if (!(err instanceof EgError)) throw err;

@@ -71,6 +71,17 @@ describe('CSV bodies through parseBody', () => {
     expect(parseBody(Buffer.from('a\tb\n1\t2\n'), 'text/tab-separated-values').format).toBe('tsv');
   });
 
+  it("reads a spreadsheet's ';' export sent as text/csv by its header line", () => {
+    const parsed = parseBody(Buffer.from('姓名;手机号\n郭薇;+8618061897506\n胡蕾杰;183-3282-7991\n'), 'text/csv');
+    expect(parsed.leaves.filter((l) => l.key !== undefined).map((l) => [l.key, l.value])).toEqual([
+      ['姓名', '郭薇'], ['手机号', '+8618061897506'], ['姓名', '胡蕾杰'], ['手机号', '183-3282-7991'],
+    ]);
+    // A header with a comma keeps the comma; so does one whose ';' is inside quotes.
+    const keys = (csv: string) => parseBody(Buffer.from(csv), 'text/csv').leaves.filter((l) => l.key !== undefined).map((l) => l.key);
+    expect(keys('a;b,c\n1;2,3\n')).toEqual(['a;b', 'c']);
+    expect(keys('"a;b"\n"x"\n')).toEqual(['a;b']);
+  });
+
   it('reads loose CSV as text rather than refusing it', () => {
     const parsed = parseBody(Buffer.from('a,"b"c\n13812345678\n'), 'text/csv');
     expect(parsed.format).toBe('text');

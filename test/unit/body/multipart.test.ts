@@ -27,6 +27,14 @@ describe('multipart/form-data', () => {
     '--XyZ--\r\n',
   );
 
+  it("reads a CSV file separated by ';'", () => {
+    const semi = body(
+      '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="import.txt"\r\nContent-Type: text/csv\r\n\r\n姓名;身份证号\r\n王小明;11010519491231002X\r\n\r\n',
+      '--XyZ--\r\n',
+    );
+    expect(parseBody(semi, TYPE).leaves.filter((l) => l.key === '姓名' || l.key === '身份证号').map((l) => l.value)).toEqual(['王小明', '11010519491231002X']);
+  });
+
   it('reads a text field, a JSON part and a CSV file, and reports the binary part', () => {
     const parsed = parseBody(upload, TYPE);
     expect(parsed.format).toBe('multipart');
