@@ -133,6 +133,8 @@ const LABEL_MEMBER_KEYS = new Set([
   'field', 'fieldname', 'field_name', 'name', 'label', 'key', 'k', 'attr', 'attrname', 'attr_name', 'attribute', 'property',
   'propertyname', 'question', 'title', 'item', 'itemname', 'paramname', 'param', 'type', 'code', '字段', '字段名', '名称', '项目', '属性', '问题',
   'fieldcode', 'field_code', 'fieldkey', 'field_key', 'attrcode', 'attr_code', 'attrkey', 'paramcode', 'paramkey', 'itemcode', 'itemkey',
+  // A metrics API's sample: {"metric": "net.rx_bytes", "value": 15912345678} is a count of bytes.
+  'metric', 'metricname', 'metric_name',
 ]);
 const VALUE_MEMBER_KEYS = new Set([
   'value', 'val', 'v', 'answer', 'attrvalue', 'attr_value', 'fieldvalue', 'field_value', 'propertyvalue', 'paramvalue', 'content',

@@ -8,7 +8,7 @@
  */
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
-import { isGenotypeCall, isRsId } from './detectors/genetic.js';
+import { isGenotypeCall, isRsId, isVcfGenotype } from './detectors/genetic.js';
 import { axisKeyPrefix, chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
@@ -168,10 +168,17 @@ function pairPoints(points: readonly Point[], found: (leafIndex: number, rule: C
 export function genotypeCallParents(leaves: readonly Leaf[]): Set<string> {
   const out = new Set<string>();
   for (const leaf of leaves) {
-    if (!leaf.container && leaf.value.length <= 7 && isGenotypeCall(leaf.value)) out.add(parentPointer(leaf.location));
+    if (!leaf.container && leaf.value.length <= 7 && isCallLeaf(leaf)) out.add(parentPointer(leaf.location));
   }
   return out;
 }
+
+/** A genotype call: in bases ("AG", "C/T"), or as VCF's GT field writes it, allele indexes
+ *  ("0/1", "1|1"), which only a "gt" key tells from a fraction. */
+function isCallLeaf(leaf: Leaf): boolean {
+  return isGenotypeCall(leaf.value) || (isVcfGenotype(leaf.value) && leaf.key !== undefined && VCF_CALL_KEYS.has(leaf.key.toLowerCase()));
+}
+const VCF_CALL_KEYS = new Set(['gt', 'genotype', 'call', 'gt_call', 'gtcall']);
 
 const PASSPORT_TYPES = new Set([
   '护照', '普通护照', '因私护照', '外国护照', '港澳通行证', '往来港澳通行证', '台胞证', '台湾居民来往大陆通行证',
@@ -260,7 +267,7 @@ export function requestFindings(
     if (markers.size > 0) {
       for (let i = 0; i < leaves.length; i++) {
         const leaf = leaves[i]!;
-        if (leaf.container || leaf.value.length > 7 || !isGenotypeCall(leaf.value) || !markers.has(parentPointer(leaf.location))) continue;
+        if (leaf.container || leaf.value.length > 7 || !isCallLeaf(leaf) || !markers.has(parentPointer(leaf.location))) continue;
         if (leaf.key !== undefined && lookupField(leaf.key)?.category === GENETIC) continue;
         report(i, GENETIC, RULES.geneticCall, 0, leaf.value.length, 0.85);
       }

@@ -27,6 +27,9 @@ import {
 } from './scan-host.js';
 import type { CategoryId } from './taxonomy.js';
 
+/** What a form writes where it has no name: nobody's ("某", "无", "略"). */
+const PLACEHOLDER_CHARS = new Set(['某', '无', '空', '略', '未', '缺', '暂', '待', '同', '否', '是']);
+
 const MIN_DIGITS = 11;
 const MAX_DIGITS = 25;
 
@@ -42,6 +45,8 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
       // A role's value in Latin letters must read as a person's ("submitter": "Data Platform" is
       // a team); a name's part is one word ("firstName": "Yuhua").
       if (f > 0 && weight === ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name) && !namesPartOfName(host.leaf.key)) f = 0;
+      // A Han name's part may be one character ("first_name": "伟", "last_name": "张").
+      else if (f === 0 && name.length === 1 && isCjkCode(name.charCodeAt(0)) && !PLACEHOLDER_CHARS.has(name) && namesPartOfName(host.leaf.key)) f = weight;
       break;
     }
     case ADDRESS:

@@ -33,7 +33,8 @@ interface Group {
 }
 
 /** A name's parts: one word each ("firstName": "Yuhua"), where a role's value must read as a whole name. */
-const NAME_PART_KEYS = ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName'];
+const NAME_PART_KEYS = ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName',
+  'givenNames', 'familyNames', 'forename', 'forenames'];
 const NAME_PART_NORMS = NAME_PART_KEYS.map((k) => k.toLowerCase());
 
 /** Whether a key names a part of a name ("legalName.firstName", "payer_surname"). */
@@ -58,6 +59,10 @@ const GROUPS: readonly Group[] = [
       'telephoneNo', 'telephoneNumber', 'msisdn', 'shouji', 'shoujihao', 'shoujihaoma', 'dianhua',
       'dianhuahaoma', 'lianxidianhua', '手机', '手机号', '手机号码', '电话', '电话号码', '联系电话',
       '联系方式', '移动电话', '手提电话',
+      // A messaging app's account is the phone number it was opened with ("whatsapp_number" must
+      // not end in the passport's "ppNumber").
+      'whatsapp', 'whatsappNo', 'whatsappNumber', 'whatsappPhone', 'telegramNumber', 'telegramPhone',
+      'signalNumber', 'viberNumber',
       // As labels in text: "请拨打1917 6776 392联系", "回电1594.70.3304.9".
       '拨打', '回电', '致电', '来电'] },
   { category: null, weight: 0,
@@ -119,6 +124,8 @@ const GROUPS: readonly Group[] = [
       'personName', 'holderName', 'recipientName', 'receiverName', 'consigneeName', 'payerName',
       'payeeName', 'patientName', 'passengerName', 'guestName', 'applicantName', 'buyerName',
       'studentName', 'employeeName', 'legalName', 'chineseName', 'xingming', 'zhenshixingming',
+      // A name in its local script or in pinyin beside it ("nameLocal", "nameInPinyin").
+      'nameLocal', 'localName', 'nativeName', 'nameInPinyin',
       'lianxiren', 'shoujianren', 'shouhuoren', '姓名', '真实姓名', '客户姓名', '联系人', '联系人姓名',
       '收件人', '收货人', '持卡人', '持卡人姓名', '患者姓名', '乘客姓名', '申请人', '紧急联系人', 'empName',
       'staffName', 'workerName', 'insuredName', 'insurantName', 'policyholderName', 'beneficiaryName',
@@ -242,6 +249,11 @@ const GROUPS: readonly Group[] = [
       'procedureName', 'surgeryName', 'zhusu', 'shoushu', 'jibingmingcheng', 'jianchajieguo',
       'jianyanjieguo', 'zhenduanjieguo', 'ICD编码', '疾病编码', '诊断编码', '检查所见', '检查结论', '影像所见', '护理等级',
       'nursingLevel', 'diagResult', 'clinicalDx', 'rxText', 'dxText',
+      // A record's diagnoses by their rank or stage, lab panels, ECGs, and an insurance
+      // application's health questions (whose answers are the applicant's conditions).
+      'primaryDx', 'secondaryDx', 'principalDx', 'admitDx', 'admissionDx', 'dischargeDx', 'finalDx', 'workingDx',
+      'provisionalDx', 'letterDx', 'labValues', 'labFindings', 'ecg', 'ekg', 'ecgSummary', 'ecgResult', '心电图',
+      'healthDeclaration', 'healthDeclarations', 'healthQuestionnaire', '健康告知',
       // Pinyin initials of 诊断编码, 疾病编码, 诊断名称, 疾病名称, as hospital systems name columns.
       'zdbm', 'jbbm', 'zdmc', 'jbmc',
       // A laboratory's or an examination's conclusion (检验结论, 检查结论) and its pinyin initials.
@@ -291,7 +303,10 @@ const GROUPS: readonly Group[] = [
       // A VAT registration in China is the taxpayer number, which is the USCC.
       'vatRegNo', 'vatNo', 'vatNumber', 'vatId', 'taxRegNo', 'taxRegistrationNo', 'taxRegistrationNumber',
       // An e-invoice's seller's and buyer's taxpayer numbers in pinyin initials (销方 / 购方识别号).
-      'xfsbh', 'gfsbh', 'xfnsrsbh', 'gfnsrsbh'] },
+      'xfsbh', 'gfsbh', 'xfnsrsbh', 'gfnsrsbh',
+      // An institution's code is its USCC: public hospitals and agencies register under it (12…).
+      'hospitalCode', 'institutionCode', 'organizationCode', 'orgCode', '医院代码', '医院编码', '医疗机构代码',
+      '机构编码', 'jgdm', 'yljgdm'] },
   { category: 'vehicle.vin', weight: 0.9,
     exact: ['vin', 'chejiahao', 'chassis', 'cjh', 'clsbdm'],
     suffix: ['vinNo', 'vinCode', 'vinNumber', 'chassisNo', 'chassisNumber', 'frameNo', 'frameNumber',
@@ -344,7 +359,8 @@ const GROUPS: readonly Group[] = [
       'MemFree', 'MemUsed', 'HeapUsed', 'HeapTotal', 'HeapSize', 'DiskFree', 'FreeDisk', 'DiskUsed', 'UsedDisk',
       'DiskTotal', 'TotalDisk', 'DiskSize', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
       'Quota', 'Capacity', 'Fen', 'AmountFen', 'DurationNs', 'ElapsedNs', 'LatencyNs', 'RowsScanned', 'RowCount',
-      'BytesTotal', 'Notional', 'Total', 'BytesSent', 'BytesReceived', 'BytesIn', 'BytesOut', 'BytesRead', 'BytesWritten'] },
+      'BytesTotal', 'Notional', 'Total', 'BytesSent', 'BytesReceived', 'BytesIn', 'BytesOut', 'BytesRead', 'BytesWritten',
+      'MemorySize', 'MemSize', 'RamSize', 'StorageSize', 'DataSize', 'TotalSize', 'BodySize', 'ContentLength'] },
 ];
 
 const ORDINALS = new Set([...'一二三四五甲乙丙丁'].map((c) => c.charCodeAt(0)));

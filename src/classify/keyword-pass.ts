@@ -117,7 +117,7 @@ export function applyKeywords(
         const span = (dotted ? dottedNameOpening(v, before) : undefined) ?? hanNameBefore(v, before);
         // "郑桐磊，您的外卖已送达": a greeting's name opens the message (or its line, or follows
         // its 【signature】); inside a sentence "，您" follows anything.
-        if (span !== undefined && (!opening || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+        if (span !== undefined && (!(opening || info.opening === true) || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
         break;
       }
       case 'addressTrigger':
@@ -296,7 +296,7 @@ export function confirmIcds(
     for (let k = 0; !ok && k < live.length; k++) {
       const m = live[k]!;
       if (m.payload.category !== HEALTH || m.payload.kind === 'negative') continue;
-      if (m.payload.kind === 'icdLabel') ok = code.start >= m.end && code.start - m.end <= ICD_LABEL_GAP;
+      if (m.payload.kind === 'icdLabel') ok = code.start >= m.end && code.start - m.end <= (m.payload.reach ?? ICD_LABEL_GAP);
       else ok = Math.abs(code.start - m.end) <= ICD_CONTEXT || Math.abs(m.start - code.end) <= ICD_CONTEXT;
     }
     if (!ok) ok = field ??= medicalField();

@@ -12,7 +12,7 @@ import {
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
 import {
-  NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SIGN_OFFS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT,
+  NAME_ADDRESSED_SUFFIXES_ZH, NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SIGN_OFFS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT,
 } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
@@ -41,8 +41,13 @@ export interface KeywordInfo {
   readonly pinyinOnly?: boolean;
   /** Name suffixes that follow a greeting's name: it must open the message (keyword-pass.ts). */
   readonly greeting?: boolean;
+  /** Name suffixes whose name must open the message, its line or follow its 【signature】
+   *  ("邹福生旅客，您预订的…"; "广大旅客" is no one's name). */
+  readonly opening?: boolean;
   /** Name triggers that close a letter or open a chat: a comma and a line break may come first. */
   readonly signOff?: boolean;
+  /** ICD labels: how far after the label its code may start (keyword-pass.ts ICD_LABEL_GAP). */
+  readonly reach?: number;
 }
 
 const HEALTH = 'pi.health';
@@ -85,6 +90,9 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, HEALTH_CONTEXT, { kind: 'context', category: HEALTH, rule: '', confidence: 0 });
   add(out, DOSAGE_SIGS, { kind: 'sig', category: HEALTH, rule: RULES.healthDosage, confidence: 0.75 });
   add(out, ICD_LABELS, { kind: 'icdLabel', category: HEALTH, rule: RULES.healthIcd10, confidence: 0 }, { caseSensitive: true });
+  // "dx Coronary artery disease I25.1": the diagnosis's words stand between the label and its code.
+  // With its space or colon: class="dx" in markup labels nothing.
+  add(out, ['dx ', 'Dx ', 'dx:', 'Dx:'], { kind: 'icdLabel', category: HEALTH, rule: RULES.healthIcd10, confidence: 0, reach: 60 }, { caseSensitive: true });
   add(out, HEALTH_NEGATIVES, { kind: 'negative', category: HEALTH, rule: '', confidence: 0 });
 
   add(out, RELIGION_TERMS, { kind: 'term', category: 'pi.religion', rule: RULES.religionKeyword, confidence: 0.85 });
@@ -123,6 +131,7 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, NAME_LIST_LABELS, { kind: 'nameList', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_GREETINGS_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, greeting: true });
+  add(out, NAME_ADDRESSED_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, opening: true });
   add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
   for (const [category, words] of IDENTIFIER_LABELS) add(out, words, { kind: 'idLabel', category, rule: '', confidence: 0 });
   return out;

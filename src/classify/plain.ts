@@ -532,6 +532,8 @@ function isPlainKey(key: string): boolean {
   // number is (cross-leaf.ts).
   if (isNumberHolderKey(key)) return false;
   if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
+  // VCF's GT ({"id": "rs…", "gt": "0/1"}): a call in allele indexes, beside its marker (cross-leaf.ts).
+  if (key.length === 2 && (key.charCodeAt(0) | 32) === 103 && (key.charCodeAt(1) | 32) === 116) return false;
   const norm = normalizeFieldName(key);
   if (isNameishKey(norm)) return false;
   // {"address": {"line1": …}}: the holder's key, which this verdict does not see, decides.

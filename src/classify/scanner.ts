@@ -21,7 +21,7 @@ import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } fro
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import {
-  hanNameAfterNumber, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
+  hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
 import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
 import { isChineseTravelDocument, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
@@ -131,7 +131,7 @@ export class LeafScanner implements ScanHost {
         this.emit(NAME, RULES.fieldName, v.length - v.trimStart().length, end, 0.6);
       }
     }
-    if (key === undefined && isProse(v) && medicalParent(leaf)) {
+    if (key === undefined && isProse(v) && medicalParent(leaf) && isMedicalValue(v)) {
       // {"medical": {"notes": "…"}}: text under a medical object is medical, whatever its key.
       this.emit(HEALTH, RULES.healthField, 0, v.length, 0.75);
       this.fieldCategory = HEALTH;
@@ -162,9 +162,11 @@ export class LeafScanner implements ScanHost {
     if (this.fieldCategory !== NAME && out.length > firstFinding) this.namesBesideNumbers(v, firstFinding);
     for (let k = 0; k < this.rsids.length; k++) {
       const r = this.rsids[k]!;
-      const call = callAfter(v, r.end);
-      // "rs485 driver" beside a DNA viewer: a serial standard is an rsID only with its call.
-      const serial = call === undefined && SERIAL_STANDARDS.has(v.slice(r.start, r.end));
+      // "rs485 driver" beside a DNA viewer: a serial standard is an rsID only with its call,
+      // and a call after a space alone may be a word ("rs485 AC").
+      const standard = SERIAL_STANDARDS.has(v.slice(r.start, r.end));
+      const call = callAfter(v, r.end, !standard);
+      const serial = call === undefined && standard;
       if ((this.geneticContext && !serial) || call !== undefined) this.emit(GENETIC, RULES.geneticRsid, r.start, r.end, 0.9);
       else if (!serial) this.pendingRsids.push({ leafIndex, start: r.start, end: r.end });
       if (call !== undefined) this.emit(GENETIC, RULES.geneticCall, call.start, call.end, 0.85);
@@ -172,15 +174,20 @@ export class LeafScanner implements ScanHost {
     if (this.custom.hasPatterns) this.customPatterns(v);
   }
 
-  /** A Han name right before or after a phone or ID number the leaf holds (name.ts
-   *  hanNameBeforeNumber, hanNameAfterNumber). */
+  /** A Han name right before or after a phone, ID or card number the leaf holds, or before an email
+   *  address (name.ts hanNameBeforeNumber, hanNameAfterNumber, hanNameBeforeEmail). */
   private namesBesideNumbers(v: string, first: number): void {
     const out = this.out;
     const end = out.length;
     for (let k = first; k < end; k++) {
       const f = out[k]!;
-      if (f.category !== PHONE && f.category !== ID_CARD && f.category !== MINOR) continue;
-      const before = f.start < 2 ? undefined : hanNameBeforeNumber(v, f.start);
+      if (f.category === EMAIL) {
+        const named = f.start < 2 ? undefined : hanNameBeforeEmail(v, f.start);
+        if (named !== undefined) this.emit(NAME, RULES.nameContext, named.start, named.end, 0.7);
+        continue;
+      }
+      if (f.category !== PHONE && f.category !== ID_CARD && f.category !== MINOR && f.category !== BANK_CARD) continue;
+      const before = f.start < 2 ? undefined : hanNameBeforeNumber(v, f.start, f.category === BANK_CARD);
       if (before !== undefined) this.emit(NAME, RULES.nameContext, before.start, before.end, 0.7);
       const after = hanNameAfterNumber(v, f.end);
       if (after !== undefined) this.emit(NAME, RULES.nameContext, after.start, after.end, 0.7);
@@ -676,20 +683,31 @@ function mrzCheck(s: string, from: number, n: number): boolean {
 }
 
 /** "rs4244285=GA", "rs1801133: C/T" in a log line: the genotype written right after the marker. */
-function callAfter(v: string, end: number): Span | undefined {
+function callAfter(v: string, end: number, spaceEnough: boolean): Span | undefined {
   let p = end;
-  if (p < v.length && v.charCodeAt(p) === 32) p++;
+  const spaced = p < v.length && v.charCodeAt(p) === 32;
+  if (spaced) p++;
   const sep = v.charCodeAt(p);
   // "rs123=AG", "rs123: A/G", or in brackets as reports and prose write it: "rs123(AG)", "rs123 (C/T)".
-  const close = sep === 40 ? 41 : sep === 0xff08 ? 0xff09 : sep === 61 || sep === 58 ? -1 : 0;
+  // A lab's result lines put the call after a space alone ("rs904 A/G; rs2497 CT"): then it must
+  // be two alleles in capitals, as a report prints them, not a word ("rs232 cable").
+  const close = sep === 40 ? 41 : sep === 0xff08 ? 0xff09 : sep === 61 || sep === 58 || sep === 0xff1a ? -1 : spaced && spaceEnough ? -2 : 0;
   if (close === 0) return undefined;
-  p++;
-  if (p < v.length && v.charCodeAt(p) === 32) p++;
+  if (close !== -2) p++;
+  if (close !== -2 && p < v.length && v.charCodeAt(p) === 32) p++;
   let q = p;
   while (q < v.length && q - p < 5 && /[ACGTacgt/|]/.test(v[q]!)) q++;
   if (q === p || (q < v.length && /[\w]/.test(v[q]!)) || !isGenotypeCall(v.slice(p, q))) return undefined;
   if (close > 0 && v.charCodeAt(q) !== close) return undefined;
+  if (close === -2 && (!/^[ACGT](?:[/|]?[ACGT])$/.test(v.slice(p, q)) || !endsListItem(v, q))) return undefined;
   return { start: p, end: q };
+}
+
+/** A list item ends at v[q]: the value's end, a line's, or a separator ("rs904 A/G; rs12 CT"). */
+function endsListItem(v: string, q: number): boolean {
+  if (q >= v.length) return true;
+  const c = v.charCodeAt(q);
+  return c === 10 || c === 13 || c === 9 || c === 59 || c === 44 || c === 0xff1b || c === 0xff0c || c === 0x3001 || c === 0x3002;
 }
 
 /** Longest start tag read back from its '>' (name and attributes), and longest element text
@@ -773,9 +791,13 @@ function namedByThing(leaf: Leaf): boolean {
   return parent !== undefined && isNeverPersonParent(normalizeFieldName(parent));
 }
 
-/** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}), and
- *  {"name": {"value": …, "zh": …}}. */
-const NAME_PART_KEYS = new Set(['text', 'value', 'display', 'full', 'zh', 'cn', 'n']);
+/** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}),
+ *  {"name": {"value": …, "zh": …}}, and a name in its scripts ({"legalName": {"local": "李娜",
+ *  "latin": "LI NA"}}). */
+const NAME_PART_KEYS = new Set([
+  'text', 'value', 'display', 'full', 'zh', 'cn', 'n', 'en', 'local', 'latin', 'native', 'pinyin', 'romanized',
+  'romanised', 'localized', 'chinese', 'english',
+]);
 
 /** A plain Han name in a part of an object a name field or a person's role holds
  *  ({"rider": {"n": "孟皓钰", "m": "86…"}}; the caller checked the value). */

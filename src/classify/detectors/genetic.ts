@@ -29,6 +29,11 @@ export function isGenotypeCall(value: string): boolean {
   return /^(?:[ACGT]{1,2}|[ACGT][/|;][ACGT]|[ACGT]{2}\/[ACGT]{2}|--|DD|DI|II)$/i.test(value.trim());
 }
 
+/** A VCF GT value: two allele indexes (or '.' for none), unphased '/' or phased '|'. */
+export function isVcfGenotype(value: string): boolean {
+  return /^[0-9.][/|][0-9.]$/.test(value);
+}
+
 function isBaseCode(c: number): boolean {
   const u = c & ~32;
   // A C G T U, N (unknown) and '-' (gap) / '*' (stop) as FASTA writes them.

@@ -77,6 +77,7 @@ const CJK_LNG = ['经度'];
 const AXIS_LAST = new Set([...'tTgGnNeE度udD'].map((c) => c.charCodeAt(0)));
 
 const GIS_AXIS: Readonly<Record<number, Axis>> = { 120: 'lng', 121: 'lat' };
+const SHORT_AXIS: ReadonlyMap<string, Axis> = new Map([['la', 'lat'], ['lo', 'lng'], ['ln', 'lng']]);
 
 // Keys repeat across leaves and requests: the verdicts are kept (bounded, cleared when full).
 const MEMO_LIMIT = 4096;
@@ -88,6 +89,11 @@ export function keyAxis(key: string | undefined): Axis | undefined {
   if (key === undefined || key.length === 0 || key.length > 40) return undefined;
   // GIS writes a point as {"x": lng, "y": lat}; only the bare letters ("offsetX" is a screen's).
   if (key.length === 1) return GIS_AXIS[key.charCodeAt(0) | 32];
+  // Trackers and wearables shorten the axes to two letters ({"la": 43.71, "lo": 87.63}).
+  if (key.length === 2) {
+    const short = SHORT_AXIS.get(key.toLowerCase());
+    if (short !== undefined) return short;
+  }
   // "geo[lat]": a form key names its axis in its last member.
   if (key.charCodeAt(key.length - 1) === 93) return keyAxis(key.slice(key.lastIndexOf('[') + 1, -1));
   if (!AXIS_LAST.has(key.charCodeAt(key.length - 1)) && !AXIS_SUFFIX.test(key)) return undefined;

@@ -139,6 +139,8 @@ const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作�
 
 /** A name as tickets and passports' machine-readable lines write it: "ZHANG/WEI MR". */
 const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MISS|MSTR|DR|CHD|INF))?$/;
+// Not fare types ("ADT/CHD").
+const IATA_NAME_AT = /^(?!(?:ADT|CHD|INF|YTH|SRC|STU|MIL)\/)[A-Z]{2,20}\/[A-Z]{2,30}(?=$|[^A-Za-z/])/;
 
 const NICKNAME_AFTER = /^(.{2,40}?)\s*[(（][A-Z][A-Za-z.' -]{0,30}[)）]$/;
 
@@ -202,6 +204,8 @@ const NOT_NAMES = new Set([
   '麻烦', '甘心', '危险', '司法', '景色', '景点', '乐器', '尤其', '余下', '谷歌', '查一', '查看', '查收', '查到', '查下',
   '付款', '路上', '甘愿', '付费', '付清', '李子', '杨梅', '龙眼', '桂圆', '周会', '周报', '周例', '金价', '房价', '车费',
   '黄历', '余量', '马拉', '高峰', '高考', '龙舟', '汤圆', '饶舌', '白班',
+  // Who a notice addresses by condition or group ("高血压患者您好", "广大旅客").
+  '高血', '高脂', '高危', '高龄', '高端', '广大',
   // Adverbs and adjectives that open what follows a title ("经理高兴地说", "主管严格要求").
   '高兴', '高度', '连忙', '严格', '严重', '严肃', '郑重', '包容', '安心', '安静', '宁愿', '宁静', '乐观', '乐于', '杜绝',
   '单纯', '尤为', '毕竟', '简单', '简直', '祝贺', '祝福', '纪念', '江南', '解决', '解释', '艾滋', '谢谢', '谢了', '包邮',
@@ -456,6 +460,9 @@ function latinWordEnd(s: string, p: number): number {
  * `single` allows a one-word name (after "Dear" or an honorific).
  */
 export function latinNameAt(s: string, from: number, single: boolean): { start: number; end: number } | undefined {
+  // An airline's "SURNAME/GIVEN" after "Passenger:" or "Dear", its title left out.
+  const iata = IATA_NAME_AT.exec(s.slice(from, from + 52));
+  if (iata !== null) return { start: from, end: from + iata[0].length };
   let p = from;
   let honorific = false;
   let end = from;
@@ -557,7 +564,9 @@ export const NAME_TRIGGERS_ZH = [
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
 export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单',
-  '值班', '今日值班', '值班人员', '值班表'];
+  '值班', '今日值班', '值班人员', '值班表',
+  // Minutes and invitations in English list Han names too ("Attendees: 魏红, 彭梓浩").
+  'attendees', 'participants', 'invitees'];
 
 /** Triggers that are verbs, not roles: after a colon they introduce a message ("通知：车辆…",
  *  "感谢：…"), where a role word introduces its holder ("原告：丁嘉睿"). */
@@ -574,6 +583,8 @@ export const NAME_INTRODUCERS: ReadonlySet<string> = new Set(['我是', '我叫'
 /** Triggers after which a name must stand alone (end of the Han run), being common words. */
 export const NAME_TRIGGERS_ZH_STRICT = [
   '我是', '本人', '客户', '用户', '会员',
+  // A vehicle licence's owner ("所有人 张超" on its scan), not everyone ("@所有人 请注意").
+  '所有人',
   // Titles and counterparts that head sentences as often ("主管高度重视", "对方账户"): "对方巩艳"
   // and "区域经理何国华" only when the name ends there.
   '顾问', '对方', '学员', '主管', '玩家', '经理', '店长', '主任', '组长', '专员',
@@ -598,7 +609,19 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
   // Who paid or received for someone else ("司徒欣洋代付" in a payment's memo).
-  '代付', '代收', '代签', '代缴'];
+  '代付', '代收', '代签', '代缴',
+  // A chat export's system lines ("马勇磊共享了实时位置", "王伟撤回了一条消息") and a parcel's pickup
+  // notice ("请许静凭取件码…").
+  '共享了实时位置', '分享了实时位置', '分享了位置', '已离开电子围栏', '进入了电子围栏', '发起了位置共享', '撤回了一条消息', '加入了群聊', '拍了拍', '修改群名为', '发起了语音通话', '发起了视频通话',
+  '领取了你的红包', '凭取件码',
+  // A patient's or a candidate's sex and age in brackets after the name ("17床 杜洁（女，67岁）").
+  // Full-width brackets only: a keyword that opens with an ASCII char other than a letter would
+  // cost the walk its word-start reading of ASCII text (keywords.ts byWordStart).
+  '（男，', '（女，', '（男,', '（女,', '（男）', '（女）', '，男，', '，女，'];
+
+/** What follows the name a notice opens with, addressed by the role it is sent in: "【国航】廖航旅客，
+ *  您预订的…", "赵淑珍患者您好", "卢海燕患者：随访提示", "李想小朋友的家长…". */
+export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
@@ -795,7 +818,8 @@ export function isPlainHanName(value: string): boolean {
   if (sur > 0 && s.length - sur >= 1 && s.length - sur <= 2 && !(s.length === 2 && NOT_NAMES.has(s))) {
     let given = true;
     for (let i = sur; i < s.length && given; i++) given = isCjkCode(s.charCodeAt(i)) && !NAME_FOLLOWERS.has(s.charCodeAt(i));
-    if (given && !(s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
+    // "东方云" keeps its compound surname: only a one-char surname opening a word ("黄山城") is cut.
+    if (given && !(sur === 1 && s.length === 3 && NOT_NAMES.has(s.slice(0, 2)) && WORD_ENDINGS.has(s.charCodeAt(2)))) return true;
   }
   if (isSurnamelessName(s)) return true;
   if (s.length > 3 || !WHOLE_VALUE_SURNAMES.has(s.charCodeAt(0)) || NOT_VALUE_NAMES.has(s.slice(0, 2))) return false;
@@ -879,6 +903,8 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],
   ['booking for', false, true], ['pickup for', false, true], ['wire to', false, true], ['transfer to', false, true], ['paid to', false, true], ['payment to', false, true], ['remit to', false, true],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
+  // Insurance and ride-hailing tickets ("Refund for policy holder 白可馨", "Rider Li Langlin").
+  ['policy holder', false], ['policyholder', false], ['rider', false],
   // Calls and voicemail transcripts: "Hi, this is Li Na from sales". Places follow it as often
   // ("this is Long Beach"), hence pinyin only.
   ['this is', false, false, true],
@@ -904,6 +930,9 @@ const NUMBER_LABELS = [
   '电话号码是', '电话号码', '电话是', '电话', '联系电话', '号码是', '号码', 'tel', 'Tel', 'TEL', 'phone', 'Phone', 'mobile', 'Mobile', 'ID', 'id',
 ];
 
+/** The labels of a card number; only for a card ("支付宝账号 138…" names nobody). */
+const CARD_LABELS = ['银行卡号', '银行卡', '收款卡号', '卡号', '收款账号', '账号'];
+
 const COUNTRY_CODE_BEFORE = /(?:[(（]\+?86[)）]|\+86|0086)$/;
 
 function skipGapBack(s: string, p: number): number {
@@ -912,15 +941,16 @@ function skipGapBack(s: string, p: number): number {
   return q;
 }
 
-/**
- * A Han name written right before a phone or ID number that starts at `numberStart`, as
- * addresses are pasted ("郑红浩，13912345678，北京市…") and messages name their subject
- * ("郑磊（身份证号3502…）您好"): the number vouches for the name beside it. At most one label of
- * the number between them.
- */
 /** A Han name standing alone right after a phone or ID number that ends at `numberEnd`, as chat
- *  replies and contact lists write them ("客户: 13926772433 江凤斌"). */
+ *  replies and contact lists write them ("客户: 13926772433 江凤斌", "13926772433（江凤斌）"). */
 export function hanNameAfterNumber(s: string, numberEnd: number): { start: number; end: number } | undefined {
+  // "请联系她 13812345678（张伟）": the name in brackets, all of them.
+  const open = s.charCodeAt(numberEnd);
+  if (open === 40 || open === 0xff08) {
+    const span = isCjkCode(s.charCodeAt(numberEnd + 1)) ? hanNameStandingAlone(s, numberEnd + 1) : undefined;
+    const close = span === undefined ? -1 : s.charCodeAt(span.end);
+    return close === 41 || close === 0xff09 ? span : undefined;
+  }
   let p = numberEnd;
   while (p < s.length && p - numberEnd < 2 && AFTER_NUMBER_GAP.has(s.charCodeAt(p))) p++;
   if (p === numberEnd || p >= s.length || !isCjkCode(s.charCodeAt(p))) return undefined;
@@ -930,19 +960,56 @@ const AFTER_NUMBER_GAP = new Set([...' \t\u3000,，/'].map((c) => c.charCodeAt(0
 
 const CLAUSE_OPENERS = new Set([...'\n\t ：:，,；;'].map((c) => c.charCodeAt(0)));
 
-export function hanNameBeforeNumber(s: string, numberStart: number): { start: number; end: number } | undefined {
+/**
+ * A Han name written right before a phone or ID number that starts at `numberStart`, as
+ * addresses are pasted ("郑红浩，13912345678，北京市…") and messages name their subject
+ * ("郑磊（身份证号3502…）您好"): the number vouches for the name beside it. At most one label of
+ * the number between them. `labelled` asks for a card's label, set apart from the name: the
+ * words before a bare card or its label are the card's own ("储蓄卡 6222…", "万事达 5425…",
+ * "支付宝账号 6222…").
+ */
+export function hanNameBeforeNumber(s: string, numberStart: number, labelled = false): { start: number; end: number } | undefined {
   let p = skipGapBack(s, numberStart);
   // A country code the number's span left out: "(+86)182…", "0086 139…".
   const code = COUNTRY_CODE_BEFORE.exec(s.slice(Math.max(0, p - 6), p));
   if (code !== null) p = skipGapBack(s, p - code[0].length);
-  for (const label of NUMBER_LABELS) {
-    if (p >= label.length && s.startsWith(label, p - label.length)) {
-      p = skipGapBack(s, p - label.length);
+  // Set when a label stood apart from what precedes it ("周丽辉：卡号…", not "储蓄卡号…").
+  let labelApart = false;
+  for (const word of labelled ? CARD_LABELS : NUMBER_LABELS) {
+    if (p >= word.length && s.startsWith(word, p - word.length)) {
+      const labelStart = p - word.length;
+      p = skipGapBack(s, labelStart);
+      labelApart = p < labelStart;
       break;
     }
   }
-  if (p === numberStart || p < 2 || !isCjkCode(s.charCodeAt(p - 1))) return undefined;
+  if ((labelled && !labelApart) || p === numberStart || p < 2 || !isCjkCode(s.charCodeAt(p - 1))) return undefined;
   return hanNameBefore(s, p) ?? dottedNameBefore(s, p) ?? nameOpeningLineBefore(s, p);
+}
+
+const EMAIL_GAP = new Set([...' \t\u3000(（<＜"“:：,，'].map((c) => c.charCodeAt(0)));
+
+/**
+ * A Han name standing alone right before an email address: a mail header's display name
+ * ("熊红 <xh@corp.cn>", "\"熊红\" <…>") or a list's ("please add 熊红 (xh@corp.cn)"). The whole
+ * Han run must be the name, so "请发邮件至 xh@corp.cn" and "联系邮箱：…" name nobody.
+ */
+export function hanNameBeforeEmail(s: string, emailStart: number): { start: number; end: number } | undefined {
+  let end = emailStart;
+  while (end > 0 && emailStart - end < MAX_NUMBER_GAP && EMAIL_GAP.has(s.charCodeAt(end - 1))) end--;
+  if (end === emailStart) return undefined;
+  // A quoted display name closes its quote before the gap.
+  if (end > 0 && (s.charCodeAt(end - 1) === 34 || s.charCodeAt(end - 1) === 0x201d)) end--;
+  let start = end;
+  while (start > 0 && end - start <= 4 && isCjkCode(s.charCodeAt(start - 1))) start--;
+  if (end - start < 2 || end - start > 4) return undefined;
+  if (start > 0) {
+    // More Han characters before the run: it is the end of a longer word, not a name alone.
+    const c = s.charCodeAt(start - 1);
+    const lower = c | 32;
+    if (isCjkCode(c) || (c >= 48 && c <= 57) || (lower >= 97 && lower <= 122)) return undefined;
+  }
+  return isPlainHanName(s.slice(start, end)) ? { start, end } : undefined;
 }
 
 /** A name that is all of its line before `end` ("于梓瑶 +86132…" in an emergency contact): its

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fastaEnd, isGenotypeCall, isRsId } from '../../../src/classify/detectors/genetic.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
 const SEQ = 'GATTACAGATTACACCGGTTAACCGGTTAACGTACGTACGTAGCTAGCTAGCATCGATCG'; // 60 bases
@@ -46,7 +47,10 @@ describe('rsIDs need genotype context', () => {
     [[leaf('rs4477212', 'snp_id', { location: '/d/0/snp_id' }), leaf('TT', 'result', { location: '/d/0/result' })], ['rs4477212', 'TT']],
     // A call in another object than the marker's is not its genotype.
     [[leaf('rs4477212', 'snp', { location: '/a/snp' }), leaf('GG', 'grade', { location: '/b/grade' })], ['rs4477212']],
-    [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'rs7654321']],
+    [[leaf('基因检测：rs123456 AG；rs7654321 CC')], ['rs123456', 'AG', 'rs7654321', 'CC']],
+    // A lab's result line: each call after a space, the items apart, and no genetic word.
+    [[leaf('检测结果：rs904 A/G; rs249709429 CT; rs412522066 G/G')], ['rs904', 'A/G', 'rs249709429', 'CT', 'rs412522066', 'G/G']],
+    [[leaf('rs904 GG\nrs12 CT')], ['rs904', 'GG', 'rs12', 'CT']],
     [[leaf('genotype report: rs4988235 (C;T)')], ['rs4988235']],
     // The call in brackets right after its marker, as reports and prose write it.
     [[leaf('检测结果：rs11017458(AG), rs667385229（GG）')], ['rs11017458', 'AG', 'rs667385229', 'GG']],
@@ -63,9 +67,19 @@ describe('rsIDs need genotype context', () => {
 
   it.each([
     [[leaf('RS232 and RS485 cables')]], [[leaf('rs123456', 'ref')]], [[leaf('rs2 ok')]], [[leaf('rs123=GATTACA')]],
+    // Two capitals after a space are a word unless the item ends there; a serial standard's never.
+    [[leaf('rs485 AC adapter, rs12 AT the end')]], [[leaf('rs485 AC')]], [[leaf('rs904 a/g')]],
 
     [[leaf('S1', 'id', { location: '/s/id' }), leaf('AA', 'grade', { location: '/s/grade' })]],
   ])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
+
+  it("VCF's GT beside its marker: allele indexes, under a gt key only", () => {
+    const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings
+      .filter((f) => f.category === 'important.genetic').map((f) => f.location);
+    expect(found('{"variants":[{"id":"rs604269582","gt":"1/1","chrom":"11","pos":28972734}]}')).toEqual(['/variants/0/id', '/variants/0/gt']);
+    expect(found('{"id":"a1","gt":"1/1"}')).toEqual([]);
+    expect(found('{"id":"rs12","score":"1/1"}')).toEqual([]);
+  });
 
   it('a genotype field holds a call', () => {
     expect(texts('A/G', 'important.genetic', 'genotype')).toEqual(['A/G']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clauseSpan, doseBefore, isIcd10, isMedicalValue } from '../../../src/classify/detectors/health.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
 const h = (value: string, key?: string) => texts(value, 'pi.health', key);
@@ -98,6 +99,7 @@ describe('medical fields', () => {
     ['痛风，M10.9', 'case_summary'], ['急性阑尾炎', '诊断结果'], ['处方 胰岛素 8U 皮下注射 bid', 'rx'], ['E11.9', 'dx_code'],
     ['peanuts', 'allergies'], ['阿莫西林胶囊 0.5g tid', 'medication'], ['anything at all', 'diagnosis'],
     ['抑郁发作，规律服药', 'diag_result'], ['氨氯地平 5mg qd', 'rxText'],
+    ['J45.9', 'primary_dx'], ['Coronary artery disease', 'hospital_letter_dx'], ['窦性心律，ST段压低', 'ecg'],
   ])('%s under %s is one finding', (value, key) => expect(h(value, key)).toEqual([value]));
 
   it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史'], ['12345', 'rx'], ['0', 'dx']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));
@@ -110,6 +112,21 @@ describe('medical fields', () => {
   it('text under a medical object is medical, whatever its key', () => {
     const fs = classifier.classify([leaf('慢性胃炎，建议复查', 'notes', { location: '/medical/notes' }), leaf('¥320.00', 'fee', { location: '/medical/fee' })], NOW);
     expect(fs.filter((f) => f.category === 'pi.health').map((f) => [f.rule, f.leafIndex])).toEqual([['health.field', 0]]);
+  });
+
+  it("an insurance application's health questions, an ECG's summary; not a machine's self-check", () => {
+    const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings
+      .filter((f) => f.category === 'pi.health').map((f) => f.location);
+    expect(found('{"healthDeclaration":[{"q":"是否正在服药？","a":"是，异烟肼+利福平 (2HRZE/4HR)"}]}')).toContain('/healthDeclaration/0/a');
+    expect(found('{"ecg":{"summary":"窦性心律，ST段压低，提示心肌缺血"}}')).toEqual(['/ecg/summary']);
+    expect(found('{"diagnosis":{"component":"network","result":"系统诊断：磁盘 I/O 正常"}}')).toEqual([]);
+    // Feature flags and experiments are no lab panel or treatment.
+    expect(found('{"labs":"beta","treatment":"variant_b"}')).toEqual([]);
+  });
+
+  it('an ICD code after "dx" and the diagnosis in words', () => {
+    expect(texts('Refund for policy holder 贾秀英: claim CLM2026, dx Coronary artery disease I25.1. Amount USD 70345.18.', 'pi.health')).toEqual(['I25.1']);
+    expect(texts('DX cluster node B12 restarted', 'pi.health')).toEqual([]);
   });
 
   it('a record held as a JSON string is named by its key all the same', () => {

@@ -172,7 +172,13 @@ describe('permits and legacy IDs by label and field', () => {
     expect(texts('E311447077CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual(['E31144707']);
     expect(texts('E311447078CHN7610237F3010105<<<<<<<<<<<<<<0', 'pi.passport')).toEqual([]);
   });
-  it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号'], ['91350100M000100Y43', 'xfsbh']])('%s under %s is a USCC', (value, key) => {
+  it("a messaging app's number is a phone's, not a passport's (\"whatsapp_number\" ends in \"ppNumber\")", () => {
+    expect(texts('13812345678', 'pi.phone', 'whatsapp_number')).toEqual(['13812345678']);
+    expect(texts('13812345678', 'pi.passport', 'whatsapp_number')).toEqual([]);
+  });
+  it.each([['91350203MANAT9BR1W', 'registrationNo'], ['91350100M000100Y43', '注册号'], ['91350100M000100Y43', 'xfsbh'],
+    // An institution's code, digits only in its organisation part and that part's own check off.
+    ['312105122846245336', 'hospital_code'], ['312105122846245336', '医疗机构代码']])('%s under %s is a USCC', (value, key) => {
     expect(texts(value, 'org.uscc', key)).toEqual([value]);
   });
   it('a pattern inside the digits of the field\'s identifier is part of it', () => {

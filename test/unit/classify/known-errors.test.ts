@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseBody } from '../../../src/body/parse.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, NOW } from './helpers.js';
 
 /** "category@location" of the findings in a JSON body, each once. */
@@ -87,6 +88,8 @@ describe('quantities that read like mobile numbers', () => {
     [{ log: 'eth0 RX packets 1234 bytes 15234567890 (15.2 GB)' }],
     [{ log: 'iface stats rx_bytes=15203234209 tx_bytes=13312345678' }],
     [{ seq: '17566986575' }],
+    // A device's memory size.
+    [{ device: { memory_size: 13812345678 } }],
     // Business references whose digits pass a check by chance; QQ and tracking numbers.
     [{ voucherNo: '420321200509329742', traceNo: '6222020200112230', 工单号: '490154203237518' }],
     [{ qq: '13812345678', tn: '13912345678' }],
@@ -95,6 +98,12 @@ describe('quantities that read like mobile numbers', () => {
     [{ ecu: { diag: '车辆诊断：发动机故障码 P0300 间歇性失火' } }],
   ])('%j: nothing', (body) => {
     expect(report(body)).toEqual([]);
+  });
+
+  it('a metrics API\'s sample, named by its record\'s "metric" (a label the body stage decodes)', () => {
+    const body = '[{"metric":"net.rx_bytes","value":15912345678},{"metric":"user.mobile","value":"13912345678"}]';
+    const found = inspectBody(classifier, Buffer.from(body), 'application/json', NOW).findings.map((f) => `${f.category}@${f.location}`);
+    expect(found).toEqual(['pi.phone@/1/value']);
   });
 
   it('a mobile under an unknown key is still one', () => {

@@ -104,6 +104,9 @@ describe('locations across sibling leaves', () => {
     expect(body('{"a":[{"key":"geo.lon","value":{"doubleValue":113.9786}},{"key":"geo.lat","value":{"doubleValue":22.47328}}]}').sort()).toEqual([
       '/a/0/value/doubleValue', '/a/1/value/doubleValue',
     ]);
+    // A tracker's two-letter axes, beside each other only.
+    expect(body('{"imei":"869461240473037","la":43.718964,"lo":87.637261,"bat":35}')).toEqual(['/la', '/lo']);
+    expect(body('{"la":43.718964,"lang":"zh"}')).toEqual([]);
     // A screen's point, a point abroad, a coarse one.
     expect(body('{"click":{"x":512.25,"y":288.5},"p":{"x":-0.127758,"y":51.507351},"q":{"x":114.2,"y":30.7}}')).toEqual([]);
   });

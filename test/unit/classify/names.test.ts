@@ -135,6 +135,22 @@ describe('names in running text', () => {
     // A scanned ID card spaces its two-char labels out; a dotted name greeted without a comma.
     ['姓  名：陶芳娜\n性  别：女    民族：回', ['陶芳娜']], ['迪力夏提·玉素甫您好：\n附件为报价单', ['迪力夏提·玉素甫']],
     ['From: 花琪文 <deng.li@example.com>', ['花琪文']],
+    // A card number's label between a name and its number.
+    ['周丽辉：卡号6258015435514711828，绑定手机+86-131-6048-1231', ['周丽辉']], ['张伟 卡号 6222020200112230', ['张伟']],
+    // Minutes in English listing Han names.
+    ['Attendees: 魏红, 彭梓浩, 刘蕾文, 令狐梅静', ['魏红', '彭梓浩', '刘蕾文', '令狐梅静']],
+    // A notice addressed to a traveller or a patient; a ward's note of sex and age; a licence's
+    // owner; tickets in English; an airline's SURNAME/GIVEN; a name in brackets after its number.
+    ['【Cathay Pacific】邹福生旅客，您预订的CX375航班', ['邹福生']], ['【申康国际医疗部】赵淑珍患者您好', ['赵淑珍']],
+    ['@all 内分泌科 17床 杜洁（女，67岁）原发性高血压', ['杜洁']], ['号牌号码 贵V85110\n所有人 张超\n住址 北京市', ['张超']],
+    ['Refund for policy holder 白可馨: claim CLM2026', ['白可馨']], ['Rider Li Langlin says the driver was late', ['Li Langlin']],
+    ['Passenger: DUAN/CHUNMEI   Passport: E73594322', ['DUAN/CHUNMEI']], ['Dear GUO/QIANG MR, your booking', ['GUO/QIANG']],
+    ['请联系她 13812345678（张伟）', ['张伟']], ['您的家人 马文静 分享了实时位置', ['马文静']],
+    // A chat export's system lines; a parcel's pickup notice.
+    ['马勇磊共享了实时位置：40.056489, 116.28483', ['马勇磊']], ['王伟撤回了一条消息', ['王伟']], ['李娜邀请张伟加入了群聊', ['张伟']],
+    ['【菜鸟驿站】请许静凭取件码962817取件', ['许静']],
+    // A display name before an address outside a header.
+    ['please add 熊红 (zhoujia2@corp-mail.cn) to the vendor list', ['熊红']], ['抄送：王芳 <wf@corp.cn>，李娜 <ln@corp.cn>', ['王芳', '李娜']],
     // A clause's name before an ID number; a ticket's follow-up; a colleague referred; whose
     // records follow; a study's subject.
     ['退回补正：区佳辉 身份证 11010519491231002X 照片不清晰', ['区佳辉']], ['用户留言：宋志桐，联系方式 18636860443', ['宋志桐']],
@@ -171,7 +187,12 @@ describe('names in running text', () => {
     '参会人员：待定', '出席会议的人数很多', '由许可证管理处签发', '收件人韩国队', '客户向银行，', '客户于3月1日来电',
     // A role's label over words that are no person's name; a message's id in angle brackets.
     'Patient: Female, 54 years.', 'Guest: Marriott Bonvoy member.', 'Contact: Support Team', 'Message-ID: <5f3a9bc1e2@mail.example.cn>',
-    'From: Support Team <support@example.com>',
+    '储蓄卡 6222020200112230', '储蓄卡号 6222020200112230', '支付宝账号 6222020200112230', '万事达 5425233430109903',
+    '龙卡 6217000000000000004', '支付宝账号 13812345678', 'attendees: 3, participants: 12',
+    '尊敬的广大旅客，您好', '高血压患者您好，请按时服药', '本次航班旅客请注意', '@所有人 请注意明天开会', '所有人都要参加',
+    'Passenger: ADT/CHD', 'rider benefits apply', '客户（女，35岁）', '电话 13812345678（工作日）',
+    '对方撤回了一条消息', '你拍了拍自己', '请凭取件码962817取件', '群主修改群名为 项目组',
+    'From: Support Team <support@example.com>', '请发邮件至 hr@corp.cn', '华为 hw@huawei.com', '客服 support@corp.cn',
     // Companies that start with a surname, and Han text after an English label.
     'Customer: Chen Holdings Pte. Ltd.', 'Driver: Wong Brothers Trading', 'Customer Li Auto signed the PO', 'Caller: 华东大区',
     '请查一下，身份证 110105 1949 1231 002X', '麻烦查收，手机 13812345678', 'Hi there, hello team', '客户：付款成功了吗',
@@ -215,6 +236,12 @@ describe('names in objects and tables', () => {
     expect(found.map((f) => f.location)).toEqual(['/attributes/0/value/stringValue']);
   });
 
+  it('a name in its scripts ({"legalName": {"local": …, "latin": …}})', () => {
+    const body = Buffer.from('{"legalName":{"local":"钟宏鹏","latin":"ZHONG HONGPENG"},"productName":{"zh":"红茶","en":"Black Tea"}}');
+    const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
+    expect(found.map((f) => f.location)).toEqual(['/legalName/local', '/legalName/latin']);
+  });
+
   it('a role object\'s short name key ({"rider": {"n": …}})', () => {
     const body = Buffer.from('{"rider":{"n":"孟皓钰","m":"8619769723643"},"node":{"n":"edge-43"},"city":{"n":"黄山"}}');
     const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
@@ -224,6 +251,9 @@ describe('names in objects and tables', () => {
 
 describe('names by field', () => {
   it.each([
+    ['李娜', 'name_local'], ['李娜', 'nameLocal'], ['ZHANG/YUMEI', 'nameInPinyin'], ['Ruigang', 'givenNames'],
+    // A Han name's part may be one character.
+    ['伟', 'first_name'], ['张', 'last_name'],
     ['马桐', 'emp_name'], ['钱胜', 'insured_name'], ['杨珍', 'passenger'], ['章海', 'applicant'], ['周平', 'name_cn'],
     ['李静', 'staff'], ['谢秀', 'applicant_nm'], ['张伟', 'userName'], ['王芳', 'operatorName'], ['施晓若', 'studentName'],
     ['买买提·艾力', 'name'], ['阿卜杜·热合曼', 'name'], ['迈克尔·乔丹', 'passenger'], ['古丽·阿不都·热依木', 'patient'],
@@ -237,7 +267,7 @@ describe('names by field', () => {
     ['欧阳颖', 'linkman'], ['端木军', 'legalRep'], ['王五', 'legal_rep'], ['李四', 'linkmanName'],
     ['张伟', 'lxr'], ['李娜', 'candidate'], ['王芳', '主治医师'], ['柏林秋', 'applicant'], ['喻刚刚', 'xm'],
     // Rarer surnames, compound ones with two given chars, and common words' surnames as whole values.
-    ['揭泽', 'name'], ['仉翊', 'consignee'], ['庹兰', 'name'], ['申屠晓明', 'name'], ['东郭雨', 'receiverName'],
+    ['揭泽', 'name'], ['仉翊', 'consignee'], ['庹兰', 'name'], ['申屠晓明', 'name'], ['东郭雨', 'receiverName'], ['东方云', 'name'],
     ['于明', 'consignee'], ['那伟洋', 'emergencyContact'], ['操丽梓', 'borrowerName'], ['文静', 'name'],
     // Bookings: occupants, "pax", ticket-style names, nicknames.
     ['吕杰', 'surgeon'], ['Haitao Guo', 'surgeon'], ['胡宇航', 'editor'], ['张伟洋', 'occupant'], ['TANTAI NA', 'paxName'], ['GUO/BAI', 'passengerName'], ['ZHANG/WEI MR', 'paxName'],
@@ -289,11 +319,13 @@ describe('names by field', () => {
     ['华东大区', '联系人'], ['未填写', '姓名'], ['必填', 'name'],
     ['深圳市腾飞科技有限公司', '客户名称'], ['扎西德勒', 'name'], ['应用中心', 'name'], ['明细', 'name'], ['宣传部', 'contactName'],
     // A chat's sender: two characters are as often a city; a place that opens with a common word.
-    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'],
+    ['兰州', 'from'], ['黄浦江', 'from'], ['满意度', 'name'], ['node_12', 'parent'], ['华东大区', 'parent'], ['班主任', 'handler'], ['孙氏物流', 'customerName'], ['王氏宗祠', 'name'], ['黄山城', 'name'],
     // Titles a surname takes ("张总", "陈工"), and the everyday words those surnames open.
     ['张总', 'approver'], ['陈工', 'contact'], ['水费', 'name'], ['花园', 'name'], ['和平', 'name'], ['种子', 'name'],
     ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
     ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'], ['李老师', 'contact'], ['深圳市腾飞科技有限公司', 'khmc'],
+    // A form's placeholder where a name's part would be.
+    ['某', 'first_name'], ['无', 'last_name'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
