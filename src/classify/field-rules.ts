@@ -14,7 +14,7 @@ import { isGenotypeCall } from './detectors/genetic.js';
 import { isMedicalValue } from './detectors/health.js';
 import { isMinorOn, looksLikeIdCard, validateIdCard } from './detectors/id-card.js';
 import { isDeviceIdValue, isImeiFieldValue } from './detectors/imei.js';
-import { isDottedCjkName, isLatinPersonName, isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
+import { isDottedCjkName, isHanNamePart, isLatinPersonName, isPlainHanName, nameConfidenceFactor } from './detectors/name.js';
 import { isChineseTravelDocument, passportConfidenceFactor } from './detectors/passport.js';
 import { supportedMobileStart } from './detectors/phone.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -26,9 +26,6 @@ import {
   USCC, VIN, type ScanHost,
 } from './scan-host.js';
 import type { CategoryId } from './taxonomy.js';
-
-/** What a form writes where it has no name: nobody's ("某", "无", "略"). */
-const PLACEHOLDER_CHARS = new Set(['某', '无', '空', '略', '未', '缺', '暂', '待', '同', '否', '是']);
 
 const MIN_DIGITS = 11;
 const MAX_DIGITS = 25;
@@ -45,8 +42,8 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
       // A role's value in Latin letters must read as a person's ("submitter": "Data Platform" is
       // a team); a name's part is one word ("firstName": "Yuhua").
       if (f > 0 && weight === ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name) && !namesPartOfName(host.leaf.key)) f = 0;
-      // A Han name's part may be one character ("first_name": "伟", "last_name": "张").
-      else if (f === 0 && name.length === 1 && isCjkCode(name.charCodeAt(0)) && !PLACEHOLDER_CHARS.has(name) && namesPartOfName(host.leaf.key)) f = weight;
+      // A Han name's part may be one character, or two that are no full name ("军英").
+      else if (f === 0 && namesPartOfName(host.leaf.key) && isHanNamePart(name)) f = weight;
       break;
     }
     case ADDRESS:

@@ -252,7 +252,7 @@ const GROUPS: readonly Group[] = [
       // A record's diagnoses by their rank or stage, lab panels, ECGs, and an insurance
       // application's health questions (whose answers are the applicant's conditions).
       'primaryDx', 'secondaryDx', 'principalDx', 'admitDx', 'admissionDx', 'dischargeDx', 'finalDx', 'workingDx',
-      'provisionalDx', 'letterDx', 'labValues', 'labFindings', 'ecg', 'ekg', 'ecgSummary', 'ecgResult', '心电图',
+      'meds', 'currentMeds', 'currentMedications', 'provisionalDx', 'letterDx', 'labValues', 'labFindings', 'ecg', 'ekg', 'ecgSummary', 'ecgResult', '心电图',
       'healthDeclaration', 'healthDeclarations', 'healthQuestionnaire', '健康告知',
       // Pinyin initials of 诊断编码, 疾病编码, 诊断名称, 疾病名称, as hospital systems name columns.
       'zdbm', 'jbbm', 'zdmc', 'jbmc',

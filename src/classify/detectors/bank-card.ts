@@ -17,10 +17,12 @@ export function hasCardPrefix(d: string): boolean {
   return a === 51 && b === 53;
 }
 
-/** Unbroken, or groups of 4 with a shorter tail ("6217 0000 0000 0000 004"). */
+/** Unbroken, groups of 4 with a shorter tail ("6217 0000 0000 0000 004"), or the issuer's six
+ *  digits apart from the rest, as refund notices print them ("622202-8191733587199"). */
 export function isCardGrouping(lens: readonly number[]): boolean {
   const n = lens.length;
   if (n === 1) return true;
+  if (n === 2 && lens[0] === 6) return lens[1]! >= 10 && lens[1]! <= 13;
   for (let i = 0; i < n - 1; i++) if (lens[i] !== 4) return false;
   const last = lens[n - 1] ?? 0;
   return last >= 1 && last <= 4;

@@ -151,8 +151,9 @@ export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod'
   // Written out in English prescriptions ("Entecavir 0.5 mg daily"); a dose must come first.
   'daily', 'once daily', 'twice daily', 'three times daily', 'nightly', 'at bedtime'];
 
-// A dose right before the sig, maybe with a route between: "20mg qd", "8U 皮下注射 bid".
-const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|吸|喷|揿|滴|贴|丸|毫克|毫升|单位|克)(?![a-z])[\s\u4e00-\u9fff]{0,8}$/i;
+// A dose right before the sig, maybe with a route between: "20mg qd", "8U 皮下注射 bid",
+// "2.5 mg PO daily" (by mouth; IV, IM, SC, SL, inhaled and the like in English).
+const DOSE_BEFORE = /\d(?:\.\d+)?\s*(?:mg|g|ml|mcg|ug|μg|iu|u|片|粒|支|袋|吸|喷|揿|滴|贴|丸|毫克|毫升|单位|克)(?![a-z])(?:[\s\u4e00-\u9fff]{0,8}|\s+(?:po|iv|im|sc|sq|sl|pr|inh|oral(?:ly)?|by mouth)\s+)$/i;
 
 /** Whether a dose ends within a few chars before `pos`. */
 export function doseBefore(s: string, pos: number): boolean {

@@ -133,6 +133,17 @@ const NOT_PERSONS = new Set([
   '未填写', '未提供', '必填', '选填', '待填写', '待补充', '不详', '保密', '未填', '请填写',
 ]);
 
+/** What a form writes where a name's part would be: nobody's ("某", "无", "略"). */
+const PLACEHOLDER_PARTS = new Set([...'某无空略未缺暂待同否是'].map((c) => c.charCodeAt(0)));
+
+/** A Han name's part under its own key: one or two characters, whatever they are ("first_name":
+ *  "伟", "军英"; "last_name": "张"), but a placeholder or a word that names nobody. */
+export function isHanNamePart(value: string): boolean {
+  const s = foldEvasions(value).trim();
+  if (s.length === 0 || s.length > 2 || NOT_PERSONS.has(s) || PLACEHOLDER_PARTS.has(s.charCodeAt(0))) return false;
+  return isCjkCode(s.charCodeAt(0)) && (s.length === 1 || isCjkCode(s.charCodeAt(1)));
+}
+
 /** Departments, shops and offices named where a person is expected ("客服部", "王府井店",
  *  "门卫代收"); no given name ends so. */
 const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任|大区|片区|站|珠宝|旗舰店)$/;

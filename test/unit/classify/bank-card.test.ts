@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   hasCardPrefix, isAccountNumber, isCardGrouping, isPaymentCardNumber, isRegisteredIban, isValidIban,
 } from '../../../src/classify/detectors/bank-card.js';
-import { found } from './helpers.js';
+import { found, texts } from './helpers.js';
 
 describe('isPaymentCardNumber', () => {
   it.each([
@@ -42,7 +42,9 @@ describe('pieces', () => {
 
   it.each([
     [[16], true], [[4, 4, 4, 4], true], [[4, 4, 4, 4, 3], true], [[4, 4, 4, 4, 4], true],
-    [[4, 4, 4, 3, 4], false], [[6, 10], false], [[4, 12], false],
+    [[4, 4, 4, 3, 4], false], [[4, 12], false],
+    // The issuer's six digits apart ("622202-8191733587199").
+    [[6, 10], true], [[6, 13], true], [[6, 9], false], [[6, 14], false], [[6, 6, 7], false],
   ])('grouping %j → %s', (lens, ok) => expect(isCardGrouping(lens)).toBe(ok));
 
   it('account numbers are 12–25 digits', () => {
@@ -88,5 +90,13 @@ describe('ID-shaped numbers are not cards without a card label', () => {
     expect(found('invoice 6222020200112230, paid')).toEqual([]);
     expect(found('卡号 6222020200112230').map(([c]) => c)).toEqual(['pi.bank_card']);
     expect(found('付款 6222020200112230').map(([c]) => c)).toEqual(['pi.bank_card']);
+  });
+});
+
+describe('a card with its issuer digits apart', () => {
+  it('in a refund notice and a log line, not under a reference key', () => {
+    expect(texts('Refund will go to card 625965-6736763933 within 3-5 days', 'pi.bank_card')).toEqual(['625965-6736763933']);
+    expect(texts('bind card 623668-0938039145190 for user', 'pi.bank_card')).toEqual(['623668-0938039145190']);
+    expect(texts('622202-8191733587199', 'pi.bank_card', 'orderNo')).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ describe('medical content in values', () => {
   it('an English prescription\'s dose and frequency, and "daily" in other senses', () => {
     expect(h('患者张伟，处方 Entecavir 0.5 mg daily')).toEqual(['处方 Entecavir 0.5 mg daily']);
     expect(h('Patient Zhang Wei: metformin 500 mg twice daily')).toEqual(['metformin 500 mg twice daily']);
+    // The route between the dose and the frequency.
+    expect(h('Current meds: Letrozole 2.5 mg PO daily')).toEqual(['Letrozole 2.5 mg PO daily']);
     expect(h('患者张伟：daily report sent, 20 GB daily quota')).toEqual([]);
   });
 
@@ -99,7 +101,7 @@ describe('medical fields', () => {
     ['痛风，M10.9', 'case_summary'], ['急性阑尾炎', '诊断结果'], ['处方 胰岛素 8U 皮下注射 bid', 'rx'], ['E11.9', 'dx_code'],
     ['peanuts', 'allergies'], ['阿莫西林胶囊 0.5g tid', 'medication'], ['anything at all', 'diagnosis'],
     ['抑郁发作，规律服药', 'diag_result'], ['氨氯地平 5mg qd', 'rxText'],
-    ['J45.9', 'primary_dx'], ['Coronary artery disease', 'hospital_letter_dx'], ['窦性心律，ST段压低', 'ecg'],
+    ['J45.9', 'primary_dx'], ['Letrozole 2.5 mg', 'meds'], ['Coronary artery disease', 'hospital_letter_dx'], ['窦性心律，ST段压低', 'ecg'],
   ])('%s under %s is one finding', (value, key) => expect(h(value, key)).toEqual([value]));
 
   it.each([['', 'diagnosis'], ['null', 'diagnosis'], ['无', '过敏史'], ['12345', 'rx'], ['0', 'dx']])('%j under %s is nothing', (value, key) => expect(h(value, key)).toEqual([]));

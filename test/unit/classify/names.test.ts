@@ -253,7 +253,7 @@ describe('names by field', () => {
   it.each([
     ['李娜', 'name_local'], ['李娜', 'nameLocal'], ['ZHANG/YUMEI', 'nameInPinyin'], ['Ruigang', 'givenNames'],
     // A Han name's part may be one character.
-    ['伟', 'first_name'], ['张', 'last_name'],
+    ['伟', 'first_name'], ['张', 'last_name'], ['军英', 'first_name'],
     ['马桐', 'emp_name'], ['钱胜', 'insured_name'], ['杨珍', 'passenger'], ['章海', 'applicant'], ['周平', 'name_cn'],
     ['李静', 'staff'], ['谢秀', 'applicant_nm'], ['张伟', 'userName'], ['王芳', 'operatorName'], ['施晓若', 'studentName'],
     ['买买提·艾力', 'name'], ['阿卜杜·热合曼', 'name'], ['迈克尔·乔丹', 'passenger'], ['古丽·阿不都·热依木', 'patient'],
@@ -325,7 +325,7 @@ describe('names by field', () => {
     ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
     ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'], ['李老师', 'contact'], ['深圳市腾飞科技有限公司', 'khmc'],
     // A form's placeholder where a name's part would be.
-    ['某', 'first_name'], ['无', 'last_name'],
+    ['某', 'first_name'], ['无', 'last_name'], ['未知', 'first_name'], ['本人', 'givenName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
