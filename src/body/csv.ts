@@ -99,11 +99,12 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
 const DELIMITERS = ['\t', ',', ';', '|'] as const;
 
 /**
- * The delimiter of a body declared CSV: ',' unless its first record holds none outside quotes
- * and does hold ';' (spreadsheets in locales whose decimal mark is the comma), a tab or '|'.
+ * The delimiter of a body declared CSV (or TSV, `declared` '\t'): the declared one when its first
+ * record holds it outside quotes, else ';' (spreadsheets in locales whose decimal mark is the
+ * comma), a tab, ',' or '|', whichever it holds, in that order.
  */
-export function declaredCsvDelimiter(buf: Buffer): CsvDelimiter {
-  let semicolon = false, tab = false, pipe = false;
+export function declaredCsvDelimiter(buf: Buffer, declared: ',' | '\t' = ','): CsvDelimiter {
+  let semicolon = false, tab = false, comma = false, pipe = false;
   let quoted = false;
   const n = Math.min(buf.length, MAX_SNIFFED);
   for (let i = 0; i < n; i++) {
@@ -111,12 +112,13 @@ export function declaredCsvDelimiter(buf: Buffer): CsvDelimiter {
     if (b === QUOTE) quoted = !quoted;
     else if (quoted) continue;
     else if (b === LF) break;
-    else if (b === 0x2c) return ',';
+    else if (b === 0x2c) comma = true;
     else if (b === 0x3b) semicolon = true;
     else if (b === 0x09) tab = true;
     else if (b === 0x7c) pipe = true;
   }
-  return semicolon ? ';' : tab ? '\t' : pipe ? '|' : ',';
+  if (declared === ',' ? comma : tab) return declared;
+  return semicolon ? ';' : tab ? '\t' : comma ? ',' : pipe ? '|' : declared;
 }
 
 /** The first record's cell texts and every record's cell count, trailing blank lines left out. */

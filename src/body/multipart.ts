@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
 import { readBase64 } from './base64.js';
-import { declaredCsvDelimiter, parseCsv } from './csv.js';
+import { declaredCsvDelimiter, parseCsv, sniffTableDelimiter } from './csv.js';
 import { parseJson } from './json.js';
 import type { Leaf } from './leaf.js';
 import { asContainer, type OpaquePart } from './nested.js';
@@ -159,7 +159,7 @@ function part(buf: Buffer, start: number, end: number, h: PartHeaders, index: nu
   formatChildren(leaves, holder + 1, read.bytes, format);
 }
 
-type Format = 'json' | 'csv' | 'tsv' | 'form' | undefined;
+type Format = 'json' | 'csv' | 'tsv' | 'table' | 'form' | undefined;
 
 function formatOf(type: string, filename: string | undefined): Format {
   const file = filename?.toLowerCase() ?? '';
@@ -173,7 +173,11 @@ function formatOf(type: string, filename: string | undefined): Format {
 
 /** JSON, CSV or form content as children of leaves[holder]; content that does not parse stays
  *  text. */
-function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format: Format): void {
+function formatChildren(leaves: Leaf[], holder: number, content: Buffer, declared: Format): void {
+  // A text file of no known format may be a table all the same: a roster saved as .txt, an
+  // "Excel" export that is tab-separated text (csv.ts sniffTableDelimiter).
+  const sniffed = declared === undefined ? sniffTableDelimiter(content) : undefined;
+  const format = declared ?? (sniffed !== undefined ? 'table' : undefined);
   if (format === undefined) return;
   const parent = leaves[holder]!;
   let children: Leaf[];
@@ -183,7 +187,7 @@ function formatChildren(leaves: Leaf[], holder: number, content: Buffer, format:
       // Read as latin1, as a form body is (form.ts): offsets are then bytes of the part.
       children = parseUrlEncoded(content.toString('latin1'), 'form', true).map((c) => ({ ...c, location: `${parent.location}|form${c.location}`, parent: holder, wrap: 'part' as const }));
     } else {
-      const delimiter = format === 'csv' ? declaredCsvDelimiter(content) : '\t';
+      const delimiter = format === 'table' ? sniffed! : declaredCsvDelimiter(content, format === 'csv' ? ',' : '\t');
       children = parseCsv(content, { location: `${parent.location}|csv`, delimiter }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
     }
   } catch {

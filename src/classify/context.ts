@@ -187,6 +187,11 @@ export function valueStartAfter(s: string, k: number): number {
   let p = k + 1;
   // Quotes, and Markdown's emphasis closing a bold label ("**客户姓名：**廖军").
   while (p < s.length && p - k <= 4 && (isSpaceCode(s.charCodeAt(p)) || isQuote(s.charCodeAt(p)) || s.charCodeAt(p) === 42)) p++;
+  // A card's bold label heads the line its value is on ("**收货人：**\n马晓桂", Feishu's lark_md).
+  if (s.charCodeAt(p - 1) === 42 && s.charCodeAt(p) === 10) {
+    p++;
+    while (p < s.length && isSpaceCode(s.charCodeAt(p))) p++;
+  }
   for (let tags = 0; tags < 2 && s.charCodeAt(p) === 60; tags++) {
     let close = p + 1;
     const limit = Math.min(s.length, p + MAX_SKIPPED_TAG);

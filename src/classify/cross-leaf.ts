@@ -185,6 +185,8 @@ const PASSPORT_TYPES = new Set([
   '回乡证', '港澳居民来往内地通行证', 'passport', 'travel document', 'travel permit',
   // ICAO 9303's document codes, as airline records write them ({"type": "P", "number": …}).
   'p', 'pp',
+  // The permits of DOMAIN §5 as HR and visa systems name their types.
+  'hk_macau_permit', 'hk_macao_permit', 'home_return_permit', 'mainland_travel_permit', 'taiwan_permit', 'exit_entry_permit', 'travel_permit',
 ]);
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));

@@ -76,7 +76,10 @@ const GROUPS: readonly Group[] = [
 
   { category: null, weight: 0, suffix: ['voicemail'] },
   // Diagnostics of machines (health.ts HEALTH_NEGATIVES, for labels).
-  { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码'] },
+  { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码',
+    // The same in English keys ("faultDiagnosis": "诊断结果：伺服电机编码器故障").
+    'faultDiagnosis', 'deviceDiagnosis', 'machineDiagnosis', 'systemDiagnosis', 'vehicleDiagnosis', 'networkDiagnosis',
+    'engineDiagnosis', 'selfDiagnosis', 'equipmentDiagnosis'] },
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
@@ -126,6 +129,8 @@ const GROUPS: readonly Group[] = [
       'studentName', 'employeeName', 'legalName', 'chineseName', 'xingming', 'zhenshixingming',
       // A name in its local script or in pinyin beside it ("nameLocal", "nameInPinyin").
       'nameLocal', 'localName', 'nativeName', 'nameInPinyin',
+      // SAP's contact person field in German installs.
+      'ansprechpartner',
       'lianxiren', 'shoujianren', 'shouhuoren', '姓名', '真实姓名', '客户姓名', '联系人', '联系人姓名',
       '收件人', '收货人', '持卡人', '持卡人姓名', '患者姓名', '乘客姓名', '申请人', '紧急联系人', 'empName',
       'staffName', 'workerName', 'insuredName', 'insurantName', 'policyholderName', 'beneficiaryName',

@@ -265,5 +265,5 @@ export function isMedicalValue(value: string): boolean {
 const DIGITS_ONLY = /^[\d\s-]+$/;
 
 /** "车辆诊断：发动机故障码 P0300" under "diag", "系统诊断：磁盘 I/O 正常" under a "diagnosis"
- *  object: a machine's diagnosis. */
-const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检)诊断|故障码|\bobd\b|\bdtc\b/;
+ *  object, "伺服电机编码器故障": a machine's diagnosis (a person's illness is no 故障). */
+const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检)诊断|故障|\bobd\b|\bdtc\b/;

@@ -222,7 +222,7 @@ const NOT_NAMES = new Set([
   '单纯', '尤为', '毕竟', '简单', '简直', '祝贺', '祝福', '纪念', '江南', '解决', '解释', '艾滋', '谢谢', '谢了', '包邮',
 ]);
 // Chars that end a word rather than a given name ("许可证", "韩国队", "黄山市").
-const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网'].map((c) => c.charCodeAt(0)));
+const WORD_ENDINGS = new Set([...'证书号费额期日时人们上下内外后前里码单卡表区市省县路街店厂院所部处室厅局队式类型版款价井城寺宫庙塔桥楼园云网员'].map((c) => c.charCodeAt(0)));
 
 // Where a Han name usually ends in running text: the next word starts here ("客户王芳反映…",
 // "张伟已签收"). Characters that also start given names are left out.
@@ -558,6 +558,10 @@ export const NAME_TRIGGERS_ZH = [
   '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给', '市民', '居民', '来电人',
   // Who a transfer pays ("转账给朱雪洁，收款卡号…").
   '转账给', '汇款给', '付款给', '打款给',
+  // A chat log's speaker by role, the name in brackets ("13:09:20 客户(谢东): …").
+  '客户(', '客户（', '用户(', '用户（', '买家(', '买家（', '顾客(', '顾客（',
+  // A vehicle's driver ("驾驶员 张伟").
+  '驾驶员', '驾驶人',
   // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
   '授权人', '定损员', '查勘员', '理赔员', '招生老师',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -632,7 +636,7 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
 
 /** What follows the name a notice opens with, addressed by the role it is sent in: "【国航】廖航旅客，
  *  您预订的…", "赵淑珍患者您好", "卢海燕患者：随访提示", "李想小朋友的家长…". */
-export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好'];
+export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '家属', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
@@ -916,6 +920,9 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
   // Insurance and ride-hailing tickets ("Refund for policy holder 白可馨", "Rider Li Langlin").
   ['policy holder', false], ['policyholder', false], ['rider', false],
+  // Log lines naming whom a message or an action was for ("push failed for receiver 武文国",
+  // "user 廖磊斌 bound card"): a Han name only, "user admin" is an account.
+  ['receiver', false, true], ['user', false, true],
   // Calls and voicemail transcripts: "Hi, this is Li Na from sales". Places follow it as often
   // ("this is Long Beach"), hence pinyin only.
   ['this is', false, false, true],

@@ -27,6 +27,21 @@ describe('multipart/form-data', () => {
     '--XyZ--\r\n',
   );
 
+  it('reads a table in a text file of no table type: an "Excel" export that is TSV, a roster as .txt', () => {
+    const tsv = 'Emp ID\tName (CN)\tName (EN)\tMobile\r\nCN1\t曹翔立\tCAO XIANGLI\t17622844745\r\nCN2\t金志亮\t\t15575883675\r\nCN3\t诸葛萍\t\t17515228240\r\nCN4\t王芳\tWANG FANG\t13812345678\r\n';
+    const roster = '员工姓名;手机号码\n廖磊;13812345678\n王芳;13912345678\n李娜;13712345678\n张伟;13612345678\n';
+    const upload = body(
+      `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="headcount.xls"\r\nContent-Type: application/vnd.ms-excel\r\n\r\n${tsv}\r\n`,
+      `--XyZ\r\nContent-Disposition: form-data; name="roster"; filename="members.tsv"\r\n\r\n${roster}\r\n`,
+      '--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nplease see the files, thanks\r\n',
+      '--XyZ--\r\n',
+    );
+    const leaves = parseBody(upload, TYPE).leaves;
+    expect(leaves.filter((l) => l.key === 'Name (EN)').map((l) => l.value)).toEqual(['CAO XIANGLI', 'WANG FANG']);
+    expect(leaves.filter((l) => l.key === '员工姓名').map((l) => l.value)).toEqual(['廖磊', '王芳', '李娜', '张伟']);
+    expect(leaves.find((l) => l.key === 'note')?.container).toBeUndefined();
+  });
+
   it("reads a CSV file separated by ';'", () => {
     const semi = body(
       '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="import.txt"\r\nContent-Type: text/csv\r\n\r\n姓名;身份证号\r\n王小明;11010519491231002X\r\n\r\n',

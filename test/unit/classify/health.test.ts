@@ -122,6 +122,7 @@ describe('medical fields', () => {
     expect(found('{"healthDeclaration":[{"q":"是否正在服药？","a":"是，异烟肼+利福平 (2HRZE/4HR)"}]}')).toContain('/healthDeclaration/0/a');
     expect(found('{"ecg":{"summary":"窦性心律，ST段压低，提示心肌缺血"}}')).toEqual(['/ecg/summary']);
     expect(found('{"diagnosis":{"component":"network","result":"系统诊断：磁盘 I/O 正常"}}')).toEqual([]);
+    expect(found('{"faultDiagnosis":"诊断结果：伺服电机编码器故障，建议更换"}')).toEqual([]);
     // Feature flags and experiments are no lab panel or treatment.
     expect(found('{"labs":"beta","treatment":"variant_b"}')).toEqual([]);
   });

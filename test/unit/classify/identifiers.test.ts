@@ -163,6 +163,8 @@ describe('permits and legacy IDs by label and field', () => {
     expect(passports('{"document":{"type":"P","number":"E２７０８３７４０"}}')).toEqual(['/document/number']);
     expect(passports('{"document":{"type":"P","number":"G0023183\u20603"}}')).toEqual(['/document/number']);
     expect(passports('{"document":{"type":"P","number":"ABC123"}}')).toEqual([]);
+    // A permit's type as HR systems spell it.
+    expect(passports('{"doc":{"type":"HK_MACAU_PERMIT","number":"C12345678"}}')).toEqual(['/doc/number']);
   });
   it("an airline's DOCS element: a passport's number, not another document's", () => {
     expect(texts('P/CHN/G94283433/CHN/21AUG98/M/22SEP29/HOU/YANGPING', 'pi.passport')).toEqual(['G94283433']);

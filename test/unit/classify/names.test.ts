@@ -146,6 +146,11 @@ describe('names in running text', () => {
     ['Refund for policy holder 白可馨: claim CLM2026', ['白可馨']], ['Rider Li Langlin says the driver was late', ['Li Langlin']],
     ['Passenger: DUAN/CHUNMEI   Passport: E73594322', ['DUAN/CHUNMEI']], ['Dear GUO/QIANG MR, your booking', ['GUO/QIANG']],
     ['请联系她 13812345678（张伟）', ['张伟']], ['您的家人 马文静 分享了实时位置', ['马文静']],
+    // Log lines for a receiver or a user; a chat's speaker by role; a card's bold label over its
+    // value's line; a driver; a patient's relative addressed.
+    ['push failed for receiver 武文国 mobile=13812345678', ['武文国']], ['user 廖磊斌 bound card', ['廖磊斌']],
+    ['2025-04-13 13:09:20 客户(谢东): 我的手机号是', ['谢东']], ['**收货人：**\n马晓桂', ['马晓桂']], ['驾驶员 张伟 车牌', ['张伟']],
+    ['张伟家属您好，患者已出院', ['张伟']],
     // A chat export's system lines; a parcel's pickup notice.
     ['马勇磊共享了实时位置：40.056489, 116.28483', ['马勇磊']], ['王伟撤回了一条消息', ['王伟']], ['李娜邀请张伟加入了群聊', ['张伟']],
     ['【菜鸟驿站】请许静凭取件码962817取件', ['许静']],
@@ -190,7 +195,7 @@ describe('names in running text', () => {
     '储蓄卡 6222020200112230', '储蓄卡号 6222020200112230', '支付宝账号 6222020200112230', '万事达 5425233430109903',
     '龙卡 6217000000000000004', '支付宝账号 13812345678', 'attendees: 3, participants: 12',
     '尊敬的广大旅客，您好', '高血压患者您好，请按时服药', '本次航班旅客请注意', '@所有人 请注意明天开会', '所有人都要参加',
-    'Passenger: ADT/CHD', 'rider benefits apply', '客户（女，35岁）', '电话 13812345678（工作日）',
+    'Passenger: ADT/CHD', 'rider benefits apply', 'user 管理员 logged in', 'user guide 用户手册', '客户（VIP）投诉', '驾驶员培训通知', '客户（女，35岁）', '电话 13812345678（工作日）',
     '对方撤回了一条消息', '你拍了拍自己', '请凭取件码962817取件', '群主修改群名为 项目组',
     'From: Support Team <support@example.com>', '请发邮件至 hr@corp.cn', '华为 hw@huawei.com', '客服 support@corp.cn',
     // Companies that start with a surname, and Han text after an English label.
@@ -251,7 +256,7 @@ describe('names in objects and tables', () => {
 
 describe('names by field', () => {
   it.each([
-    ['李娜', 'name_local'], ['李娜', 'nameLocal'], ['ZHANG/YUMEI', 'nameInPinyin'], ['Ruigang', 'givenNames'],
+    ['李娜', 'name_local'], ['李娜', 'nameLocal'], ['张伟', 'ANSPRECHPARTNER'], ['ZHANG/YUMEI', 'nameInPinyin'], ['Ruigang', 'givenNames'],
     // A Han name's part may be one character.
     ['伟', 'first_name'], ['张', 'last_name'], ['军英', 'first_name'],
     ['马桐', 'emp_name'], ['钱胜', 'insured_name'], ['杨珍', 'passenger'], ['章海', 'applicant'], ['周平', 'name_cn'],
@@ -325,7 +330,7 @@ describe('names by field', () => {
     ['过期', 'name'], ['阿尔卑斯', 'name'], ['季度报告', 'subject'], ['李师傅', 'owner'], ['王经理', 'approver'], ['陆某', 'name'], ['342404', 'TemplateParamSet'],
     ['Data Platform', 'submitter'], ['Acme Ltd', 'customer'], ['Hong Kong', 'name'], ['李老师', 'contact'], ['深圳市腾飞科技有限公司', 'khmc'],
     // A form's placeholder where a name's part would be.
-    ['某', 'first_name'], ['无', 'last_name'], ['未知', 'first_name'], ['本人', 'givenName'],
+    ['某', 'first_name'], ['无', 'last_name'], ['管理员', 'name'], ['未知', 'first_name'], ['本人', 'givenName'],
   ])(
     '%s under %s is not a name', (value, key) => expect(names(value, key)).toEqual([]),
   );
