@@ -324,8 +324,12 @@ class Scanner {
         if (top !== undefined && this.columnName !== undefined && this.pos - rawStart <= MAX_COLUMN_CHARS) {
           if (!top.array) {
             if (role === ROLE_LABEL) {
-              top.labelStart = rawStart;
-              top.labelEnd = this.pos - 1;
+              // A second label member ({"name": "姓名", "type": "input"}, Feishu's form widgets)
+              // replaces the first only when the first names no field.
+              if (top.labelStart < 0 || !this.columnName(utf8(buf, top.labelStart, top.labelEnd))) {
+                top.labelStart = rawStart;
+                top.labelEnd = this.pos - 1;
+              }
             } else if (role === ROLE_VALUE && top.role === ROLE_LABEL && typeof top.up !== 'string' && !top.up.array) {
               // FHIR's {"type": {"text": "PPN"}, "value": "E123…"}: the label is the type's text.
               top.up.labelStart = rawStart;

@@ -6,7 +6,7 @@
  */
 import { base64Text } from './base64.js';
 import { parseJson } from './json.js';
-import type { Leaf } from './leaf.js';
+import type { ColumnNamePredicate, Leaf } from './leaf.js';
 import { percentText } from './percent.js';
 
 export interface NestedLimits {
@@ -32,7 +32,9 @@ export interface OpaquePart {
 
 const MAX_REPORTED = 16;
 
-export function expandNested(leaves: readonly Leaf[], limits: Partial<NestedLimits> = {}): { leaves: Leaf[]; opaque: OpaquePart[] } {
+/** `columnName` reads key/value records and tables inside JSON strings as parseJson does in a
+ *  body (a Feishu approval's form: '[{"name":"姓名","value":"范刚轩"}]'). */
+export function expandNested(leaves: readonly Leaf[], limits: Partial<NestedLimits> = {}, columnName?: ColumnNamePredicate): { leaves: Leaf[]; opaque: OpaquePart[] } {
   const { maxDepth, maxLeaves, maxBytes } = { ...NESTED_LIMITS, ...limits };
   const out = leaves.slice();
   const opaque: OpaquePart[] = [];
@@ -44,7 +46,7 @@ export function expandNested(leaves: readonly Leaf[], limits: Partial<NestedLimi
   let bytes = 0;
   for (let i = 0; i < out.length; i++) {
     const leaf = out[i]!;
-    const found = open(leaf, i);
+    const found = open(leaf, i, columnName);
     if (found === undefined) continue;
     if (level[i]! >= maxDepth) {
       // An encoding we stop opening could hide anything: say so rather than read it as text.
@@ -102,7 +104,7 @@ function embeddedBase64(value: string): { start: number; end: number; text: stri
 }
 
 /** The children `leaf` would have if opened, or undefined when it holds no encoding. */
-function open(leaf: Leaf, index: number): Leaf[] | undefined {
+function open(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undefined): Leaf[] | undefined {
   if (leaf.container || leaf.isNumber || leaf.source === 'header') return undefined;
   const value = leaf.value;
   if (value.length < 2) return undefined;
@@ -111,7 +113,7 @@ function open(leaf: Leaf, index: number): Leaf[] | undefined {
   // '{', '[' or whitespace before them.
   if ((c === 0x7b || c === 0x5b || c <= 0x20 || c === 0xfeff) && /^\s*[[{]/.test(value)) {
     try {
-      const found = parseJson(Buffer.from(value, 'utf8'), { location: `${leaf.location}|json`, key: leaf.key, parent: index, wrap: 'json' });
+      const found = parseJson(Buffer.from(value, 'utf8'), { location: `${leaf.location}|json`, key: leaf.key, parent: index, wrap: 'json' }, undefined, columnName);
       if (found.length > 0) children = found;
     } catch {
       // Not JSON after all: the other readings still apply.

@@ -49,7 +49,7 @@ export function parseBody(decoded: Buffer, contentType: string | undefined, opti
     throw new EgError('EG_BODY_UNINSPECTABLE', `charset ${clip(charset)} is not supported (send utf-8)`);
   }
   const [format, leaves, opaque] = parseFlat(decoded, type, contentType ?? '', options.filter, options.columnName);
-  const nested = expandNested(leaves, options.nested);
+  const nested = expandNested(leaves, options.nested, options.columnName);
   return { format, leaves: nested.leaves, opaque: [...opaque, ...nested.opaque] };
 }
 

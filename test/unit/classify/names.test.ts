@@ -241,6 +241,15 @@ describe('names in objects and tables', () => {
     expect(found.map((f) => f.location)).toEqual(['/attributes/0/value/stringValue']);
   });
 
+  it("a form widget's label beside its type, and such a form held as a JSON string (Feishu's approvals)", () => {
+    const names = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings
+      .filter((f) => f.category === 'pi.name').map((f) => f.location);
+    expect(names('{"form":[{"id":"w1","name":"姓名","type":"input","value":"范刚轩"}]}')).toEqual(['/form/0/value']);
+    expect(names(JSON.stringify({ form: JSON.stringify([{ id: 'w1', name: '姓名', type: 'input', value: '范刚轩' }]) }))).toEqual(['/form|json/0/value']);
+    // A first label that names no field gives way to the next.
+    expect(names('{"form":[{"type":"input","name":"姓名","value":"范刚轩"}]}')).toEqual(['/form/0/value']);
+  });
+
   it('a name in its scripts ({"legalName": {"local": …, "latin": …}})', () => {
     const body = Buffer.from('{"legalName":{"local":"钟宏鹏","latin":"ZHONG HONGPENG"},"productName":{"zh":"红茶","en":"Black Tea"}}');
     const found = inspectBody(classifier, body, 'application/json', NOW).findings.filter((f) => f.category === 'pi.name');
