@@ -682,7 +682,8 @@ function mrzCheck(s: string, from: number, n: number): boolean {
   return sum % 10 === s.charCodeAt(from + n) - 48;
 }
 
-/** "rs4244285=GA", "rs1801133: C/T" in a log line: the genotype written right after the marker. */
+/** "rs4244285=GA", "rs1801133: C/T" in a log line: the genotype written right after the marker;
+ *  after a space alone when `spaceEnough` (not for a serial standard's name: "rs485 AC"). */
 function callAfter(v: string, end: number, spaceEnough: boolean): Span | undefined {
   let p = end;
   const spaced = p < v.length && v.charCodeAt(p) === 32;
@@ -693,8 +694,10 @@ function callAfter(v: string, end: number, spaceEnough: boolean): Span | undefin
   // be two alleles in capitals, as a report prints them, not a word ("rs232 cable").
   const close = sep === 40 ? 41 : sep === 0xff08 ? 0xff09 : sep === 61 || sep === 58 || sep === 0xff1a ? -1 : spaced && spaceEnough ? -2 : 0;
   if (close === 0) return undefined;
-  if (close !== -2) p++;
-  if (close !== -2 && p < v.length && v.charCodeAt(p) === 32) p++;
+  if (close !== -2) {
+    p++;
+    if (p < v.length && v.charCodeAt(p) === 32) p++;
+  }
   let q = p;
   while (q < v.length && q - p < 5 && /[ACGTacgt/|]/.test(v[q]!)) q++;
   if (q === p || (q < v.length && /[\w]/.test(v[q]!)) || !isGenotypeCall(v.slice(p, q))) return undefined;
