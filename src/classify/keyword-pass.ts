@@ -220,9 +220,11 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
     from = skipFillers(v, from + 1);
     if (from >= v.length) return;
   }
-  // "姓名[艾力·吐尔洪]", "姓名【张三】": a log's bracketed value, closed right after the name.
-  const closer = CLOSERS.get(v.charCodeAt(from));
-  if (closer !== undefined) from++;
+  // "姓名[艾力·吐尔洪]", "姓名【张三】": a log's bracketed value, closed right after the name; so
+  // is a trigger that opens its own bracket ("客户(谢东):", not "用户(夏天的风)", a nickname).
+  const opened = TRIGGER_CLOSERS.get(v.charCodeAt(end - 1));
+  const closer = opened ?? CLOSERS.get(v.charCodeAt(from));
+  if (closer !== undefined && opened === undefined) from++;
   const han = isCjkCode(v.charCodeAt(from));
   // After "Caller:" Han text is as often a team or a region ("华东大区") as a name.
   if ((!han && info.hanOnly === true) || (han && pastColon && !hanTrigger)) return;
@@ -236,6 +238,8 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
   if (han) namesListedFrom(host, v, span.end, info);
 }
 const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
+/** The brackets a trigger may end with ("客户(", "客户（"), and what closes each. */
+const TRIGGER_CLOSERS = new Map([[0x28, 0x29], [0xff08, 0xff09]]);
 
 /** Separators between the names of a list: "、", commas, semicolons, spaces. */
 const LIST_SEPARATORS = new Set([...'、，,；; \u3000'].map((c) => c.charCodeAt(0)));

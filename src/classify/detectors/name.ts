@@ -558,8 +558,6 @@ export const NAME_TRIGGERS_ZH = [
   '置业顾问', '专属顾问', '经纪人', '维修工', '维修员', '维修师傅', '证明人', '转给', '发给', '转交给', '市民', '居民', '来电人',
   // Who a transfer pays ("转账给朱雪洁，收款卡号…").
   '转账给', '汇款给', '付款给', '打款给',
-  // A chat log's speaker by role, the name in brackets ("13:09:20 客户(谢东): …").
-  '客户(', '客户（', '用户(', '用户（', '买家(', '买家（', '顾客(', '顾客（',
   // A vehicle's driver ("驾驶员 张伟").
   '驾驶员', '驾驶人',
   // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
@@ -600,6 +598,9 @@ export const NAME_TRIGGERS_ZH_STRICT = [
   '我是', '本人', '客户', '用户', '会员',
   // A vehicle licence's owner ("所有人 张超" on its scan), not everyone ("@所有人 请注意").
   '所有人',
+  // A chat log's speaker by role, the name all that is in the brackets ("13:09:20 客户(谢东): …";
+  // "用户(夏天的风)" is a nickname; keyword-pass.ts nameAfter).
+  '客户(', '客户（', '用户(', '用户（', '买家(', '买家（', '顾客(', '顾客（',
   // Titles and counterparts that head sentences as often ("主管高度重视", "对方账户"): "对方巩艳"
   // and "区域经理何国华" only when the name ends there.
   '顾问', '对方', '学员', '主管', '玩家', '经理', '店长', '主任', '组长', '专员',

@@ -195,7 +195,8 @@ describe('names in running text', () => {
     '储蓄卡 6222020200112230', '储蓄卡号 6222020200112230', '支付宝账号 6222020200112230', '万事达 5425233430109903',
     '龙卡 6217000000000000004', '支付宝账号 13812345678', 'attendees: 3, participants: 12',
     '尊敬的广大旅客，您好', '高血压患者您好，请按时服药', '本次航班旅客请注意', '@所有人 请注意明天开会', '所有人都要参加',
-    'Passenger: ADT/CHD', 'rider benefits apply', 'user 管理员 logged in', 'user guide 用户手册', '客户（VIP）投诉', '驾驶员培训通知', '客户（女，35岁）', '电话 13812345678（工作日）',
+    'Passenger: ADT/CHD', 'rider benefits apply', 'user 管理员 logged in', 'user guide 用户手册', '客户（VIP）投诉', '驾驶员培训通知',
+    '[2025-04-23 22:50:08] 用户(夏天的风): 我的订单', '客户（女，35岁）', '电话 13812345678（工作日）',
     '对方撤回了一条消息', '你拍了拍自己', '请凭取件码962817取件', '群主修改群名为 项目组',
     'From: Support Team <support@example.com>', '请发邮件至 hr@corp.cn', '华为 hw@huawei.com', '客服 support@corp.cn',
     // Companies that start with a surname, and Han text after an English label.
