@@ -8,7 +8,7 @@
  */
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
-import { isGenotypeCall, isRsId, isVcfGenotype } from './detectors/genetic.js';
+import { isGenotypeCall, isRsId, isVcfCallKey, isVcfGenotype } from './detectors/genetic.js';
 import { axisKeyPrefix, chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
 import { isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
@@ -176,9 +176,8 @@ export function genotypeCallParents(leaves: readonly Leaf[]): Set<string> {
 /** A genotype call: in bases ("AG", "C/T"), or as VCF's GT field writes it, allele indexes
  *  ("0/1", "1|1"), which only a "gt" key tells from a fraction. */
 function isCallLeaf(leaf: Leaf): boolean {
-  return isGenotypeCall(leaf.value) || (isVcfGenotype(leaf.value) && leaf.key !== undefined && VCF_CALL_KEYS.has(leaf.key.toLowerCase()));
+  return isGenotypeCall(leaf.value) || (leaf.key !== undefined && isVcfCallKey(leaf.key) && isVcfGenotype(leaf.value));
 }
-const VCF_CALL_KEYS = new Set(['gt', 'genotype', 'call', 'gt_call', 'gtcall']);
 
 const PASSPORT_TYPES = new Set([
   '护照', '普通护照', '因私护照', '外国护照', '港澳通行证', '往来港澳通行证', '台胞证', '台湾居民来往大陆通行证',

@@ -43,7 +43,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
       // a team); a name's part is one word ("firstName": "Yuhua").
       if (f > 0 && weight === ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name) && !namesPartOfName(host.leaf.key)) f = 0;
       // A Han name's part may be one character, or two that are no full name ("军英").
-      else if (f === 0 && namesPartOfName(host.leaf.key) && isHanNamePart(name)) f = weight;
+      else if (f === 0 && isHanNamePart(name) && namesPartOfName(host.leaf.key)) f = weight;
       break;
     }
     case ADDRESS:

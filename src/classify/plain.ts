@@ -18,7 +18,7 @@ import { isAlnumCode, isInvisibleCode, isTypeSpaceCode, isWideDashCode } from '.
 import { labelAtColon, labelBefore } from './context.js';
 import { isPassportTypeByteLength, isPassportTypeName, startsLikePassportType } from './cross-leaf.js';
 import { isCardGrouping, isPaymentCardNumber } from './detectors/bank-card.js';
-import { MIN_SEQUENCE_LINE, isGenotypeCall } from './detectors/genetic.js';
+import { MIN_SEQUENCE_LINE, isGenotypeCall, isVcfCallKey } from './detectors/genetic.js';
 import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } from './detectors/id-card.js';
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
 import { isPointArrayKey, keyAxis } from './detectors/location.js';
@@ -533,7 +533,7 @@ function isPlainKey(key: string): boolean {
   if (isNumberHolderKey(key)) return false;
   if (key.length >= 3 && key.length <= 12 && (key.charCodeAt(0) | 32) === 114 && (key.charCodeAt(1) | 32) === 115) return false;
   // VCF's GT ({"id": "rs…", "gt": "0/1"}): a call in allele indexes, beside its marker (cross-leaf.ts).
-  if (key.length === 2 && (key.charCodeAt(0) | 32) === 103 && (key.charCodeAt(1) | 32) === 116) return false;
+  if (isVcfCallKey(key)) return false;
   const norm = normalizeFieldName(key);
   if (isNameishKey(norm)) return false;
   // {"address": {"line1": …}}: the holder's key, which this verdict does not see, decides.

@@ -797,7 +797,7 @@ function namedByThing(leaf: Leaf): boolean {
 /** Keys of the parts of a structured name: FHIR's HumanName ({"name": [{"text": "丁敏"}]}),
  *  {"name": {"value": …, "zh": …}}, and a name in its scripts ({"legalName": {"local": "李娜",
  *  "latin": "LI NA"}}). */
-const NAME_PART_KEYS = new Set([
+const STRUCTURED_NAME_KEYS = new Set([
   'text', 'value', 'display', 'full', 'zh', 'cn', 'n', 'en', 'local', 'latin', 'native', 'pinyin', 'romanized',
   'romanised', 'localized', 'chinese', 'english',
 ]);
@@ -805,7 +805,7 @@ const NAME_PART_KEYS = new Set([
 /** A plain Han name in a part of an object a name field or a person's role holds
  *  ({"rider": {"n": "孟皓钰", "m": "86…"}}; the caller checked the value). */
 function heldByName(leaf: Leaf, norm: string): boolean {
-  if (!NAME_PART_KEYS.has(norm)) return false;
+  if (!STRUCTURED_NAME_KEYS.has(norm)) return false;
   const parent = namedParent(leaf.location);
   return parent !== undefined && (lookupField(parent)?.category === NAME || isNameishKey(normalizeFieldName(parent)));
 }

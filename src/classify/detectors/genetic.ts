@@ -34,6 +34,13 @@ export function isVcfGenotype(value: string): boolean {
   return /^[0-9.][/|][0-9.]$/.test(value);
 }
 
+/** The keys under which allele indexes ("0/1") are a genotype call, not a fraction: VCF's GT
+ *  and "call" ({"marker": "rs…", "call": "1/1"}). */
+export function isVcfCallKey(key: string): boolean {
+  return key.length <= 4 && VCF_CALL_KEYS.has(key.toLowerCase());
+}
+const VCF_CALL_KEYS = new Set(['gt', 'call']);
+
 function isBaseCode(c: number): boolean {
   const u = c & ~32;
   // A C G T U, N (unknown) and '-' (gap) / '*' (stop) as FASTA writes them.

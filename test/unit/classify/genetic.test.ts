@@ -73,10 +73,11 @@ describe('rsIDs need genotype context', () => {
     [[leaf('S1', 'id', { location: '/s/id' }), leaf('AA', 'grade', { location: '/s/grade' })]],
   ])('%#: none', (ls) => expect(gen(ls)).toEqual([]));
 
-  it("VCF's GT beside its marker: allele indexes, under a gt key only", () => {
+  it("VCF's GT beside its marker: allele indexes, under a gt or call key only", () => {
     const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings
       .filter((f) => f.category === 'important.genetic').map((f) => f.location);
     expect(found('{"variants":[{"id":"rs604269582","gt":"1/1","chrom":"11","pos":28972734}]}')).toEqual(['/variants/0/id', '/variants/0/gt']);
+    expect(found('{"snps":[{"marker":"rs401690141","call":"1/1"}]}')).toEqual(['/snps/0/marker', '/snps/0/call']);
     expect(found('{"id":"a1","gt":"1/1"}')).toEqual([]);
     expect(found('{"id":"rs12","score":"1/1"}')).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/classify/finding.js';
 import { FOLDED_RANGES, foldCode, KeywordAutomaton, type KeywordSpec } from '../../../src/classify/keywords.js';
+import { builtinKeywords } from '../../../src/classify/keyword-table.js';
 import { createClassifier } from '../../../src/classify/matcher.js';
 import { classifier, leaf, NOW } from './helpers.js';
 
@@ -61,6 +62,11 @@ describe('KeywordAutomaton', () => {
 });
 
 describe('KeywordAutomaton word-start split', () => {
+  it("holds for the built-in keywords: one starting with an ASCII char that is no letter (\"(男,\") would turn the pre-check off", () => {
+    expect(new KeywordAutomaton(builtinKeywords()).byWordStart).toBe(true);
+    expect(classifier.leafFilter?.(NOW)).toBeDefined();
+  });
+
   /** The definition the automaton implements, checked position by position. */
   function naive(specs: Array<KeywordSpec<string>>, s: string): string[] {
     const fold = (c: number): number => {
