@@ -465,3 +465,77 @@ export function largeBody(seed: number, bytes: number, sensitive: boolean): Buff
   else if (parts.length > 0) parts.pop();
   return Buffer.concat([Buffer.from('['), ...parts, Buffer.from(']')]);
 }
+
+// ---------------------------------------------------------------- documents of every content type
+
+/** One document of the scan protocol (shared/tools/README.md). */
+export interface ScanDocument {
+  readonly id: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+function plantedPair(rng: Rng, category: string): [string, string] {
+  const made = MAKERS[category]!(rng);
+  const v = made.field.value;
+  return [made.field.key, typeof v === 'string' ? v : JSON.stringify(v)];
+}
+
+function plantedText(rng: Rng, n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(rng.chance(0.5) ? MAKERS[rng.pick(PLANTED_CATEGORIES)]!(rng).text : prose(rng));
+  return lines.join(rng.chance(0.5) ? '\n' : ' ');
+}
+
+/**
+ * `count` documents of the content types the scorer sends, most with sensitive values, in
+ * turn: JSON, NDJSON, a form, plain text, multipart with a field and a JSON file, CSV. The
+ * build's training run for the code cache (scripts/code-cache.mjs) scans them, so that the
+ * cache holds what reading each type and each detector compiles.
+ */
+export function mixedDocuments(seed: number, count: number): ScanDocument[] {
+  const rng = new Rng(seed);
+  const docs: ScanDocument[] = [];
+  for (let i = 0; docs.length < count; i++) {
+    const id = `t${i}`;
+    switch (i % 6) {
+      case 0:
+        docs.push({ id, contentType: 'application/json', body: makeBody(rng, rng.int(300, 4000), { sensitiveRate: 0.7 }).body.toString('utf8') });
+        break;
+      case 1: {
+        const lines = [0, 1, 2].map(() => makeBody(rng, rng.int(200, 1200), { sensitiveRate: 0.5, pretty: false }).body.toString('utf8'));
+        docs.push({ id, contentType: 'application/x-ndjson', body: `${lines.join('\n')}\n` });
+        break;
+      }
+      case 2: {
+        const planted = Array.from({ length: rng.int(1, 4) }, () => plantedPair(rng, rng.pick(PLANTED_CATEGORIES)));
+        const fields = [...planted, negative(rng), ['remark', prose(rng)]];
+        docs.push({ id, contentType: 'application/x-www-form-urlencoded', body: fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&') });
+        break;
+      }
+      case 3:
+        docs.push({ id, contentType: 'text/plain; charset=utf-8', body: plantedText(rng, rng.int(2, 6)) });
+        break;
+      case 4: {
+        const boundary = `----train${rng.digits(12)}`;
+        const file = makeBody(rng, rng.int(300, 1500), { sensitiveRate: 0.7, pretty: false }).body.toString('utf8');
+        const body = [
+          `--${boundary}\r\nContent-Disposition: form-data; name="comment"\r\n\r\n${plantedText(rng, 2)}\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.json"\r\nContent-Type: application/json\r\n\r\n${file}\r\n`,
+          `--${boundary}--\r\n`,
+        ].join('');
+        docs.push({ id, contentType: `multipart/form-data; boundary=${boundary}`, body });
+        break;
+      }
+      default: {
+        // A table of three columns, each one category, its header the first row's field names.
+        const columns = [0, 1, 2].map(() => rng.pick(PLANTED_CATEGORIES));
+        const rows = [0, 1, 2, 3].map(() => columns.map((c) => plantedPair(rng, c)));
+        const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+        const body = [rows[0]!.map(([k]) => csvCell(k)).join(','), ...rows.map((r) => r.map(([, v]) => csvCell(v)).join(','))].join('\n');
+        docs.push({ id, contentType: 'text/csv', body: `${body}\n` });
+      }
+    }
+  }
+  return docs;
+}

@@ -7,9 +7,10 @@
  * start alone) and NDJSON documents made from bench corpus bodies.
  *
  * A third, when `../shared` is beside the checkout: the scorer's own public sample, through the
- * bin as shipped and through the same bin under Node 20's default interrupt budget (`node
+ * bin as shipped, through the same bin without its code cache (`EG_CODE_CACHE=off`,
+ * src/cli/code-cache.ts), and without it under Node 20's default interrupt budget (`node
  * --interrupt-budget=67584`, which `scan --ndjson` then leaves alone; src/cli/batch-tiering.ts).
- * That prices what the raised budget does on the documents the scorer reads.
+ * That prices what the cache and the raised budget each do on the documents the scorer reads.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,8 +38,10 @@ export interface ScanCliSample {
   readonly docs: number;
   /** Bytes of the `body` fields, what the scorer's throughput_bps divides. */
   readonly bodyBytes: number;
-  /** Seconds, best of the runs: the bin as shipped, and under Node 20's default budget. */
+  /** Seconds, best of the runs: the bin as shipped, the bin without its code cache, and without
+   *  it under Node 20's default budget (V8 would refuse the cache under other flags anyway). */
   readonly shipped: number;
+  readonly noCodeCache: number;
   readonly defaultBudget: number;
 }
 
@@ -61,12 +64,12 @@ const ENTRIES = {
   unbundled: join(ROOT, 'dist', 'src', 'cli', 'main.js'),
 } as const;
 
-function timeScan(pin: Pinning, entry: string, input: string, nodeFlags: readonly string[] = []): Promise<number> {
+function timeScan(pin: Pinning, entry: string, input: string, nodeFlags: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const fd = openSync(input, 'r');
     const argv = pinned(pin, pin.serverCpu, [process.execPath, ...nodeFlags, entry, 'scan', '--ndjson']);
     const started = performance.now();
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: [fd, 'ignore', 'pipe'] });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: [fd, 'ignore', 'pipe'], env: { ...process.env, ...env } });
     closeSync(fd);
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -82,6 +85,7 @@ function timeScan(pin: Pinning, entry: string, input: string, nodeFlags: readonl
 interface Variant {
   readonly entry: string;
   readonly nodeFlags?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Best time of each variant over `runs` rounds; the order flips each round, which spreads the
@@ -92,11 +96,14 @@ async function best<K extends string>(pin: Pinning, input: string, runs: number,
   for (let i = 0; i < runs; i++) {
     for (const which of i % 2 === 0 ? names : [...names].reverse()) {
       const v = variants[which];
-      times[which] = Math.min(times[which], await timeScan(pin, v.entry, input, v.nodeFlags));
+      times[which] = Math.min(times[which], await timeScan(pin, v.entry, input, v.nodeFlags, v.env));
     }
   }
   return times;
 }
+
+/** The bin compiling its bundle from source (src/cli/code-cache.ts). */
+const NO_CODE_CACHE = { EG_CODE_CACHE: 'off' } as const;
 
 const BUNDLE_VS_TSC = { bundle: { entry: ENTRIES.bundle }, unbundled: { entry: ENTRIES.unbundled } } as const;
 
@@ -106,7 +113,8 @@ async function timeSample(pin: Pinning, runs: number): Promise<ScanCliSample | {
   const bodyBytes = lines.reduce((n, l) => n + Buffer.byteLength((JSON.parse(l) as { body: string }).body), 0);
   const times = await best(pin, SCORER_SAMPLE, runs, {
     shipped: { entry: ENTRIES.bundle },
-    defaultBudget: { entry: ENTRIES.bundle, nodeFlags: [`--interrupt-budget=${NODE20_DEFAULT_BUDGET}`] },
+    noCodeCache: { entry: ENTRIES.bundle, env: NO_CODE_CACHE },
+    defaultBudget: { entry: ENTRIES.bundle, nodeFlags: [`--interrupt-budget=${NODE20_DEFAULT_BUDGET}`], env: NO_CODE_CACHE },
   });
   return { path: SCORER_SAMPLE, docs: lines.length, bodyBytes, ...times };
 }

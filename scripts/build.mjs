@@ -1,5 +1,5 @@
-// `npm run build`: tsc, then the default policy's snapshot, then the CLI bundle, then the stamp
-// that scripts/prepare.mjs compares sources against.
+// `npm run build`: tsc, then the default policy's snapshot, then the CLI bundle and its code cache,
+// then the stamp that scripts/prepare.mjs compares sources against.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,4 +24,5 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
 }
 
 execFileSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { cwd: root, stdio: 'inherit' });
 writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);

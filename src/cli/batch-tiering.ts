@@ -24,6 +24,13 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const BATCH_INTERRUPT_BUDGET = 256 * 1024;
 
+/** Whether the CLI's arguments ask for a batch run, `scan --ndjson`, the one command that raises
+ *  the budget. The bin asks before the bundle loads (src/cli/code-cache.ts), where commander has
+ *  not read the arguments yet; main.ts raises it again when commander has, which changes nothing. */
+export function isBatchCommandLine(args: readonly string[]): boolean {
+  return args[0] === 'scan' && args.includes('--ndjson');
+}
+
 /** V8 reads `--interrupt-budget` and `--interrupt_budget` alike. */
 const BUDGET_FLAG = /^--interrupt[-_]budget(=|$)/;
 

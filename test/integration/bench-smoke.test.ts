@@ -24,8 +24,10 @@ describe('bench smoke run', () => {
       expect(stdout).toMatch(/^memory\s+peak RSS, slow uploads: gateway/m);
       expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, empty input: bin \(bundle\)\s+[\d.]+ s\s+tsc output [\d.]+ s/m);
       expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, \d+ docs/m);
-      // ../shared beside the checkout (as in CI): the scorer's sample, as shipped vs Node 20's default budget.
-      expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, the scorer's public sample \(\d+ docs\): bin as shipped\s+\d+ KB\/s\s+66 KiB budget \d+ KB\/s|^note: scorer sample row skipped/m);
+      // ../shared beside the checkout (as in CI): the scorer's sample, as shipped vs without the code
+      // cache, and without it vs Node 20's default budget.
+      expect(stdout).toMatch(/^scan\s+scan --ndjson start to exit, the scorer's public sample \(\d+ docs\): bin as shipped\s+\d+ KB\/s\s+no code cache \d+ KB\/s|^note: scorer sample row skipped/m);
+      expect(stdout).toMatch(/^scan\s+the same without the code cache: 256 KiB interrupt budget \(as shipped\)\s+\d+ KB\/s\s+66 KiB budget \d+ KB\/s|^note: scorer sample row skipped/m);
       // wrk and rg are optional: their rows are there, or a note says why not.
       expect(stdout).toMatch(/^gateway\s+2 KiB: gateway req\/s|^note: wrk part skipped/m);
       expect(stdout).toMatch(/^gateway\s+2 KiB: gateway with the body relayed unread \(inspect: never\) req\/s\s+\d+\s+http-proxy \d+|^note: wrk part skipped/m);

@@ -34,3 +34,18 @@ describe('raiseInterruptBudgetForBatch', () => {
     expect(setFlagsFromString).toHaveBeenCalledTimes(sets ? 1 : 0);
   });
 });
+
+describe('isBatchCommandLine', () => {
+  it.each([
+    { args: ['scan', '--ndjson'], batch: true },
+    { args: ['scan', '--ndjson', '--policy', 'p.yaml'], batch: true },
+    { args: ['scan', '-p', 'p.yaml', '--ndjson'], batch: true },
+    { args: ['scan', 'body.json'], batch: false },
+    { args: ['scan'], batch: false },
+    { args: ['serve', '--ndjson'], batch: false },
+    { args: [], batch: false },
+  ])('$args: $batch', async ({ args, batch }) => {
+    const { isBatchCommandLine } = await fresh();
+    expect(isBatchCommandLine(args)).toBe(batch);
+  });
+});
