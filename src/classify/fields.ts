@@ -176,6 +176,8 @@ const GROUPS: readonly Group[] = [
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
       'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', 'parent', 'emp',
       'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
+      // Rentals: a car's or a flat's hirer ("renter": "刘娟子" in a rental's return event).
+      'renter', 'lessee', 'hirer',
       // Minutes, courts, invoices and test reports; a CRM's customer and a club's member.
       'attendee', 'attendees', 'participant', 'participants', 'invitee', 'invitees', 'organizer', 'organiser',
       'judge', 'clerk', 'officer', 'drawer', 'tester', 'attending', 'inspector', 'donor', 'customer', 'member',
@@ -215,7 +217,8 @@ const GROUPS: readonly Group[] = [
 
   { category: 'pi.passport', weight: 0.9,
     // PPN: the passport's identifier type in HL7 v2 table 0203, which FHIR uses.
-    exact: ['hzhm', 'hzh', 'permit', 'PPN'],
+    // hxzh, tbzh: pinyin initials of 回乡证号 (Home Return Permit) and 台胞证号.
+    exact: ['hzhm', 'hzh', 'permit', 'PPN', 'hxzh', 'hxzhm', 'tbzh', 'tbzhm'],
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',

@@ -117,7 +117,7 @@ export function applyKeywords(
         const span = (dotted ? dottedNameOpening(v, before) : undefined) ?? hanNameBefore(v, before);
         // "郑桐磊，您的外卖已送达": a greeting's name opens the message (or its line, or follows
         // its 【signature】); inside a sentence "，您" follows anything.
-        if (span !== undefined && (!(opening || info.opening === true) || opensMessage(v, span.start))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
+        if (span !== undefined && (!(opening || info.opening === true) || opensMessage(v, span.start, info.greeting === true))) host.emit(NAME, info.rule, span.start, span.end, info.confidence);
         break;
       }
       case 'addressTrigger':
@@ -211,8 +211,10 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
     while (from < v.length && from - end < 5 && SIGN_OFF_FILLERS.has(v.charCodeAt(from))) from++;
     if (from >= v.length) return;
   }
-  const pastColon = isColonAt(v, from);
   const hanTrigger = v.charCodeAt(end - 1) >= 128;
+  // "lists the legal representative as 雷霞": a Han name only, so the verb may stand between.
+  if (!hanTrigger && info.hanOnly === true) from = skipCopula(v, from);
+  const pastColon = isColonAt(v, from);
   if (pastColon) {
     // A role word that is no field label reads on past its colon ("原告：丁嘉睿", "委托诉讼代理人：姜志飞");
     // a verb's colon opens a message ("通知：车辆…").
@@ -238,6 +240,15 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
   if (han) namesListedFrom(host, v, span.end, info);
 }
 const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
+
+/** Past "as ", "is " or "was " at `from`, and the spaces after it. */
+function skipCopula(v: string, from: number): number {
+  for (const word of COPULAS) {
+    if (v.startsWith(word, from)) return skipFillers(v, from + word.length);
+  }
+  return from;
+}
+const COPULAS = ['as ', 'is ', 'was '];
 /** The brackets a trigger may end with ("客户(", "客户（"), and what closes each. */
 const TRIGGER_CLOSERS = new Map([[0x28, 0x29], [0xff08, 0xff09]]);
 
@@ -313,11 +324,13 @@ function isHelloAt(v: string, i: number): boolean {
   return (v.charCodeAt(i) === 0x60a8 || v.charCodeAt(i) === 0x4f60) && v.charCodeAt(i + 1) === 0x597d;
 }
 
-/** Whether a greeting's name at `start` opens the value, a line, or follows a 【signature】. */
-function opensMessage(v: string, start: number): boolean {
+/** Whether a greeting's name at `start` opens the value, a line, or follows a 【signature】 or a
+ *  log's "content=". A message addressed by name and comma ("庞浩然，您预订的…") opens after a
+ *  label's colon too ("短信内容：…"), where one addressed by role may not ("诊断：高血压患者"). */
+function opensMessage(v: string, start: number, afterLabel: boolean): boolean {
   let p = start;
   while (p > 0 && (v.charCodeAt(p - 1) === 32 || v.charCodeAt(p - 1) === 0x3000)) p--;
   if (p === 0) return true;
   const c = v.charCodeAt(p - 1);
-  return c === 10 || c === 0x3011 || c === 93;
+  return c === 10 || c === 0x3011 || c === 93 || c === 61 || (afterLabel && (c === 58 || c === 0xff1a));
 }

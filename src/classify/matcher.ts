@@ -110,8 +110,9 @@ function dropUnanchoredHealthWords(out: Finding[], leaves: readonly Leaf[]): voi
   }
   out.length = k;
 }
-/** What a drug's label or a shop says to anyone: "处方药", "须凭医师处方购买", "其他" (not 他). */
-const IMPERSONAL = /非处方|处方药|凭(?:医师|医生)?处方|其他|其它/g;
+/** What a drug's label, a shop or a health article says to anyone: "处方药", "须凭医师处方购买",
+ *  "其他" (not 他), "痛风患者应控制饮食". */
+const IMPERSONAL = /非处方|处方药|凭(?:医师|医生)?处方|其他|其它|(?:患者|病人)(?:应|需|宜|不宜|要|可|忌)/g;
 const PERSONAL_HEALTH = /患者|病人|病患|确诊|既往|诊断|处方|医嘱|病史|病历|主诉|术后|复查|复诊|本人|我|他|她|家属|\b(?:patient|diagnos\w*|history of|he|she|his|her|my|i|me|admitted|discharged|prescribed|ordered|follow-up|positive|negative|rx|dx)\b/i;
 
 /** The sentence around a span: a text body mixes records with other prose. */

@@ -51,6 +51,9 @@ export const HEALTH_TERMS_ZH = [
   '皮下注射', '静脉注射', '肌肉注射', '静脉滴注', '雾化吸入', '炎', '炎症', '发炎', '消炎', '瘤', '症', '癌',
   '患有', '罹患', '确诊为', '发病', '患病', '就诊', '就医', '复诊', '化验', '活检', '胃镜', '肠镜',
   'B超', '彩超', '核磁共振', '心电图', '血常规', '尿常规', '肝功能', '肾功能', '糖化血红蛋白', '转氨酶',
+  // Lab results and the findings of medical examinations ("结果：甲胎蛋白 420ng/mL", "色觉检查：红绿色弱").
+  '乙肝表面抗原', '梅毒螺旋体', '甲胎蛋白', '癌胚抗原', '肿瘤标志物', '肌酐', '肺功能', '色弱', '色盲', '听力障碍',
+  '听力损失', '视力障碍', '通气障碍',
   '病', '尿路感染', '肺部感染', '上呼吸道感染', '细菌感染', '真菌感染', '术后感染', '幽门螺杆菌', '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '溃疡', '失眠', '偏瘫', '风湿',
   '烧伤', '耳鸣', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿',
   // operations by their endings, and nursing orders
@@ -114,7 +117,9 @@ export const HEALTH_TERMS_EN = [
   "crohn's disease", 'crohn disease', 'ulcerative colitis', 'interstitial lung disease', 'pancytopenia',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
-export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD'];
+export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD',
+  // Hepatitis B and syphilis markers, as lab reports write them ("结果：HBsAg阳性").
+  'HBsAg', 'HBeAg', 'TPPA'];
 /** Words that make a value medical without being medical content themselves ("患者发烧三天"). */
 export const HEALTH_CONTEXT = ['患者', '病人', '医院', '医生', '诊所', '病房', '卫生院', 'patient', 'hospital', 'clinic', 'physician'];
 /** Acronyms with other senses too ("ICU" is also a Unicode library): weak, exact case. */
@@ -129,6 +134,8 @@ export const HEALTH_NEGATIVES = [
   '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '车辆诊断', '诊断工具', '诊断日志', '诊断接口',
   '诊断模式', '诊断码', '故障码', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
   '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
+  // Buildings, as a ride's pickup point names them ("人民医院门诊楼").
+  '门诊楼', '门诊大楼', '住院楼', '住院大楼', '急诊楼', '医技楼',
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',

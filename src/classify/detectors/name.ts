@@ -285,8 +285,12 @@ export function hanNameAt(s: string, from: number, strict = false, introduced = 
   if (end - from === 3 && NOT_NAMES.has(s.slice(from, from + 2)) && (strict || len !== 3 || WORD_ENDINGS.has(s.charCodeAt(from + 2)))) return undefined;
   if (namesAnOrganisation(s, from + 1, end) || hidesGivenName(s, from + sur, end)) return undefined;
   if (end - from === sur + 1 && TITLE_CHARS.has(s.charCodeAt(end - 1))) return undefined;
+  if (end - from === 3 && NOT_NAMES_WHOLE.has(s.slice(from, end))) return undefined;
   return { start: from, end };
 }
+
+/** Three-char words that read as a surname and a given name ("候选人是穆斯林"). */
+const NOT_NAMES_WHOLE = new Set(['穆斯林']);
 
 /** Titles a surname takes in speech, never a given name: "张总" (the boss), "王工" (the
  *  engineer), "李哥", "刘导". */
@@ -574,6 +578,8 @@ export const NAME_TRIGGERS_ZH = [
   '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
   // The third parties of CRM notes ("推荐其同事魏伟军投保").
   '其同事', '其朋友', '其家属', '其妻', '其夫',
+  // Schools' notices to parents and timetables ("您的孩子吴丽雨（学号…）已报名", "授课老师 武梅").
+  '您的孩子', '你的孩子', '贵子女', '任课老师', '授课老师', '主讲老师', '辅导老师', '带教老师', '班主任老师',
 ];
 /** Headings a list of names follows ("参会人员：钟凤、秦嘉、熊思"). */
 export const NAME_LIST_LABELS = ['参会', '参会人员', '参会人', '与会人员', '与会者', '出席人员', '出席人', '出席', '参与人员', '参与人', '列席', '抄送', '名单',
@@ -610,6 +616,9 @@ export const NAME_TRIGGERS_ZH_STRICT = [
   '配偶', '其配偶', '妻子', '丈夫', '女儿', '儿子', '母亲', '父亲',
   // A ticket's follow-up ("请跟进 公孙若 的退款申请").
   '跟进',
+  // A class reminder's teacher and a driving school's coach ("明天11:00有课，老师：武梅"); "老师说"
+  // and "教练车" name no one.
+  '老师', '教练',
   // The greeting of a text message right after its 【signature】 ("【好运快递】王峰刚，您的包裹…").
   '】',
 ];
@@ -640,7 +649,8 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
 export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '家属', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
-export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的'];
+export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的',
+  '您预订', '您订购', '您报名', '您报考', '您参加'];
 
 /** A Han name (surname and one or two more characters) ending right before `end`; the longer
  *  reading wins, since most names have three characters. */

@@ -158,3 +158,17 @@ describe('isMedicalValue', () => {
     ['- kb', true], ['n/a', false], ['车辆诊断：发动机故障码 P0300', false], ['2型糖尿病', true],
   ])('%j → %s', (v, want) => expect(isMedicalValue(v)).toBe(want));
 });
+
+describe('lab results and the findings of medical examinations', () => {
+  it.each([
+    ['患者张伟\n结果：甲胎蛋白 420ng/mL', ['甲胎蛋白 420ng/mL']],
+    ['患者张伟，肺功能检查提示轻度阻塞性通气障碍', ['肺功能检查提示轻度阻塞性通气障碍']],
+    ['学生李娜，色觉检查：红绿色弱', ['红绿色弱']],
+    ['检验报告单\n姓名：曾泽宇\n结果：HBsAg阳性', ['检验报告单', 'HBsAg阳性']],
+  ])('%s', (value, want) => expect(h(value)).toEqual(want));
+
+  it.each([
+    // Advice to anyone, a ride's pickup point, a kit on sale.
+    '健康科普：痛风患者应控制饮食，定期体检。', '人民医院门诊楼', 'HBsAg assay kit, 96 tests', '肌酐检测试剂盒促销',
+  ])('nothing in %s', (value) => expect(h(value)).toEqual([]));
+});

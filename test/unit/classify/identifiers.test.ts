@@ -154,7 +154,7 @@ describe('permits and legacy IDs by label and field', () => {
     ['回乡证号码 H21398265，请回电', 'H21398265'], ['护照编号：E12345678', 'E12345678'], ['HK/Macau permit H21398265 attached', 'H21398265'],
     ['证件类型：护照 证件号码：G-3524 7988', 'G-3524 7988'],
   ])('labelled in text: %s', (text, want) => expect(texts(text, 'pi.passport')).toEqual([want]));
-  it.each([['E12345678', 'passport_id'], ['G12345678', 'ppNo'], ['C12345678', 'hkMacauPassNo'], ['H21398265', '回乡证号码'], ['G24566330', 'passenger[hzhm]'], ['C21688583', 'gatxz']])(
+  it.each([['E12345678', 'passport_id'], ['G12345678', 'ppNo'], ['C12345678', 'hkMacauPassNo'], ['H21398265', '回乡证号码'], ['G24566330', 'passenger[hzhm]'], ['C21688583', 'gatxz'], ['H71708430', 'hxzh'], ['H71708430', 'tbzh']])(
     '%s under %s', (value, key) => expect(texts(value, 'pi.passport', key)).toEqual([value]),
   );
   it("an airline record's document by its ICAO code, its digits full-width or broken by invisible chars", () => {

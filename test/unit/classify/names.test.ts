@@ -359,3 +359,23 @@ describe('pinyin names', () => {
     ['Long Beach', false], ['Big Data', false], ['Li', false], ['Zhang Kevin', false], ['Wang Street', false],
   ])('%s → %s', (name, ok) => expect(isPinyinName(name)).toBe(ok));
 });
+
+describe('names in school notices, class reminders, SMS logs and English filings', () => {
+  it.each([
+    ['王女士您好：\n您的孩子吴丽雨（学号 S202482489）已成功报名', ['吴丽雨']],
+    ['田璐同学明天11:00有课，老师：武梅', ['田璐', '武梅']],
+    // A message addressed by name and comma opens after a log's "content=" or a label's colon.
+    ['to=13283479165|content=庞浩然，您预订的酒店已确认', ['庞浩然']],
+    ['短信内容：王浩然，您报名的课程明天开课', ['王浩然']],
+    // An English trigger that takes Han names only reads past "as" / "is".
+    ['The filing lists the legal representative as 雷霞, passport E10901308', ['雷霞']],
+  ])('%s', (value, want) => expect(names(value)).toEqual(want));
+
+  it.each(['老师说明天不上课', '请联系教练车管理处', '老师：请问明天上课吗', 'the contact person is Bob', '候选人是穆斯林，请安排清真餐', '诊断：高血压患者需低盐饮食'])(
+    'no name in %s', (value) => expect(names(value)).toEqual([]),
+  );
+
+  it.each([['刘娟子', 'renter', ['刘娟子']], ['贺琳', 'lessee', ['贺琳']], ['lookup-service', 'renter', []]])('%s under %s', (value, key, want) => {
+    expect(names(value, key)).toEqual(want);
+  });
+});

@@ -8,9 +8,10 @@ describe('religion', () => {
   it.each([
     ['宗教信仰：佛教', ['佛教']], ['他信仰基督教，每周礼拜', ['信仰基督教']], ['religion: Buddhist', ['Buddhist']],
     ['本人于2010年受洗', ['受洗']], ['I am a practising Muslim; my faith matters', ['Muslim']],
+    ['候选人是基督徒，入职后请安排周日不排班', ['是基督徒']],
   ])('%s', (value, want) => expect(texts(value, 'pi.religion').sort()).toEqual(want.sort()));
 
-  it.each(['佛教寺庙一日游，含门票', 'Catholic University of America', '基督教青年会（YMCA）活动报名'])('nothing in %s', (value) => {
+  it.each(['佛教寺庙一日游，含门票', 'Catholic University of America', '基督教青年会（YMCA）活动报名', '我们是穆斯林餐厅'])('nothing in %s', (value) => {
     expect(texts(value, 'pi.religion')).toEqual([]);
   });
 
