@@ -51,7 +51,12 @@ const GROUPS: readonly Group[] = [
       // property systems name columns.
       'sjrdh', 'sjrsj', 'jjrdh', 'jjrsj', 'shrdh', 'shrsj', 'dgrdh', 'dgrsj', 'khdh', 'khsj', 'yzdh', 'yzsj', 'lxsj',
       // IATA contact elements: CTCM a mobile, CTCT a telephone, CTCH home, CTCB business.
-      'ctcm', 'ctct', 'ctch', 'ctcb'],
+      'ctcm', 'ctct', 'ctch', 'ctcb',
+      // A parent's, a guardian's, a family's phone in school and HR rosters (家长手机号 …).
+      'jzsjh', 'jzdh', 'jzsj', 'jhrdh', 'jhrsj', 'jtdh', 'brsj', 'brdh',
+      // A WeChat account given as digits is the phone it was opened with ("加微信 1673 017 0003"
+      // in a game chat); a WeChat id of letters is no phone under any key.
+      'wechat', 'weixin', 'vx', '微信', '微信号', '加微信', '加微'],
     // "tel" ends compounds too: payerTel, agentTel, emergency_tel (hotel and the like below).
     suffix: ['tel', 'phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
       'mobileNumber', 'mobilePhone', 'cellphone', 'cellPhoneNo', 'cellNumber', 'telephone',

@@ -370,6 +370,7 @@ const LATIN_SURNAMES = new Set((
   'chu lou dou cen jing dang fei bu leng xi mi zong gui zang min gou bian chou luan sui diao sha rong ' +
   'kou sang lang zhen cong ao she chi zha kuang ju hui le ban lao pi xian wen kan liao lyu lv yi ' +
   'ouyang sima shangguan zhuge dongfang huangfu murong situ xiahou ' +
+  'yuwen nangong linghu gongsun zhangsun wenren duanmu baili helian huyan zhongli ximen chunyu shentu xuanyuan puyang ' +
   'wong chan cheung lee ho chow lau leung ng tsang yip kwok chiu tse lam fung yeung kwan lo mak poon siu ' +
   'tam yuen chang hsu tsai kuo chiang hsieh kao chung chao chou tsui'
 ).split(' '));

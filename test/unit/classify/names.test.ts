@@ -375,7 +375,9 @@ describe('names in school notices, class reminders, SMS logs and English filings
     'no name in %s', (value) => expect(names(value)).toEqual([]),
   );
 
-  it.each([['刘娟子', 'renter', ['刘娟子']], ['贺琳', 'lessee', ['贺琳']], ['lookup-service', 'renter', []]])('%s under %s', (value, key, want) => {
+  it.each([['刘娟子', 'renter', ['刘娟子']], ['贺琳', 'lessee', ['贺琳']], ['lookup-service', 'renter', []],
+    // Compound surnames in pinyin.
+    ['YUWEN BINYU', 'name', ['YUWEN BINYU']], ['Nangong Bohua', 'name', ['Nangong Bohua']], ['Linghu Mingyong', 'patient', ['Linghu Mingyong']]])('%s under %s', (value, key, want) => {
     expect(names(value, key)).toEqual(want);
   });
 });

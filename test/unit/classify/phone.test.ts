@@ -73,5 +73,8 @@ describe('mobiles by field', () => {
     ['135*0109*2623', 'mobile', ['135*0109*2623']],
     // Stars in a row mask digits: a privacy number and its extension hold no whole mobile.
     ['193****5202_2996', 'privacy_phone', []], ['138****5678', 'mobile', []],
+    // A parent's phone in a school roster, split to evade; a WeChat account given as digits.
+    ['18 0 536 991 41', 'jzsjh', ['18 0 536 991 41']], ['13812345678', 'weixin', ['13812345678']],
+    ['wxid_8a7d6e5f4c', 'wechat', []], ['1673 017 0003', '加微信', ['1673 017 0003']],
   ])('%s under %s → %j', (value, key, want) => expect(texts(value, 'pi.phone', key)).toEqual(want));
 });
