@@ -22,9 +22,9 @@ const removeCaches = () => {
 
 function scan(input, mode) {
   const r = spawnSync(process.execPath, [bin, 'scan', '--ndjson'], { input, env: { ...process.env, EG_CODE_CACHE: mode }, maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  const stderr = r.stderr.toString();
-  if (r.status !== 0) throw new Error(`scan --ndjson with EG_CODE_CACHE=${mode} exited ${r.status}: ${stderr.trim()}`);
+  const stderr = r.stderr?.toString() ?? '';
+  // A scan that exits early closes its stdin: its own message says more than the EPIPE.
+  if (r.status !== 0 || r.error) throw new Error(`scan --ndjson with EG_CODE_CACHE=${mode} ${r.status !== null ? `exited ${r.status}` : 'failed'}: ${stderr.replace(/^code cache: .*\n/gm, '').trim() || r.error?.message}`);
   const outcomes = [...stderr.matchAll(/^code cache: (\S+) (\w+)$/gm)].map((m) => ({ chunk: m[1], outcome: m[2] }));
   return { stdout: r.stdout.toString(), outcomes };
 }
