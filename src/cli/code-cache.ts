@@ -11,7 +11,7 @@ import { isBatchCommandLine, raiseInterruptBudgetForBatch } from './batch-tierin
  * V8's code cache: the bytecode of every function a training run compiled, written beside each
  * chunk by the build (scripts/code-cache.mjs). A process that loads a chunk with its cache skips
  * parsing and compiling what the cache holds; `scan --ndjson` over the scorer's public sample
- * starts to exit ~10 % sooner (bench/README.md "The scan protocol's process").
+ * starts to exit ~7 % sooner (bench/README.md "The scan protocol's process").
  *
  * Node 20 caches no compiled code for ES modules (`module.enableCompileCache` came in 22.1), so
  * the bundle is CommonJS and its chunks are compiled here through `vm.Script`, which takes a cache.
