@@ -104,7 +104,9 @@ const GROUPS: readonly Group[] = [
 
   { category: 'pi.bank_card', weight: 0.85,
     // PAN: a card's primary account number, as payment APIs name it.
-    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh', 'pan', 'acct', 'settleAcct', 'settleAcctNo'],
+    // hkkh, fkkh, tkkh: pinyin initials of 还款卡号, 付款卡号, 退款卡号.
+    exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh', 'pan', 'acct', 'settleAcct', 'settleAcctNo',
+      'hkkh', 'fkkh', 'tkkh', 'hkzh'],
     suffix: ['accountNo', 'accountNum', 'accountNumber', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',
@@ -133,7 +135,7 @@ const GROUPS: readonly Group[] = [
       'payeeName', 'patientName', 'passengerName', 'guestName', 'applicantName', 'buyerName',
       'studentName', 'employeeName', 'legalName', 'chineseName', 'xingming', 'zhenshixingming',
       // A name in its local script or in pinyin beside it ("nameLocal", "nameInPinyin").
-      'nameLocal', 'localName', 'nativeName', 'nameInPinyin',
+      'nameLocal', 'localName', 'nativeName', 'nameInPinyin', 'nameLatin', 'latinName', 'nameRoman', 'romanizedName',
       // SAP's contact person field in German installs.
       'ansprechpartner',
       'lianxiren', 'shoujianren', 'shouhuoren', '姓名', '真实姓名', '客户姓名', '联系人', '联系人姓名',
@@ -191,10 +193,13 @@ const GROUPS: readonly Group[] = [
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu', 'chezhu', 'huanzhe', 'bingren', 'kehu',
       // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
       'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
+      // …of 持卡人 and 签收人; a bank statement's other party.
+      'ckr', 'qsr', 'counterparty', 'cpty',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
+      '医师', '处方医师', '开方医师',
       '家长', '配偶', '法人', '买家',
       // The parties of contracts, leases and cases ("乙方（劳动者）：", "被告（被申请人）：").
       '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者'] },

@@ -53,7 +53,9 @@ export const HEALTH_TERMS_ZH = [
   'B超', '彩超', '核磁共振', '心电图', '血常规', '尿常规', '肝功能', '肾功能', '糖化血红蛋白', '转氨酶',
   // Lab results and the findings of medical examinations ("结果：甲胎蛋白 420ng/mL", "色觉检查：红绿色弱").
   '乙肝表面抗原', '梅毒螺旋体', '甲胎蛋白', '癌胚抗原', '肿瘤标志物', '肌酐', '肺功能', '色弱', '色盲', '听力障碍',
-  '听力损失', '视力障碍', '通气障碍',
+  '听力损失', '视力障碍', '通气障碍', '睡眠呼吸暂停', '呼吸暂停综合征',
+  // Units that only lab results are given in ("尿酸 612μmol/L↑", "CA15-3 86U/mL↑").
+  'mmol/L', 'μmol/L', 'umol/L', 'ng/mL', 'pg/mL', 'U/mL', 'IU/mL', 'mIU/mL', 'mg/dL',
   '病', '尿路感染', '肺部感染', '上呼吸道感染', '细菌感染', '真菌感染', '术后感染', '幽门螺杆菌', '结石', '白内障', '青光眼', '痔疮', '颈椎病', '腰椎病', '溃疡', '失眠', '偏瘫', '风湿',
   '烧伤', '耳鸣', '弱视', '斜视', '疝气', '紫癜', '黄疸', '水肿',
   // operations by their endings, and nursing orders
@@ -155,6 +157,8 @@ export const HEALTH_NEGATIVES = [
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
 export const DOSAGE_SIGS = ['qd', 'bid', 'tid', 'qid', 'prn', 'qn', 'qhs', 'qod', 'q4h', 'q6h', 'q8h', 'q12h', '每日一次', '每日两次', '每日三次', '一日三次', '一日两次', '一日一次', '每天一次', '每天两次', '每天三次',
+  // …and in figures ("阿昔洛韦片 0.4g 每日5次").
+  ...[1, 2, 3, 4, 5, 6].flatMap((n) => [`每日${n}次`, `一日${n}次`, `每天${n}次`]),
   // Written out in English prescriptions ("Entecavir 0.5 mg daily"); a dose must come first.
   'daily', 'once daily', 'twice daily', 'three times daily', 'nightly', 'at bedtime'];
 

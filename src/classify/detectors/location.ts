@@ -140,6 +140,8 @@ const POINT_KEYS = new Set([
   // A point named by its datum: {"wgs84": [lat, lng]}, {"gcj02": …}, Baidu's {"bd09ll": …}.
   'wgs84', 'wgs', 'gcj02', 'gcj', 'bd09', 'bd09ll', 'bd09mc',
   '坐标', '位置', '定位', '轨迹', '经纬度', '位置信息', '定位信息', '轨迹点',
+  // …and in pinyin.
+  'guiji', 'guijidian', 'zuobiao', 'jingweidu',
 ]);
 
 /** Whether an array under this key holds points ([lng, lat] pairs, tracks of them). */
@@ -157,7 +159,7 @@ function readPointArrayKey(key: string): boolean {
   const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
   if (POINT_KEYS.has(norm)) return true;
   // "trackPoints", "routePoints": a key of points is a track whatever it starts with.
-  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', 'points', 'wgs84', 'gcj02', 'bd09', '坐标', '轨迹', '经纬度']) {
+  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', 'points', 'wgs84', 'gcj02', 'bd09', '坐标', '轨迹', '经纬度', 'guiji']) {
     if (norm.endsWith(k)) return true;
   }
   return false;

@@ -608,6 +608,8 @@ export const NAME_TRIGGERS_ZH_STRICT = [
   // A chat log's speaker by role, the name all that is in the brackets ("13:09:20 客户(谢东): …";
   // "用户(夏天的风)" is a nickname; keyword-pass.ts nameAfter).
   '客户(', '客户（', '用户(', '用户（', '买家(', '买家（', '顾客(', '顾客（',
+  // …and a consultation's doctor ("医生（方慧）：结合症状…").
+  '医生(', '医生（', '医师(', '医师（', '大夫(', '大夫（', '护士(', '护士（', '患者(', '患者（',
   // Titles and counterparts that head sentences as often ("主管高度重视", "对方账户"): "对方巩艳"
   // and "区域经理何国华" only when the name ends there.
   '顾问', '对方', '学员', '主管', '玩家', '经理', '店长', '主任', '组长', '专员',
@@ -647,7 +649,9 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
 
 /** What follows the name a notice opens with, addressed by the role it is sent in: "【国航】廖航旅客，
  *  您预订的…", "赵淑珍患者您好", "卢海燕患者：随访提示", "李想小朋友的家长…". */
-export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '家属', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好'];
+export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '家属', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好',
+  // A property manager's and a garage's notices ("【悦居物业】顾翊蓉业主，您好").
+  '业主', '车主'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的',
@@ -781,6 +785,8 @@ export function isThingParent(parent: string): boolean {
  *  "kehu_name"): keys that name things are excluded. */
 export function isGenericNameKey(norm: string): boolean {
   if (norm.length > 4 && norm.endsWith('name')) return !THING_NAME_KEYS.test(norm);
+  // A list of them ({"names": ["方志强", …]}, "passengerNames"); "filenames" is files'.
+  if (norm.length > 4 && norm.endsWith('names')) return norm === 'names' || isGenericNameKey(norm.slice(0, -1));
   // Chinese role keys end in 人 / 者 / 名 ("填表人", "投诉人", "申请者", "用户名"); pinyin
   // abbreviations of 姓名 end in "xm" ("khxm" 客户姓名, "hzxm" 患者姓名).
   const last = norm.charCodeAt(norm.length - 1);
@@ -801,12 +807,13 @@ const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆港岛
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种过'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种过计'].map((c) => c.charCodeAt(0)));
 /** 和 joins names in text ("转给张伟和李娜"): a surname only as a whole value's first char. */
 const WHOLE_VALUE_SURNAMES = new Set([...VALUE_SURNAMES, 0x548c]);
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
 const NOT_VALUE_NAMES = new Set([
   '于是', '于此', '于今', '于昨', '于本', '于当', '于次', '于该', '于每', '于近', '于上', '于下', '于前', '于后',
+  '计划', '计算', '计费', '计时', '计量', '计数', '计价', '计分', '计件', '计息', '计入', '计提', '计算机',
   '向日', '向导', '向量', '向上', '向下', '向前', '向后', '向往', '向阳', '向银', '向您', '向你', '向我', '向他', '向她', '向贵',
   '文件', '文本', '文章', '文档', '文字', '文化', '文具', '文案', '文明', '文学', '文艺', '文创', '文旅', '文博', '文体',
   '那里', '那个', '那些', '那边', '那天', '那时', '那么', '那样', '区域', '区号', '区县', '区间', '区块', '区别', '区分',
@@ -889,6 +896,7 @@ const MONGOLIAN_NAMES = new Set([
   '毕力格', '布和', '德力格尔', '斯日古楞', '乌力吉', '宝音', '吉雅', '萨其拉', '阿如娜', '娜布其', '那日苏', '图门', '孟根',
   '赛音', '朝格图', '巴音', '苏德', '乌日根', '包勒尔', '阿木尔', '白音', '达赖', '格根', '哈达', '查干', '额日和木',
   '托娅', '托雅', '萨日娜', '苏日娜', '乌日汗', '阿荣', '巴根', '额尔登', '乌恩', '朝克', '格日勒图', '塔拉', '阿拉腾', '布仁',
+  '阿木古楞', '特木热', '乌兰图雅', '图门吉日嘎拉', '吉日嘎拉', '巴特', '满达', '宝音图', '敖其尔', '呼斯楞',
 ]);
 
 /** Yi family names (沙马, 吉克, 阿苏 …), which open a Yi name of four characters ("吉克曲布",

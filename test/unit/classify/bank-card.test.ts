@@ -100,3 +100,10 @@ describe('a card with its issuer digits apart', () => {
     expect(texts('622202-8191733587199', 'pi.bank_card', 'orderNo')).toEqual([]);
   });
 });
+
+describe('cards under pinyin keys', () => {
+  // 还款卡号, 付款卡号: a card split to evade is read whole under its field.
+  it.each([['6  2258  83203  14105  1', 'hkkh'], ['6222021234567890128', 'fkkh']])('%s under %s', (value, key) => {
+    expect(texts(value, 'pi.bank_card', key)).toEqual([value]);
+  });
+});

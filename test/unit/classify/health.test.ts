@@ -165,10 +165,14 @@ describe('lab results and the findings of medical examinations', () => {
     ['患者张伟，肺功能检查提示轻度阻塞性通气障碍', ['肺功能检查提示轻度阻塞性通气障碍']],
     ['学生李娜，色觉检查：红绿色弱', ['红绿色弱']],
     ['检验报告单\n姓名：曾泽宇\n结果：HBsAg阳性', ['检验报告单', 'HBsAg阳性']],
+    // Values in the units only lab results use; a wearable's suspected condition; a frequency in figures.
+    ['患者张伟，尿酸 612μmol/L↑', ['尿酸 612μmol/L↑']], ['患者张伟，CA15-3 86 U/mL↑', ['CA15-3 86 U/mL↑']],
+    ['患者张伟，夜间血氧饱和度低于88%，疑似睡眠呼吸暂停', ['疑似睡眠呼吸暂停']], ['患者张伟，阿昔洛韦片 0.4g 每日5次', ['阿昔洛韦片 0.4g 每日5次']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
 
   it.each([
     // Advice to anyone, a ride's pickup point, a kit on sale.
     '健康科普：痛风患者应控制饮食，定期体检。', '人民医院门诊楼', 'HBsAg assay kit, 96 tests', '肌酐检测试剂盒促销',
+    '葡萄糖溶液 5 mmol/L', '每日3次提醒',
   ])('nothing in %s', (value) => expect(h(value)).toEqual([]));
 });

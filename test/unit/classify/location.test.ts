@@ -45,7 +45,9 @@ describe('location pieces', () => {
   ])('key %s → %s', (key, axis) => expect(keyAxis(key)).toBe(axis));
 
   it.each([['coordinates', true], ['location', true], ['gps', true], ['track', true], ['lnglat', true], ['坐标', true], ['prices', false], ['size', false], ['dropoffLatLng', true],
-    ['wgs84', true], ['gcj02', true], ['bd09ll', true], ['trackPoints', true], ['route_points', true], ['wgs84Coords', true]])(
+    ['wgs84', true], ['gcj02', true], ['bd09ll', true], ['trackPoints', true], ['route_points', true], ['wgs84Coords', true],
+    // 轨迹 and 坐标 in pinyin.
+    ['guiji', true], ['zuobiao', true], ['userGuiji', true]])(
     'point array key %s → %s', (key, ok) => expect(isPointArrayKey(key)).toBe(ok),
   );
 });

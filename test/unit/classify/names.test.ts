@@ -377,7 +377,31 @@ describe('names in school notices, class reminders, SMS logs and English filings
 
   it.each([['刘娟子', 'renter', ['刘娟子']], ['贺琳', 'lessee', ['贺琳']], ['lookup-service', 'renter', []],
     // Compound surnames in pinyin.
-    ['YUWEN BINYU', 'name', ['YUWEN BINYU']], ['Nangong Bohua', 'name', ['Nangong Bohua']], ['Linghu Mingyong', 'patient', ['Linghu Mingyong']]])('%s under %s', (value, key, want) => {
+    ['YUWEN BINYU', 'name', ['YUWEN BINYU']], ['Nangong Bohua', 'name', ['Nangong Bohua']], ['Linghu Mingyong', 'patient', ['Linghu Mingyong']],
+    // A name in Latin script beside the local one, a statement's other party, a card's holder
+    // and a parcel's signer in pinyin initials, a prescription's doctor.
+    ['XIE TONGLEI', 'nameLatin', ['XIE TONGLEI']], ['钱琳昊', 'counterparty', ['钱琳昊']], ['范秀英', 'ckr', ['范秀英']],
+    ['贺婷晓', 'qsr', ['贺婷晓']], ['韩鹏璇', '医师', ['韩鹏璇']],
+    // 计 as a whole value's surname, not as a word; a Mongolian name.
+    ['计欣霖', '报修人', ['计欣霖']], ['计划中', '报修人', []], ['阿木古楞', 'name', ['阿木古楞']]])('%s under %s', (value, key, want) => {
     expect(names(value, key)).toEqual(want);
   });
+});
+
+describe('names listed under a plural key', () => {
+  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
+  it('reads each string of a "names" array as a name', () => {
+    expect(found('{"names":["方志强","诸葛淑珍"],"passengerNames":["袁德明"]}')).toEqual(['/names/0', '/names/1', '/passengerNames/0']);
+  });
+  it('not the files or hosts of "filenames" and "hostnames", nor words under "names"', () => {
+    expect(found('{"filenames":["张伟.txt"],"hostnames":["db1"],"names":["config","main"]}')).toEqual([]);
+  });
+});
+
+describe('a doctor in a consultation chat and a notice to an owner', () => {
+  it.each([
+    ['用户：大夫你好，孩子发烧39度。\n医生（方慧）：结合症状，建议就诊', ['方慧']],
+    ['【悦居物业】顾翊蓉业主，您好，您的快递已到', ['顾翊蓉']],
+  ])('%s', (value, want) => expect(names(value)).toEqual(want));
+  it.each(['医生（主任）：建议复查', '业主，您好', '本小区业主，请注意'])('no name in %s', (value) => expect(names(value)).toEqual([]));
 });
