@@ -112,10 +112,27 @@ const NAMEISH_LABEL: FieldMatch = Object.freeze({ category: 'pi.name', weight: R
 /** The label right before a candidate starting at `pos`, skipping fillers; a company's name
  *  before a bracketed code labels it as the company's USCC. */
 export function labelBefore(s: string, pos: number): FieldMatch | undefined {
-  let p = pos;
-  for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;
+  let p = skipFillersBack(s, pos);
+  // "My passport number is EU7288803": English puts a verb where Chinese puts 是 (a filler).
+  const verb = copulaBefore(s, p);
+  if (verb >= 0) p = skipFillersBack(s, verb);
   return labelEndingAt(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : metricSampleBefore(s, pos) ? METRIC_SAMPLE : undefined);
 }
+function skipFillersBack(s: string, pos: number): number {
+  let p = pos;
+  for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;
+  return p;
+}
+
+/** Where " is", " was" or " are" starts if it ends at p; -1 if none does. */
+function copulaBefore(s: string, p: number): number {
+  for (const verb of COPULAS) {
+    if (p >= verb.length && s.startsWith(verb, p - verb.length)) return p - verb.length;
+  }
+  return -1;
+}
+const COPULAS = [' is', ' was', ' are', ' IS'];
+
 const COMPANY_CODE: FieldMatch = Object.freeze({ category: 'org.uscc', weight: 0.9 });
 const METRIC_SAMPLE: FieldMatch = Object.freeze({ category: REFERENCE, weight: 0 });
 
@@ -249,7 +266,9 @@ export function nameSpanAfter(s: string, from: number): Span | undefined {
       while (gap < n && gap - end < 3 && (s.charCodeAt(gap) === 32 || s.charCodeAt(gap) === 0x3000)) gap++;
       let more = gap;
       while (more < n && more - gap < 2 && isCjkCode(s.charCodeAt(more))) more++;
-      if (gap > end && more > gap && (more >= s.length || !isCjkCode(s.charCodeAt(more)))) end = more;
+      // "仇萱 女 4岁": the sex written after the name is no part of it.
+      const sex = more - gap === 1 && (s.charCodeAt(gap) === 0x7537 || s.charCodeAt(gap) === 0x5973);
+      if (gap > end && more > gap && !sex && (more >= s.length || !isCjkCode(s.charCodeAt(more)))) end = more;
     } else if (end - from > 4) {
       // "收货人：卢芳娟对吗？": the name runs on into the sentence; a surname reading cuts it.
       const name = hanNameAt(s, from);

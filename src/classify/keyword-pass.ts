@@ -222,8 +222,9 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
     from = skipFillers(v, from + 1);
     if (from >= v.length) return;
   }
-  // "姓名[艾力·吐尔洪]", "姓名【张三】": a log's bracketed value, closed right after the name; so
-  // is a trigger that opens its own bracket ("客户(谢东):", not "用户(夏天的风)", a nickname).
+  // "姓名[艾力·吐尔洪]", "姓名【张三】", "紧急联系人（龙明辉）电话…": a bracketed value, closed
+  // right after the name; so is a trigger that opens its own bracket ("客户(谢东):", not
+  // "用户(夏天的风)", a nickname).
   const opened = TRIGGER_CLOSERS.get(v.charCodeAt(end - 1));
   const closer = opened ?? CLOSERS.get(v.charCodeAt(from));
   if (closer !== undefined && opened === undefined) from++;
@@ -239,7 +240,7 @@ function nameAfter(host: ScanHost, v: string, start: number, end: number, info: 
   host.emit(NAME, info.rule, span.start, span.end, info.confidence);
   if (han) namesListedFrom(host, v, span.end, info);
 }
-const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011]]);
+const CLOSERS = new Map([[0x5b, 0x5d], [0x3010, 0x3011], [0xff08, 0xff09], [0x28, 0x29]]);
 
 /** Past "as ", "is " or "was " at `from`, and the spaces after it. */
 function skipCopula(v: string, from: number): number {

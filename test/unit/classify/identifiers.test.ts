@@ -149,6 +149,9 @@ describe('full-width letters', () => {
 describe('permits and legacy IDs by label and field', () => {
   it('a permit named in full labels its number', () => {
     expect(texts('港澳居民来往内地通行证：H59023391，持证人张三', 'pi.passport')).toEqual(['H59023391']);
+    // An English label with its verb before the number; "the code is …" names no passport.
+    expect(texts('My passport number is EU7288803, please use it', 'pi.passport')).toEqual(['EU7288803']);
+    expect(texts('the code is EU7288803', 'pi.passport')).toEqual([]);
   });
   it.each([
     ['回乡证号码 H21398265，请回电', 'H21398265'], ['护照编号：E12345678', 'E12345678'], ['HK/Macau permit H21398265 attached', 'H21398265'],

@@ -405,3 +405,13 @@ describe('a doctor in a consultation chat and a notice to an owner', () => {
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
   it.each(['医生（主任）：建议复查', '业主，您好', '本小区业主，请注意'])('no name in %s', (value) => expect(names(value)).toEqual([]));
 });
+
+describe('a name in brackets after a trigger, and a name before the sex', () => {
+  it.each([
+    ['紧急联系人（龙明辉）电话 (86)18813946424', ['龙明辉']], ['推荐人（向霞）手机 +86 184 9751 6985', ['向霞']],
+    ['紧急联系人（巴特尔）手机 17296478907', ['巴特尔']],
+    // The sex after a labelled name is no part of it; a name spaced out still is one.
+    ['患者：仇萱 女 4岁', ['仇萱']], ['患者：张伟 男 45岁', ['张伟']], ['姓名：林 峰', ['林 峰']],
+  ])('%s', (value, want) => expect(names(value)).toEqual(want));
+  it.each(['联系人(张三丰收节', '客户（VIP）投诉', '患者（女，35岁）'])('no name in %s', (value) => expect(names(value)).toEqual([]));
+});
