@@ -126,12 +126,12 @@ function skipFillersBack(s: string, pos: number): number {
 
 /** Where " is", " was" or " are" starts if it ends at p; -1 if none does. */
 function copulaBefore(s: string, p: number): number {
-  for (const verb of COPULAS) {
+  for (const verb of LABEL_VERBS) {
     if (p >= verb.length && s.startsWith(verb, p - verb.length)) return p - verb.length;
   }
   return -1;
 }
-const COPULAS = [' is', ' was', ' are', ' IS'];
+const LABEL_VERBS = [' is', ' was', ' are'];
 
 const COMPANY_CODE: FieldMatch = Object.freeze({ category: 'org.uscc', weight: 0.9 });
 const METRIC_SAMPLE: FieldMatch = Object.freeze({ category: REFERENCE, weight: 0 });
