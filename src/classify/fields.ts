@@ -34,14 +34,16 @@ interface Group {
 
 /** A name's parts: one word each ("firstName": "Yuhua"), where a role's value must read as a whole name. */
 const NAME_PART_KEYS = ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName',
-  'givenNames', 'familyNames', 'forename', 'forenames'];
+  'givenNames', 'familyNames', 'forename', 'forenames',
+  // SuccessFactors' second script ("firstNameAlt1": "怡秋", "lastNameAlt1": "梁").
+  'firstNameAlt', 'lastNameAlt', 'middleNameAlt'];
 const NAME_PART_NORMS = NAME_PART_KEYS.map((k) => k.toLowerCase());
 
 /** Whether a key names a part of a name ("legalName.firstName", "payer_surname"). */
 export function namesPartOfName(key: string | undefined): boolean {
   if (key === undefined) return false;
   const norm = normalizeFieldName(key);
-  return NAME_PART_NORMS.some((p) => norm.endsWith(p));
+  return NAME_PART_NORMS.some((p) => norm.endsWith(p)) || NAME_PART_OF.has(norm);
 }
 
 const GROUPS: readonly Group[] = [
@@ -88,7 +90,7 @@ const GROUPS: readonly Group[] = [
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
-      'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm',
+      'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm', 'idLegacy',
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
       ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
         'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact',
@@ -136,6 +138,8 @@ const GROUPS: readonly Group[] = [
       'studentName', 'employeeName', 'legalName', 'chineseName', 'xingming', 'zhenshixingming',
       // A name in its local script or in pinyin beside it ("nameLocal", "nameInPinyin").
       'nameLocal', 'localName', 'nativeName', 'nameInPinyin', 'nameLatin', 'latinName', 'nameRoman', 'romanizedName',
+      // Payment onboarding's representative in the local script ("full_name_kanji_or_local").
+      'fullNameKanjiOrLocal', 'nameKanji', 'kanjiName', 'fullNameLocal',
       // SAP's contact person field in German installs.
       'ansprechpartner',
       'lianxiren', 'shoujianren', 'shouhuoren', '姓名', '真实姓名', '客户姓名', '联系人', '联系人姓名',
@@ -535,7 +539,9 @@ export function isHolderKey(key: string): boolean {
 /** Generic keys of an address's parts, normalised ("line1" → "line"): they say "address" only in
  *  an object an address field or a shipment's party holds: {"address": {"line1": …}},
  *  {"shipTo": {"street": …}}, FHIR's {"address": [{"text": …}]}. */
-const ADDRESS_PART_KEYS = new Set(['line', 'street', 'streetline', 'detail', 'details', 'full', 'formatted', 'text', '详细', '街道']);
+const ADDRESS_PART_KEYS = new Set(['line', 'street', 'streetline', 'detail', 'details', 'full', 'formatted', 'text', '详细', '街道',
+  // OCR results: {"住址": {"words": "…", "location": {…}}}.
+  'words']);
 /** A shipment's or a bill's parties, whose objects hold an address's parts. */
 const ADDRESS_HOLDERS = new Set([
   'shipto', 'billto', 'shipfrom', 'shipping', 'billing', 'delivery', 'deliverto', 'consignee', 'recipient', 'receiver',
@@ -544,19 +550,26 @@ const ADDRESS_HOLDERS = new Set([
 /** Generic keys of a biometric template's parts, normalised: {"voiceprint": {"template": …}}. */
 const BIOMETRIC_PART_KEYS = new Set(['template', 'templatedata', 'feature', 'features', 'featuredata', 'vector', 'featurevector', 'embedding', 'minutiae']);
 
+/** Generic keys of a name's parts, normalised: FHIR's {"name": [{"family": "Sun", "given":
+ *  ["Zinan"]}]}. A whole name in a part ("text", "formatted") is scanner.ts heldByName's. */
+const NAME_PART_OF = new Map([['family', 'familyName'], ['given', 'givenName']]);
+
 /** Whether a normalised key is a part key (partOf), whose meaning depends on its holder. */
 export function isPartKey(norm: string): boolean {
-  return ADDRESS_PART_KEYS.has(norm) || BIOMETRIC_PART_KEYS.has(norm);
+  return ADDRESS_PART_KEYS.has(norm) || BIOMETRIC_PART_KEYS.has(norm) || NAME_PART_OF.has(norm);
 }
 
 /** An address's part under an address or a shipment's party. */
 const ADDRESS_PART: FieldMatch = { category: 'pi.address', weight: 0.8 };
 
 /** What a part key's value is, given its normalised key and the key of the object holding it:
- *  an address's part under an address or a shipment's party (the caller checks the value's
- *  markers), a template under a biometric field (that field's match). */
+ *  a name's part under a name field (that part's own field), an address's part under an
+ *  address or a shipment's party (the caller checks the value's markers), a template under a
+ *  biometric field (that field's match). */
 export function partOf(norm: string, holder: string): FieldMatch | undefined {
   const field = lookupField(holder);
+  const namePart = NAME_PART_OF.get(norm);
+  if (namePart !== undefined && field?.category === 'pi.name') return lookupField(namePart);
   if (ADDRESS_PART_KEYS.has(norm)) {
     return field?.category === 'pi.address' || ADDRESS_HOLDERS.has(normalizeFieldName(holder)) ? ADDRESS_PART : undefined;
   }

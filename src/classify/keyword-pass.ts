@@ -8,7 +8,7 @@ import { foldAlnum, isCjkCode } from './chars.js';
 import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore, isPlaceholderValue } from './detectors/health.js';
-import { dottedNameOpening, hanNameAt, hanNameBefore, isPinyinName, latinNameAt, NAME_SUFFIXES_ZH, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
+import { dottedNameOpening, hanNameAt, hanNameBefore, isHanSurnameAt, isPinyinName, latinNameAt, NAME_SUFFIXES_ZH, NAME_TRIGGER_VERBS, startsWithCommonWord } from './detectors/name.js';
 import { fieldIdentifier, identifierRunEnd } from './field-rules.js';
 import { lookupField } from './fields.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -275,15 +275,49 @@ function namesListedAfter(host: ScanHost, v: string, end: number, info: KeywordI
   let p = skipFillers(v, end);
   if (p < v.length && isColonAt(v, p)) p = skipFillers(v, p + 1);
   for (let k = 0; k < MAX_LISTED_NAMES && p < v.length && isCjkCode(v.charCodeAt(p)); k++) {
-    const span = hanNameAt(v, p, true);
+    const span = hanNameAt(v, p, true) ?? titledNameAt(v, p) ?? compoundListedAt(v, p);
     if (span === undefined) return;
     host.emit(NAME, info.rule, span.start, span.end, info.confidence);
     p = span.end;
+    // "莫雨婷总、曹睿（财务）、…": a title or a role in brackets after a listed name.
+    p = skipListedTitle(v, p);
     const sep = p;
     while (p < v.length && p - sep < 2 && LIST_SEPARATORS.has(v.charCodeAt(p))) p++;
     if (p === sep) return namesListedFrom(host, v, p, info);
   }
 }
+
+/** A name with a title after it, the two standing alone in a list ("莫雨婷总、", "杜霞梦经理、"). */
+function titledNameAt(v: string, p: number): { start: number; end: number } | undefined {
+  let run = p;
+  while (run < v.length && run - p < 7 && isCjkCode(v.charCodeAt(run))) run++;
+  for (const title of LIST_TITLES) {
+    if (run - p <= title.length || !v.startsWith(title, run - title.length)) continue;
+    const span = hanNameAt(v.slice(p, run - title.length), 0, true);
+    if (span !== undefined && span.end === run - title.length - p) return { start: p, end: p + span.end };
+  }
+  return undefined;
+}
+const LIST_TITLES = ['总', '经理', '老师', '主任', '总监', '先生', '女士'];
+
+/** A compound surname and one or two chars standing alone in a list ("东方雨、"), which a
+ *  trigger's reading turns away as a word ("东方红"). */
+function compoundListedAt(v: string, p: number): { start: number; end: number } | undefined {
+  if (isHanSurnameAt(v, p) !== 2) return undefined;
+  let run = p + 2;
+  while (run < v.length && run - p < 5 && isCjkCode(v.charCodeAt(run))) run++;
+  const standsAlone = run === v.length || LIST_SEPARATORS.has(v.charCodeAt(run)) || v.charCodeAt(run) === 10;
+  return standsAlone && run - p >= 3 && run - p <= 4 ? { start: p, end: run } : undefined;
+}
+
+function skipListedTitle(v: string, p: number): number {
+  for (const title of LIST_TITLES) if (v.startsWith(title, p)) return skipListedTitle(v, p + title.length);
+  const close = CLOSERS.get(v.charCodeAt(p));
+  if (close === undefined || close === 0x5d || close === 0x3011) return p;
+  const end = v.indexOf(String.fromCharCode(close), p + 1);
+  return end > p && end - p <= MAX_LISTED_ROLE ? end + 1 : p;
+}
+const MAX_LISTED_ROLE = 10;
 
 function addressAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
   let from = skipFillers(v, end);

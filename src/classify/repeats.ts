@@ -6,7 +6,7 @@
  * number of names: a bulk export holds thousands.
  */
 import type { Leaf } from '../body/leaf.js';
-import { isCjkCode } from './chars.js';
+import { isCjkCode, isDigitCode } from './chars.js';
 import type { Finding } from './finding.js';
 import { RULES } from './rules.js';
 import { NAME } from './scan-host.js';
@@ -82,7 +82,9 @@ export class FoundNames {
       for (const name of list) {
         if (!v.startsWith(name, i)) continue;
         const end = i + name.length;
-        if (isCjkCode(name.charCodeAt(0)) || (isWordEdge(v, i - 1) && isWordEdge(v, end))) {
+        // An airline's name element follows its number ("1.1SUN/CHEN MS").
+        const left = isWordEdge(v, i - 1) || (isDigitCode(v.charCodeAt(i - 1)) && name.includes('/'));
+        if (isCjkCode(name.charCodeAt(0)) || (left && isWordEdge(v, end))) {
           found(name, i, end);
           i = end - 1;
           break;
@@ -126,7 +128,8 @@ function isRepeatableName(text: string): boolean {
     for (let i = 0; i < text.length; i++) if (!isCjkCode(text.charCodeAt(i)) && text.charCodeAt(i) !== 0xb7) return false;
     return true;
   }
-  return text.length >= 5 && text.includes(' ');
+  // Two words, or an airline's SURNAME/GIVEN.
+  return text.length >= 5 && (text.includes(' ') || text.includes('/'));
 }
 
 /** The other occurrences of the names in the leaves, as findings of the name whose grade they

@@ -443,21 +443,30 @@ export class LeafScanner implements ScanHost {
   private hl7Segment(v: string, s: number): void {
     const patient = v.charCodeAt(s) === 80;
     const nameField = hl7Field(v, s, patient ? 5 : 2);
-    if (nameField !== undefined) {
-      const familyEnd = componentEnd(v, nameField.start, nameField.end);
-      const givenEnd = familyEnd < nameField.end ? componentEnd(v, familyEnd + 1, nameField.end) : familyEnd;
-      const family = v.slice(nameField.start, familyEnd);
-      const given = familyEnd < nameField.end ? v.slice(familyEnd + 1, givenEnd) : '';
-      // "陈志远", "陈^志远", "ZHANG^WEI": family name and given name, Han or Latin.
-      const han = isCjkCode(family.charCodeAt(0)) && (isPlainHanName(family + given) || isDottedCjkName(family + given));
-      const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
-      if (han || latin) this.emit(NAME, RULES.nameContext, nameField.start, givenEnd, 0.85);
+    // "LUO^JUN^^^^^L~罗^军^^^^^^^^^^C": each repetition ('~') is the name in another script.
+    for (let start = nameField?.start ?? -1; nameField !== undefined && start < nameField.end;) {
+      const tilde = v.indexOf('~', start);
+      const end = tilde >= 0 && tilde < nameField.end ? tilde : nameField.end;
+      this.hl7Name(v, start, end);
+      start = end + 1;
     }
     const addressField = hl7Field(v, s, patient ? 11 : 4);
     if (addressField !== undefined) {
       const text = v.slice(addressField.start, addressField.end).replace(/\^+/g, ' ').trim();
       if (addressConfidenceFactor(text) >= 1) this.emit(ADDRESS, RULES.addressContext, addressField.start, addressField.end, 0.85);
     }
+  }
+
+  /** An HL7 XPN name in [start, end): family name and given name, Han or Latin ("陈志远",
+   *  "陈^志远", "ZHANG^WEI"). */
+  private hl7Name(v: string, start: number, end: number): void {
+    const familyEnd = componentEnd(v, start, end);
+    const givenEnd = familyEnd < end ? componentEnd(v, familyEnd + 1, end) : familyEnd;
+    const family = v.slice(start, familyEnd);
+    const given = familyEnd < end ? v.slice(familyEnd + 1, givenEnd) : '';
+    const han = isCjkCode(family.charCodeAt(0)) && (isPlainHanName(family + given) || isDottedCjkName(family + given));
+    const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
+    if (han || latin) this.emit(NAME, RULES.nameContext, start, givenEnd, 0.85);
   }
 
   /** An ICD-10 code "M10" or "M10.9", kept until the keyword pass says whether it is medical. */
@@ -499,6 +508,8 @@ export class LeafScanner implements ScanHost {
     if (v.charCodeAt(m.start - 1) === 60) {
       // "Message-ID: <5f3a…@mail.example.cn>" names a message, not a mailbox.
       if (MESSAGE_ID_HEADER.test(v.slice(Math.max(0, m.start - 40), m.start - 1))) return m.end;
+      // …and under a message-id key ({"headers": {"Message-ID": "<…@mail.example.cn>"}}).
+      if (this.leaf.key !== undefined && MESSAGE_ID_KEYS.has(normalizeFieldName(this.leaf.key))) return m.end;
       // "From: Zhang Wei <zhang.wei@…>", "To: \"张伟\" <…>": the display name is the person's.
       const name = displayNameBefore(v, m.start - 1);
       if (name !== undefined) this.emit(NAME, RULES.nameContext, name.start, name.end, 0.8);
@@ -800,6 +811,8 @@ function namedByThing(leaf: Leaf): boolean {
 const STRUCTURED_NAME_KEYS = new Set([
   'text', 'value', 'display', 'full', 'zh', 'cn', 'n', 'en', 'local', 'latin', 'native', 'pinyin', 'romanized',
   'romanised', 'localized', 'chinese', 'english',
+  // SCIM's {"name": {"formatted": "Wang Tingmin", "givenName": …}}; OCR's {"姓名": {"words": …}}.
+  'formatted', 'words',
 ]);
 
 /** A plain Han name in a part of an object a name field or a person's role holds
@@ -852,6 +865,8 @@ function mayBeLatinName(v: string): boolean {
  *  setting's. */
 const HELD_CATEGORIES: ReadonlySet<CategoryId> = new Set([PASSPORT, ID_CARD, PHONE, USCC, VIN, BANK_CARD]);
 const MAX_PART_KEY = 16;
+/** Mail headers that hold message ids, normalised ("Message-ID", "In-Reply-To"). */
+const MESSAGE_ID_KEYS: ReadonlySet<string> = new Set(['messageid', 'inreplyto', 'references', 'msgid']);
 const MAX_TAB_LABEL = 40;
 
 /** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
@@ -870,7 +885,10 @@ function heldField(leaf: Leaf, v: string): FieldMatch | undefined {
   if (key.length > MAX_PART_KEY) return undefined;
   const norm = normalizeFieldName(key);
   if (!isPartKey(norm)) return undefined;
-  const parent = namedParent(leaf.location);
+  // An array's element ("/name/0/given/0") is held by what holds the array, not by the array.
+  const index = leaf.location.lastIndexOf('/');
+  const element = index >= 0 && /^\d+$/.test(leaf.location.slice(index + 1));
+  const parent = namedParent(element ? leaf.location.slice(0, index) : leaf.location);
   const part = parent === undefined ? undefined : partOf(norm, parent);
   // An address's part says nothing alone: only a value with an address's markers is one.
   return part?.category === ADDRESS && addressConfidenceFactor(v) < 1 ? undefined : part;

@@ -142,6 +142,8 @@ const POINT_KEYS = new Set([
   '坐标', '位置', '定位', '轨迹', '经纬度', '位置信息', '定位信息', '轨迹点',
   // …and in pinyin.
   'guiji', 'guijidian', 'zuobiao', 'jingweidu',
+  // Telematics traces and breadcrumbs ("trace": ["36.02125,120.46778", …]).
+  'trace', 'traces', 'breadcrumbs',
 ]);
 
 /** Whether an array under this key holds points ([lng, lat] pairs, tracks of them). */
@@ -159,7 +161,7 @@ function readPointArrayKey(key: string): boolean {
   const norm = key.toLowerCase().replace(/[_\-. ]/g, '');
   if (POINT_KEYS.has(norm)) return true;
   // "trackPoints", "routePoints": a key of points is a track whatever it starts with.
-  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', 'points', 'wgs84', 'gcj02', 'bd09', '坐标', '轨迹', '经纬度', 'guiji']) {
+  for (const k of ['coordinates', 'coords', 'location', 'position', 'gps', 'track', 'trajectory', 'latlng', 'lnglat', 'points', 'wgs84', 'gcj02', 'bd09', '坐标', '轨迹', '经纬度', 'guiji', 'trace']) {
     if (norm.endsWith(k)) return true;
   }
   return false;

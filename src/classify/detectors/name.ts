@@ -239,7 +239,7 @@ const FOLLOWER_WORDS = new Set([
   '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
 ]);
 
-function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
+export function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
   // Asked of every short value: most are not Han at all, and the slice below allocates.
   if (!isCjkCode(s.charCodeAt(i))) return 0;
   if (COMPOUND_SURNAMES.has(s.slice(i, i + 2))) return 2;
@@ -579,6 +579,8 @@ export const NAME_TRIGGERS_ZH = [
   '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
   // The third parties of CRM notes ("推荐其同事魏伟军投保").
   '其同事', '其朋友', '其家属', '其妻', '其夫',
+  // An English name beside the Han one ("侯诗英（英文名 Sophia Hou）").
+  '英文名', '英文名字',
   // Schools' notices to parents and timetables ("您的孩子吴丽雨（学号…）已报名", "授课老师 武梅").
   '您的孩子', '你的孩子', '贵子女', '任课老师', '授课老师', '主讲老师', '辅导老师', '带教老师', '班主任老师',
 ];
@@ -642,6 +644,8 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   // notice ("请许静凭取件码…").
   '共享了实时位置', '分享了实时位置', '分享了位置', '已离开电子围栏', '进入了电子围栏', '发起了位置共享', '撤回了一条消息', '加入了群聊', '拍了拍', '修改群名为', '发起了语音通话', '发起了视频通话',
   '领取了你的红包', '凭取件码',
+  // Who sent an e-signature request or an invitation ("杨斌向您发起《劳动合同》签署").
+  '向您发起', '邀请您', '向您发送',
   // A patient's or a candidate's sex and age in brackets after the name ("17床 杜洁（女，67岁）").
   // Full-width brackets only: a keyword that opens with an ASCII char other than a letter would
   // cost the walk its word-start reading of ASCII text (keywords.ts byWordStart).
@@ -719,7 +723,9 @@ const SALUTATION_WORDS = ['尊敬的', '亲爱的', '致'];
  *  (surname + given name) under them is still a name. */
 export const WEAK_NAME_KEYS = new Set([
   // "subject": a study's or a test's participant (subject=宋琳伟 in a FASTA header).
-  'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator', 'subject',
+  'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator', 'subject', 'actor',
+  // How a form asks to address you ("您的称呼": "卢浩振").
+  '称呼', '您的称呼',
   'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
   'preferredname', 'requester', 'requestor', 'requestedby', 'approvedby', 'createdby', 'updatedby', 'modifiedby',
   'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',

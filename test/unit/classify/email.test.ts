@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isEmail, matchEmailAt, matchFoldedEmailAt } from '../../../src/classify/detectors/email.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
+import { classifier, NOW } from './helpers.js';
 
 describe('isEmail', () => {
   it.each([
@@ -69,4 +71,11 @@ describe('matchFoldedEmailAt: addresses written to evade', () => {
   ])('%j → %j', (s, want) => expect(find(s)).toBe(want));
 
   it.each(['price ＠ 5 each', 'ｌｉｎａ＠ｌｏｃａｌｈｏｓｔ', 'a\u200b@\u200bb'])('%j → nothing', (s) => expect(find(s)).toBeUndefined());
+});
+
+describe('message ids under mail header keys', () => {
+  it('are no mailbox', () => {
+    const emails = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.email').map((f) => f.location);
+    expect(emails('{"headers":{"Message-ID":"<8d82d58437accb145aeedb0b@mail.ruisigroup.cn>","In-Reply-To":"<a1@mail.example.cn>","From":"<li.na@example.cn>"}}')).toEqual(['/headers/From']);
+  });
 });

@@ -415,3 +415,32 @@ describe('a name in brackets after a trigger, and a name before the sex', () => 
   ])('%s', (value, want) => expect(names(value)).toEqual(want));
   it.each(['联系人(张三丰收节', '客户（VIP）投诉', '患者（女，35岁）'])('no name in %s', (value) => expect(names(value)).toEqual([]));
 });
+
+describe('names in vendor schemas, OCR results, lists, e-sign notices and airline records', () => {
+  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
+  it('a name\'s parts under a name field (FHIR family/given, SCIM formatted), not a product\'s', () => {
+    expect(found('{"name":[{"use":"usual","family":"Sun","given":["Zinan"]}]}')).toEqual(['/name/0/family', '/name/0/given/0']);
+    expect(found('{"name":{"givenName":"Tingmin","familyName":"Wang","formatted":"Wang Tingmin"}}')).toEqual(['/name/givenName', '/name/familyName', '/name/formatted']);
+    expect(found('{"product":{"name":{"text":"Blue Widget","formatted":"BW-1"}},"family":"Widgets","given":"2024"}')).toEqual([]);
+  });
+  it('the second script\'s parts and a local-script full name', () => {
+    expect(found('{"firstNameAlt1":"怡秋","lastNameAlt1":"梁","full_name_kanji_or_local":"张艳豪"}')).toEqual(['/firstNameAlt1', '/lastNameAlt1', '/full_name_kanji_or_local']);
+  });
+  it('an OCR result\'s words under its label', () => {
+    expect(found('{"words_result":{"姓名":{"location":{"top":1},"words":"林梓萍"},"所有人":{"words":"蔡明"}}}')).toEqual(['/words_result/姓名/words', '/words_result/所有人/words']);
+    expect(found('{"words_result":{"标题":{"words":"欢迎使用"}}}')).toEqual([]);
+  });
+  it.each([
+    // A list with titles and roles after its names, and a compound surname standing alone in it.
+    ['参会人：莫雨婷总、曹睿（财务）、东方雨、姜秀', ['莫雨婷', '曹睿', '东方雨', '姜秀']],
+    // Who sent an e-signature request; an English name beside the Han one.
+    ['【易签】尊敬的姚凯立先生，杨斌向您发起《劳动合同》签署', ['姚凯立', '杨斌']],
+    ['请帮侯诗英（英文名 Sophia Hou）订机票', ['Sophia Hou']],
+    // An airline's name element, repeating the name its DOCS element carries.
+    ['1.1SUN/CHEN MS\n7 SSR DOCS SQ HK1 P/CHN/G65334170/CHN/10JAN73/F/07JUN28/SUN/CHEN/P1', ['SUN/CHEN', 'SUN/CHEN']],
+    // Both scripts of an HL7 PID-5 name.
+    ['PID|1||123^^^HOSP||LUO^JUN^^^^^L~罗^军^^^^^^^^^^C||19570619|M', ['LUO^JUN', '罗^军']],
+  ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
+  it.each(['参会人员：东方红太阳升', '参会人：待定'])('no name in %s', (value) => expect(names(value)).toEqual([]));
+  it.each([['蔡涵秋', 'actor', ['蔡涵秋']], ['system', 'actor', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
+});
