@@ -544,7 +544,44 @@ export class LeafScanner implements ScanHost {
     while (from < v.length && v.charCodeAt(from) === 9) from++;
     let end = v.indexOf('\n', from);
     if (end < 0) end = v.length;
+    // More cells on the line: a table's header ("姓名\t银行账号\t金额" in an e-mail), not a key
+    // and its value.
+    if (v.lastIndexOf('\t', end) >= from) {
+      this.tabTable(v, lineStart, end);
+      return;
+    }
     this.labelled(match, v, from, end);
+  }
+
+  /** A tab-separated table inside text, its header line at [start, end): each cell of the rows
+   *  below it, up to a line of another width, is read as its column's label says. */
+  private tabTable(v: string, start: number, end: number): void {
+    const header = v.slice(start, end).replace(/\r$/, '').split('\t');
+    const columns = header.map((cell) => {
+      const label = cell.trim();
+      return label.length === 0 || label.length > MAX_TAB_LABEL ? undefined : lookupField(label) ?? nameishLabel(label);
+    });
+    let row = end + 1;
+    for (let n = 0; n < MAX_TEXT_TABLE_ROWS && row < v.length; n++) {
+      let rowEnd = v.indexOf('\n', row);
+      if (rowEnd < 0) rowEnd = v.length;
+      let cell = row;
+      let c = 0;
+      const cells: Array<[number, number]> = [];
+      for (let p = row; p <= rowEnd; p++) {
+        if (p === rowEnd || v.charCodeAt(p) === 9) {
+          cells.push([cell, p > cell && v.charCodeAt(p - 1) === 13 ? p - 1 : p]);
+          cell = p + 1;
+          c++;
+        }
+      }
+      if (c !== header.length) return;
+      for (let i = 0; i < c; i++) {
+        const column = columns[i];
+        if (column !== undefined && cells[i]![1] > cells[i]![0]) this.labelled(column, v, cells[i]![0], cells[i]![1]);
+      }
+      row = rowEnd + 1;
+    }
   }
 
   /** The '>' at k may close an XML start tag whose element name is a field ("<mobile>138…</mobile>",
@@ -868,6 +905,7 @@ const MAX_PART_KEY = 16;
 /** Mail headers that hold message ids, normalised ("Message-ID", "In-Reply-To"). */
 const MESSAGE_ID_KEYS: ReadonlySet<string> = new Set(['messageid', 'inreplyto', 'references', 'msgid']);
 const MAX_TAB_LABEL = 40;
+const MAX_TEXT_TABLE_ROWS = 10_000;
 
 /** {"passport": {"number": "E12345678"}}: a value under a holder key ("number", "value", "no")
  *  is read with the field of the object that holds it; so is a part of an address or of a

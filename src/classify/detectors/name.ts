@@ -579,8 +579,9 @@ export const NAME_TRIGGERS_ZH = [
   '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
   // The third parties of CRM notes ("推荐其同事魏伟军投保").
   '其同事', '其朋友', '其家属', '其妻', '其夫',
-  // An English name beside the Han one ("侯诗英（英文名 Sophia Hou）").
-  '英文名', '英文名字',
+  // An English name beside the Han one ("侯诗英（英文名 Sophia Hou）"), and the Han one after a
+  // request ("请帮侯诗英订机票"), a real name beside a nickname, a new colleague in minutes.
+  '英文名', '英文名字', '请帮', '麻烦帮', '真名', '真实姓名', '本名', '同事', '新同事', '新员工',
   // Schools' notices to parents and timetables ("您的孩子吴丽雨（学号…）已报名", "授课老师 武梅").
   '您的孩子', '你的孩子', '贵子女', '任课老师', '授课老师', '主讲老师', '辅导老师', '带教老师', '班主任老师',
 ];

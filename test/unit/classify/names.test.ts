@@ -435,12 +435,23 @@ describe('names in vendor schemas, OCR results, lists, e-sign notices and airlin
     ['参会人：莫雨婷总、曹睿（财务）、东方雨、姜秀', ['莫雨婷', '曹睿', '东方雨', '姜秀']],
     // Who sent an e-signature request; an English name beside the Han one.
     ['【易签】尊敬的姚凯立先生，杨斌向您发起《劳动合同》签署', ['姚凯立', '杨斌']],
-    ['请帮侯诗英（英文名 Sophia Hou）订机票', ['Sophia Hou']],
+    ['请帮侯诗英（英文名 Sophia Hou）订机票', ['侯诗英', 'Sophia Hou']],
+    // A list's colleagues with the English names they go by; a new colleague before an address.
+    ['参会人：苏振 Jack, 贾铭永, 段明（研发）', ['苏振', '贾铭永', '段明']],
+    ['2. 新同事黄静萍（huang_jingping87@qq.com）本周入职', ['黄静萍']], ['客户：昵称叫老叶，真名叶轩国', ['叶轩国']],
     // An airline's name element, repeating the name its DOCS element carries.
     ['1.1SUN/CHEN MS\n7 SSR DOCS SQ HK1 P/CHN/G65334170/CHN/10JAN73/F/07JUN28/SUN/CHEN/P1', ['SUN/CHEN', 'SUN/CHEN']],
     // Both scripts of an HL7 PID-5 name.
     ['PID|1||123^^^HOSP||LUO^JUN^^^^^L~罗^军^^^^^^^^^^C||19570619|M', ['LUO^JUN', '罗^军']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
-  it.each(['参会人员：东方红太阳升', '参会人：待定'])('no name in %s', (value) => expect(names(value)).toEqual([]));
+  it.each(['参会人员：东方红太阳升', '参会人：待定', '请帮我查一下', '同事们都说好'])('no name in %s', (value) => expect(names(value)).toEqual([]));
   it.each([['蔡涵秋', 'actor', ['蔡涵秋']], ['system', 'actor', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
+});
+
+describe('a tab-separated table inside text', () => {
+  const text = '刘会计：\n\n以下人员工资补发，请核对：\n姓名\t银行账号\t金额\n梁薇英\t6217925072077930\t¥29556.38\n江琳梓\t6214837985683907\tCNY 46317.50\n\n谢谢';
+  it('reads each row\'s cells by the header\'s labels, not the header as a key and its value', () => {
+    expect(names(text)).toEqual(['梁薇英', '江琳梓']);
+    expect(texts(text, 'pi.bank_card')).toEqual(['6217925072077930', '6214837985683907']);
+  });
 });
