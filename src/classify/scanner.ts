@@ -20,6 +20,7 @@ import { matchEmailAt, matchFoldedEmailAt } from './detectors/email.js';
 import { fastaEnd, isGenotypeCall, isRsId, MIN_SEQUENCE, MIN_SEQUENCE_LINE } from './detectors/genetic.js';
 import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
+import { isPointArrayKey } from './detectors/location.js';
 import {
   hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
@@ -298,7 +299,8 @@ export class LeafScanner implements ScanHost {
   emit(category: CategoryId, rule: string, start: number, end: number, confidence: number): void {
     // The whole value is already reported as this category; a part of it adds nothing.
     if (category === this.fieldCategory) return;
-    if (this.keyCategory === REFERENCE && LOWERABLE_RULES.has(rule)) return;
+    // Under a reference key a number is a code; a point is still a point ("trace": ["36.02,120.46"]).
+    if (this.keyCategory === REFERENCE && LOWERABLE_RULES.has(rule) && !(rule === RULES.locationPair && isPointArrayKey(this.leaf.key))) return;
     // The field's identifier took the whole value: a pattern inside its digits ("6201 0419 7907
     // 0388 4X" under identityNo starts with a Luhn-valid 16) is part of it, not another number.
     if (this.fieldCategory !== undefined && this.fieldCategory !== HEALTH && this.fieldCategory !== NAME && LOWERABLE_RULES.has(rule)) return;

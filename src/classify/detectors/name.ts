@@ -945,6 +945,8 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],
   ['booking for', false, true], ['pickup for', false, true], ['wire to', false, true], ['transfer to', false, true], ['paid to', false, true], ['payment to', false, true], ['remit to', false, true],
   ['requested by', false], ['reported by', false], ['assigned to', false], ['approved by', false],
+  // A travel agent's request ("update the traveller profile for LU Peng (卢鹏)").
+  ['profile for', false],
   // Insurance and ride-hailing tickets ("Refund for policy holder 白可馨", "Rider Li Langlin").
   ['policy holder', false], ['policyholder', false], ['rider', false],
   // Log lines naming whom a message or an action was for ("push failed for receiver 武文国",

@@ -141,3 +141,11 @@ describe('locations across sibling leaves', () => {
     [[leaf('1', 'coordinates', { location: '/c/0' }), leaf('121.4737', 'coordinates', { location: '/c/1' }), leaf('31.2304', 'coordinates', { location: '/c/2' }), leaf('5', 'coordinates', { location: '/c/3' })], 'a longer list'],
   ])('nothing for %#: %s', (ls) => expect(locs(ls)).toEqual([]));
 });
+
+describe('points under a reference key that is also a track\'s', () => {
+  it('"trace" holds points as well as trace ids', () => {
+    const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.location').map((f) => f.location);
+    expect(found('{"trace":["36.02125,120.46778","36.016523,120.4709"]}')).toEqual(['/trace/0', '/trace/1']);
+    expect(inspectBody(classifier, Buffer.from('{"trace":"13812345678"}'), 'application/json', NOW).findings).toEqual([]);
+  });
+});
