@@ -199,6 +199,8 @@ const GROUPS: readonly Group[] = [
       'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
       // …of 持卡人 and 签收人; a bank statement's other party.
       'ckr', 'qsr', 'counterparty', 'cpty',
+      // How a form asks to address you ({"label": "您的称呼", "value": "卢浩振"}).
+      '称呼', '您的称呼',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',

@@ -886,7 +886,7 @@ function displayNameBefore(v: string, lt: number): Span | undefined {
   while (start < end && v.charCodeAt(start) === 32) start++;
   const text = v.slice(start, end).trimEnd();
   if (text.length < 2 || text.length > 40) return undefined;
-  return isPlainHanName(text) || (text.charCodeAt(0) < 128 && isLatinPersonName(text)) ? { start, end: start + text.length } : undefined;
+  return isPlainHanName(text) || isDottedCjkName(text) || (text.charCodeAt(0) < 128 && isLatinPersonName(text)) ? { start, end: start + text.length } : undefined;
 }
 const DISPLAY_NAME_STOPS = new Set([...':：,，;；\n\r\t<>'].map((c) => c.charCodeAt(0)));
 

@@ -69,6 +69,8 @@ export const HEALTH_TERMS_ZH = [
   '沙丁胺醇', '孟鲁司特', '奥司他韦', '恩替卡韦', '替诺福韦', '拉米夫定', '多奈哌齐', '左旋多巴', '卡马西平',
   '丙戊酸', '奥氮平', '利培酮', '喹硫平', '阿普唑仑', '艾司唑仑', '吗啡', '曲马多', '美沙酮',
   '利伐沙班', '甲氨蝶呤', '达格列净', '西格列汀', '氯吡格雷', '瑞舒伐他汀', '厄贝沙坦', '美托洛尔', '呋塞米',
+  // Tuberculosis and cancer drugs, as an invoice's OCR lists them ("异烟肼片 10mg*30片").
+  '异烟肼', '利福平', '吡嗪酰胺', '乙胺丁醇', '他莫昔芬', '来曲唑', '阿那曲唑', '卡培他滨', '奥沙利铂', '顺铂', '紫杉醇',
 ];
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */

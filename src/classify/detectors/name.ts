@@ -234,6 +234,8 @@ const FOLLOWER_WORDS = new Set([
   '正在', '师傅', '刚刚', '今天', '明天', '昨天', '现在', '马上', '目前', '一直', '经理', '主任', '总监', '老板', '阿姨', '叔叔',
   '经手', '负责', '办理', '签收', '签字', '确认', '审核', '审批', '提交', '填写', '代收', '收货', '取件', '处理', '接待',
   '陪同', '主持', '发起', '完成', '绑定', '注册', '登录', '下单', '购买', '申请', '预约', '反馈', '投诉', '咨询', '留言',
+  // A call summary's request ("客户雷若要求变更收件地址").
+  '要求',
   '来电', '退款', '付款', '支付', '领取', '修改', '更换', '取消', '认证', '实名', '电话', '手机', '身份', '地址', '邮箱',
   '微信', '联系', '下周', '下午', '上午', '中午', '晚上', '后天', '前天', '入职', '离职', '到岗', '报到', '上班', '下班',
   '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
@@ -725,8 +727,6 @@ const SALUTATION_WORDS = ['尊敬的', '亲爱的', '致'];
 export const WEAK_NAME_KEYS = new Set([
   // "subject": a study's or a test's participant (subject=宋琳伟 in a FASTA header).
   'username', 'uname', 'nickname', 'displayname', 'user', 'owner', 'author', 'creator', 'operator', 'subject', 'actor',
-  // How a form asks to address you ("您的称呼": "卢浩振").
-  '称呼', '您的称呼',
   'handler', 'contact', 'holder', 'sender', 'receiver', 'signer', 'approver', 'assignee', 'reporter',
   'preferredname', 'requester', 'requestor', 'requestedby', 'approvedby', 'createdby', 'updatedby', 'modifiedby',
   'submittedby', 'assignedto', 'reportedby', 'payee', 'payer', 'attn', 'caller', 'agent', 'salesrep', 'accountmanager',

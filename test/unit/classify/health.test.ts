@@ -167,7 +167,7 @@ describe('lab results and the findings of medical examinations', () => {
     ['检验报告单\n姓名：曾泽宇\n结果：HBsAg阳性', ['检验报告单', 'HBsAg阳性']],
     // Values in the units only lab results use; a wearable's suspected condition; a frequency in figures.
     ['患者张伟，尿酸 612μmol/L↑', ['尿酸 612μmol/L↑']], ['患者张伟，CA15-3 86 U/mL↑', ['CA15-3 86 U/mL↑']],
-    ['患者张伟，夜间血氧饱和度低于88%，疑似睡眠呼吸暂停', ['疑似睡眠呼吸暂停']], ['患者张伟，阿昔洛韦片 0.4g 每日5次', ['阿昔洛韦片 0.4g 每日5次']],
+    ['患者张伟，夜间血氧饱和度低于88%，疑似睡眠呼吸暂停', ['疑似睡眠呼吸暂停']], ['患者张伟\n异烟肼片 10mg*30片 68.00', ['异烟肼片 10mg*30片 68.00']], ['患者张伟，阿昔洛韦片 0.4g 每日5次', ['阿昔洛韦片 0.4g 每日5次']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
 
   it.each([

@@ -440,13 +440,14 @@ describe('names in vendor schemas, OCR results, lists, e-sign notices and airlin
     ['参会人：苏振 Jack, 贾铭永, 段明（研发）', ['苏振', '贾铭永', '段明']],
     ['2. 新同事黄静萍（huang_jingping87@qq.com）本周入职', ['黄静萍']], ['客户：昵称叫老叶，真名叶轩国', ['叶轩国']],
     ['Please update the traveller profile for LU Peng (卢鹏): passport E25254825', ['LU Peng', '卢鹏']],
+    ['summary: 客户雷若要求变更收件地址', ['雷若']], ['From: 艾力江·热合曼 <aylijiang1@example.com>', ['艾力江·热合曼']],
     // An airline's name element, repeating the name its DOCS element carries.
     ['1.1SUN/CHEN MS\n7 SSR DOCS SQ HK1 P/CHN/G65334170/CHN/10JAN73/F/07JUN28/SUN/CHEN/P1', ['SUN/CHEN', 'SUN/CHEN']],
     // Both scripts of an HL7 PID-5 name.
     ['PID|1||123^^^HOSP||LUO^JUN^^^^^L~罗^军^^^^^^^^^^C||19570619|M', ['LUO^JUN', '罗^军']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
-  it.each(['参会人员：东方红太阳升', '参会人：待定', '请帮我查一下', '同事们都说好', 'the profile for Marketing Team is ready'])('no name in %s', (value) => expect(names(value)).toEqual([]));
-  it.each([['蔡涵秋', 'actor', ['蔡涵秋']], ['system', 'actor', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
+  it.each(['参会人员：东方红太阳升', '参会人：待定', '请帮我查一下', '同事们都说好', 'the profile for Marketing Team is ready', '客户要求退款'])('no name in %s', (value) => expect(names(value)).toEqual([]));
+  it.each([['蔡涵秋', 'actor', ['蔡涵秋']], ['system', 'actor', []], ['卢浩振', '您的称呼', ['卢浩振']]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
 });
 
 describe('a tab-separated table inside text', () => {
