@@ -74,6 +74,9 @@ export class LeafScanner implements ScanHost {
   /** A FASTA record's header end (its '\n') and where its bases end; -1 when there is none. */
   private basesFrom = -1;
   private basesTo = -1;
+  /** Where the last tab-separated table read in this value (tabTable) ended: its rows' tabs are
+   *  read, so each line is read once however many rows open with a field's name. */
+  private textTableEnd = -1;
   /** keywords.anchoredFirst when the walk can find the keywords of ASCII values itself. */
   private readonly wordStarts: Uint8Array | undefined;
   private readonly icds: Span[] = [];
@@ -98,6 +101,7 @@ export class LeafScanner implements ScanHost {
   scan(leaf: Leaf, leafIndex: number, today: CivilDate, out: Finding[], medicalParent: (leaf: Leaf) => boolean): void {
     const v = leaf.value;
     this.geneticContext = false;
+    this.textTableEnd = -1;
     if (v.length === 0) return;
     const firstFinding = out.length;
     this.leaf = leaf;
@@ -536,6 +540,7 @@ export class LeafScanner implements ScanHost {
    *  key that opens its line and that a dictionary or a nameish reading knows names the value
    *  up to the line's end. A tab between table cells has another cell before it on its line. */
   private tabLabel(v: string, k: number): void {
+    if (k < this.textTableEnd) return;
     const lineStart = nearLineStart(v, k, MAX_TAB_LABEL, 9);
     if (lineStart < 0 || k - lineStart < 2) return;
     const label = v.slice(lineStart, k).trim();
@@ -577,13 +582,14 @@ export class LeafScanner implements ScanHost {
           c++;
         }
       }
-      if (c !== header.length) return;
+      if (c !== header.length) break;
       for (let i = 0; i < c; i++) {
         const column = columns[i];
         if (column !== undefined && cells[i]![1] > cells[i]![0]) this.labelled(column, v, cells[i]![0], cells[i]![1]);
       }
       row = rowEnd + 1;
     }
+    this.textTableEnd = row;
   }
 
   /** The '>' at k may close an XML start tag whose element name is a field ("<mobile>138…</mobile>",
