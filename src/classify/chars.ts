@@ -28,6 +28,14 @@ export function isAsciiLetterCode(c: number): boolean {
   return l >= 97 && l <= 122;
 }
 
+export function isAsciiUpperCode(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+export function isAsciiLowerCode(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
 export function isAlnumCode(c: number): boolean {
   return isDigitCode(c) || isLetterCode(c);
 }

@@ -4,7 +4,7 @@
  * words become a finding over their clause; triggers read the name or address that follows;
  * ICD-10 codes the token scan set aside are confirmed by a medical word nearby.
  */
-import { foldAlnum, isAsciiLetterCode, isCjkCode } from './chars.js';
+import { foldAlnum, isAsciiLetterCode, isAsciiLowerCode, isAsciiUpperCode, isCjkCode } from './chars.js';
 import { addressSpanAfter, labelAtColon, valueStartAfter } from './context.js';
 import { addressConfidenceFactor } from './detectors/address.js';
 import { clauseSpan, doseBefore, isPlaceholderValue } from './detectors/health.js';
@@ -313,9 +313,9 @@ function compoundListedAt(v: string, p: number): { start: number; end: number } 
 function skipListedTitle(v: string, p: number): number {
   for (const title of LIST_TITLES) if (v.startsWith(title, p)) return skipListedTitle(v, p + title.length);
   // An English name a colleague goes by ("苏振 Jack, 贾铭永").
-  if (v.charCodeAt(p) === 32 && isUpperAscii(v.charCodeAt(p + 1))) {
+  if (v.charCodeAt(p) === 32 && isAsciiUpperCode(v.charCodeAt(p + 1))) {
     let q = p + 2;
-    while (q < v.length && q - p < MAX_NICKNAME && isLowerAscii(v.charCodeAt(q))) q++;
+    while (q < v.length && q - p < MAX_NICKNAME && isAsciiLowerCode(v.charCodeAt(q))) q++;
     if (q > p + 2 && (q === v.length || !isAsciiLetterCode(v.charCodeAt(q)))) return q;
   }
   const close = CLOSERS.get(v.charCodeAt(p));
@@ -325,14 +325,6 @@ function skipListedTitle(v: string, p: number): number {
 }
 const MAX_LISTED_ROLE = 10;
 const MAX_NICKNAME = 12;
-
-function isUpperAscii(c: number): boolean {
-  return c >= 65 && c <= 90;
-}
-
-function isLowerAscii(c: number): boolean {
-  return c >= 97 && c <= 122;
-}
 
 function addressAfter(host: ScanHost, v: string, end: number, info: KeywordInfo): void {
   let from = skipFillers(v, end);

@@ -9,7 +9,7 @@
  * is not a card).
  */
 import type { Leaf } from '../body/leaf.js';
-import { isAlnumCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode, nearLineStart } from './chars.js';
+import { isAlnumCode, isAsciiUpperCode, isCjkCode, isDigitCode, isFullwidthAscii, isInvisibleCode, isSpaceCode, isXCode, nearLineStart } from './chars.js';
 import {
   addressSpanAfter, documentSpanAfter, labelAtColon, labelBefore, nameishLabel, nameSpanAfter, valueStartAfter,
 } from './context.js';
@@ -378,7 +378,7 @@ export class LeafScanner implements ScanHost {
       return tok.end;
     }
     // A school roll number is a letter and the pupil's ID number ("G110101201003071233").
-    if (len === 19 && (letters === 1 || (letters === 2 && isXCode(v.charCodeAt(tok.end - 1)))) && tok.ascii && tok.leftOk && tok.rightOk && isUpperAscii(v.charCodeAt(tok.start))) {
+    if (len === 19 && (letters === 1 || (letters === 2 && isXCode(v.charCodeAt(tok.end - 1)))) && tok.ascii && tok.leftOk && tok.rightOk && isAsciiUpperCode(v.charCodeAt(tok.start))) {
       const id = v.slice(tok.start + 1, tok.end).toUpperCase();
       if (this.numeric.idCardAt(id, tok.start + 1, tok.end, 0.9)) return tok.end;
     }
@@ -826,10 +826,6 @@ const MAX_HL7_FIELD = 200;
 function componentEnd(v: string, p: number, fieldEnd: number): number {
   const hat = v.indexOf('^', p);
   return hat >= 0 && hat < fieldEnd ? hat : fieldEnd;
-}
-
-function isUpperAscii(c: number): boolean {
-  return c >= 65 && c <= 90;
 }
 
 function isRsIdKey(key: string): boolean {
