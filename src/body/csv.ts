@@ -37,8 +37,8 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
   if (!isUtf8(buf)) throw malformed('not valid UTF-8');
   const records = readRecords(buf, delimiter);
   const text = (c: Cell) => cellText(buf, c);
-  const first = records[0]?.map(text) ?? [];
-  const header = looksLikeHeader(first) ? first : undefined;
+  const headerAt = headerRecord(records, text);
+  const header = headerAt < 0 ? undefined : records[headerAt]!.map(text);
   const leaves: Leaf[] = [];
   records.forEach((cells, r) => {
     cells.forEach((cell, c) => {
@@ -46,7 +46,7 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
       if (value === '') return;
       // Cells are padded in aligned exports and Markdown tables ("| 姓名 |"): the name is the
       // text inside.
-      const name = r > 0 && header !== undefined && header[c]?.trim() ? header[c]!.trim() : undefined;
+      const name = r > headerAt && header !== undefined && header[c]?.trim() ? header[c]!.trim() : undefined;
       const column = name === undefined ? String(c) : escapePointerToken(name);
       leaves.push({ location: `${base}/${r}/${column}`, key: name, value, rawStart: cell.start, rawEnd: cell.end, source: 'csv' });
     });
@@ -153,6 +153,45 @@ function quotedShape(buf: Buffer, delimiter: CsvDelimiter): TableShape | undefin
 function cellText(buf: Buffer, c: Cell): string {
   const raw = buf.toString('utf8', c.start, c.end);
   return c.quoted ? raw.replaceAll('""', '"') : raw;
+}
+
+/** Lines a bank or payroll export writes above its header, at most ("户名：吕军,账号：…"). */
+const MAX_PREAMBLE = 8;
+
+/**
+ * The index of the header record, or -1 for none. It is the first record, unless that one is a
+ * preamble: statements open with the account's own "户名：吕军,账号：…,币种：人民币" line(s),
+ * each cell a label and its value, and exports with "# 导出时间：…" comments, before the
+ * table's header. Then the header is the first record after the preamble that looks like one
+ * and has as many cells as the record below it.
+ */
+function headerRecord(records: readonly Cell[][], text: (c: Cell) => string): number {
+  const first = records[0]?.map(text) ?? [];
+  if (!isPreamble(records, 0, first)) return looksLikeHeader(first) ? 0 : -1;
+  for (let r = 1; r <= MAX_PREAMBLE && r + 1 < records.length; r++) {
+    const cells = records[r]!.map(text);
+    if (isPreamble(records, r, cells) || cells.every((c) => c.trim() === '')) continue;
+    return cells.length >= 2 && cells.length === records[r + 1]!.length && looksLikeHeader(cells) ? r : -1;
+  }
+  return -1;
+}
+
+/**
+ * Record r is a comment, or every non-empty cell of it a label, a colon and a value ("户名：吕军",
+ * "Account: 6216…"). A '#' line shaped like the row below it is a header that opens with '#'
+ * (VCF's "#CHROM\tPOS…", a genotype export's "# rsid\tchromosome…").
+ */
+function isPreamble(records: readonly Cell[][], r: number, cells: readonly string[]): boolean {
+  if (cells[0]?.trimStart().startsWith('#') === true) return cells.length < 2 || records[r + 1]?.length !== cells.length;
+  let labelled = 0;
+  for (const cell of cells) {
+    const c = cell.trim();
+    if (c === '') continue;
+    const colon = c.search(/[:：]/);
+    if (colon <= 0 || colon === c.length - 1 || colon > 12) return false;
+    labelled++;
+  }
+  return labelled > 0;
 }
 
 /** No cell mostly digits: "mobile,身份证号" is a header, "张三,13800138000" is data. */

@@ -10,7 +10,7 @@ import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
 import { isGenotypeCall, isRsId, isVcfCallKey, isVcfGenotype } from './detectors/genetic.js';
 import { axisKeyPrefix, chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
-import { isPlausiblePassport } from './detectors/passport.js';
+import { isChineseTravelDocument, isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
 import { GENETIC, HEALTH, ID_CARD, LOCATION, PASSPORT } from './scan-host.js';
@@ -182,8 +182,9 @@ function isCallLeaf(leaf: Leaf): boolean {
 const PASSPORT_TYPES = new Set([
   '护照', '普通护照', '因私护照', '外国护照', '港澳通行证', '往来港澳通行证', '台胞证', '台湾居民来往大陆通行证',
   '回乡证', '港澳居民来往内地通行证', 'passport', 'travel document', 'travel permit',
-  // ICAO 9303's document codes, as airline records write them ({"type": "P", "number": …}).
-  'p', 'pp',
+  // ICAO 9303's document codes, as airline records write them ({"type": "P", "number": …}), and
+  // HL7's identifier type for a passport number (table 0203), which FHIR codes it by.
+  'p', 'pp', 'ppn',
   // The permits of DOMAIN §5 as HR and visa systems name their types.
   'hk_macau_permit', 'hk_macao_permit', 'home_return_permit', 'mainland_travel_permit', 'taiwan_permit', 'exit_entry_permit', 'travel_permit',
 ]);
@@ -206,13 +207,20 @@ export function isPassportTypeName(v: string): boolean {
 }
 
 /** Parents of leaves that name the document type as a passport or permit
- *  ({"证件类型": "护照", "证件号码": "…"}): the number beside them is that document's. */
-export function passportTypeParents(leaves: readonly Leaf[], candidates: readonly number[]): Set<string> | undefined {
-  let out: Set<string> | undefined;
+ *  ({"证件类型": "护照", "证件号码": "…"}): the number beside them is that document's. Each maps
+ *  to whether its type is coded FHIR's way, whose number stands under "value". */
+export function passportTypeParents(leaves: readonly Leaf[], candidates: readonly number[]): Map<string, boolean> | undefined {
+  let out: Map<string, boolean> | undefined;
   for (const i of candidates) {
     const leaf = leaves[i]!;
-    const v = leaf.value;
-    if (isPassportTypeName(v)) (out ??= new Set()).add(parentPointer(leaf.location));
+    if (!isPassportTypeName(leaf.value)) continue;
+    out ??= new Map();
+    const parent = parentPointer(leaf.location);
+    if (!out.has(parent)) out.set(parent, false);
+    // FHIR's Identifier codes its type ({"type": {"coding": [{"code": "PPN", "display": "护照"}]},
+    // "value": "E…"}): the number stands beside "type", in the object that holds it.
+    const typed = leaf.location.lastIndexOf('/type/');
+    if (typed >= 0) out.set(leaf.location.slice(0, typed), true);
   }
   return out;
 }
@@ -243,9 +251,14 @@ export function requestFindings(
   if (passports !== undefined) {
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i]!;
-      if (leaf.container || leaf.key === undefined || !passports.has(parentPointer(leaf.location))) continue;
+      const coded = leaf.container || leaf.key === undefined ? undefined : passports.get(parentPointer(leaf.location));
+      if (coded === undefined) continue;
       // {"证件类型": "护照", "证件号码": "…"}, {"type": "PASSPORT", "number": "…"}.
-      if ((lookupField(leaf.key)?.category !== ID_CARD && !isNumberHolderKey(leaf.key)) || !isPlausiblePassport(foldEvasions(leaf.value).trim())) continue;
+      const number = foldEvasions(leaf.value).trim();
+      // Under FHIR's "value" only a Chinese document's number, which the pre-check keeps
+      // (plain.ts plainToken); a value of the generic shape there is left out before this.
+      const holds = lookupField(leaf.key!)?.category === ID_CARD || isNumberHolderKey(leaf.key!) || (coded && leaf.key === 'value' && isChineseTravelDocument(number));
+      if (!holds || !isPlausiblePassport(number)) continue;
       report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
     }
   }

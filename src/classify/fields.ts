@@ -91,8 +91,10 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
       'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm', 'idLegacy',
+      // A credit report's earlier ID numbers (the 15-digit ones issued before 1999).
+      ...['history', 'old', 'former', 'prev'].flatMap((when) => [`${when}CertNo`, `${when}CertNumber`]),
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
-      ...['old', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
+      ...['old', 'history', 'former', 'prev', 'legacy', 'person', 'personal', 'buyer', 'payer', 'holder', 'applicant', 'patient', 'customer', 'cust',
         'insured', 'passenger', 'guest', 'driver', 'owner', 'member', 'employee', 'student', 'tenant', 'borrower', 'contact',
         'spouse', 'father', 'mother', 'parent', 'guardian', 'child', 'beneficiary', 'policyholder', 'invoice', 'user', 'real',
         'legal', 'lessee', 'lessor', 'debtor', 'guarantor', 'visitor', 'traveler', 'traveller', 'receiver', 'sender', 'agent']
@@ -129,6 +131,8 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.name', weight: BARE_NAME_WEIGHT, exact: ['name'] },
   // "xm" 姓名 and "hm" 户名 (a utility's or a bank's account holder) in pinyin initials.
   { category: 'pi.name', weight: 0.7, exact: ['xm', 'mingzi', 'hm'] },
+  // A DICOM person name's three forms ({"vr": "PN", "Value": [{"Alphabetic": "ZHOU^TAOXIN"}]}).
+  { category: 'pi.name', weight: 0.9, exact: ['Alphabetic', 'Ideographic', 'Phonetic'] },
   { category: 'pi.name', weight: 0.8,
     suffix: NAME_PART_KEYS },
   { category: 'pi.name', weight: 0.9,
@@ -201,6 +205,9 @@ const GROUPS: readonly Group[] = [
       'ckr', 'qsr', 'counterparty', 'cpty',
       // How a form asks to address you ({"label": "您的称呼", "value": "卢浩振"}).
       '称呼', '您的称呼',
+      // Pinyin initials of 当事人 and 现/原所有人 on traffic and vehicle-transfer forms; the social
+      // insurance data standard's code for 姓名; a short-video shop's order recipient.
+      'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
@@ -234,7 +241,8 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.passport', weight: 0.9,
     // PPN: the passport's identifier type in HL7 v2 table 0203, which FHIR uses.
     // hxzh, tbzh: pinyin initials of 回乡证号 (Home Return Permit) and 台胞证号.
-    exact: ['hzhm', 'hzh', 'permit', 'PPN', 'hxzh', 'hxzhm', 'tbzh', 'tbzhm'],
+    // passNo: a permit's number beside its passType ("往来港澳通行证"); exact, "bypassNo" is none.
+    exact: ['hzhm', 'hzh', 'permit', 'PPN', 'hxzh', 'hxzhm', 'tbzh', 'tbzhm', 'passNo', 'passNum', 'passNumber'],
     suffix: ['passport', 'passportNo', 'passportNum', 'passportNumber', 'huzhao', 'huzhaohao',
       '护照', '护照号', '护照号码', '通行证号', '通行证号码', '港澳通行证', '港澳通行证号', 'travelDocNo',
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',

@@ -25,6 +25,7 @@ const MAX_WINDOW_GROUPS = 5;
 /** With a field or label naming the identifier: a 19-digit card split every other digit. */
 const MAX_SUPPORTED_WINDOW_GROUPS = 12;
 const MIN_CANDIDATE_DIGITS = 11;
+const MOBILE_DIGITS = 11;
 const MAX_CANDIDATE_DIGITS = 25;
 /** Gap between a latitude and a longitude written side by side ("31.23, 121.47", "纬度…经度"). */
 const MAX_PAIR_GAP = 24;
@@ -39,6 +40,8 @@ export class NumericScanner {
   private decDigits = new Int32Array(64);
   private decCount = 0;
   private host!: ScanHost;
+  /** The run is a mobile number's 11 digits, one a group, each gap one space (isEvenlySpaced). */
+  private spelled = false;
 
   startLeaf(host: ScanHost): void {
     this.host = host;
@@ -71,7 +74,8 @@ export class NumericScanner {
       return run.end;
     }
     const last = run.groups - 1;
-    const maxGroups = last >= MAX_WINDOW_GROUPS && this.splitBySupport(v) ? MAX_SUPPORTED_WINDOW_GROUPS : MAX_WINDOW_GROUPS;
+    this.spelled = run.groups === MOBILE_DIGITS && run.length === MOBILE_DIGITS && isEvenlySpaced(run);
+    const maxGroups = last >= MAX_WINDOW_GROUPS && (this.spelled || this.splitBySupport(v)) ? MAX_SUPPORTED_WINDOW_GROUPS : MAX_WINDOW_GROUPS;
     let a = 0;
     while (a <= last) {
       let matched = -1;
@@ -230,8 +234,9 @@ export class NumericScanner {
     const foreign = a === 1 && run.plus && run.gOff[1]! <= 3 && run.windowDigits(0, 0) !== '86';
     if ((len === 11 || len === 13 || len === 15) && !foreign) {
       const s = this.support(v, PHONE);
-      // With a field or label saying "phone", any split of the digits will do.
-      const p = s !== undefined ? supportedMobileStart(d, plus) : mobileNationalStart(d, lens, plus);
+      // With a field or label saying "phone", any split of the digits will do; so will one digit
+      // at a time, which is how a number is written to slip past ("（1 5 0 0 7 2 8 0 6 4 8）").
+      const p = s !== undefined || (this.spelled && len === MOBILE_DIGITS) ? supportedMobileStart(d, plus) : mobileNationalStart(d, lens, plus);
       if (p >= 0) {
         const from = plus ? start - 1 : start;
         if (s === 'field') host.emit(PHONE, RULES.phoneField, from, end, 0.95);
@@ -257,6 +262,14 @@ export class NumericScanner {
     }
     return false;
   }
+}
+
+/** Every gap of the run is a single space: "1 5 0 0 7 2 8 0 6 4 8", not a table's "1  5 - 0". */
+function isEvenlySpaced(run: DigitRun): boolean {
+  for (let g = 1; g < run.groups; g++) {
+    if (run.gStart[g]! - run.gEnd[g - 1]! !== 1 || run.source.charCodeAt(run.gEnd[g - 1]!) !== 32) return false;
+  }
+  return true;
 }
 
 /** "N31.2304", "E121.4737": a hemisphere letter may lead a coordinate. */

@@ -24,6 +24,7 @@ import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.j
 import { isPointArrayKey, keyAxis } from './detectors/location.js';
 import { isNameishKey } from './detectors/name.js';
 import { speakerBesideTime } from './detectors/name-contexts.js';
+import { isChineseTravelDocument } from './detectors/passport.js';
 import { IATA_CONTACT_CODES, mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -386,6 +387,8 @@ export class PlainFilter implements LeafFilter {
     if (len >= 3 && isBase64JsonStart(buf, i)) return false;
     // "P/CHN/G94283433/…": an airline's DOCS element (passport.ts ssrDocsAt).
     if (len === 1 && buf[j] === 47 && (buf[i] === 80 || buf[i] === 73 || buf[i] === 67)) return false;
+    // "P<CHNSONG<<HUI<<…": a passport's first machine-readable line (passport.ts mrzNameAt).
+    if (len === 1 && buf[j] === 60 && buf[i] === 80) return false;
     if (digits === 0) {
       // Words: only a code of identifier length standing alone is read further.
       if (len !== 17 && len !== 18) return true;
@@ -416,6 +419,9 @@ export class PlainFilter implements LeafFilter {
     }
     if (letters === 2 && digits >= 1 && (c0 | 32) === 114) return false;
     if (len >= 6 && len <= 12 && digits >= 5 && i !== start) return false;
+    // A Chinese passport's or permit's number may stand under FHIR's "value", beside a coded
+    // passport type (cross-leaf.ts passportTypeParents).
+    if ((len === 9 || len === 11) && letters <= 2 && isChineseTravelDocument(asciiText(buf, i, j))) return false;
     return true;
   }
 }

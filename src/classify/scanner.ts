@@ -25,7 +25,7 @@ import {
   hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
 import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
-import { isChineseTravelDocument, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
+import { isChineseTravelDocument, mrzNameAt, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
 import { iataContactMobileStart } from './detectors/phone.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
@@ -235,6 +235,14 @@ export class LeafScanner implements ScanHost {
               continue;
             }
           }
+          if (p - i === 1 && next === 60 && c === 80 && (i === 0 || !isAsciiAlnum(v.charCodeAt(i - 1)))) {
+            const names = mrzNameAt(v, i);
+            if (names !== undefined) {
+              this.emit(NAME, RULES.nameContext, names.start, names.end, 0.9);
+              i = names.end;
+              continue;
+            }
+          }
           if (p - i < MIN_SEQUENCE_LINE && !(next >= 48 && next <= 57) && (next < 128 || !(isAlnumCode(next) || isInvisibleCode(next)))) {
             i = p;
             continue;
@@ -258,6 +266,7 @@ export class LeafScanner implements ScanHost {
         else if (c === 62 && (i === 0 || v.charCodeAt(i - 1) === 10)) this.fasta(v, i);
         else if (c === 62) this.tagLabel(v, i);
         else if (c === 124 && i >= 3 && isHl7PersonSegment(v, i - 3)) this.hl7Segment(v, i - 3);
+        else if (c === 124 && i >= this.textTableEnd && (i === 0 || v.charCodeAt(i - 1) === 10)) this.pipeTable(v, i);
         else if (c === 10 && i === this.basesFrom) {
           // A FASTA record's bases, taken whole by fasta(): the walk goes on after them.
           if (starts !== undefined) this.wordsIn(v, i + 1, this.basesTo);
@@ -447,6 +456,16 @@ export class LeafScanner implements ScanHost {
    *  of kin (NK1-2 name, NK1-4 address), as hospital systems exchange them. Its numbers are
    *  found as anywhere; the name and the address have no label but their field's position. */
   private hl7Segment(v: string, s: number): void {
+    const staff = HL7_STAFF_FIELDS.get(v.slice(s, s + 3));
+    if (staff !== undefined) {
+      // XCN: an ID, then the family and given names ("4714^周远伟", "4714^ZHOU^YUANWEI").
+      for (const n of staff) {
+        const field = hl7Field(v, s, n);
+        const hat = field === undefined ? -1 : v.indexOf('^', field.start);
+        if (field !== undefined && hat >= 0 && hat + 1 < field.end) this.hl7Name(v, hat + 1, field.end);
+      }
+      return;
+    }
     const patient = v.charCodeAt(s) === 80;
     const nameField = hl7Field(v, s, patient ? 5 : 2);
     // "LUO^JUN^^^^^L~罗^军^^^^^^^^^^C": each repetition ('~') is the name in another script.
@@ -588,6 +607,37 @@ export class LeafScanner implements ScanHost {
         if (column !== undefined && cells[i]![1] > cells[i]![0]) this.labelled(column, v, cells[i]![0], cells[i]![1]);
       }
       row = rowEnd + 1;
+    }
+    this.textTableEnd = row;
+  }
+
+  /** A Markdown table inside text ("| 姓名 | 护照号 |" over "|---|---|"), its header line at
+   *  `start`: each cell of the rows below it, up to a line that is no row of as many cells, is
+   *  read as its column's label says. */
+  private pipeTable(v: string, start: number): void {
+    const headerEnd = lineEndAt(v, start);
+    const rule = nextLineAt(v, start);
+    if (rule >= v.length || v.charCodeAt(rule) !== 124) return;
+    const header = pipeCells(v, start, headerEnd);
+    const ruleCells = pipeCells(v, rule, lineEndAt(v, rule));
+    if (header.length < 2 || ruleCells.length !== header.length || !ruleCells.every(([a, b]) => /^\s*:?-{3,}:?\s*$/.test(v.slice(a, b)))) return;
+    const columns = header.map(([a, b]) => {
+      const label = v.slice(a, b).trim();
+      return label.length === 0 || label.length > MAX_TAB_LABEL ? undefined : lookupField(label) ?? nameishLabel(label);
+    });
+    let row = nextLineAt(v, rule);
+    for (let n = 0; n < MAX_TEXT_TABLE_ROWS && row < v.length && v.charCodeAt(row) === 124; n++) {
+      const rowEnd = lineEndAt(v, row);
+      const cells = pipeCells(v, row, rowEnd);
+      if (cells.length !== header.length) break;
+      for (let i = 0; i < cells.length; i++) {
+        const column = columns[i];
+        let [a, b] = cells[i]!;
+        while (a < b && v.charCodeAt(a) === 32) a++;
+        while (b > a && v.charCodeAt(b - 1) === 32) b--;
+        if (column !== undefined && b > a) this.labelled(column, v, a, b);
+      }
+      row = nextLineAt(v, row);
     }
     this.textTableEnd = row;
   }
@@ -801,11 +851,44 @@ function isTagNameCode(c: number): boolean {
   return isAsciiAlnum(c) || c === 95 || c === 45 || c === 46 || c === 58 || isCjkCode(c);
 }
 
-/** "PID|" or "NK1|" opening a line at s. */
+/** Where the line at p ends: its '\n', its "\r\n", or the value's end. */
+function lineEndAt(v: string, p: number): number {
+  const lf = v.indexOf('\n', p);
+  const end = lf < 0 ? v.length : lf;
+  return end > p && v.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/** Where the line after the one at p starts (the value's end when there is none). */
+function nextLineAt(v: string, p: number): number {
+  const lf = v.indexOf('\n', p);
+  return lf < 0 ? v.length : lf + 1;
+}
+
+/** The cells of a Markdown table row in [start, end): the spans between its pipes, the line
+ *  opening with one and maybe closing with one. */
+function pipeCells(v: string, start: number, end: number): Array<[number, number]> {
+  const cells: Array<[number, number]> = [];
+  let from = start + 1;
+  for (let p = from; p <= end; p++) {
+    if (p === end || v.charCodeAt(p) === 124) {
+      if (p < end || p > from) cells.push([from, p]);
+      from = p + 1;
+    }
+  }
+  return cells;
+}
+
+/** "PID|", "NK1|" or a segment naming clinicians (HL7_STAFF_FIELDS) opening a line at s. */
 function isHl7PersonSegment(v: string, s: number): boolean {
   if (s > 0 && v.charCodeAt(s - 1) !== 10 && v.charCodeAt(s - 1) !== 13) return false;
-  return v.startsWith('PID', s) || v.startsWith('NK1', s);
+  return v.startsWith('PID', s) || v.startsWith('NK1', s) || HL7_STAFF_FIELDS.has(v.slice(s, s + 3));
 }
+
+/** The XCN fields that name clinicians: PV1's attending, referring, consulting and admitting
+ *  doctors, ORC's enterer, verifier and ordering provider, OBR's ordering provider. */
+const HL7_STAFF_FIELDS: ReadonlyMap<string, readonly number[]> = new Map([
+  ['PV1', [7, 8, 9, 17]], ['ORC', [10, 11, 12]], ['OBR', [16]],
+]);
 
 /** Field n of the HL7 segment at s (after its n-th '|'), up to the next '|' or the line's end;
  *  undefined when the segment is shorter or the field empty. */

@@ -71,6 +71,18 @@ export const HEALTH_TERMS_ZH = [
   '利伐沙班', '甲氨蝶呤', '达格列净', '西格列汀', '氯吡格雷', '瑞舒伐他汀', '厄贝沙坦', '美托洛尔', '呋塞米',
   // Tuberculosis and cancer drugs, as an invoice's OCR lists them ("异烟肼片 10mg*30片").
   '异烟肼', '利福平', '吡嗪酰胺', '乙胺丁醇', '他莫昔芬', '来曲唑', '阿那曲唑', '卡培他滨', '奥沙利铂', '顺铂', '紫杉醇',
+  // Mood stabilisers and antidepressants a pharmacy order names ("碳酸锂缓释片").
+  '碳酸锂', '拉莫三嗪', '阿立哌唑', '文拉法辛', '艾司西酞普兰', '西酞普兰', '米氮平', '氯硝西泮', '劳拉西泮', '度洛西汀',
+  // Eating disorders and risk in counselling notes ("有被动自杀意念").
+  '神经性厌食', '厌食症', '神经性贪食', '暴食症', '自杀意念', '自杀未遂', '自伤行为', '自残',
+  // Lab analytes of HL7 OBX lines and check-up reports ("丙氨酸氨基转移酶^LN||193|U/L").
+  '丙氨酸氨基转移酶', '天门冬氨酸氨基转移酶', '谷丙转氨酶', '谷草转氨酶', '肌酸激酶', '尿素氮', '总胆红素', '直接胆红素',
+  '低密度脂蛋白', '高密度脂蛋白', '甘油三酯', '血红蛋白', '白细胞计数', '血小板计数', '中性粒细胞', 'C反应蛋白', '降钙素原',
+  '空腹血糖', '餐后血糖',
+  // Signs and ECG findings ("咳嗽3周，痰中带血", "窦性心动过缓").
+  '痰中带血', '咯血', '咳血', '便血', '血尿', '蛋白尿', '心动过缓', '心动过速', '早搏', '传导阻滞', '心律不齐',
+  // A genetic test's finding about its subject ("MTHFR C677T 纯合突变").
+  '纯合突变', '杂合突变', '致病突变', '致病性变异',
 ];
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
@@ -143,6 +155,8 @@ export const HEALTH_NEGATIVES = [
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',
+  // Documents a procedure asks for, named in its list of materials, not anyone's record.
+  '诊断证明书', '职业病诊断证明书', '病历复印件', '就诊病历复印件',
   // A record's number, not its content.
   '病历号', '病历编号', '病历卡号', '就诊号', '就诊卡号', '就诊卡', '就诊编号', '复诊号', '住院号', '住院号码', '门诊号', '就诊流水',
   // …and when and where it was kept: a form's dates and its department.

@@ -153,6 +153,12 @@ const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MI
 // Not fare types ("ADT/CHD").
 const IATA_NAME_AT = /^(?!(?:ADT|CHD|INF|YTH|SRC|STU|MIL)\/)[A-Z]{2,20}\/[A-Z]{2,30}(?=$|[^A-Za-z/])/;
 
+/** A name as DICOM and HL7 write it, family name first, its components joined by carets:
+ *  "ZHOU^TAOXIN", "Li^Na^^Dr". */
+const CARET_NAME = /^[A-Za-z][A-Za-z'-]{0,29}\^[A-Za-z][A-Za-z' -]{0,29}(?:\^[A-Za-z. ]{0,20}){0,3}$/;
+/** What scanners and test studies are named instead of a patient ("QA^PHANTOM", "TEST^PATIENT"). */
+const CARET_PLACEHOLDER = /\b(?:phantom|test|qa|qc|anonymous|anon|anonymized|demo|sample|unknown|dummy|water|calibration)\b/i;
+
 const NICKNAME_AFTER = /^(.{2,40}?)\s*[(（][A-Z][A-Za-z.' -]{0,30}[)）]$/;
 
 /** 1 for a clear name, 0.6 for a single Latin word (product names look the same), 0 for none. */
@@ -164,7 +170,7 @@ export function nameConfidenceFactor(value: string): number {
   // "孙氏物流", "王氏宗祠": a family's business or hall, named by its surname and 氏.
   if (s.length >= 3 && s.charCodeAt(1) === 0x6c0f) return 0;
   if (isCjkName(s) || isSurnamelessName(s)) return 1;
-  if (IATA_NAME.test(s)) return 1;
+  if (IATA_NAME.test(s) || (CARET_NAME.test(s) && !CARET_PLACEHOLDER.test(s))) return 1;
   // "Zhang Wei (Kevin)", "王芳（Fiona）": the name with an English nickname after it.
   const nick = NICKNAME_AFTER.exec(s);
   if (nick !== null) return nameConfidenceFactor(nick[1]!);
@@ -569,6 +575,13 @@ export const NAME_TRIGGERS_ZH = [
   '驾驶员', '驾驶人',
   // Who authorised a credit check, assessed a claim, admitted a pupil, reviewed a report.
   '授权人', '定损员', '查勘员', '理赔员', '招生老师',
+  // Lenders' staff in collection notes and loan files ("催收员：姚诺（工号 A50024）").
+  '催收员', '催收专员', '外访员', '信贷员', '信贷经理', '审批员', '核保员', '贷后专员',
+  // Family named in chats and orders ("是给我妈梁宸轩买的", "我老公郝思诗也是会员").
+  '我妈', '我爸', '我妈妈', '我爸爸', '我母亲', '我父亲', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子',
+  '我儿子', '我女儿', '我哥', '我姐', '我弟', '我妹', '我奶奶', '我爷爷', '我外婆', '我姥姥',
+  // Counselling and therapy records ("咨询师：贺玉", "治疗师 方梓").
+  '咨询师', '心理咨询师', '治疗师', '心理治疗师', '督导师', '来访者', '受检者', '受检人',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
   '收票人', '开票人', '乘机人', '乘车人', '购票人', '订票人', '持证人', '办理人', '下单人', '订购人', '购买人',
   '取件人', '提货人', '送货人', '就诊人', '预约人', '报案人', '投诉人', '举报人', '来访人', '访客', '代理人',
@@ -649,6 +662,8 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   '领取了你的红包', '凭取件码',
   // Who sent an e-signature request or an invitation ("杨斌向您发起《劳动合同》签署").
   '向您发起', '邀请您', '向您发送',
+  // Who took a collection or service call ("接通，林刚本人接听").
+  '本人接听', '本人接的', '本人已接听',
   // A patient's or a candidate's sex and age in brackets after the name ("17床 杜洁（女，67岁）").
   // Full-width brackets only: a keyword that opens with an ASCII char other than a letter would
   // cost the walk its word-start reading of ASCII text (keywords.ts byWordStart).
@@ -773,8 +788,12 @@ const THING_NAME_KEYS_ZH = /(?:品|地|店|书|域|文件|别|课程|公司|单�
  *  under them ({"scenic": {"name": "黄山"}}, {"brand": {"name": "李宁"}}) is the thing's. */
 const NEVER_PERSON_PARENTS = /^(?:colou?rs?|specs?|sizes?|styles?|spots?|scenic|scenes?|heroe?s?|skins?|brands?|city|cities|districts?|county|counties|provinces?|regions?|areas?|streets?|roads?|company|companies|corps?|orgs?|banks?|branch(?:es)?|hotels?|schools?|categor(?:y|ies)|stations?|airports?|airlines?|buildings?|rooms?|shops?|stores?|warehouses?|lines?|chains?|series|models?|devices?|apps?|channels?|maps?|games?|movies?|songs?|albums?|products?|goods|skus?|tags?|themes?|fonts?|icons?|files?|merchants?|vendors?|suppliers?|商品|品牌|城市|景点|颜色|规格|门店|店铺|公司)$/;
 
+const LIST_TAILS = ['list', 'array', 'arr', '列表'];
+
 export function isNeverPersonParent(parent: string): boolean {
-  return NEVER_PERSON_PARENTS.test(parent);
+  if (NEVER_PERSON_PARENTS.test(parent)) return true;
+  const tail = LIST_TAILS.find((t) => parent.length > t.length + 1 && parent.endsWith(t));
+  return tail !== undefined && NEVER_PERSON_PARENTS.test(parent.slice(0, -tail.length));
 }
 
 /** Whether an object whose normalised key is `parent` names a thing, so that a bare "name"
@@ -783,6 +802,9 @@ export function isNeverPersonParent(parent: string): boolean {
 export function isThingParent(parent: string): boolean {
   if (parent.length < 2) return false;
   if (THING_NAME_KEYS.test(`${parent}name`) || THING_NAME_KEYS_ZH.test(`${parent}名`)) return true;
+  // Lists by their container's name: "productList", "goodsArray", "商品列表".
+  const tail = LIST_TAILS.find((t) => parent.length > t.length + 1 && parent.endsWith(t));
+  if (tail !== undefined) return isThingParent(parent.slice(0, -tail.length));
   // Arrays of them: "items", "products", "categories".
   if (parent.endsWith('ies')) return THING_NAME_KEYS.test(`${parent.slice(0, -3)}yname`);
   return parent.endsWith('s') && THING_NAME_KEYS.test(`${parent.slice(0, -1)}name`);
@@ -964,6 +986,9 @@ export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
   ['regards', false], ['sincerely', false], ['敬礼', true], ['hi', true], ['hello', true], ['您好', true], ['你好', true],
   // A letter signed right under its 此致 ("此致\n徐娟\n销售部").
   ['此致', true],
+  // Mails and memos signed after a thanks or a dash ("Thanks,\n钱静玉\nCredit Ops", "——王斌建"):
+  // a Han name only, as "Thanks for" and "Best of" read on.
+  ['thanks', true], ['thank you', true], ['best', true], ['cheers', true], ['——', true],
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,

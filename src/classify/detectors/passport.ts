@@ -44,3 +44,18 @@ export function ssrDocsAt(v: string, at: number): { type: string; number: { star
   const nameEnd = at + m[0].length;
   return { type: v[at]!, number: { start: numberStart, end: numberStart + m[1]!.length }, name: { start: nameEnd - m[2]!.length, end: nameEnd } };
 }
+
+/**
+ * The first line of a passport's machine-readable zone (ICAO 9303 TD3): "P", the type or '<',
+ * the issuing state, then the holder's names, surname first, "<<" before the given names and
+ * '<' filling the line ("P<CHNSONG<<HUI<<<<…"). `at` is the "P"; the span is the names'.
+ */
+const MRZ_NAME_LINE = /P[A-Z<][A-Z]{3}([A-Z]+(?:<[A-Z]+)*<<[A-Z]+(?:<[A-Z]+)*)<*(?![A-Za-z0-9])/y;
+
+export function mrzNameAt(v: string, at: number): { start: number; end: number } | undefined {
+  MRZ_NAME_LINE.lastIndex = at;
+  const m = MRZ_NAME_LINE.exec(v);
+  if (m === null) return undefined;
+  const start = at + 5;
+  return { start, end: start + m[1]!.length };
+}

@@ -33,6 +33,30 @@ describe('parseCsv', () => {
     ['a BOM stays outside; a lone CR is data', '\uFEFFk\r\nv\rw\r\n', [
       ['/0/0', undefined, 'k', 'k'], ['/1/k', 'k', 'v\rw', 'v\rw'],
     ]],
+    ["a statement's label: value lines above its header: the header is the line after them", '户名：吕军,账号：62\n\n日期,对方户名\n0130,姚超亮\n', [
+      ['/0/0', undefined, '户名：吕军', '户名：吕军'], ['/0/1', undefined, '账号：62', '账号：62'],
+      ['/2/0', undefined, '日期', '日期'], ['/2/1', undefined, '对方户名', '对方户名'],
+      ['/3/日期', '日期', '0130', '0130'], ['/3/对方户名', '对方户名', '姚超亮', '姚超亮'],
+    ]],
+    ['a comment line above the header', '# 导出时间 2025-04-20\n姓名,性别\n贺洋丹,男\n', [
+      ['/0/0', undefined, '# 导出时间 2025-04-20', '# 导出时间 2025-04-20'],
+      ['/1/0', undefined, '姓名', '姓名'], ['/1/1', undefined, '性别', '性别'],
+      ['/2/姓名', '姓名', '贺洋丹', '贺洋丹'], ['/2/性别', '性别', '男', '男'],
+    ]],
+    ["a '#' line shaped like the rows below it is the header (VCF's #CHROM)", '##fileformat=VCFv4.2\n#CHROM,ID\n1,rs12\n', [
+      ['/0/0', undefined, '##fileformat=VCFv4.2', '##fileformat=VCFv4.2'],
+      ['/1/0', undefined, '#CHROM', '#CHROM'], ['/1/1', undefined, 'ID', 'ID'],
+      ['/2/#CHROM', '#CHROM', '1', '1'], ['/2/ID', 'ID', 'rs12', 'rs12'],
+    ]],
+    ['a line of times is data, not a preamble; nor is what follows a header', '10:30,11:45\n12:00,13:15\n', [
+      ['/0/0', undefined, '10:30', '10:30'], ['/0/1', undefined, '11:45', '11:45'],
+      ['/1/0', undefined, '12:00', '12:00'], ['/1/1', undefined, '13:15', '13:15'],
+    ]],
+    ['after a preamble, a line unlike the rows below it is no header', '户名：吕军\n日期,对方户名\n0130,姚超亮,x\n', [
+      ['/0/0', undefined, '户名：吕军', '户名：吕军'],
+      ['/1/0', undefined, '日期', '日期'], ['/1/1', undefined, '对方户名', '对方户名'],
+      ['/2/0', undefined, '0130', '0130'], ['/2/1', undefined, '姚超亮', '姚超亮'], ['/2/2', undefined, 'x', 'x'],
+    ]],
   ];
   it.each(cases)('%s', (_name, raw, expected) => {
     expect(rows(raw)).toEqual(expected);

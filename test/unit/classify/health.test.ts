@@ -174,5 +174,13 @@ describe('lab results and the findings of medical examinations', () => {
     // Advice to anyone, a ride's pickup point, a kit on sale.
     '健康科普：痛风患者应控制饮食，定期体检。', '人民医院门诊楼', 'HBsAg assay kit, 96 tests', '肌酐检测试剂盒促销',
     '葡萄糖溶液 5 mmol/L', '每日3次提醒',
+    // A procedure's list of documents to bring.
+    '医疗机构出具的受伤后诊断证明书或职业病诊断证明书', '首次就诊病历复印件',
   ])('nothing in %s', (value) => expect(h(value)).toEqual([]));
+  it.each([
+    // A counselling note, a lab line, an exam's finding, a drug order, a genetic test's result.
+    ['来访者顾洋，有被动自杀意念，无具体计划', ['有被动自杀意念']], ['患者张伟，丙氨酸氨基转移酶 193 U/L', ['丙氨酸氨基转移酶 193 U/L']],
+    ['员工张伟：窦性心动过缓', ['窦性心动过缓']], ['收货人张伟：碳酸锂缓释片 2盒', ['碳酸锂缓释片 2盒']],
+    ['受检者张伟：MTHFR C677T 纯合突变', ['MTHFR C677T 纯合突变']],
+  ])('%s', (value, want) => expect(h(value)).toEqual(want));
 });

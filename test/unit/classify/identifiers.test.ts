@@ -202,3 +202,21 @@ describe('permits and legacy IDs by label and field', () => {
     expect(texts('530402761229973', 'pi.id_card', 'passengers[0].idNo')).toEqual(['530402761229973']);
   });
 });
+
+describe('documents by their holder and type', () => {
+  const passports = (body: string) => inspectBody(classifier, Buffer.from(body), 'application/json', NOW).findings.filter((f) => f.category === 'pi.passport').map((f) => f.location);
+  it('a credit report\'s earlier 15-digit ID number', () => {
+    expect(texts('370202520910478', 'pi.id_card', 'historyCertNo')).toEqual(['370202520910478']);
+    expect(texts('370202520910478', 'pi.id_card', 'formerCertNo')).toEqual(['370202520910478']);
+  });
+  it('a permit\'s number under passNo; "bypassNo" is none', () => {
+    expect(texts('C04938563', 'pi.passport', 'passNo')).toEqual(['C04938563']);
+    expect(texts('C04938563', 'pi.passport', 'bypassNo')).toEqual([]);
+  });
+  it('a FHIR identifier whose coded type is a passport: a Chinese document\'s number under "value"', () => {
+    expect(passports('{"identifier":[{"type":{"coding":[{"code":"PPN","display":"护照"}]},"value":"E88336446"},{"type":{"text":"病案号"},"value":"E88336447"}]}'))
+      .toEqual(['/identifier/0/value']);
+    // The generic shape the pre-check leaves out under "value" is left out by the full read too.
+    expect(passports('{"identifier":[{"type":{"coding":[{"code":"PPN"}]},"value":"X1234567"}]}')).toEqual([]);
+  });
+});

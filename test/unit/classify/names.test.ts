@@ -457,3 +457,43 @@ describe('a tab-separated table inside text', () => {
     expect(texts(text, 'pi.bank_card')).toEqual(['6217925072077930', '6214837985683907']);
   });
 });
+
+describe('names in loan files, memos, clinical messages and family chats', () => {
+  const found = (body: string, type: string) => inspectBody(classifier, Buffer.from(body), type, NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
+  it.each([
+    // Lenders' and counsellors' staff; a memo signed after a dash or a thanks.
+    ['催收员：姚诺（工号 A50024）', ['姚诺']], ['咨询师：贺玉\n来访者：顾洋，女，55岁', ['贺玉', '顾洋']],
+    ['请风控复核。\n——王斌建', ['王斌建']], ['Please review.\n\nThanks,\n钱静玉\nCredit Ops', ['钱静玉']],
+    // Family members named in a chat or an order.
+    ['是给我妈梁宸轩买的，她有冠心病', ['梁宸轩']], ['我老公郝思诗也是会员', ['郝思诗']],
+    // A passport's first machine-readable line; HL7's attending and ordering doctors.
+    ['P<CHNXU<<SI<ZI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<', ['XU<<SI<ZI']],
+    ['PV1|1|O|神经内科|||||4714^周远伟\rORC|NW|933042986206|||SC||||20260215212950|||5209^LI^NA', ['周远伟', 'LI^NA']],
+  ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
+  it.each(['活动时间——周末', '新品上市——张江店开业', 'Thanks for the update', '我妈说明天来，我爸很好', 'P<A12345', 'PV1|1|O|神经内科|||||4714'])(
+    'no name in %s', (value) => expect(names(value)).toEqual([]));
+  it('a DICOM person name in its alphabetic and ideographic forms, not a phantom\'s', () => {
+    expect(found('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"ZHOU^TAOXIN","Ideographic":"周涛欣"}]}}', 'application/dicom+json'))
+      .toEqual(['/00100010/Value/0/Alphabetic', '/00100010/Value/0/Ideographic']);
+    expect(found('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"QA^PHANTOM"}]}}', 'application/dicom+json')).toEqual([]);
+  });
+  it('the counterparty column of a statement whose header follows its account lines', () => {
+    expect(found('户名：吕军,账号：6216619090702976051\n日期,摘要,对方户名,对方账号\n2026-01-30,转账,姚超亮,6217994322812124048\n', 'text/csv'))
+      .toEqual(['/0/0', '/2/对方户名']);
+  });
+  it('pinyin and standard-code keys; a product list\'s names are products\'', () => {
+    expect(found('{"dsr":"卢瑶彬","aac003":"贺琪","post_receiver":"邹国涵","xsyr":"张伟"}', 'application/json')).toEqual(['/dsr', '/aac003', '/post_receiver', '/xsyr']);
+    expect(found('{"productList":[{"name":"消费分期"},{"name":"车主贷"}],"goodsArray":[{"name":"金小宝"}]}', 'application/json')).toEqual([]);
+  });
+});
+
+describe('a Markdown table inside text', () => {
+  const text = 'Hi team,\n\n| 姓名 | 身份证号 | 护照号 | 政治面貌 |\n|---|---|---|---|\n| 郭静豪 | 500103197302196542 | E28549017 | 中共党员 |\r\n| 向艳 | 410105199103297332 | G75692180 | 群众 |\n\nBest regards';
+  it('reads each row\'s cells by the header\'s labels', () => {
+    expect(names(text)).toEqual(['郭静豪', '向艳']);
+    expect(texts(text, 'pi.passport')).toEqual(['E28549017', 'G75692180']);
+  });
+  it('a table whose second line is no rule is none', () => {
+    expect(texts('| 护照号 | 备注 |\n| E28549017 | x |', 'pi.passport')).toEqual([]);
+  });
+});

@@ -78,3 +78,12 @@ describe('mobiles by field', () => {
     ['wxid_8a7d6e5f4c', 'wechat', []], ['1673 017 0003', '加微信', ['1673 017 0003']],
   ])('%s under %s → %j', (value, key, want) => expect(texts(value, 'pi.phone', key)).toEqual(want));
 });
+
+describe('a mobile spelled out one digit at a time', () => {
+  it.each([
+    ['联系朋友赵芳涵（1 5 0 0 7 2 8 0 6 4 8），同意代为还款。', ['1 5 0 0 7 2 8 0 6 4 8']],
+    ['1 3 8 1 1 6 0 9 2 0 5', ['1 3 8 1 1 6 0 9 2 0 5']],
+    // Not a mobile's prefix; twelve digits; spaced unevenly; a row of scores.
+    ['1 2 3 4 5 6 7 8 9 0 1', []], ['1 3 8 1 1 6 0 9 2 0 5 7', []], ['1 3 8  1 1 6 0 9 2 0 5', []], ['2 3 8 1 1 6 0 9 2 0 5', []],
+  ])('%s → %j', (text, want) => expect(texts(text, 'pi.phone')).toEqual(want));
+});
