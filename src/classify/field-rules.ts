@@ -37,7 +37,7 @@ export function fieldFindings(host: ScanHost, v: string, category: CategoryId, w
   const trimmed = v.trim();
   switch (category) {
     case NAME: {
-      const name = joinCjkRuns(foldEvasions(trimmed));
+      const name = withNameDots(joinCjkRuns(foldEvasions(trimmed)));
       f = weight * nameFactorFor(weight, name);
       // A role's value in Latin letters must read as a person's ("submitter": "Data Platform" is
       // a team); a name's part is one word ("firstName": "Yuhua").
@@ -109,6 +109,18 @@ export function joinCjkRuns(value: string): string {
   return out;
 }
 const MAX_NAME_PADDING = 3;
+const DOT_BETWEEN_HAN = /(?<=\p{Script=Han})\.(?=\p{Script=Han})/gu;
+/** Characters Uyghur, Kazakh, Tibetan and foreign names are transliterated with. */
+const TRANSLITERATION = new Set([...'阿艾买麦提吐尔克古丽江汗热木拉巴娜依孜曼努斯坦沙迪力尼亚夏合加卡哈扎西多吉措卓玛旦增次仁格桑达瓦姆索朗普布顿珠央金德罗米伊穆罕默赛洪'].map((c) => c.charCodeAt(0)));
+
+/** A field's whole value may join a transliterated name's parts with a plain dot, as keyboards
+ *  without '·' write it ("吐尔洪.司马义"); "文件.备份" is no name. */
+function withNameDots(value: string): string {
+  if (!value.includes('.')) return value;
+  let transliterated = 0;
+  for (let i = 0; i < value.length; i++) if (TRANSLITERATION.has(value.charCodeAt(i))) transliterated++;
+  return transliterated >= 2 ? value.replace(DOT_BETWEEN_HAN, '·') : value;
+}
 
 /** How much a value reads as a name under a field or label of this weight: a role word's value
  *  as roleNameFactor says; a bare "name", which holds a span's, a service's or a product's as

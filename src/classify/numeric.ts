@@ -28,7 +28,7 @@ const MIN_CANDIDATE_DIGITS = 11;
 const MOBILE_DIGITS = 11;
 const MAX_CANDIDATE_DIGITS = 25;
 /** Gap between a latitude and a longitude written side by side ("31.23, 121.47", "纬度…经度"). */
-const MAX_PAIR_GAP = 24;
+const MAX_PAIR_GAP = 32;
 
 
 export class NumericScanner {
@@ -146,7 +146,12 @@ export class NumericScanner {
       const b: Decimal = { value: this.decValue[k + 1]!, decimals: this.decDigits[k + 1]! };
       if (!isChinaPair(a, b) || !isPairGap(v, aEnd, bStart)) continue;
       const end = this.decEnd[k + 1]!;
-      this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, end + hemisphereTail(v, end), 0.9);
+      // Between XML elements each number is masked alone: the tags must survive redaction.
+      const tag = v.indexOf('<', aEnd);
+      if (tag >= 0 && tag < bStart) {
+        this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, aEnd, 0.9);
+        this.host.emit(LOCATION, RULES.locationPair, bStart, end, 0.9);
+      } else this.host.emit(LOCATION, RULES.locationPair, this.decStart[k]!, end + hemisphereTail(v, end), 0.9);
       k++;
     }
   }
@@ -305,7 +310,9 @@ function isPairGap(v: string, from: number, to: number): boolean {
   // "单价 31.2345 元，总价 121.4567" is two prices.
   return PAIR_GAP.test(v.slice(from, to));
 }
-const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|lat(?:itude)?|lng|lon(?:g(?:itude)?)?|经度|纬度|[经纬]|东经|北纬|南纬|西经)*$/i;
+// XML elements named for their axis count as labels: "<lat>31.23</lat><lng>121.47</lng>", and
+// WeChat's location message "<Location_X>29.58</Location_X><Location_Y>106.56</Location_Y>".
+const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|lat(?:itude)?|lng|lon(?:g(?:itude)?)?|经度|纬度|[经纬]|东经|北纬|南纬|西经|<\/?(?:[a-z]+:)?(?:lat(?:itude)?|lng|lon(?:g(?:itude)?)?|location_[xy])>)*$/i;
 
 function isWordJoint(c: number): boolean {
   return c === 95 || c === 45;

@@ -1050,6 +1050,8 @@ export function hanNameBeforeNumber(s: string, numberStart: number, labelled = f
   for (const word of labelled ? CARD_LABELS : NUMBER_LABELS) {
     if (p >= word.length && s.startsWith(word, p - word.length)) {
       const labelStart = p - word.length;
+      // A signature: the name on its own line, the labelled number on the next ("宋峰诗\n电话: 199…").
+      if (!labelled && s.charCodeAt(labelStart - 1) === 10) return nameLineBefore(s, labelStart - 1);
       p = skipGapBack(s, labelStart);
       labelApart = p < labelStart;
       break;
@@ -1057,6 +1059,14 @@ export function hanNameBeforeNumber(s: string, numberStart: number, labelled = f
   }
   if ((labelled && !labelApart) || p === numberStart || p < 2 || !isCjkCode(s.charCodeAt(p - 1))) return undefined;
   return hanNameBefore(s, p) ?? dottedNameBefore(s, p) ?? nameOpeningLineBefore(s, p);
+}
+
+/** The line ending at the line break `lf`, when the whole line is a Han name. */
+function nameLineBefore(s: string, lf: number): { start: number; end: number } | undefined {
+  const end = lf > 0 && s.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+  const start = s.lastIndexOf('\n', end - 1) + 1;
+  if (end - start < 2 || end - start > 4) return undefined;
+  return isPlainHanName(s.slice(start, end)) ? { start, end } : undefined;
 }
 
 const EMAIL_GAP = new Set([...' \t\u3000(（<＜"“:：,，'].map((c) => c.charCodeAt(0)));

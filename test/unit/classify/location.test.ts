@@ -149,3 +149,13 @@ describe('points under a reference key that is also a track\'s', () => {
     expect(inspectBody(classifier, Buffer.from('{"trace":"13812345678"}'), 'application/json', NOW).findings).toEqual([]);
   });
 });
+
+describe('a latitude and a longitude in XML elements named for their axes', () => {
+  it.each([
+    ['<xml><lat>29.588667</lat><lng>106.527541</lng></xml>', ['29.588667', '106.527541']],
+    // WeChat's location message: each number is masked alone, so the tags survive.
+    ['<xml><MsgType><![CDATA[location]]></MsgType><Location_X>29.588667</Location_X><Location_Y>106.560923</Location_Y><Scale>19</Scale></xml>', ['29.588667', '106.560923']],
+    // Elements named for anything else are no axes.
+    ['<xml><price>29.588667</price><amount>106.527541</amount></xml>', []],
+  ])('%s → %j', (text, want) => expect(texts(text, 'pi.location')).toEqual(want));
+});

@@ -470,6 +470,9 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
     ['P<CHNXU<<SI<ZI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<', ['XU<<SI<ZI']],
     ['PV1|1|O|神经内科|||||4714^周远伟\rORC|NW|933042986206|||SC||||20260215212950|||5209^LI^NA', ['周远伟', 'LI^NA']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
+  it.each([['吐尔洪.司马义', 'name', ['吐尔洪.司马义']], ['文件.备份', 'name', []]])('%s under %s (a plain dot in a transliterated name)', (value, key, want) => expect(names(value, key)).toEqual(want));
+  it.each([['麻烦帮我重开发票。\n\n宋峰诗\n电话: 19944027508', ['宋峰诗']], ['联系我们\n电话：13812345678', []], ['王府井店\n手机：13812345678', []]])(
+    'a signature\'s name over its phone line: %s', (value, want) => expect(names(value)).toEqual(want));
   it.each(['活动时间——周末', '新品上市——张江店开业', 'Thanks for the update', '我妈说明天来，我爸很好', 'P<A12345', 'PV1|1|O|神经内科|||||4714'])(
     'no name in %s', (value) => expect(names(value)).toEqual([]));
   it('a DICOM person name in its alphabetic and ideographic forms, not a phantom\'s', () => {
