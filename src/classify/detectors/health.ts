@@ -155,6 +155,8 @@ export const HEALTH_NEGATIVES = [
   '结节点', '门诊部', '住院部', '急诊科', '手术室', '症结', '对症', '瘤胃', '感染力', '感染者数', '出血点',
   '增生产', '中毒性', '发病率', '化验室', '血压计', '血糖仪', '体温计', '口服液', '毛病', '通病', '弊病', '语病',
   '诟病', '病毒', '病句', '心病', '病娇', '通病性',
+  // A clinician's own rank, as a staff record gives it ("title": "住院医师").
+  '住院医师', '住院医生', '主治医师', '主任医师', '副主任医师', '住院总医师',
   // Documents a procedure asks for, named in its list of materials, not anyone's record.
   '诊断证明书', '职业病诊断证明书', '病历复印件', '就诊病历复印件',
   // A record's number, not its content.

@@ -176,6 +176,8 @@ describe('lab results and the findings of medical examinations', () => {
     '葡萄糖溶液 5 mmol/L', '每日3次提醒',
     // A procedure's list of documents to bring.
     '医疗机构出具的受伤后诊断证明书或职业病诊断证明书', '首次就诊病历复印件',
+    // A clinician's rank in a staff record.
+    '住院医师', '副主任医师',
   ])('nothing in %s', (value) => expect(h(value)).toEqual([]));
   it.each([
     // A counselling note, a lab line, an exam's finding, a drug order, a genetic test's result.
