@@ -62,6 +62,10 @@ const piece = fc.oneof(
     // Credentials in their scheme, document codes, labels in Markdown, mentions in Feishu's markup.
     'Bearer eyJhbGciOiJub25lIn0.eyJwaG9uZSI6IjEzODEyMzQ1Njc4In0.c2ln', 'eyJ', 'W3s', 'P', '**客户姓名：**', '<at user_id="ou_1">', '</at>',
     '193****5202_2996', 'rcv=', '买家：', '姓  名：', 'subject=', '的入职信息', '其同事', '巡检员', 'twice daily', '0.5 mg ',
+    // A coded passport type and a permit's number; a machine-readable name line; a mobile spelled
+    // out; coordinates between XML axis elements; a dash's signature; a call's taker.
+    'PPN', 'C04938563', 'P<CHNSONG<<HUI<<<<<<', '1 3 8 1 2 3 4 5 6 7 8', '<lat>', '</Location_X><Location_Y>', '——', '本人接听', '我妈',
+    'ZHOU^TAOXIN', '| 姓名 | 护照号 |\n|---|---|\n| ', ' |\n',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',
@@ -86,7 +90,7 @@ const piece = fc.oneof(
 const valueArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 const keyArb = fc.constantFrom(
   'note', 'msg', 'sku', 'orderNo', 'ts', 'title', 'x', 'items', 'data', 'phone', 'lat', 'userName', 'rs123', 'coordinates', 'path', 'gps',
-  'linkman', 'oldIdNo', 'name',
+  'linkman', 'oldIdNo', 'name', 'type', 'value', 'display', 'passNo', 'Alphabetic',
 );
 /** Numbers that may be half of a point inside China, or not. */
 const coordinateArb = fc.oneof(
