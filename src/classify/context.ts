@@ -116,8 +116,22 @@ export function labelBefore(s: string, pos: number): FieldMatch | undefined {
   // "My passport number is EU7288803": English puts a verb where Chinese puts 是 (a filler).
   const verb = copulaBefore(s, p);
   if (verb >= 0) p = skipFillersBack(s, verb);
-  return labelEndingAt(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : metricSampleBefore(s, pos) ? METRIC_SAMPLE : undefined);
+  return labelEndingAt(s, p) ?? bankLabelBeforeBranch(s, p) ?? (companyBefore(s, pos) ? COMPANY_CODE : metricSampleBefore(s, pos) ? METRIC_SAMPLE : undefined);
 }
+
+/** An invoice's or a settlement form's account: the label, then the bank, then the number
+ *  ("开户行及账号：中国工商银行北京分行 0200004509089131550", "结算账户：浙江泰隆商业银行 3301…").
+ *  The label's category, when a bank's or branch's name ends at p and a bank label ends
+ *  before it. */
+function bankLabelBeforeBranch(s: string, p: number): FieldMatch | undefined {
+  if (p < 2 || !isCjkCode(s.charCodeAt(p - 1)) || !BANK_ENDINGS.some((e) => s.startsWith(e, p - e.length))) return undefined;
+  let q = p;
+  while (q > 0 && p - q < MAX_BANK_NAME && isCjkCode(s.charCodeAt(q - 1))) q--;
+  const label = labelEndingAt(s, skipFillersBack(s, q));
+  return label?.category === 'pi.bank_card' ? label : undefined;
+}
+const BANK_ENDINGS = ['银行', '支行', '分行', '营业部', '分理处', '信用社', '储蓄所'];
+const MAX_BANK_NAME = 24;
 function skipFillersBack(s: string, pos: number): number {
   let p = pos;
   for (let k = 0; k < MAX_FILLERS && p > 0 && FILLERS.has(s.charCodeAt(p - 1)); k++) p--;

@@ -9,7 +9,7 @@
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
 import { isGenotypeCall, isRsId, isVcfCallKey, isVcfGenotype } from './detectors/genetic.js';
-import { axisKeyPrefix, chinaAxis, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, type Axis, type Decimal } from './detectors/location.js';
+import { axisKeyPrefix, chinaAxis, isChinaPair, isE7Key, isPointArrayKey, keyAxis, parseDecimal, parseE6, parseE7, type Axis, type Decimal } from './detectors/location.js';
 import { isChineseTravelDocument, isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
@@ -54,7 +54,11 @@ export function mayBeCoordinate(leaf: Leaf): boolean {
   // Full-width digits and invisible characters are undone first, as parseDecimal does.
   const t = v.charCodeAt(0) < 0x80 && v.indexOf('．') < 0 ? v : foldEvasions(v);
   const c0 = t.charCodeAt(0);
-  return ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 32) && t.indexOf('.') >= 0;
+  // A hemisphere letter may lead ("N39.414655"); an axis key's value may be an integer of
+  // millionths or ten-millionths of a degree.
+  const lead = c0 === 78 || c0 === 83 || c0 === 69 || c0 === 87 ? t.charCodeAt(1) : c0;
+  if (!((lead >= 48 && lead <= 57) || lead === 45 || lead === 32)) return false;
+  return t.indexOf('.') >= 0 || (t.length >= 6 && keyAxis(leaf.key) !== undefined);
 }
 
 /** Whether a leaf (not a container) may name a document type ("护照", "passport"). */
@@ -97,7 +101,7 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
     const index = declared === undefined ? arrayIndex(leaf.location) : -1;
     const pointArray = index >= 0 && index <= 1 && isPointArrayKey(leaf.key);
     if (declared === undefined && !pointArray) continue;
-    const decimal = parseDecimal(leaf.value);
+    const decimal = declared === undefined ? parseDecimal(leaf.value) : isE7Key(leaf.key) ? parseE7(leaf.value) : parseDecimal(leaf.value) ?? parseE6(leaf.value);
     const axis = decimal === undefined ? undefined : chinaAxis(decimal);
     const parent = declared !== undefined ? pointHolder(leaf) : parentPointer(leaf.location);
     if (declared !== undefined) {
@@ -187,6 +191,7 @@ const PASSPORT_TYPES = new Set([
   'p', 'pp', 'ppn',
   // The permits of DOMAIN §5 as HR and visa systems name their types.
   'hk_macau_permit', 'hk_macao_permit', 'home_return_permit', 'mainland_travel_permit', 'taiwan_permit', 'exit_entry_permit', 'travel_permit',
+  'foreign_passport', 'foreign passport', '外国人护照',
 ]);
 
 const TYPE_FIRST = new Set([...PASSPORT_TYPES].map((t) => t.charCodeAt(0)));

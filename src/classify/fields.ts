@@ -82,6 +82,9 @@ const GROUPS: readonly Group[] = [
       '邮箱', '电子邮箱', '邮件', '电子邮件', '邮箱地址', '电子邮件地址', 'email地址'] },
 
   { category: null, weight: 0, suffix: ['voicemail'] },
+  // An app's screen in analytics events ("$screen_name": "HomeActivity"), not an English name
+  // ("…enName").
+  { category: null, weight: 0, suffix: ['screenName'] },
   // Diagnostics of machines (health.ts HEALTH_NEGATIVES, for labels).
   { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码',
     // The same in English keys ("faultDiagnosis": "诊断结果：伺服电机编码器故障").
@@ -123,6 +126,8 @@ const GROUPS: readonly Group[] = [
       '退款账户', '退款账号', '提现账户', '提现账号', '银行账户号',
       // A company's account: 对公账号 on invoices and payment forms.
       '对公账号', '对公账户', '对公银行账号', '企业账号', '企业账户', '单位账号', '单位账户', 'corporateAccount',
+      // A VAT invoice's seller and buyer: the bank, then the account ("开户行及账号：中国工商银行… 0200…").
+      '开户行及账号', '开户行及帐号', '开户银行及账号', '开户行及账户', 'salerAccount', 'sellerAccount', 'buyerAccount', 'xfyhzh', 'gfyhzh',
       'corporateAccountNo', 'companyAccountNo'] },
   { category: null, weight: 0,
     suffix: ['memberCardNo', 'membershipCardNo', 'vipCardNo', 'giftCardNo', 'giftCardNumber',
@@ -208,9 +213,14 @@ const GROUPS: readonly Group[] = [
       // Pinyin initials of 当事人 and 现/原所有人 on traffic and vehicle-transfer forms; the social
       // insurance data standard's code for 姓名; a short-video shop's order recipient.
       'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
+      // An invoice's checker and a prescription's pharmacists.
+      'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
+      // A discharge summary's signatures ("主治医师：雷兰    住院医师：白宇娜"): the ranks are no
+      // health words (health.ts HEALTH_NEGATIVES), so their labels are read here.
+      '住院医师', '住院医生', '主任医师', '副主任医师',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '医师', '处方医师', '开方医师',
       '家长', '配偶', '法人', '买家',

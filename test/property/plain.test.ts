@@ -65,7 +65,7 @@ const piece = fc.oneof(
     // A coded passport type and a permit's number; a machine-readable name line; a mobile spelled
     // out; coordinates between XML axis elements; a dash's signature; a call's taker.
     'PPN', 'C04938563', 'P<CHNSONG<<HUI<<<<<<', '1 3 8 1 2 3 4 5 6 7 8', '<lat>', '</Location_X><Location_Y>', '——', '本人接听', '我妈',
-    'ZHOU^TAOXIN', '| 姓名 | 护照号 |\n|---|---|\n| ', ' |\n',
+    'ZHOU^TAOXIN', '| 姓名 | 护照号 |\n|---|---|\n| ', ' |\n', 'N39.414655', '120.586736E', '开户行及账号：中国工商银行北京分行 ',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',
@@ -90,11 +90,11 @@ const piece = fc.oneof(
 const valueArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 const keyArb = fc.constantFrom(
   'note', 'msg', 'sku', 'orderNo', 'ts', 'title', 'x', 'items', 'data', 'phone', 'lat', 'userName', 'rs123', 'coordinates', 'path', 'gps',
-  'linkman', 'oldIdNo', 'name', 'type', 'value', 'display', 'passNo', 'Alphabetic',
+  'linkman', 'oldIdNo', 'name', 'type', 'value', 'display', 'passNo', 'Alphabetic', 'latitudeE7', 'lng', 'certType',
 );
 /** Numbers that may be half of a point inside China, or not. */
 const coordinateArb = fc.oneof(
-  fc.constantFrom(116.4074, 39.9042, 121.4737, 31.2304, 12.5, 3, -0.25),
+  fc.constantFrom(116.4074, 39.9042, 121.4737, 31.2304, 12.5, 3, -0.25, 22547202, 113929849, 298613470, 1215105970),
   fc.double({ min: -180, max: 180, noNaN: true }).map((x) => Math.round(x * 1e4) / 1e4),
 );
 
@@ -103,7 +103,7 @@ describe('the pre-check leaves out no leaf with a finding', () => {
     fc.assert(
       fc.property(keyArb, valueArb, valueArb, coordinateArb, coordinateArb, (key, a, b, x, y) => {
         const num = a.replace(/[^0-9]/g, '').slice(0, 25);
-        const doc: Record<string, unknown> = { [key]: a, other: [b, { inner: a }], meta: { [key]: b }, pts: { [key]: [x, y], n: [[x, y]] } };
+        const doc: Record<string, unknown> = { [key]: a, other: [b, { inner: a }], meta: { [key]: b }, pts: { [key]: [x, y], n: [[x, y]] }, axes: { lat: x, lng: y, latitudeE7: x, longitudeE7: y } };
         if (num.length > 0) doc['n'] = Number.isSafeInteger(Number(num)) ? Number(num) : num;
         const { full, filtered } = bothWays(Buffer.from(JSON.stringify(doc)));
         expect(filtered).toEqual(full);

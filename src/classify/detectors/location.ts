@@ -29,9 +29,34 @@ export interface Decimal {
  *  and invisible characters undone); no exponents. */
 export function parseDecimal(s: string): Decimal | undefined {
   const t = foldEvasions(s).trim();
-  const m = /^-?(\d{1,3})\.(\d{1,15})$/.exec(t);
+  const m = /^([NSEW]?)(-?\d{1,3}\.(\d{1,15}))([NSEW]?)$/.exec(t);
   if (m === null) return undefined;
-  return { value: Number(t), decimals: m[2]!.length };
+  // Trackers put the hemisphere before or after the degrees ("N39.414655", "120.586736E").
+  const hemisphere = m[1] || m[4];
+  if (m[1] && m[4]) return undefined;
+  const value = Number(m[2]);
+  return { value: hemisphere === 'S' || hemisphere === 'W' ? -value : value, decimals: m[3]!.length };
+}
+
+/** A key whose value is its axis's degrees times 10^7, as location-history exports write them
+ *  ("latitudeE7": 298613470). */
+export function isE7Key(key: string): boolean {
+  return key.length > 3 && key.endsWith('E7');
+}
+
+/** An E7 key's integer as degrees with seven decimals. */
+export function parseE7(s: string): Decimal | undefined {
+  const t = s.trim();
+  if (!/^-?\d{7,10}$/.test(t)) return undefined;
+  return { value: Number(t) / 1e7, decimals: 7 };
+}
+
+/** An axis key's integer as millionths of a degree, as GB/T 32960 vehicle terminals and some
+ *  map APIs send them ("lat": 22547202, "lng": 113929849); the pair must still fall in China. */
+export function parseE6(s: string): Decimal | undefined {
+  const t = s.trim();
+  if (!/^-?\d{6,9}$/.test(t)) return undefined;
+  return { value: Number(t) / 1e6, decimals: 6 };
 }
 
 /** Which axis of China's box a value can be, if any (precision is judged on the pair). */
@@ -106,7 +131,7 @@ export function keyAxis(key: string | undefined): Axis | undefined {
 }
 
 /** Unit and datum suffixes after the axis word: "latitude_deg", "lat_wgs84", "lng_gcj02". */
-const AXIS_SUFFIX = /[_\-.]?(?:deg|degs|degree|degrees|wgs84|gcj02|gcj|bd09|wgs|dd|decimal)$/i;
+const AXIS_SUFFIX = /[_\-.]?(?:deg|degs|degree|degrees|wgs84|gcj02|gcj|bd09|wgs|dd|decimal|E7)$/i;
 /** Both axes in one key name a point ("dropoffLatLng": [lat, lng]), not one axis. */
 const BOTH_AXES = /(?:lat(?:itude)?[_\-.]?(?:lng|lon|long|longitude)|(?:lng|lon|long|longitude)[_\-.]?lat(?:itude)?)$/i;
 

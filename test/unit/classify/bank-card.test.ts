@@ -107,3 +107,15 @@ describe('cards under pinyin keys', () => {
     expect(texts(value, 'pi.bank_card', key)).toEqual([value]);
   });
 });
+
+describe('an account after its bank\'s name, as invoices and settlement forms write it', () => {
+  it.each([
+    ['开户行及账号：中国工商银行北京分行 0200004509089131550', ['0200004509089131550']],
+    ['结算账户：浙江泰隆商业银行 33011500490425652', ['33011500490425652']],
+    // A bank named in an address, with no account label before it.
+    ['地址：北京市西城区招商银行大厦 33055906661034573498', []],
+  ])('%s → %j', (text, want) => expect(texts(text, 'pi.bank_card')).toEqual(want));
+  it.each([['中国建设银行营业部 33055906661034573498', 'salerAccount'], ['招商银行 571945981212039', 'buyerAccount']])('%s under %s', (value, key) => {
+    expect(texts(value, 'pi.bank_card', key)).toEqual([value.split(' ')[1]]);
+  });
+});

@@ -213,6 +213,9 @@ describe('documents by their holder and type', () => {
     expect(texts('C04938563', 'pi.passport', 'passNo')).toEqual(['C04938563']);
     expect(texts('C04938563', 'pi.passport', 'bypassNo')).toEqual([]);
   });
+  it('a foreign passport by its type code', () => {
+    expect(passports('{"name":"Mateo Rossi","certType":"FOREIGN_PASSPORT","certNo":"657430976"}')).toEqual(['/certNo']);
+  });
   it('a FHIR identifier whose coded type is a passport: a Chinese document\'s number under "value"', () => {
     expect(passports('{"identifier":[{"type":{"coding":[{"code":"PPN","display":"护照"}]},"value":"E88336446"},{"type":{"text":"病案号"},"value":"E88336447"}]}'))
       .toEqual(['/identifier/0/value']);

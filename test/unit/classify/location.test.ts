@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insideChina } from '../../../src/classify/detectors/china-outline.js';
-import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal } from '../../../src/classify/detectors/location.js';
+import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, parseE7 } from '../../../src/classify/detectors/location.js';
 import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
@@ -158,4 +158,31 @@ describe('a latitude and a longitude in XML elements named for their axes', () =
     // Elements named for anything else are no axes.
     ['<xml><price>29.588667</price><amount>106.527541</amount></xml>', []],
   ])('%s → %j', (text, want) => expect(texts(text, 'pi.location')).toEqual(want));
+});
+
+describe("a tracker's hemisphere letters and a location history's E7 integers", () => {
+  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.location').map((f) => f.location);
+  it.each([
+    ['{"lat":"N39.414655","lng":"E117.439298"}', ['/lat', '/lng']],
+    ['{"lat":"31.380879N","lng":"120.586736E"}', ['/lat', '/lng']],
+    ['{"latitudeE7": 298613470, "longitudeE7": 1215105970}', ['/latitudeE7', '/longitudeE7']],
+    // The southern hemisphere, a letter on both sides, E7 integers outside China.
+    ['{"lat":"S39.414655","lng":"E117.439298"}', []], ['{"lat":"N39.414655N","lng":"E117.439298"}', []],
+    ['{"latitudeE7": 29861347, "longitudeE7": 121510597}', []],
+  ])('%s → %j', (json, want) => expect(found(json)).toEqual(want));
+  it('parses both forms', () => {
+    expect(parseDecimal('W73.98')).toEqual({ value: -73.98, decimals: 2 });
+    expect(parseE7('298613470')).toEqual({ value: 29.861347, decimals: 7 });
+    expect(parseE7('29.86')).toBeUndefined();
+  });
+});
+
+describe('integer millionths of a degree under axis keys', () => {
+  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.location').map((f) => f.location);
+  it.each([
+    ['{"lat":22547202,"lng":113929849}', ['/lat', '/lng']],
+    ['{"longitude":120192032,"latitude":30359067}', ['/latitude', '/longitude']],
+    // Outside China once scaled; integers under keys that name no axis.
+    ['{"lat":47202,"lng":113929849}', []], ['{"lat":52547202,"lng":13929849}', []], ['{"id":22547202,"seq":113929849}', []],
+  ])('%s → %j', (json, want) => expect(found(json)).toEqual(want));
 });
