@@ -216,7 +216,7 @@ const GROUPS: readonly Group[] = [
       // An invoice's checker and a prescription's pharmacists.
       'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
-      '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生',
+      '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
       // A discharge summary's signatures ("主治医师：雷兰    住院医师：白宇娜"): the ranks are no
       // health words (health.ts HEALTH_NEGATIVES), so their labels are read here.
@@ -271,7 +271,10 @@ const GROUPS: readonly Group[] = [
   // Sensitive categories a field name alone establishes (DOMAIN §4).
   { category: 'pi.health', weight: 0.9,
     exact: ['rx', 'dx', 'icd', 'diag', 'zhenduan', 'bingli', 'bingshi', 'chufang', 'yizhu',
-      'jibing', 'guominshi', 'medical', 'medicalInfo'],
+      'jibing', 'guominshi', 'medical', 'medicalInfo',
+      // The national medical-insurance interface's disease fields (dise_codg, dise_name,
+      // maindiag_code) and pinyin initials of 诊断结果, 诊断代码 and 疾病代码.
+      'dise_codg', 'dise_name', 'maindiag_code', 'maindiag_name', 'zdjg', 'zddm', 'jbdm'],
     suffix: ['diagnosis', 'diagnose', 'diagnoses', 'diagnosisCode', 'diagnosisName', 'diagnosisResult',
       'icdCode', 'icd10Code', 'dxCode', 'dxName', 'diagCode', 'diagName', 'diseaseCode', 'prescription', 'prescriptions', 'medication', 'medications',
       'medicalHistory', 'medicalRecord', 'medicalRecords', 'medicalCondition', 'medicalConditions',

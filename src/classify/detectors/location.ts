@@ -113,7 +113,8 @@ const pointMemo = new Map<string, boolean>();
 export function keyAxis(key: string | undefined): Axis | undefined {
   if (key === undefined || key.length === 0 || key.length > 40) return undefined;
   // GIS writes a point as {"x": lng, "y": lat}; only the bare letters ("offsetX" is a screen's).
-  if (key.length === 1) return GIS_AXIS[key.charCodeAt(0) | 32];
+  // Geodesy writes a control point's latitude and longitude as capital B and L (CGCS2000).
+  if (key.length === 1) return key === 'B' ? 'lat' : key === 'L' ? 'lng' : GIS_AXIS[key.charCodeAt(0) | 32];
   // Trackers and wearables shorten the axes to two letters ({"la": 43.71, "lo": 87.63}).
   if (key.length === 2) {
     const short = SHORT_AXIS.get(key.toLowerCase());

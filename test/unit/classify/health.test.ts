@@ -185,4 +185,7 @@ describe('lab results and the findings of medical examinations', () => {
     ['员工张伟：窦性心动过缓', ['窦性心动过缓']], ['收货人张伟：碳酸锂缓释片 2盒', ['碳酸锂缓释片 2盒']],
     ['受检者张伟：MTHFR C677T 纯合突变', ['MTHFR C677T 纯合突变']],
   ])('%s', (value, want) => expect(h(value)).toEqual(want));
+  it.each([['N18.500', 'dise_codg'], ['慢性肾脏病5期', 'dise_name'], ['颅脑外伤伴硬膜下血肿（S06.5）', 'zdjg']])('%s under the insurance interface\'s %s', (value, key) => {
+    expect(texts(value, 'pi.health', key)).toEqual([value]);
+  });
 });

@@ -186,3 +186,12 @@ describe('integer millionths of a degree under axis keys', () => {
     ['{"lat":47202,"lng":113929849}', []], ['{"lat":52547202,"lng":13929849}', []], ['{"id":22547202,"seq":113929849}', []],
   ])('%s → %j', (json, want) => expect(found(json)).toEqual(want));
 });
+
+describe("a survey control point's geodetic B and L", () => {
+  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.location').map((f) => f.location);
+  it.each([
+    ['{"pointId":"DZ-E272","B":"40.04236104","L":"116.24101341","H":"16.056"}', ['/B', '/L']],
+    // Lower case is a colour's Lab channels; L out of range.
+    ['{"l":"40.04236104","b":"116.24101341"}', []], ['{"L":"53.2345","a":"12.1","b":"40.1234"}', []],
+  ])('%s → %j', (json, want) => expect(found(json)).toEqual(want));
+});
