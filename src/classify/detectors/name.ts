@@ -144,9 +144,9 @@ export function isHanNamePart(value: string): boolean {
   return isCjkCode(s.charCodeAt(0)) && (s.length === 1 || isCjkCode(s.charCodeAt(1)));
 }
 
-/** Departments, shops and offices named where a person is expected ("客服部", "王府井店",
- *  "门卫代收"); no given name ends so. */
-const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任|大区|片区|站|珠宝|旗舰店)$/;
+/** Departments, shops, offices and a school's classes named where a person is expected
+ *  ("客服部", "王府井店", "门卫代收", "学员：周末班"); no given name ends so. */
+const ORG_VALUE_ENDINGS = /(?:部|店|中心|公司|集团|高科|科技|工作室|办公室|处|室|厅|局|仓|厂|代收|签收|组|团队|经理|主管|专员|总监|主任|大区|片区|站|珠宝|旗舰店|班)$/;
 
 /** A name as tickets and passports' machine-readable lines write it: "ZHANG/WEI MR". */
 const IATA_NAME = /^[A-Z]{2,20}\/[A-Z]{2,30}(?: [A-Z]{2,30})?(?: (?:MR|MS|MRS|MISS|MSTR|DR|CHD|INF))?$/;
