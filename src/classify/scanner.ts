@@ -491,7 +491,8 @@ export class LeafScanner implements ScanHost {
     const given = familyEnd < end ? v.slice(familyEnd + 1, givenEnd) : '';
     const han = isCjkCode(family.charCodeAt(0)) && (isPlainHanName(family + given) || isDottedCjkName(family + given));
     const latin = !han && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(family) && /^[A-Za-z][A-Za-z' -]{0,30}$/.test(given);
-    if (han || latin) this.emit(NAME, RULES.nameContext, start, givenEnd, 0.85);
+    // With no given name ("周远伟^^^^Dr") the span stops before the caret: the components stay.
+    if (han || latin) this.emit(NAME, RULES.nameContext, start, given === '' ? familyEnd : givenEnd, 0.85);
   }
 
   /** An ICD-10 code "M10" or "M10.9", kept until the keyword pass says whether it is medical. */

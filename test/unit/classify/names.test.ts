@@ -469,6 +469,8 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
     // A passport's first machine-readable line; HL7's attending and ordering doctors.
     ['P<CHNXU<<SI<ZI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<', ['XU<<SI<ZI']],
     ['PV1|1|O|神经内科|||||4714^周远伟\rORC|NW|933042986206|||SC||||20260215212950|||5209^LI^NA', ['周远伟', 'LI^NA']],
+    // No given name: the span stops before the empty components' carets.
+    ['PV1|1|O|神经内科|||||4714^周远伟^^^^Dr', ['周远伟']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
   it.each([['熊杰诗', '学员', ['熊杰诗']], ['顾颖霞', 'checker', ['顾颖霞']], ['孔晓轩', '审方药师', ['孔晓轩']], ['system', 'checker', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
   it.each([['HomeActivity', '$screen_name', []], ['Zhang Wei', 'enName', ['Zhang Wei']]])('%s under %s (an app\'s screen is no English name)', (value, key, want) => expect(names(value, key)).toEqual(want));
