@@ -213,8 +213,8 @@ const GROUPS: readonly Group[] = [
       // Pinyin initials of 当事人 and 现/原所有人 on traffic and vehicle-transfer forms; the social
       // insurance data standard's code for 姓名; a short-video shop's order recipient.
       'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
-      // An invoice's checker and a prescription's pharmacists.
-      'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师',
+      // An invoice's checker and a prescription's pharmacists; whose sample a genetic test read.
+      'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',

@@ -472,7 +472,7 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
     // No given name: the span stops before the empty components' carets.
     ['PV1|1|O|神经内科|||||4714^周远伟^^^^Dr', ['周远伟']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
-  it.each([['熊杰诗', '学员', ['熊杰诗']], ['顾颖霞', 'checker', ['顾颖霞']], ['孔晓轩', '审方药师', ['孔晓轩']], ['system', 'checker', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
+  it.each([['孔琪志', 'sampleOwner', ['孔琪志']], ['熊杰诗', '学员', ['熊杰诗']], ['顾颖霞', 'checker', ['顾颖霞']], ['孔晓轩', '审方药师', ['孔晓轩']], ['system', 'checker', []]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
   it.each([['HomeActivity', '$screen_name', []], ['Zhang Wei', 'enName', ['Zhang Wei']]])('%s under %s (an app\'s screen is no English name)', (value, key, want) => expect(names(value, key)).toEqual(want));
   it.each([['吐尔洪.司马义', 'name', ['吐尔洪.司马义']], ['文件.备份', 'name', []]])('%s under %s (a plain dot in a transliterated name)', (value, key, want) => expect(names(value, key)).toEqual(want));
   it.each([['麻烦帮我重开发票。\n\n宋峰诗\n电话: 19944027508', ['宋峰诗']], ['联系我们\n电话：13812345678', []], ['王府井店\n手机：13812345678', []]])(
