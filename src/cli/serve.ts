@@ -187,18 +187,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
   countFailure = (code) => gateway.metrics.auditWriteFailed(code);
   reportPolicy(log, policy);
   gateway.policy.onSwap((current) => reportPolicy(log, current.policy));
-  log.info(
-    {
-      proxy: `${gateway.proxyAddress.address}:${gateway.proxyAddress.port}`,
-      admin: `${gateway.adminAddress.address}:${gateway.adminAddress.port}`,
-      policy: policy.source,
-      revision: policy.revision,
-      audit: options.auditDir ?? options.audit,
-      workers: 1,
-      gc: gcMode(),
-    },
-    'egress-guard listening',
-  );
 
   // Hot reload: SIGHUP, and changes to the file on disk. Loading and compiling are synchronous,
   // so two reloads never overlap; a rejected file leaves the running policy in place.
@@ -245,6 +233,20 @@ export async function runServe(options: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Announced last: whoever reads this line may signal the process at once, and every signal
+  // must find its handler (SIGTERM's and SIGHUP's default actions would kill it).
+  log.info(
+    {
+      proxy: `${gateway.proxyAddress.address}:${gateway.proxyAddress.port}`,
+      admin: `${gateway.adminAddress.address}:${gateway.adminAddress.port}`,
+      policy: policy.source,
+      revision: policy.revision,
+      audit: options.auditDir ?? options.audit,
+      workers: 1,
+      gc: gcMode(),
+    },
+    'egress-guard listening',
+  );
 }
 
 /** Warnings and bases near or past their end, at every load: operators read them in the log

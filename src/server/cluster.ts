@@ -670,20 +670,6 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
   started = true;
   options.reportPolicy(holder.runtime().policy);
   holder.onSwap((current) => options.reportPolicy(current.policy));
-  log.info(
-    {
-      proxy: `${proxyAddress!.address}:${proxyAddress!.port}`,
-      admin: `${adminAddress.address}:${adminAddress.port}`,
-      policy: policySource,
-      revision: holder.runtime().policy.revision,
-      audit: options.auditTarget,
-      workers: options.workers,
-      pids: slots.map((s) => s.pid),
-      // The workers run with the primary's node flags (cluster.fork passes process.execArgv).
-      gc: gcMode(),
-    },
-    'egress-guard listening',
-  );
 
   // ---- reload: the primary reads and validates; workers compile the accepted text.
   let watcher: FileWatcher | undefined;
@@ -741,6 +727,22 @@ export async function runClusterPrimary(options: PrimaryOptions): Promise<void> 
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Announced last: whoever reads this line may signal the process at once, and every signal
+  // must find its handler (SIGTERM's and SIGHUP's default actions would kill it).
+  log.info(
+    {
+      proxy: `${proxyAddress!.address}:${proxyAddress!.port}`,
+      admin: `${adminAddress.address}:${adminAddress.port}`,
+      policy: policySource,
+      revision: holder.runtime().policy.revision,
+      audit: options.auditTarget,
+      workers: options.workers,
+      pids: slots.map((s) => s.pid),
+      // The workers run with the primary's node flags (cluster.fork passes process.execArgv).
+      gc: gcMode(),
+    },
+    'egress-guard listening',
+  );
 }
 
 /** In a cluster worker (re-executed by the primary). */
