@@ -9,7 +9,7 @@
 import type { Leaf } from '../body/leaf.js';
 import { foldEvasions } from './chars.js';
 import { isGenotypeCall, isRsId, isVcfCallKey, isVcfGenotype } from './detectors/genetic.js';
-import { axisKeyPrefix, chinaAxis, isChinaPair, isE7Key, isPointArrayKey, keyAxis, parseDecimal, parseE6, parseE7, type Axis, type Decimal } from './detectors/location.js';
+import { axisKeyPrefix, chinaAxis, isChinaPair, isE7Key, isPointArrayKey, keyAxis, parseDecimal, parseScaledDegrees, type Axis, type Decimal } from './detectors/location.js';
 import { isChineseTravelDocument, isPlausiblePassport } from './detectors/passport.js';
 import { isNumberHolderKey, lookupField } from './fields.js';
 import { RULES } from './rules.js';
@@ -101,7 +101,7 @@ export function siblingCoordinates(leaves: readonly Leaf[], candidates: readonly
     const index = declared === undefined ? arrayIndex(leaf.location) : -1;
     const pointArray = index >= 0 && index <= 1 && isPointArrayKey(leaf.key);
     if (declared === undefined && !pointArray) continue;
-    const decimal = declared === undefined ? parseDecimal(leaf.value) : isE7Key(leaf.key) ? parseE7(leaf.value) : parseDecimal(leaf.value) ?? parseE6(leaf.value);
+    const decimal = declared === undefined ? parseDecimal(leaf.value) : isE7Key(leaf.key) ? parseScaledDegrees(leaf.value, 7) : parseDecimal(leaf.value) ?? parseScaledDegrees(leaf.value, 6);
     const axis = decimal === undefined ? undefined : chinaAxis(decimal);
     const parent = declared !== undefined ? pointHolder(leaf) : parentPointer(leaf.location);
     if (declared !== undefined) {

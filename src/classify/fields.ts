@@ -218,8 +218,8 @@ const GROUPS: readonly Group[] = [
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
-      // A discharge summary's signatures ("主治医师：雷兰    住院医师：白宇娜"): the ranks are no
-      // health words (health.ts HEALTH_NEGATIVES), so their labels are read here.
+      // A discharge summary's signatures ("住院医师：东方晨兰"): as labels, a compound surname that
+      // is also a word (东方) still reads as the name the "医师" trigger would not take past a colon.
       '住院医师', '住院医生', '主任医师', '副主任医师',
       '员工', '患者', '病人', '旅客', '住客', '租客', '业主', '房东', '名字', '司机', '房客', '医生', '护士',
       '医师', '处方医师', '开方医师',

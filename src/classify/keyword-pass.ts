@@ -163,10 +163,13 @@ function sectionTextFollows(v: string, p: number): boolean {
   return q < v.length && !(d >= 48 && d <= 57);
 }
 
+/** The matches no negative covers. A negative says a phrase is no one's health record, and
+ *  what a record's number is ("就诊卡号" holds no bank card); it says nothing of names, so a
+ *  role inside one still introduces its holder ("住院医师白宇娜"). */
 function withoutCancelled(
   matches: Array<KeywordMatch<KeywordInfo>>, negatives: ReadonlyArray<KeywordMatch<KeywordInfo>>,
 ): Array<KeywordMatch<KeywordInfo>> {
-  return matches.filter((m) => m.payload.kind === 'negative' || !negatives.some((x) => x.start <= m.start && x.end >= m.end));
+  return matches.filter((m) => m.payload.kind === 'negative' || m.payload.category === NAME || !negatives.some((x) => x.start <= m.start && x.end >= m.end));
 }
 
 /** isMedicalLabel over one value, made only when a value has keyword matches (a closure in

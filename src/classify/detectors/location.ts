@@ -44,19 +44,15 @@ export function isE7Key(key: string): boolean {
   return key.length > 3 && key.endsWith('E7');
 }
 
-/** An E7 key's integer as degrees with seven decimals. */
-export function parseE7(s: string): Decimal | undefined {
+/**
+ * An axis key's integer as degrees: ten-millionths under an E7 key (`exponent` 7, 7–10 digits),
+ * else millionths, as GB/T 32960 vehicle terminals and some map APIs send them ("lat": 22547202,
+ * "lng": 113929849; 6–9 digits). The pair must still fall in China.
+ */
+export function parseScaledDegrees(s: string, exponent: 6 | 7): Decimal | undefined {
   const t = s.trim();
-  if (!/^-?\d{7,10}$/.test(t)) return undefined;
-  return { value: Number(t) / 1e7, decimals: 7 };
-}
-
-/** An axis key's integer as millionths of a degree, as GB/T 32960 vehicle terminals and some
- *  map APIs send them ("lat": 22547202, "lng": 113929849); the pair must still fall in China. */
-export function parseE6(s: string): Decimal | undefined {
-  const t = s.trim();
-  if (!/^-?\d{6,9}$/.test(t)) return undefined;
-  return { value: Number(t) / 1e6, decimals: 6 };
+  if (!(exponent === 7 ? /^-?\d{7,10}$/ : /^-?\d{6,9}$/).test(t)) return undefined;
+  return { value: Number(t) / 10 ** exponent, decimals: exponent };
 }
 
 /** Which axis of China's box a value can be, if any (precision is judged on the pair). */

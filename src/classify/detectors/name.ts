@@ -788,12 +788,16 @@ const THING_NAME_KEYS_ZH = /(?:品|地|店|书|域|文件|别|课程|公司|单�
  *  under them ({"scenic": {"name": "黄山"}}, {"brand": {"name": "李宁"}}) is the thing's. */
 const NEVER_PERSON_PARENTS = /^(?:colou?rs?|specs?|sizes?|styles?|spots?|scenic|scenes?|heroe?s?|skins?|brands?|city|cities|districts?|county|counties|provinces?|regions?|areas?|streets?|roads?|company|companies|corps?|orgs?|banks?|branch(?:es)?|hotels?|schools?|categor(?:y|ies)|stations?|airports?|airlines?|buildings?|rooms?|shops?|stores?|warehouses?|lines?|chains?|series|models?|devices?|apps?|channels?|maps?|games?|movies?|songs?|albums?|products?|goods|skus?|tags?|themes?|fonts?|icons?|files?|merchants?|vendors?|suppliers?|商品|品牌|城市|景点|颜色|规格|门店|店铺|公司)$/;
 
+/** What a list's key names without its container word ("productList" → "product"), or undefined. */
+function listedThing(parent: string): string | undefined {
+  const tail = LIST_TAILS.find((t) => parent.length > t.length + 1 && parent.endsWith(t));
+  return tail === undefined ? undefined : parent.slice(0, -tail.length);
+}
 const LIST_TAILS = ['list', 'array', 'arr', '列表'];
 
 export function isNeverPersonParent(parent: string): boolean {
-  if (NEVER_PERSON_PARENTS.test(parent)) return true;
-  const tail = LIST_TAILS.find((t) => parent.length > t.length + 1 && parent.endsWith(t));
-  return tail !== undefined && NEVER_PERSON_PARENTS.test(parent.slice(0, -tail.length));
+  const listed = listedThing(parent);
+  return NEVER_PERSON_PARENTS.test(parent) || (listed !== undefined && NEVER_PERSON_PARENTS.test(listed));
 }
 
 /** Whether an object whose normalised key is `parent` names a thing, so that a bare "name"
@@ -803,8 +807,8 @@ export function isThingParent(parent: string): boolean {
   if (parent.length < 2) return false;
   if (THING_NAME_KEYS.test(`${parent}name`) || THING_NAME_KEYS_ZH.test(`${parent}名`)) return true;
   // Lists by their container's name: "productList", "goodsArray", "商品列表".
-  const tail = LIST_TAILS.find((t) => parent.length > t.length + 1 && parent.endsWith(t));
-  if (tail !== undefined) return isThingParent(parent.slice(0, -tail.length));
+  const listed = listedThing(parent);
+  if (listed !== undefined) return isThingParent(listed);
   // Arrays of them: "items", "products", "categories".
   if (parent.endsWith('ies')) return THING_NAME_KEYS.test(`${parent.slice(0, -3)}yname`);
   return parent.endsWith('s') && THING_NAME_KEYS.test(`${parent.slice(0, -1)}name`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insideChina } from '../../../src/classify/detectors/china-outline.js';
-import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, parseE7 } from '../../../src/classify/detectors/location.js';
+import { axisKeyPrefix, isChinaPair, isPointArrayKey, keyAxis, parseDecimal, parseScaledDegrees } from '../../../src/classify/detectors/location.js';
 import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, leaf, NOW, texts } from './helpers.js';
 
@@ -172,8 +172,9 @@ describe("a tracker's hemisphere letters and a location history's E7 integers", 
   ])('%s → %j', (json, want) => expect(found(json)).toEqual(want));
   it('parses both forms', () => {
     expect(parseDecimal('W73.98')).toEqual({ value: -73.98, decimals: 2 });
-    expect(parseE7('298613470')).toEqual({ value: 29.861347, decimals: 7 });
-    expect(parseE7('29.86')).toBeUndefined();
+    expect(parseScaledDegrees('298613470', 7)).toEqual({ value: 29.861347, decimals: 7 });
+    expect(parseScaledDegrees('22547202', 6)).toEqual({ value: 22.547202, decimals: 6 });
+    expect(parseScaledDegrees('29.86', 7)).toBeUndefined();
   });
 });
 

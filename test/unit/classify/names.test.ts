@@ -463,6 +463,8 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
   it.each([
     // Lenders' and counsellors' staff; a memo signed after a dash or a thanks.
     ['催收员：姚诺（工号 A50024）', ['姚诺']], ['咨询师：贺玉\n来访者：顾洋，女，55岁', ['贺玉', '顾洋']],
+    // A clinician's rank is no health word, and still introduces its holder.
+    ['主治医师：雷兰    住院医师：白宇娜', ['雷兰', '白宇娜']], ['住院医师白宇娜查房', ['白宇娜']],
     ['请风控复核。\n——王斌建', ['王斌建']], ['Please review.\n\nThanks,\n钱静玉\nCredit Ops', ['钱静玉']],
     // Family members named in a chat or an order.
     ['是给我妈梁宸轩买的，她有冠心病', ['梁宸轩']], ['我老公郝思诗也是会员', ['郝思诗']],
