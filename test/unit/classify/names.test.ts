@@ -4,6 +4,9 @@ import { inspectBody } from '../../../src/pipeline/inspect.js';
 import { classifier, NOW, texts } from './helpers.js';
 
 const names = (value: string, key?: string) => texts(value, 'pi.name', key);
+/** The locations of the names a whole body's inspection finds. */
+const nameLocations = (body: string, type = 'application/json') =>
+  inspectBody(classifier, Buffer.from(body), type, NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
 
 describe('Han names after a trigger', () => {
   const at = (s: string, strict = false) => {
@@ -389,12 +392,11 @@ describe('names in school notices, class reminders, SMS logs and English filings
 });
 
 describe('names listed under a plural key', () => {
-  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
   it('reads each string of a "names" array as a name', () => {
-    expect(found('{"names":["方志强","诸葛淑珍"],"passengerNames":["袁德明"]}')).toEqual(['/names/0', '/names/1', '/passengerNames/0']);
+    expect(nameLocations('{"names":["方志强","诸葛淑珍"],"passengerNames":["袁德明"]}')).toEqual(['/names/0', '/names/1', '/passengerNames/0']);
   });
   it('not the files or hosts of "filenames" and "hostnames", nor words under "names"', () => {
-    expect(found('{"filenames":["张伟.txt"],"hostnames":["db1"],"names":["config","main"]}')).toEqual([]);
+    expect(nameLocations('{"filenames":["张伟.txt"],"hostnames":["db1"],"names":["config","main"]}')).toEqual([]);
   });
 });
 
@@ -417,18 +419,17 @@ describe('a name in brackets after a trigger, and a name before the sex', () => 
 });
 
 describe('names in vendor schemas, OCR results, lists, e-sign notices and airline records', () => {
-  const found = (json: string) => inspectBody(classifier, Buffer.from(json), 'application/json', NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
   it('a name\'s parts under a name field (FHIR family/given, SCIM formatted), not a product\'s', () => {
-    expect(found('{"name":[{"use":"usual","family":"Sun","given":["Zinan"]}]}')).toEqual(['/name/0/family', '/name/0/given/0']);
-    expect(found('{"name":{"givenName":"Tingmin","familyName":"Wang","formatted":"Wang Tingmin"}}')).toEqual(['/name/givenName', '/name/familyName', '/name/formatted']);
-    expect(found('{"product":{"name":{"text":"Blue Widget","formatted":"BW-1"}},"family":"Widgets","given":"2024"}')).toEqual([]);
+    expect(nameLocations('{"name":[{"use":"usual","family":"Sun","given":["Zinan"]}]}')).toEqual(['/name/0/family', '/name/0/given/0']);
+    expect(nameLocations('{"name":{"givenName":"Tingmin","familyName":"Wang","formatted":"Wang Tingmin"}}')).toEqual(['/name/givenName', '/name/familyName', '/name/formatted']);
+    expect(nameLocations('{"product":{"name":{"text":"Blue Widget","formatted":"BW-1"}},"family":"Widgets","given":"2024"}')).toEqual([]);
   });
   it('the second script\'s parts and a local-script full name', () => {
-    expect(found('{"firstNameAlt1":"怡秋","lastNameAlt1":"梁","full_name_kanji_or_local":"张艳豪"}')).toEqual(['/firstNameAlt1', '/lastNameAlt1', '/full_name_kanji_or_local']);
+    expect(nameLocations('{"firstNameAlt1":"怡秋","lastNameAlt1":"梁","full_name_kanji_or_local":"张艳豪"}')).toEqual(['/firstNameAlt1', '/lastNameAlt1', '/full_name_kanji_or_local']);
   });
   it('an OCR result\'s words under its label', () => {
-    expect(found('{"words_result":{"姓名":{"location":{"top":1},"words":"林梓萍"},"所有人":{"words":"蔡明"}}}')).toEqual(['/words_result/姓名/words', '/words_result/所有人/words']);
-    expect(found('{"words_result":{"标题":{"words":"欢迎使用"}}}')).toEqual([]);
+    expect(nameLocations('{"words_result":{"姓名":{"location":{"top":1},"words":"林梓萍"},"所有人":{"words":"蔡明"}}}')).toEqual(['/words_result/姓名/words', '/words_result/所有人/words']);
+    expect(nameLocations('{"words_result":{"标题":{"words":"欢迎使用"}}}')).toEqual([]);
   });
   it.each([
     // A list with titles and roles after its names, and a compound surname standing alone in it.
@@ -450,16 +451,24 @@ describe('names in vendor schemas, OCR results, lists, e-sign notices and airlin
   it.each([['蔡涵秋', 'actor', ['蔡涵秋']], ['system', 'actor', []], ['卢浩振', '您的称呼', ['卢浩振']]])('%s under %s', (value, key, want) => expect(names(value, key)).toEqual(want));
 });
 
-describe('a tab-separated table inside text', () => {
-  const text = '刘会计：\n\n以下人员工资补发，请核对：\n姓名\t银行账号\t金额\n梁薇英\t6217925072077930\t¥29556.38\n江琳梓\t6214837985683907\tCNY 46317.50\n\n谢谢';
-  it('reads each row\'s cells by the header\'s labels, not the header as a key and its value', () => {
-    expect(names(text)).toEqual(['梁薇英', '江琳梓']);
-    expect(texts(text, 'pi.bank_card')).toEqual(['6217925072077930', '6214837985683907']);
+describe('a table inside text, read by its header\'s labels', () => {
+  it.each([
+    // Tab-separated, its header not read as a key and its value.
+    ['刘会计：\n\n以下人员工资补发，请核对：\n姓名\t银行账号\t金额\n梁薇英\t6217925072077930\t¥29556.38\n江琳梓\t6214837985683907\tCNY 46317.50\n\n谢谢',
+      ['梁薇英', '江琳梓'], 'pi.bank_card', ['6217925072077930', '6214837985683907']],
+    // Markdown, with a CRLF row.
+    ['Hi team,\n\n| 姓名 | 身份证号 | 护照号 | 政治面貌 |\n|---|---|---|---|\n| 郭静豪 | 500103197302196542 | E28549017 | 中共党员 |\r\n| 向艳 | 410105199103297332 | G75692180 | 群众 |\n\nBest regards',
+      ['郭静豪', '向艳'], 'pi.passport', ['E28549017', 'G75692180']],
+  ])('%s', (text, people, category, values) => {
+    expect(names(text)).toEqual(people);
+    expect(texts(text, category)).toEqual(values);
+  });
+  it('a table whose second line is no rule is none', () => {
+    expect(texts('| 护照号 | 备注 |\n| E28549017 | x |', 'pi.passport')).toEqual([]);
   });
 });
 
 describe('names in loan files, memos, clinical messages and family chats', () => {
-  const found = (body: string, type: string) => inspectBody(classifier, Buffer.from(body), type, NOW).findings.filter((f) => f.category === 'pi.name').map((f) => f.location);
   it.each([
     // Lenders' and counsellors' staff; a memo signed after a dash or a thanks.
     ['催收员：姚诺（工号 A50024）', ['姚诺']], ['咨询师：贺玉\n来访者：顾洋，女，55岁', ['贺玉', '顾洋']],
@@ -482,27 +491,17 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
   it.each(['活动时间——周末', '新品上市——张江店开业', 'Thanks for the update', '我妈说明天来，我爸很好', 'P<A12345', 'PV1|1|O|神经内科|||||4714'])(
     'no name in %s', (value) => expect(names(value)).toEqual([]));
   it('a DICOM person name in its alphabetic and ideographic forms, not a phantom\'s', () => {
-    expect(found('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"ZHOU^TAOXIN","Ideographic":"周涛欣"}]}}', 'application/dicom+json'))
+    expect(nameLocations('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"ZHOU^TAOXIN","Ideographic":"周涛欣"}]}}', 'application/dicom+json'))
       .toEqual(['/00100010/Value/0/Alphabetic', '/00100010/Value/0/Ideographic']);
-    expect(found('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"QA^PHANTOM"}]}}', 'application/dicom+json')).toEqual([]);
+    expect(nameLocations('{"00100010":{"vr":"PN","Value":[{"Alphabetic":"QA^PHANTOM"}]}}', 'application/dicom+json')).toEqual([]);
   });
   it('the counterparty column of a statement whose header follows its account lines', () => {
-    expect(found('户名：吕军,账号：6216619090702976051\n日期,摘要,对方户名,对方账号\n2026-01-30,转账,姚超亮,6217994322812124048\n', 'text/csv'))
+    expect(nameLocations('户名：吕军,账号：6216619090702976051\n日期,摘要,对方户名,对方账号\n2026-01-30,转账,姚超亮,6217994322812124048\n', 'text/csv'))
       .toEqual(['/0/0', '/2/对方户名']);
   });
   it('pinyin and standard-code keys; a product list\'s names are products\'', () => {
-    expect(found('{"dsr":"卢瑶彬","aac003":"贺琪","post_receiver":"邹国涵","xsyr":"张伟"}', 'application/json')).toEqual(['/dsr', '/aac003', '/post_receiver', '/xsyr']);
-    expect(found('{"productList":[{"name":"消费分期"},{"name":"车主贷"}],"goodsArray":[{"name":"金小宝"}]}', 'application/json')).toEqual([]);
+    expect(nameLocations('{"dsr":"卢瑶彬","aac003":"贺琪","post_receiver":"邹国涵","xsyr":"张伟"}', 'application/json')).toEqual(['/dsr', '/aac003', '/post_receiver', '/xsyr']);
+    expect(nameLocations('{"productList":[{"name":"消费分期"},{"name":"车主贷"}],"goodsArray":[{"name":"金小宝"}]}', 'application/json')).toEqual([]);
   });
 });
 
-describe('a Markdown table inside text', () => {
-  const text = 'Hi team,\n\n| 姓名 | 身份证号 | 护照号 | 政治面貌 |\n|---|---|---|---|\n| 郭静豪 | 500103197302196542 | E28549017 | 中共党员 |\r\n| 向艳 | 410105199103297332 | G75692180 | 群众 |\n\nBest regards';
-  it('reads each row\'s cells by the header\'s labels', () => {
-    expect(names(text)).toEqual(['郭静豪', '向艳']);
-    expect(texts(text, 'pi.passport')).toEqual(['E28549017', 'G75692180']);
-  });
-  it('a table whose second line is no rule is none', () => {
-    expect(texts('| 护照号 | 备注 |\n| E28549017 | x |', 'pi.passport')).toEqual([]);
-  });
-});
