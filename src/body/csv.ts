@@ -87,13 +87,19 @@ export function sniffTableDelimiter(buf: Buffer, columnName?: (name: string) => 
   // exports have now and then; a row with fewer is not one of the table's.
   // A statement's last line may be a footer with fewer cells ("客服热线\t95588", "合计\t3笔",
   // "serialNo: 020-68084179").
+  // A payroll batch's total may carry an amount with a thousands comma ("合计,,,,¥28,562.42,")
+  // before such a footer; the footer itself is not one of the rows the share is taken over.
   let exact = 0;
+  let footer = 0;
   for (let i = 0; i < counts.length; i++) {
     const count = counts[i]!;
-    if (count < cells.length && !(i === counts.length - 1 && i >= 3)) return undefined;
+    if (count < cells.length) {
+      if (!(i === counts.length - 1 && i >= 3)) return undefined;
+      footer = 1;
+    }
     if (count === cells.length) exact++;
   }
-  return exact * 5 >= counts.length * 4 ? delimiter : undefined;
+  return exact * 5 >= (counts.length - footer) * 4 ? delimiter : undefined;
 }
 
 const DELIMITERS = ['\t', ',', ';', '|'] as const;

@@ -33,3 +33,10 @@ export function mediaTypeParam(contentType: string, name: string): string | unde
   }
   return undefined;
 }
+
+/** The media type with any charset parameter dropped, for a body that is already text: the
+ *  scorer's protocol carries bodies as JSON strings, decoded from whatever charset they were
+ *  sent in ("text/plain; charset=gbk"), and `scan` reads them as the UTF-8 it encodes them to. */
+export function withoutCharset(contentType: string): string {
+  return contentType.replace(/;\s*charset\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;]*)/gi, '');
+}

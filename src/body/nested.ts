@@ -5,6 +5,7 @@
  * keeps each index stable and every parent before its children.
  */
 import { base64Text } from './base64.js';
+import { parseCsv, sniffTableDelimiter } from './csv.js';
 import { parseJson } from './json.js';
 import type { ColumnNamePredicate, Leaf } from './leaf.js';
 import { percentText } from './percent.js';
@@ -81,14 +82,17 @@ export function asContainer(l: Leaf): Leaf {
 
 const JWT = /^(?:(?:Bearer|JWT|Token) +)?[A-Za-z0-9_-]{4,}\.([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*$/i;
 const DATA_URL = /^data:[\w.+/-]*(?:;[\w-]+=[^;,]*)*;base64,/i;
+/** Base64 of a JSON object or array ('{"' is "eyJ", '[{' is "W3s") standing as a word in text:
+ *  a log line's or a note's encoded payload ("encInfo: eyJzZnpoIjoi…"). */
+const EMBEDDED_JSON = /(?:^|[^A-Za-z0-9+/=_-])((?:eyJ|W3s)[A-Za-z0-9+/_-]{13,}={0,2})(?![A-Za-z0-9+/=_-])/;
 
 /**
  * Base64 that is part of a value: a JWT's payload ("eyJ….eyJ….sig", base64url JSON between two
- * dots), as an Authorization header's credentials hold it too ("Bearer eyJ…"), and a data URL's
- * content ("data:application/json;base64,eyJ…"). Offsets are the part's, in the value (all ASCII
- * before it, so chars are bytes).
+ * dots), as an Authorization header's credentials hold it too ("Bearer eyJ…"), a data URL's
+ * content ("data:application/json;base64,eyJ…"), and encoded JSON as a word of a text. Offsets
+ * are the part's, in the value's UTF-8 bytes.
  */
-function embeddedBase64(value: string): { start: number; end: number; text: string } | undefined {
+function embeddedBase64(value: string): { start: number; end: number; text: string; inText?: boolean } | undefined {
   const jwt = value.length <= 16384 ? JWT.exec(value) : null;
   if (jwt !== null) {
     const start = value.indexOf('.') + 1;
@@ -97,10 +101,40 @@ function embeddedBase64(value: string): { start: number; end: number; text: stri
     return text === undefined ? undefined : { start, end, text };
   }
   const data = DATA_URL.exec(value);
-  if (data === null) return undefined;
-  const start = data[0].length;
-  const text = base64Text(value.slice(start));
-  return text === undefined ? undefined : { start, end: value.length, text };
+  if (data !== null) {
+    const start = data[0].length;
+    const text = base64Text(value.slice(start));
+    return text === undefined ? undefined : { start, end: value.length, text };
+  }
+  const word = EMBEDDED_JSON.exec(value);
+  if (word === null) return undefined;
+  const text = base64Text(word[1]!);
+  if (text === undefined) return undefined;
+  const at = word.index + word[0].length - word[1]!.length;
+  const start = Buffer.byteLength(value.slice(0, at));
+  return { start, end: start + word[1]!.length, text, inText: true };
+}
+
+function tableChildren(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undefined): Leaf[] | undefined {
+  const bytes = Buffer.from(leaf.value, 'utf8');
+  const delimiter = sniffTableDelimiter(bytes, columnName);
+  if (delimiter === undefined) return undefined;
+  try {
+    const cells = parseCsv(bytes, { location: `${leaf.location}|csv`, delimiter });
+    return cells.length === 0 ? undefined : cells.map((c) => ({ ...c, parent: index, wrap: 'csv' as const }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text with a base64 word in it: the text before and after the word stay leaves of their own,
+ *  at the text's location, since the opened value is no longer read itself. */
+function* textAround(leaf: Leaf, index: number, start: number, end: number, encoded: Leaf): Generator<Leaf> {
+  const bytes = Buffer.from(leaf.value, 'utf8');
+  const piece = (from: number, to: number): Leaf => ({ location: leaf.location, key: leaf.key, value: bytes.toString('utf8', from, to), rawStart: from, rawEnd: to, source: 'text', parent: index });
+  if (start > 0) yield piece(0, start);
+  yield encoded;
+  if (end < bytes.length) yield piece(end, bytes.length);
 }
 
 /** The children `leaf` would have if opened, or undefined when it holds no encoding. */
@@ -119,6 +153,9 @@ function open(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undef
       // Not JSON after all: the other readings still apply.
     }
   }
+  // A table sent as a string ({"format": "csv", "data": "claim_no,name,…\n…"}, a reinsurer's
+  // bordereau): its cells are read under their column names, as a CSV body's are.
+  if (children === undefined && value.includes('\n')) children = tableChildren(leaf, index, columnName);
   if (children === undefined) {
     const whole = (suffix: string, text: string, wrap: 'base64' | 'percent'): Leaf[] => [
       { location: `${leaf.location}|${suffix}`, key: leaf.key, value: text, rawStart: 0, rawEnd: Buffer.byteLength(value), source: 'text', parent: index, wrap },
@@ -132,7 +169,8 @@ function open(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undef
     else if (text !== undefined) children = whole('pct', text, 'percent');
     else if (embedded !== undefined) {
       // The base64 part only: its span is where the re-encoded text goes back.
-      children = [{ location: `${leaf.location}|base64`, key: leaf.key, value: embedded.text, rawStart: embedded.start, rawEnd: embedded.end, source: 'text', parent: index, wrap: 'base64' }];
+      const encoded: Leaf = { location: `${leaf.location}|base64`, key: leaf.key, value: embedded.text, rawStart: embedded.start, rawEnd: embedded.end, source: 'text', parent: index, wrap: 'base64' };
+      children = embedded.inText === true ? [...textAround(leaf, index, embedded.start, embedded.end, encoded)] : [encoded];
     }
   }
   // Offsets are into the value's UTF-8 bytes, which a lone surrogate has none of.

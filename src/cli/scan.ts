@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadDefaultPolicyFromSnapshot } from '../config/default-policy.js';
 import { createClassifier, type Classifier } from '../classify/matcher.js';
 import type { Finding } from '../classify/finding.js';
+import { withoutCharset } from '../body/media-type.js';
 import { EgError } from '../errors.js';
 import { redactAll, scanBody, type ScanResult } from '../pipeline/inspect.js';
 import { LineBatchWriter, lineBatches } from './line-batches.js';
@@ -56,7 +57,9 @@ export async function runScanNdjson(options: ScanOptions, input: NodeJS.Readable
         err.write(`scan: line ${lineNo}: "body" must be a string\n`);
         continue;
       }
-      const contentType = typeof doc.contentType === 'string' ? doc.contentType : options.contentType;
+      // The body is a string, already decoded: its bytes are the UTF-8 written below, whatever
+      // charset the document says it was sent in.
+      const contentType = typeof doc.contentType === 'string' ? withoutCharset(doc.contentType) : options.contentType;
       const body = Buffer.from(doc.body, 'utf8');
       const result = scanBody(classifier, body, contentType, new Date());
       output.push(

@@ -52,14 +52,17 @@ describe('egress-guard scan', () => {
     // Also what V8 prints when it does not know a flag the batch sets (src/cli/batch-tiering.ts).
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.stdin.end(
-      `${JSON.stringify({ id: 'a', contentType: 'application/json', body: '{"sfzh":"11010519491231002X"}' })}\n${JSON.stringify({ id: 'b', contentType: 'text/plain', body: 'nothing here' })}\n`,
+      `${JSON.stringify({ id: 'a', contentType: 'application/json', body: '{"sfzh":"11010519491231002X"}' })}\n${JSON.stringify({ id: 'b', contentType: 'text/plain', body: 'nothing here' })}\n` +
+        // A body is a string, decoded already: the charset it was sent in does not apply to it.
+        `${JSON.stringify({ id: 'c', contentType: 'text/plain; charset=gbk', body: '序号,姓名,手机\n1,张伟,13812345678\n2,李娜,13912345678' })}\n`,
     );
     await new Promise((resolve) => child.once('exit', resolve));
     const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; findings: { category: string }[]; redacted: string });
-    expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
+    expect(lines.map((l) => l.id)).toEqual(['a', 'b', 'c']);
     expect(lines[0]!.findings.map((f) => f.category)).toContain('pi.id_card');
     expect(lines[0]!.redacted).toBe('{"sfzh":"******************"}');
     expect(lines[1]).toEqual({ id: 'b', findings: [], redacted: 'nothing here' });
+    expect(lines[2]!.redacted).toBe('序号,姓名,手机\n1,**,***********\n2,**,***********');
     expect(err).toBe('');
   });
 });

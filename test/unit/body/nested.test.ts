@@ -217,3 +217,35 @@ describe('limits', () => {
     expect(leaves.map((l) => [l.location, l.parent])).toEqual([['/a', undefined], ['/b', undefined], ['/a|json/x', 0]]);
   });
 });
+
+describe('encoded JSON as a word of a text, and a table as a string', () => {
+  it('opens the word and keeps the text around it as leaves at the text\'s location', () => {
+    const body = Buffer.from('用户: 身份证 eyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ== 实名的那个');
+    expect(rows(body, parseBody(body, 'text/plain').leaves)).toEqual([
+      ['', undefined, body.toString(), '-', '-', true, body.toString()],
+      ['', undefined, '用户: 身份证 ', 0, '-', false, '用户: 身份证 '],
+      ['|base64', undefined, '{"idCard":"121422196011279330"}', 0, 'base64', true, 'eyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ=='],
+      ['', undefined, ' 实名的那个', 0, '-', false, ' 实名的那个'],
+      ['|base64|json/idCard', 'idCard', '121422196011279330', 2, 'json', false, '121422196011279330'],
+    ]);
+  });
+  it('leaves a word that is no base64 of JSON, or glued to other letters, as text', () => {
+    for (const text of ['token xeyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ== end', 'see eyJhbGciOi', 'eyJ!!!!!!!!!!!!!!!!!']) {
+      expect(parseBody(Buffer.from(text), 'text/plain').leaves).toHaveLength(1);
+    }
+  });
+  it('reads a CSV held in a JSON string by its header', () => {
+    const body = Buffer.from(JSON.stringify({ format: 'csv', data: '姓名,手机\n张伟,13812345678\n李娜,13912345678' }));
+    // Two rows are a table when a header cell names a field (the classifier's columnName).
+    const leaves = parseBody(body, 'application/json', { columnName: (name) => name === '姓名' }).leaves;
+    expect(leaves.filter((l) => l.parent === 1).map((l) => [l.location, l.key, l.value, l.wrap])).toEqual([
+      ['/data|csv/0/0', undefined, '姓名', 'csv'], ['/data|csv/0/1', undefined, '手机', 'csv'],
+      ['/data|csv/1/姓名', '姓名', '张伟', 'csv'], ['/data|csv/1/手机', '手机', '13812345678', 'csv'],
+      ['/data|csv/2/姓名', '姓名', '李娜', 'csv'], ['/data|csv/2/手机', '手机', '13912345678', 'csv'],
+    ]);
+  });
+  it('leaves prose with line breaks and commas a string', () => {
+    const body = Buffer.from(JSON.stringify({ note: '你好,\n明天见,\n谢谢' }));
+    expect(parseBody(body, 'application/json').leaves.map((l) => l.location)).toEqual(['/note']);
+  });
+});

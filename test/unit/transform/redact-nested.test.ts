@@ -267,3 +267,15 @@ describe('redaction rules for nested leaves', () => {
     expect(redactQuery(q, ql, editsFor(ql, [P]))).toBe('f=%7B%22tel%22%3A%22***********%22%7D&x=1');
   });
 });
+
+describe('a CSV in a JSON string and base64 JSON inside a text', () => {
+  it('masks the cells inside the escaped string; the rest stays byte for byte', () => {
+    const body = JSON.stringify({ format: 'csv', data: 'seq,mobile,note\n1,13812345678,a\n2,13912345678,b\n3,13712345678,c\n4,13612345678,d' });
+    expect(redact(body, 'application/json', ['13812345678', '13612345678'])).toBe(body.replace('13812345678', '***********').replace('13612345678', '***********'));
+  });
+  it('masks inside the base64 word and writes it back as base64; the words around it stay', () => {
+    const text = `用户：身份证 ${Buffer.from('{"idCard":"11010519491231002X"}').toString('base64')} 实名的那个`;
+    const out = redact(text, 'text/plain', ['11010519491231002X']);
+    expect(out).toBe(`用户：身份证 ${Buffer.from('{"idCard":"******************"}').toString('base64')} 实名的那个`);
+  });
+});
