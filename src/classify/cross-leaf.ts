@@ -189,6 +189,8 @@ const PASSPORT_TYPES = new Set([
   // ICAO 9303's document codes, as airline records write them ({"type": "P", "number": …}), and
   // HL7's identifier type for a passport number (table 0203), which FHIR codes it by.
   'p', 'pp', 'ppn',
+  // IATA NDC's identity document type code ({"type": "PT", "id": "E…"} in an order's passenger).
+  'pt',
   // The permits of DOMAIN §5 as HR and visa systems name their types.
   'hk_macau_permit', 'hk_macao_permit', 'home_return_permit', 'mainland_travel_permit', 'taiwan_permit', 'exit_entry_permit', 'travel_permit',
   'foreign_passport', 'foreign passport', '外国人护照',
@@ -260,9 +262,11 @@ export function requestFindings(
       if (coded === undefined) continue;
       // {"证件类型": "护照", "证件号码": "…"}, {"type": "PASSPORT", "number": "…"}.
       const number = foldEvasions(leaf.value).trim();
-      // Under FHIR's "value" only a Chinese document's number, which the pre-check keeps
-      // (plain.ts plainToken); a value of the generic shape there is left out before this.
-      const holds = lookupField(leaf.key!)?.category === ID_CARD || isNumberHolderKey(leaf.key!) || (coded && leaf.key === 'value' && isChineseTravelDocument(number));
+      // Under FHIR's "value" and an NDC document's "id" only a Chinese document's number, which
+      // the pre-check keeps (plain.ts plainToken); a value of the generic shape there is left out
+      // before this.
+      const holds = lookupField(leaf.key!)?.category === ID_CARD || isNumberHolderKey(leaf.key!) ||
+        (((coded && leaf.key === 'value') || leaf.key === 'id' || leaf.key === 'ID') && isChineseTravelDocument(number));
       if (!holds || !isPlausiblePassport(number)) continue;
       report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
     }

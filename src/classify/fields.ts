@@ -36,7 +36,9 @@ interface Group {
 const NAME_PART_KEYS = ['firstName', 'lastName', 'givenName', 'familyName', 'surname', 'middleName', 'surnameGiven', 'familyGivenName',
   'givenNames', 'familyNames', 'forename', 'forenames',
   // SuccessFactors' second script ("firstNameAlt1": "怡秋", "lastNameAlt1": "梁").
-  'firstNameAlt', 'lastNameAlt', 'middleNameAlt'];
+  'firstNameAlt', 'lastNameAlt', 'middleNameAlt',
+  // A hotel's police registration of a foreign guest: 英文姓 and 英文名 in pinyin initials.
+  'ywx', 'ywm'];
 const NAME_PART_NORMS = NAME_PART_KEYS.map((k) => k.toLowerCase());
 
 /** Whether a key names a part of a name ("legalName.firstName", "payer_surname"). */
@@ -63,7 +65,9 @@ const GROUPS: readonly Group[] = [
     suffix: ['tel', 'phone', 'phoneNo', 'phoneNum', 'phoneNumber', 'mobile', 'mobileNo', 'mobileNum',
       'mobileNumber', 'mobilePhone', 'cellphone', 'cellPhoneNo', 'cellNumber', 'telephone',
       'contactTel', 'custTel', 'customerTel', 'userTel', 'buyerTel', 'receiverTel', 'linkTel',
-      'telephoneNo', 'telephoneNumber', 'msisdn', 'shouji', 'shoujihao', 'shoujihaoma', 'dianhua',
+      'telephoneNo', 'telephoneNumber', 'msisdn',
+      // E.164 numbers ("phone_e164"); trailing digits are cut, so these read "phonee" and "mobilee".
+      'phoneE164', 'mobileE164', 'shouji', 'shoujihao', 'shoujihaoma', 'dianhua',
       'dianhuahaoma', 'lianxidianhua', '手机', '手机号', '手机号码', '电话', '电话号码', '联系电话',
       '联系方式', '移动电话', '手提电话',
       // A messaging app's account is the phone number it was opened with ("whatsapp_number" must
@@ -89,11 +93,13 @@ const GROUPS: readonly Group[] = [
   { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码',
     // The same in English keys ("faultDiagnosis": "诊断结果：伺服电机编码器故障").
     'faultDiagnosis', 'deviceDiagnosis', 'machineDiagnosis', 'systemDiagnosis', 'vehicleDiagnosis', 'networkDiagnosis',
-    'engineDiagnosis', 'selfDiagnosis', 'equipmentDiagnosis'] },
+    'engineDiagnosis', 'selfDiagnosis', 'equipmentDiagnosis',
+    // A learning platform's diagnostics of a pupil's mastery (health.ts LEARNING_DIAGNOSIS).
+    '学情诊断', '知识点诊断', '学习诊断', '学科诊断', '能力诊断', '作业诊断', '错题诊断'] },
 
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
-      'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm', 'idLegacy',
+      'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm', 'idLegacy', 'zhengjianhao', 'zhengjianhaoma',
       // A credit report's earlier ID numbers (the 15-digit ones issued before 1999).
       ...['history', 'old', 'former', 'prev'].flatMap((when) => [`${when}CertNo`, `${when}CertNumber`]),
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
@@ -113,8 +119,10 @@ const GROUPS: readonly Group[] = [
     // PAN: a card's primary account number, as payment APIs name it.
     // hkkh, fkkh, tkkh: pinyin initials of 还款卡号, 付款卡号, 退款卡号.
     exact: ['card', 'acctNo', 'acctNum', 'yhkh', '账号', 'skzh', 'fkzh', 'skkh', 'skzhh', 'khzh', 'pan', 'acct', 'settleAcct', 'settleAcctNo',
-      'hkkh', 'fkkh', 'tkkh', 'hkzh'],
-    suffix: ['accountNo', 'accountNum', 'accountNumber', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
+      'hkkh', 'fkkh', 'tkkh', 'hkzh',
+      // 收款人账号 and 付款人账号 in pinyin initials.
+      'skrzh', 'fkrzh'],
+    suffix: ['accountNo', 'accountNum', 'accountNumber', 'payeeAcctNo', 'payerAcctNo', 'cardNo', 'cardNum', 'cardNumber', 'bankCard', 'bankCardNo', 'bankCardNumber',
       'bankAccount', 'bankAccountNo', 'bankAccountNumber', 'debitCard', 'creditCard',
       'creditCardNo', 'creditCardNumber', 'iban', 'yinhangka', 'yinhangkahao', 'kahao', '卡号',
       '银行卡', '银行卡号', '银行卡号码', '银行账号', '银行账户', '信用卡号', '借记卡号', '开户账号',
@@ -184,7 +192,11 @@ const GROUPS: readonly Group[] = [
       'nameInPnr', 'pnrName', 'nameOnCard', 'nameOnPassport',
       // Pinyin initials of 收件人姓名, 寄件人姓名, 收货人姓名 (the generic "…xm" rule takes
       // only a plain Han name; these take any).
-      'sjrxm', 'jjrxm', 'shrxm'] },
+      'sjrxm', 'jjrxm', 'shrxm',
+      // The name as the passport prints it, in pinyin or as a visa form asks for it.
+      'xingmingPinyin', 'nameInPassport', 'passportName', 'nameAsInPassport',
+      // 被保险人 and 法人代表 in pinyin; whom an approval or a timesheet is for.
+      'beibaoxianren', 'toubaoren', 'frdb', 'submittedFor', 'requestedFor'] },
   // Role words that hold a person's name when the value is a string (an object under them is
   // not a leaf); too generic to trust at the end of a compound key. They double as speaker
   // tags ("患者：我头疼"), so a Han value must start with a surname (see ROLE_WEIGHT).
@@ -195,7 +207,9 @@ const GROUPS: readonly Group[] = [
       'student', 'borrower', 'landlord', 'witness', 'doctor', 'physician', 'nurse', 'candidate', 'debtor', 'creditor',
       'teacher', 'interviewee', 'visitor', 'occupant', 'guarantor', 'consignor', 'surgeon', 'anesthetist', 'anaesthetist', 'pharmacist', 'editor', 'reviewer',
       'examiner', 'cashier', 'attendant', 'lawyer', 'attorney', 'counsel', 'cust', 'submitter', 'uploader', 'parent', 'emp',
-      'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor',
+      'interviewer', 'advisor', 'adviser', 'consultant', 'counselor', 'counsellor', 'referee', 'worker',
+      // Who wears a child's smartwatch or a patient's monitor; a hotel's guest on a room list.
+      'wearer', '佩戴者', '宾客', '咨询师', '心理咨询师', '治疗师', '心理治疗师',
       // Rentals: a car's or a flat's hirer ("renter": "刘娟子" in a rental's return event).
       'renter', 'lessee', 'hirer',
       // Minutes, courts, invoices and test reports; a CRM's customer and a club's member.
@@ -214,7 +228,7 @@ const GROUPS: readonly Group[] = [
       // insurance data standard's code for 姓名; a short-video shop's order recipient.
       'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
       // An invoice's checker and a prescription's pharmacists; whose sample a genetic test read.
-      'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
+      'checker', 'underwriter', 'surveyor', 'adjuster', 'zzys', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
@@ -240,7 +254,9 @@ const GROUPS: readonly Group[] = [
       'companyAddr', 'contactAddr', 'receiverAddr', 'detailAddress', 'detailAddr', 'registeredAddress', 'registeredAddr',
       '安装地址', '装机地址', '工作地址', '单位地址',
       // Pinyin initials of 家庭住址, 居住地址, 户籍地址, 详细地址, 联系地址, 收货地址.
-      'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz', 'sjrdz', 'jjrdz', 'shrdz'] },
+      'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz', 'sjrdz', 'jjrdz', 'shrdz',
+      // 通讯地址 and 投保人地址 in pinyin initials; a policy applicant's and a mailing address.
+      'txdz', 'tbrdz', 'applicantAddr', 'applicantAddress'] },
   { category: null, weight: 0,
     suffix: ['ipAddress', 'ipv4Address', 'ipv6Address', 'macAddress', 'serverAddress',
       'remoteAddress', 'localAddress', 'hostAddress', 'walletAddress', 'contractAddress',
@@ -258,7 +274,7 @@ const GROUPS: readonly Group[] = [
       'travelDocumentNo', 'travelDocumentNumber', 'travelDocument', 'permitNo', 'permitNumber',
       '港澳通行证号码', '台胞证', '台胞证号', '回乡证', '回乡证号', '旅行证件号',
       // The permits of DOMAIN §5 by their English and pinyin names.
-      'hkMacauPermit', 'hkMacaoPermit', 'hkmPermit', 'homeReturnPermit', 'mainlandTravelPermit',
+      'hkMacauPermit', 'hkMacaoPermit', 'hkMacaoResidentPermit', 'hkMacauResidentPermit', 'hkmPermit', 'homeReturnPermit', 'mainlandTravelPermit',
       'taiwanPermit', 'twPermit', 'exitEntryPermit', 'gangaoPermit', 'gangaotongxingzheng',
       'huixiangzheng', 'taibaozheng', '往来港澳通行证', '往来台湾通行证', '出入境通行证',
       'travelPermit', 'travelPermitNo', 'hkPermit', 'mainlandPermit', 'exitPermit', 'entryPermit', 'txzh', 'txzhm',
@@ -305,6 +321,8 @@ const GROUPS: readonly Group[] = [
       '检验结论', '化验结论', 'jyjl', 'jcjl', 'labConclusion', 'testConclusion',
       // A report's line per test: "检验项目：TPPA 阳性".
       '检验项目', '化验项目', 'jyxm',
+      // A check-up's or an underwriting report's abnormal findings, and ICD编码 in pinyin.
+      'abnormalItems', 'abnormalFindings', 'abnormalResults', '异常项目', '异常指标', '异常结果', 'icdbm',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
@@ -314,7 +332,7 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.biometric', weight: 0.9,
     suffix: ['faceFeature', 'faceFeatures', 'faceTemplate', 'faceEmbedding', 'faceVector', 'faceData',
       'faceImage', 'facePhoto', 'facialFeatures', 'fingerprintTemplate', 'fingerprintData',
-      'fingerprintImage', 'fingerprintFeature', 'fingerTemplate', 'voiceprint', 'voiceprintData',
+      'fingerprintImage', 'fingerprintFeature', 'fingerTemplate', 'fpTmp', 'fpTemplate', 'voiceprint', 'voiceprintData', 'voiceprintSample',
       'voiceFeature', 'irisTemplate', 'irisCode', 'irisImage', 'irisData', 'palmprint', 'palmVein',
       'fingerVein', 'biometric', 'biometrics', 'biometricData', 'biometricTemplate', '人脸', '人脸特征',
       '人脸特征值', '人脸数据', '人脸图像', '人脸照片', '人脸模板', '面部特征', '指纹数据', '指纹模板', '指纹特征',
@@ -393,6 +411,8 @@ const GROUPS: readonly Group[] = [
       '确认号', '登记号', '批次', 'claimNumber', 'claimId', 'ywlsh', 'lsh',
       // Part, model and licence codes: a 17-char one passes the VIN check one time in eleven.
       'mpn', 'itemCode', 'modelCode', 'partCode', 'licenseKey', 'productKey', 'activationCode', 'serialKey',
+      // A recruiter's job requisition ("Requisition: 19815034939").
+      'requisition', 'requisitionNo', 'requisitionId', 'reqNo',
       '配件编号', '零件号', '物料编码', '物料号', '型号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.
@@ -442,6 +462,8 @@ function build(): void {
     const add = (word: string, suffix: boolean): void => {
       const norm = normalizeFieldName(word);
       if (exactMap.has(norm)) throw new Error(`fields.ts: duplicate dictionary entry "${word}"`);
+      // Normalising cuts trailing digits ("e164" → "e"): a suffix that short would end every key.
+      if (suffix && norm.length < (norm.charCodeAt(0) < 0x80 ? 3 : 2)) throw new Error(`fields.ts: suffix "${word}" normalises to "${norm}", too short to match by`);
       exactMap.set(norm, match);
       if (suffix) {
         suffixMap.set(norm, match);

@@ -12,7 +12,7 @@ import {
   HEALTH_SECTIONS_ZH, HEALTH_TERMS_EN, HEALTH_TERMS_ZH, HEALTH_WEAK_EN, HEALTH_WEAK_ZH, ICD_LABELS,
 } from './detectors/health.js';
 import {
-  NAME_ADDRESSED_SUFFIXES_ZH, NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SIGN_OFFS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT,
+  NAME_ADDRESSED_SUFFIXES_ZH, NAME_APPLICANT_SUFFIXES_ZH, NAME_GREETINGS_ZH, NAME_INTRODUCERS, NAME_LIST_LABELS, NAME_SIGN_OFFS, NAME_SUFFIXES_ZH, NAME_TRIGGERS_EN, NAME_TRIGGERS_ZH, NAME_TRIGGERS_ZH_STRICT,
 } from './detectors/name.js';
 import { RELIGION_CONTEXT, RELIGION_TERMS, RELIGION_WORDS_EN, RELIGION_WORDS_ZH } from './detectors/religion.js';
 import type { KeywordSpec } from './keywords.js';
@@ -132,6 +132,7 @@ export function builtinKeywords(): KeywordSpec<KeywordInfo>[] {
   add(out, NAME_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.75 });
   add(out, NAME_GREETINGS_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, greeting: true });
   add(out, NAME_ADDRESSED_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, opening: true });
+  add(out, NAME_APPLICANT_SUFFIXES_ZH, { kind: 'nameSuffix', category: 'pi.name', rule: RULES.nameContext, confidence: 0.7, opening: true });
   add(out, ADDRESS_TRIGGERS_ZH, { kind: 'addressTrigger', category: 'pi.address', rule: RULES.addressContext, confidence: 0.8 });
   for (const [category, words] of IDENTIFIER_LABELS) add(out, words, { kind: 'idLabel', category, rule: '', confidence: 0 });
   return out;

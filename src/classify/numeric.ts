@@ -312,7 +312,7 @@ function isPairGap(v: string, from: number, to: number): boolean {
 }
 // XML elements named for their axis count as labels: "<lat>31.23</lat><lng>121.47</lng>", and
 // WeChat's location message "<Location_X>29.58</Location_X><Location_Y>106.56</Location_Y>".
-const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|lat(?:itude)?|lng|lon(?:g(?:itude)?)?|经度|纬度|[经纬]|东经|北纬|南纬|西经|<\/?(?:[a-z]+:)?(?:lat(?:itude)?|lng|lon(?:g(?:itude)?)?|location_[xy])>)*$/i;
+const PAIR_GAP = /^(?:[\s,，、/|()（）[\]{}:：=&°'"′″]|[NSEWnsew](?![a-z])|(?:[a-z]{1,12}_)?(?:lat(?:itude)?|lng|lon(?:g(?:itude)?)?)|经度|纬度|[经纬]|东经|北纬|南纬|西经|<\/?(?:[a-z]+:)?(?:lat(?:itude)?|lng|lon(?:g(?:itude)?)?|location_[xy])>)*$/i;
 
 function isWordJoint(c: number): boolean {
   return c === 95 || c === 45;

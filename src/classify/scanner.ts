@@ -22,7 +22,7 @@ import { clauseSpan, isIcd10, isMedicalValue } from './detectors/health.js';
 import type { CivilDate } from './detectors/id-card.js';
 import { isPointArrayKey } from './detectors/location.js';
 import {
-  hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
+  hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isBusinessParent, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
 import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
 import { isChineseTravelDocument, mrzNameAt, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
@@ -31,7 +31,7 @@ import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
 import { usccConfidence } from './detectors/uscc.js';
 import { vinConfidence } from './detectors/vin.js';
 import { fieldFindings, fieldIdentifier, identifierRunEnd, isSplittableIdentifier, joinCjkRuns, labelledTravelDocument, nameFactorFor } from './field-rules.js';
-import { isHolderKey, isPartKey, lookupField, mayBeField, normalizeFieldName, partOf, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
+import { isHolderKey, isPartKey, lookupField, mayBeField, namesPartOfName, normalizeFieldName, partOf, REFERENCE, ROLE_WEIGHT, type FieldMatch } from './fields.js';
 import type { Finding } from './finding.js';
 import { applyKeywords, isMedicalLabel, type Span } from './keyword-pass.js';
 import type { KeywordInfo } from './keyword-table.js';
@@ -117,6 +117,8 @@ export class LeafScanner implements ScanHost {
     // A product's name is not a person's; but a list of "items" may be people (payroll lines),
     // and a value that reads as a Han personal name is taken as one wherever it stands.
     if (key !== undefined && key.category === NAME && namesThing(leaf) && (!isPlainHanName(v) || namedByThing(leaf))) key = undefined;
+    // A hotel's, a shop's or a company's address is the business's, not a person's.
+    else if (key !== undefined && key.category === ADDRESS && addressOfBusiness(leaf)) key = undefined;
     this.keyCategory = key?.category;
     if (key !== undefined) {
       this.fieldCategory = fieldFindings(this, v, key.category, key.weight) ?? fieldIdentifier(this, v, key.category);
@@ -695,11 +697,13 @@ export class LeafScanner implements ScanHost {
       if (text.length === 0 || (mayBeField(text, 0, text.length) && lookupField(text) !== undefined)) return;
       match = { category: cell.category, weight: Math.min(cell.weight, ROLE_WEIGHT) };
     }
-    this.labelled(match, v, from, end);
+    // "<GivenName>Jiaxue</GivenName><Surname>Zhu</Surname>": a part of a name is one word.
+    this.labelled(match, v, from, end, cell === undefined && namesPartOfName(field));
   }
 
-  /** A value a label names, from `from`, read no further than `limit`. */
-  private labelled(match: FieldMatch, v: string, from: number, limit: number): void {
+  /** A value a label names, from `from`, read no further than `limit`; `namePart` when the label
+   *  names a part of a name, which one Latin word may fill. */
+  private labelled(match: FieldMatch, v: string, from: number, limit: number, namePart = false): void {
     const category = match.category;
     if (category === this.fieldCategory) return;
     if (isSplittableIdentifier(category)) {
@@ -730,7 +734,7 @@ export class LeafScanner implements ScanHost {
       // After a role's label ("Patient: Female", "Guest: Marriott Bonvoy"), Latin words must
       // read as a person's name, as under a bare "name". Not in nameFactorFor: the name-part
       // fields share the role weight, and "firstName": "Shuang" is one word.
-      if (match.weight <= ROLE_WEIGHT && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name.trim())) conf = 0;
+      if (match.weight <= ROLE_WEIGHT && !namePart && !isCjkCode(name.charCodeAt(0)) && !isLatinPersonName(name.trim())) conf = 0;
     }
     else if (category === ADDRESS) conf = 0.8 * addressConfidenceFactor(text);
     else if (category === PASSPORT) {
@@ -922,6 +926,12 @@ function namesThing(leaf: Leaf): boolean {
   if (normalizeFieldName(leaf.key!) !== 'name') return false;
   const parent = namedParent(leaf.location);
   return parent !== undefined && isThingParent(normalizeFieldName(parent));
+}
+
+/** An address held by a business (name.ts isBusinessParent). */
+function addressOfBusiness(leaf: Leaf): boolean {
+  const parent = namedParent(leaf.location);
+  return parent !== undefined && isBusinessParent(normalizeFieldName(parent));
 }
 
 /** A "name" whose holder is never a person (name.ts isNeverPersonParent). */

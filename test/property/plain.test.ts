@@ -66,6 +66,9 @@ const piece = fc.oneof(
     // out; coordinates between XML axis elements; a dash's signature; a call's taker.
     'PPN', 'C04938563', 'P<CHNSONG<<HUI<<<<<<', '1 3 8 1 2 3 4 5 6 7 8', '<lat>', '</Location_X><Location_Y>', '——', '本人接听', '我妈',
     'ZHOU^TAOXIN', '| 姓名 | 护照号 |\n|---|---|\n| ', ' |\n', 'N39.414655', '120.586736E', '开户行及账号：中国工商银行北京分行 ',
+    // An NDC document type and its number; a table held as a string; an approval's applicant;
+    // prefixed axes in a query; a companion; a hotel's desk.
+    'PT', 'EJ8617171', '姓名,手机\n', ',', '\n', '提交的请假', '&from_lng=', 'from_lat=', '同行人', '总机', 'Front Desk', 'wearer ',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',
@@ -85,12 +88,14 @@ const piece = fc.oneof(
   fc.string({ maxLength: 6 }),
   fc.constant('{"phone":"13912345678"}'),
   fc.constant(Buffer.from('{"idCard":"110101199003074514"}').toString('base64')),
+  fc.constant(` ${Buffer.from('{"realName":"张伟"}').toString('base64')} `),
   fc.constant('%E6%89%8B%E6%9C%BA%3D13912345678'),
 );
 const valueArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 const keyArb = fc.constantFrom(
   'note', 'msg', 'sku', 'orderNo', 'ts', 'title', 'x', 'items', 'data', 'phone', 'lat', 'userName', 'rs123', 'coordinates', 'path', 'gps',
   'linkman', 'oldIdNo', 'name', 'type', 'value', 'display', 'passNo', 'Alphabetic', 'latitudeE7', 'lng', 'certType',
+  'id', 'worker', 'hotel', 'address', 'contactName',
 );
 /** Numbers that may be half of a point inside China, or not. */
 const coordinateArb = fc.oneof(

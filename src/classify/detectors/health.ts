@@ -82,7 +82,10 @@ export const HEALTH_TERMS_ZH = [
   // Signs and ECG findings ("咳嗽3周，痰中带血", "窦性心动过缓").
   '痰中带血', '咯血', '咳血', '便血', '血尿', '蛋白尿', '心动过缓', '心动过速', '早搏', '传导阻滞', '心律不齐',
   // A genetic test's finding about its subject ("MTHFR C677T 纯合突变").
-  '纯合突变', '杂合突变', '致病突变', '致病性变异',
+  '纯合突变', '杂合突变', '致病突变', '致病性变异', '意义未明变异',
+  // Injuries in a claim's accident narrative ("驾驶员头部皮外伤", "颈部软组织挫伤"), a
+  // gaokao check-up's eyesight, a school's absence reasons, a delivery note's intolerance.
+  '挫伤', '皮外伤', '擦伤', '软组织损伤', '高度近视', '诺如病毒', '疑似流感', '乳糖不耐受',
 ];
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
@@ -131,6 +134,9 @@ export const HEALTH_TERMS_EN = [
   'neutropenia', 'thrombocytopenia', 'leukopenia', 'agranulocytosis', 'acute kidney injury', 'renal failure',
   'hepatotoxicity', 'liver injury', 'anaphylactic', 'stevens-johnson', 'pulmonary embolism', 'deep vein thrombosis',
   "crohn's disease", 'crohn disease', 'ulcerative colitis', 'interstitial lung disease', 'pancytopenia',
+  // Diagnoses as English notes and claims write them beside their ICD code ("adjustment
+  // disorder with anxiety (F43.22)", "lumbar disc herniation (M51.2)"), and a reliever inhaler.
+  'adjustment disorder', 'depressive episode', 'disc herniation', 'herniated disc', 'salbutamol', 'albuterol',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
 export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD',
@@ -148,7 +154,9 @@ export const ICD_LABELS = ['ICD-10', 'ICD10', 'ICD-10-CM', 'ICD'];
 /** Longer phrases that contain a health word but are not about anyone's health. */
 export const HEALTH_NEGATIVES = [
   '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '车辆诊断', '诊断工具', '诊断日志', '诊断接口',
-  '诊断模式', '诊断码', '故障码', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
+  '诊断模式', '诊断码', '故障码',
+  // A learning platform's diagnostics of a pupil's mastery (LEARNING_DIAGNOSIS below).
+  '学情诊断', '知识点诊断', '学习诊断', '学科诊断', '能力诊断', '作业诊断', '错题诊断', '诊断性测验', '诊断性测试', '诊断性评估', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
   '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
   // Buildings, as a ride's pickup point names them ("人民医院门诊楼").
   '门诊楼', '门诊大楼', '住院楼', '住院大楼', '急诊楼', '医技楼',
@@ -269,7 +277,9 @@ export function clauseSpan(s: string, start: number, end: number, section: boole
   return { start: from, end: Math.max(end, medicalSpanEnd(s, end, !section, isMedicalLabel)) };
 }
 
-const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}', '否', '不详', '没有', '未见', '无特殊']);
+const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'none', 'nil', 'n/a', 'na', '-', '--', '无', '暂无', 'true', 'false', '0', '[]', '{}', '否', '不详', '没有', '未见', '无特殊',
+  // A health declaration's answer when there is nothing to declare.
+  '无异常', '未见异常']);
 
 /** "无", "暂无", "N/A": what a form writes where it has nothing to say. */
 export function isPlaceholderValue(value: string): boolean {
@@ -286,7 +296,7 @@ export function isMedicalValue(value: string): boolean {
   const v = value.trim().toLowerCase();
   // One class then the unit: a pattern with \d between two such classes backtracks
   // quadratically over a long run of digits.
-  return !PLACEHOLDERS.has(v) && !(DATA_COUNT.test(v) && /\d/.test(v)) && !MACHINE_DIAGNOSIS.test(v) && !DIGITS_ONLY.test(v);
+  return !PLACEHOLDERS.has(v) && !(DATA_COUNT.test(v) && /\d/.test(v)) && !MACHINE_DIAGNOSIS.test(v) && !LEARNING_DIAGNOSIS.test(v) && !DIGITS_ONLY.test(v);
 }
 
 /** A bare number under "rx" or "dx" is a count, a hotline or a code of the form's own, not a
@@ -295,4 +305,8 @@ const DIGITS_ONLY = /^[\d\s-]+$/;
 
 /** "车辆诊断：发动机故障码 P0300" under "diag", "系统诊断：磁盘 I/O 正常" under a "diagnosis"
  *  object, "伺服电机编码器故障": a machine's diagnosis (a person's illness is no 故障). */
+/** A learning platform's "diagnosis" of what a pupil has mastered ("学情诊断：掌握度 41%",
+ *  "知识点诊断：薄弱", "诊断性测验 平均分 67"). */
+const LEARNING_DIAGNOSIS = /^(?:学情|知识点|学习|学科|能力|作业|错题)诊断|诊断性(?:测验|测试|评估|考试)|掌握度/;
+
 const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检)诊断|故障|\bobd\b|\bdtc\b/;

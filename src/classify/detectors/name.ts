@@ -129,9 +129,15 @@ const NOT_PERSONS = new Set([
   '物业代收', '快递员', '配送员', '骑手', '财务', '财务部', '出纳', '会计', '收发室', '传达室', '客服', '游客', '访客',
   '用户', '客户', '会员', '匿名', '匿名用户', '未知', '暂无', '无', '空', '测试', '系统', '管理员', '店长', '老板',
   '待定', '待分配', '系统自动', '自动', '值班经理', '值班人员', '负责人', '联系人',
+  // A hotel's or an office's desks, as its contact name ("contactName": "总机").
+  '总机', '总台', '大堂经理', '预订部', '销售部', '接待处',
   // Form placeholders.
   '未填写', '未提供', '必填', '选填', '待填写', '待补充', '不详', '保密', '未填', '请填写',
 ]);
+
+/** The same desks in English, lower-cased ("Front Desk", "RECEPTION"). */
+const NOT_PERSONS_LATIN = new Set(['front desk', 'reception', 'concierge', 'switchboard', 'operator', 'customer service',
+  'guest services', 'front office', 'duty manager', 'reservations']);
 
 /** What a form writes where a name's part would be: nobody's ("某", "无", "略"). */
 const PLACEHOLDER_PARTS = new Set([...'某无空略未缺暂待同否是'].map((c) => c.charCodeAt(0)));
@@ -166,7 +172,7 @@ export function nameConfidenceFactor(value: string): number {
   // Invisible characters pasted into a name to evade ("扎西\u200b多吉") are dropped.
   const s = foldEvasions(value).trim();
   if (s.length === 0 || s.length > 64) return 0;
-  if (NOT_PERSONS.has(s) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
+  if (NOT_PERSONS.has(s) || (s.length <= 21 && NOT_PERSONS_LATIN.has(s.toLowerCase())) || (s.length <= 8 && isCjkCode(s.charCodeAt(0)) && ORG_VALUE_ENDINGS.test(s))) return 0;
   // "孙氏物流", "王氏宗祠": a family's business or hall, named by its surname and 氏.
   if (s.length >= 3 && s.charCodeAt(1) === 0x6c0f) return 0;
   if (isCjkName(s) || isSurnamelessName(s)) return 1;
@@ -245,6 +251,8 @@ const FOLLOWER_WORDS = new Set([
   '来电', '退款', '付款', '支付', '领取', '修改', '更换', '取消', '认证', '实名', '电话', '手机', '身份', '地址', '邮箱',
   '微信', '联系', '下周', '下午', '上午', '中午', '晚上', '后天', '前天', '入职', '离职', '到岗', '报到', '上班', '下班',
   '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
+  // The document a traveller or a guest shows ("旅客雷颖持护照E709…", "同行人王芳持港澳通行证").
+  '持有', '持护', '持证', '持港', '持台', '持往', '持回', '持身', '持外', '持中', '持因', '持普',
 ]);
 
 export function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -580,6 +588,8 @@ export const NAME_TRIGGERS_ZH = [
   // Family named in chats and orders ("是给我妈梁宸轩买的", "我老公郝思诗也是会员").
   '我妈', '我爸', '我妈妈', '我爸爸', '我母亲', '我父亲', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子',
   '我儿子', '我女儿', '我哥', '我姐', '我弟', '我妹', '我奶奶', '我爷爷', '我外婆', '我姥姥',
+  // Who travels or stays with the guest ("同行人司马刚"); who wears a child's smartwatch.
+  '同行人', '同住人', '随行人员', '佩戴者',
   // Counselling and therapy records ("咨询师：贺玉", "治疗师 方梓").
   '咨询师', '心理咨询师', '治疗师', '心理治疗师', '督导师', '来访者', '受检者', '受检人',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -674,6 +684,10 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
 export const NAME_ADDRESSED_SUFFIXES_ZH = ['旅客', '乘客', '患者', '病人', '家属', '小朋友', '同学您好', '用户您好', '客户您好', '会员您好', '业主您好', '车主您好',
   // A property manager's and a garage's notices ("【悦居物业】顾翊蓉业主，您好").
   '业主', '车主'];
+
+/** What an approval's title says its applicant did ("蒋宇提交的请假", "马倩发起的出差申请", as
+ *  DingTalk and Feishu title them): the name opens the title. */
+export const NAME_APPLICANT_SUFFIXES_ZH = ['提交的', '发起的', '申请的'];
 
 /** What follows the name and its comma in a message that opens with them ("郑桐磊，您的外卖已送达"). */
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的',
@@ -797,8 +811,18 @@ const LIST_TAILS = ['list', 'array', 'arr', '列表'];
 
 export function isNeverPersonParent(parent: string): boolean {
   const listed = listedThing(parent);
-  return NEVER_PERSON_PARENTS.test(parent) || (listed !== undefined && NEVER_PERSON_PARENTS.test(listed));
+  return NEVER_PERSON_PARENTS.test(parent) || BUSINESS_ENDINGS_ZH.test(parent) || (listed !== undefined && NEVER_PERSON_PARENTS.test(listed));
 }
+
+/** Businesses, whose address is their own, not a person's ({"hotel": {"address": …}},
+ *  {"取车门店": {"地址": …}}); a scene's or a city's address may still be where someone is. */
+export function isBusinessParent(parent: string): boolean {
+  const listed = listedThing(parent) ?? parent;
+  return BUSINESS_PARENTS.test(listed) || BUSINESS_ENDINGS_ZH.test(listed);
+}
+const BUSINESS_PARENTS = /^(?:company|companies|corps?|orgs?|organi[sz]ations?|banks?|branch(?:es)?|hotels?|shops?|stores?|merchants?|vendors?|suppliers?|warehouses?|outlets?|dealers?|dealerships?|carriers?|restaurants?|clinics?|hospitals?|pharmac(?:y|ies)|商户|商家|门店|店铺|公司|酒店|医院)$/;
+/** Businesses by their Chinese ending ("取车门店", "入住酒店", "开户网点"). */
+const BUSINESS_ENDINGS_ZH = /(?:门店|酒店|宾馆|公司|商户|商家|网点|营业厅|分行|支行)$/;
 
 /** Whether an object whose normalised key is `parent` names a thing, so that a bare "name"
  *  member in it is the thing's ({"product": {"name": "Desk Lamp"}}, {"items": [{"name": …}]},
@@ -966,6 +990,10 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['booked by', false, true], ['called', false, true], ['spoke with', false, true], ['spoke to', false, true],
   ['contacted', false, true], ['met with', false, true],
   ['traveler', false], ['traveller', false],
+  // Schools', clinics' and agencies' notes ("parent Mingxiao Song informed", "Client: Kexuan
+  // Huang", "referee Yingtao Song", "handled by 侯宁", "Discharge summary for 毛玉兰").
+  ['parent', false], ['student', false], ['client', false], ['referee', false], ['contact is', false],
+  ['handled by', false], ['summary for', false, true],
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],

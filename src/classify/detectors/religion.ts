@@ -23,4 +23,6 @@ export const RELIGION_CONTEXT = [
 export const RELIGION_TERMS = ['受洗', '皈依', '信仰佛教', '信仰基督教', '信仰伊斯兰教', '信仰天主教', '信仰道教',
   // Someone said to be a believer ("候选人是基督徒，入职后请安排…").
   // "穆斯林" is also an adjective ("是穆斯林餐厅"), so only the words for a believer.
-  '是基督徒', '是佛教徒', '是天主教徒', '是道教徒', '是犹太教徒', '为基督徒', '为佛教徒'];
+  '是基督徒', '是佛教徒', '是天主教徒', '是道教徒', '是犹太教徒', '为基督徒', '为佛教徒',
+  // …and a Muslim speaking of themselves or of someone ("另外我是穆斯林，食堂有清真餐吗？").
+  '我是穆斯林', '本人是穆斯林', '他是穆斯林', '她是穆斯林'];

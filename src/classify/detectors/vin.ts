@@ -9,8 +9,9 @@ import { vin } from '../validators.js';
 /** 0.97 for a VIN in the usual upper-case form, 0.9 for other forms with support, else 0. */
 export function vinConfidence(code: string, letters: number, upper: number, supported: boolean): number {
   if (code.length !== 17 || !vin(code)) return 0;
-  // A VIN is printed in capitals and always has letters in its WMI or descriptor; a lower-case
-  // or digits-only 17-char string is an id that happens to pass (1 in 11 do).
-  if (letters > 0 && upper === letters) return 0.97;
+  // A VIN is printed in capitals and has letters in its WMI and its descriptor; a lower-case
+  // or digits-only 17-char string, or a prefix letter and 16 digits ("T2603…", a trip's or an
+  // order's id), is an id that happens to pass (1 in 11 do).
+  if (letters >= 2 && upper === letters) return 0.97;
   return supported ? 0.9 : 0;
 }

@@ -189,3 +189,19 @@ describe('lab results and the findings of medical examinations', () => {
     expect(texts(value, 'pi.health', key)).toEqual([value]);
   });
 });
+
+describe('injuries, school absences, check-up remarks, learning diagnostics', () => {
+  it.each([
+    ['驾驶员张伟头部皮外伤，送医治疗。', ['驾驶员张伟头部皮外伤']], ['患者李娜：颈部软组织挫伤', ['颈部软组织挫伤']],
+    ['Assessment: adjustment disorder with anxiety (F43.22).', ['adjustment disorder with anxiety (F43.22)']],
+    ['candidate reported lumbar disc herniation (M51.2) under treatment', ['reported lumbar disc herniation (M51.2) under treatment']],
+    ['受检者王芳，结论：TP53意义未明变异（VUS）', ['TP53意义未明变异（VUS）']],
+  ])('%s', (value, want) => expect(h(value)).toEqual(want));
+  it.each([['高度近视 -8.00D', 'tjbz'], ['谷丙转氨酶 86 U/L↑', 'abnormalItems'], ['S82.2', 'icdbm']])('%s under %s', (value, key) => {
+    expect(inspectBody(classifier, Buffer.from(JSON.stringify({ name: '张伟', [key]: value })), 'application/json', NOW).findings
+      .filter((f) => f.category === 'pi.health').map((f) => f.location)).toEqual([`/${key}`]);
+  });
+  it.each([
+    ['学情诊断：掌握度 41%', 'diagnosis'], ['知识点诊断：薄弱', 'diagnosis'], ['诊断性测验 平均分 67', 'diagnosis'], ['薄弱', '学情诊断'], ['无异常', '告知结果'],
+  ])('%s under %s is no one\'s health', (value, key) => expect(h(value, key)).toEqual([]));
+});

@@ -84,6 +84,13 @@ describe('VIN detector', () => {
     ['LSVAU218XN21832940', []], ['JTD7DAL3XS9226802', []],
   ])('%s', (value, want) => expect(texts(value, 'vehicle.vin')).toEqual(want));
 
+  it('a prefix letter and 16 digits that pass the check are an id, unless a VIN field says so', () => {
+    const trip = makeVin('T260315123456789');
+    expect(texts(trip, 'vehicle.vin', 'tripId')).toEqual([]);
+    expect(texts(`trip ${trip} done`, 'vehicle.vin')).toEqual([]);
+    expect(texts(trip, 'vehicle.vin', 'vin')).toEqual([trip]);
+  });
+
   it('a valid VIN under a reference field (sku) is the SKU it says it is', () => {
     expect(texts('LSVAU218XN2183294', 'vehicle.vin', 'sku')).toEqual([]);
     expect(texts('lsvau218xn2183294', 'vehicle.vin', 'vin')).toEqual(['lsvau218xn2183294']);
@@ -212,6 +219,10 @@ describe('documents by their holder and type', () => {
   it('a permit\'s number under passNo; "bypassNo" is none', () => {
     expect(texts('C04938563', 'pi.passport', 'passNo')).toEqual(['C04938563']);
     expect(texts('C04938563', 'pi.passport', 'bypassNo')).toEqual([]);
+  });
+  it('an NDC order\'s identity document: a Chinese passport\'s number under "id" beside type PT', () => {
+    expect(passports('{"identityDoc":{"type":"PT","id":"EJ8617171","issuingCountry":"CN"},"pax":{"type":"ADT","id":"PAX1"}}')).toEqual(['/identityDoc/id']);
+    expect(passports('{"doc":{"type":"PT","id":"DOC-000123"}}')).toEqual([]);
   });
   it('a foreign passport by its type code', () => {
     expect(passports('{"name":"Mateo Rossi","certType":"FOREIGN_PASSPORT","certNo":"657430976"}')).toEqual(['/certNo']);

@@ -505,3 +505,38 @@ describe('names in loan files, memos, clinical messages and family chats', () =>
   });
 });
 
+
+describe('names in bookings, school notes, approvals, claims and registrations', () => {
+  it.each([
+    // A companion after 同行人; the document the traveller holds ends the name before it.
+    ['旅客雷颖持护照E70944581，同行人司马刚，港澳通行证M8771970816。', ['雷颖', '司马刚']],
+    ['[SOS] 手表 佩戴者 董琪沐 于 08:12 触发求救', ['董琪沐']],
+    // Pinyin names after the role words of school, clinic and recruiting notes.
+    ['parent Mingxiao Song informed by phone', ['Mingxiao Song']], ['Main contact is Mingling Pan, mingling.pan@nfls.com.cn', ['Mingling Pan']],
+    ['verified, referee Yingtao Song (18912345678)', ['Yingtao Song']], ['Client: Kexuan Huang (student no. 2021)', ['Kexuan Huang']],
+    ['Incident report: student Wenming Zhou (ID 330106201610174077)', ['Wenming Zhou']], ['Ride complaint handled by 侯宁.', ['侯宁']],
+    // An approval's title names its applicant.
+    ['蒋宇提交的请假', ['蒋宇']], ['马倩发起的出差申请', ['马倩']],
+  ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
+  it.each(['您提交的申请已通过', '财务部提交的报表', '系统发起的任务', 'parent company Alibaba Group', 'student ID 12345', 'client id web-portal'])(
+    'no name in %s', (value) => expect(names(value)).toEqual([]));
+  it.each([
+    ['谢杰', 'beibaoxianren'], ['夏琳', 'frdb'], ['胡艳磊', '咨询师'], ['田睿辰', 'wearer'], ['Juan Song', 'submittedFor'], ['Lin Cai', 'worker'],
+    ['金秀桂', 'underwriter'], ['毛英飞', 'surveyor'], ['于倩海', '查勘员'], ['尹胜涵', 'zzys'], ['LUO YANG', 'xingming_pinyin'],
+    ['CHEN JING', 'name_in_passport'], ['PARK', 'ywx'], ['SEOYEON', 'ywm'], ['徐雨晓', '宾客'],
+  ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
+  it.each([['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
+    '%s under %s is no one', (value, key) => expect(names(value, key)).toEqual([]));
+  it('the parts of a name as XML elements', () => {
+    expect(names('<ResGuest><PersonName><GivenName>Jiaxue</GivenName><Surname>Zhu</Surname></PersonName></ResGuest>')).toEqual(['Jiaxue', 'Zhu']);
+  });
+  it('a payroll batch in text whose total line and batch number follow its rows', () => {
+    const body = '序号,收款人姓名,收款卡号,收款行,金额,摘要\n1,孙峰颖,6227007778913248172,中国建设银行,55686.46,工资\n2,杨昊嘉,6217007939959079100,中国建设银行,34381.39,工资\n' +
+      '3,徐娟玉,6212264771173665532,中国工商银行,52301.53,工资\n合计,,,,¥28,562.42,\n批次号:627936732553132672';
+    expect(nameLocations(body, 'text/plain')).toEqual(['/1/收款人姓名', '/2/收款人姓名', '/3/收款人姓名']);
+  });
+  it("a bordereau sent as a CSV string in JSON is read by its columns", () => {
+    const data = 'claim_no,insured_name,id_type,id_no\nPDAA2024310112022035,CAO MING,I,110101199003071233\nPDAA2024310112022036,谭雨,I15,110105560504854';
+    expect(nameLocations(JSON.stringify({ format: 'csv', data }))).toEqual(['/data|csv/1/insured_name', '/data|csv/2/insured_name']);
+  });
+});

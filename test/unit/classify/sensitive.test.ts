@@ -8,7 +8,7 @@ describe('religion', () => {
   it.each([
     ['宗教信仰：佛教', ['佛教']], ['他信仰基督教，每周礼拜', ['信仰基督教']], ['religion: Buddhist', ['Buddhist']],
     ['本人于2010年受洗', ['受洗']], ['I am a practising Muslim; my faith matters', ['Muslim']],
-    ['候选人是基督徒，入职后请安排周日不排班', ['是基督徒']],
+    ['候选人是基督徒，入职后请安排周日不排班', ['是基督徒']], ['另外我是穆斯林，公司食堂有清真餐吗？', ['我是穆斯林']],
   ])('%s', (value, want) => expect(texts(value, 'pi.religion').sort()).toEqual(want.sort()));
 
   it.each(['佛教寺庙一日游，含门票', 'Catholic University of America', '基督教青年会（YMCA）活动报名', '我们是穆斯林餐厅'])('nothing in %s', (value) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addressConfidenceFactor } from '../../../src/classify/detectors/address.js';
 import { nameConfidenceFactor } from '../../../src/classify/detectors/name.js';
+import { inspectBody } from '../../../src/pipeline/inspect.js';
+import { classifier, NOW } from './helpers.js';
 import {
   isChineseTravelDocument, passportConfidenceFactor,
 } from '../../../src/classify/detectors/passport.js';
@@ -29,6 +31,17 @@ describe('addressConfidenceFactor', () => {
     '', '北京', '10.0.0.1', '192.168.1.1:8080', '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
     'fe80::1', 'https://example.com/a b', 'a@b.com', 'true', '123456', 'Beijing',
   ])('rejects %j', (v) => expect(addressConfidenceFactor(v)).toBe(0));
+});
+
+describe('addresses by their holder', () => {
+  const addresses = (body: string) => inspectBody(classifier, Buffer.from(body), 'application/json', NOW).findings.filter((f) => f.category === 'pi.address').map((f) => f.location);
+  it("a hotel's, a store's or a merchant's address is the business's; a scene's and a guest's are not", () => {
+    const body = {
+      hotel: { address: '福建省厦门市思明区中山路270号' }, 取车门店: { 地址: '陕西省西安市雁塔区科技路99号' }, merchants: [{ address: '上海市浦东新区张杨路1号' }],
+      scene: { address: '福建省厦门市思明区中山路271号' }, guest: { address: '福建省厦门市思明区中山路272号' },
+    };
+    expect(addresses(JSON.stringify(body))).toEqual(['/scene/address', '/guest/address']);
+  });
 });
 
 describe('passports and permits', () => {
