@@ -54,7 +54,8 @@ export function parseBody(decoded: Buffer, contentType: string | undefined, opti
 }
 
 function parseFlat(decoded: Buffer, type: string, contentType: string, filter: LeafFilter | undefined, columnName: ColumnNamePredicate | undefined): [BodyFormat, Leaf[], OpaquePart[]] {
-  if (NDJSON_TYPES.has(type)) return ['ndjson', parseNdjson(decoded, filter, columnName), []];
+  // "+ndjson" suffixes name NDJSON of a vocabulary: FHIR's bulk export is application/fhir+ndjson.
+  if (NDJSON_TYPES.has(type) || type.endsWith('+ndjson')) return ['ndjson', parseNdjson(decoded, filter, columnName), []];
   if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return ['json', parseJson(decoded, undefined, filter, columnName), []];
   if (type === 'application/x-www-form-urlencoded') return ['form', parseForm(decoded), []];
   if (type === 'multipart/form-data') {

@@ -90,7 +90,7 @@ const GROUPS: readonly Group[] = [
   // ("…enName").
   { category: null, weight: 0, suffix: ['screenName'] },
   // Diagnostics of machines (health.ts HEALTH_NEGATIVES, for labels).
-  { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码',
+  { category: null, weight: 0, suffix: ['车辆诊断', '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '设备诊断', '诊断码', '故障码', '车况诊断',
     // The same in English keys ("faultDiagnosis": "诊断结果：伺服电机编码器故障").
     'faultDiagnosis', 'deviceDiagnosis', 'machineDiagnosis', 'systemDiagnosis', 'vehicleDiagnosis', 'networkDiagnosis',
     'engineDiagnosis', 'selfDiagnosis', 'equipmentDiagnosis',
@@ -100,6 +100,10 @@ const GROUPS: readonly Group[] = [
   { category: 'pi.id_card', weight: 0.9,
     exact: ['idNo', 'idNum', 'idNumber', 'certNo', 'certNum', 'certNumber', 'certificateNo', 'certificateNumber', 'personalId',
       'zjhm', 'zjh', 'sfz', 'sfzhm', 'gmsfhm', 'sfzjh', 'zjbh', 'sfzjhm', 'idLegacy', 'zhengjianhao', 'zhengjianhaoma',
+      // A core banking system's "papers" (证件) number beside its CERT_TYPE.
+      'papersNo', 'paperNo', 'papersNum',
+      // The traffic police's 身份证明号码.
+      'sfzmhm', '身份证明号码',
       // A credit report's earlier ID numbers (the 15-digit ones issued before 1999).
       ...['history', 'old', 'former', 'prev'].flatMap((when) => [`${when}CertNo`, `${when}CertNumber`]),
       // A person's ID number by role; not a suffix: "orderIdNo" is an order's.
@@ -218,6 +222,8 @@ const GROUPS: readonly Group[] = [
       // Pinyin of 受益人, 投保人, 被保险人, 求职者, 房东, 租客, 业主, 车主, 患者, 病人, 客户 as insurers',
       // agencies' and clinics' systems name them.
       'syr', 'tbr', 'bbxr', 'qzz', 'fangdong', 'zuke', 'yezhu', 'chezhu', 'huanzhe', 'bingren', 'kehu',
+      // …and of 监护人, 旅客, 乘客, 骑手, 司机, 驾驶员.
+      'jianhuren', 'lvke', 'chengke', 'qishou', 'siji', 'jiashiyuan',
       // …and of 入住人, 监护人, 寄件人, 收款人, 付款人, 经办人, 申请人; a receiver abbreviated.
       'rzr', 'jhr', 'jjr', 'skr', 'fkr', 'jbr', 'sqr', 'rcv', 'rcvr', 'recv',
       // …of 持卡人 and 签收人; a bank statement's other party.
@@ -228,7 +234,12 @@ const GROUPS: readonly Group[] = [
       // insurance data standard's code for 姓名; a short-video shop's order recipient.
       'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
       // An invoice's checker and a prescription's pharmacists; whose sample a genetic test read.
-      'checker', 'underwriter', 'surveyor', 'adjuster', 'zzys', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
+      'checker', 'underwriter', 'surveyor', 'adjuster', 'zzys',
+      // Who ordered, sent, read, reported and reviewed a test (送检医生 sjys, 报告医生 bgys, 审核医生 shys).
+      'orderingDoctor', 'orderingPhysician', 'referringDoctor', 'referringPhysician', 'readingPhysician', 'readingDoctor',
+      'reportingDoctor', 'reportingPhysician', 'reviewingDoctor', 'sjys', 'bgys', 'shys',
+      // A car sale's consultant (销售顾问 xsgw), a used car's appraiser (评估师), a roster's operator (操作员 czy).
+      'salesConsultant', 'xsgw', '销售顾问', '评估师', '鉴定评估师', '操作员', 'czy', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
@@ -241,7 +252,8 @@ const GROUPS: readonly Group[] = [
       // The parties of contracts, leases and cases ("乙方（劳动者）：", "被告（被申请人）：").
       '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者'] },
 
-  { category: 'pi.address', weight: 0.6, exact: ['addr'] },
+  // "dz": 地址 in pinyin initials, as CRM exports name it; a value must read as an address.
+  { category: 'pi.address', weight: 0.6, exact: ['addr', 'dz'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },
   { category: 'pi.address', weight: 0.85,
     suffix: ['homeAddress', 'homeAddr', 'mailingAddress', 'postalAddress', 'shippingAddress',
@@ -256,7 +268,14 @@ const GROUPS: readonly Group[] = [
       // Pinyin initials of 家庭住址, 居住地址, 户籍地址, 详细地址, 联系地址, 收货地址.
       'jtzz', 'jzdz', 'hjdz', 'xxdz', 'lxdz', 'shdz', 'sjrdz', 'jjrdz', 'shrdz',
       // 通讯地址 and 投保人地址 in pinyin initials; a policy applicant's and a mailing address.
-      'txdz', 'tbrdz', 'applicantAddr', 'applicantAddress'] },
+      'txdz', 'tbrdz', 'applicantAddr', 'applicantAddress',
+      // The address on an identity document (证件地址) as SIM registrations name it.
+      'zjdz', 'certAddr', 'certAddress', 'postAddr',
+      // The settlement list's current address (curr_addr); 现住址 in pinyin initials.
+      'currAddr', 'currentAddress', 'xzz',
+      // Where a property stands (房屋坐落 on certificates and leases, fwzl; 房屋地址 fwdz) and
+      // where an insured accident happened (出险地点).
+      '坐落', '房屋坐落', 'fwzl', 'fwdz', '出险地点', 'accidentAddr'] },
   { category: null, weight: 0,
     suffix: ['ipAddress', 'ipv4Address', 'ipv6Address', 'macAddress', 'serverAddress',
       'remoteAddress', 'localAddress', 'hostAddress', 'walletAddress', 'contractAddress',
@@ -323,16 +342,18 @@ const GROUPS: readonly Group[] = [
       '检验项目', '化验项目', 'jyxm',
       // A check-up's or an underwriting report's abnormal findings, and ICD编码 in pinyin.
       'abnormalItems', 'abnormalFindings', 'abnormalResults', '异常项目', '异常指标', '异常结果', 'icdbm',
+      // The national medical-insurance settlement list's operations (手术操作代码, 手术操作名称).
+      'oprn_oprt_code', 'oprn_oprt_name',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
   { category: 'pi.religion', weight: 0.9,
     suffix: ['religion', 'religiousBelief', 'religiousAffiliation', 'faith', 'zongjiao', 'zongjiaoxinyang',
-      '宗教', '宗教信仰', '信仰'] },
+      '宗教', '宗教信仰', '信仰', 'zjxy'] },
   { category: 'pi.biometric', weight: 0.9,
     suffix: ['faceFeature', 'faceFeatures', 'faceTemplate', 'faceEmbedding', 'faceVector', 'faceData',
       'faceImage', 'facePhoto', 'facialFeatures', 'fingerprintTemplate', 'fingerprintData',
-      'fingerprintImage', 'fingerprintFeature', 'fingerTemplate', 'fpTmp', 'fpTemplate', 'voiceprint', 'voiceprintData', 'voiceprintSample',
+      'fingerprintImage', 'fingerprintFeature', 'fingerTemplate', 'fpTmp', 'fpTemplate', 'rlsj', 'rltz', 'voiceprint', 'voiceprintData', 'voiceprintSample',
       'voiceFeature', 'irisTemplate', 'irisCode', 'irisImage', 'irisData', 'palmprint', 'palmVein',
       'fingerVein', 'biometric', 'biometrics', 'biometricData', 'biometricTemplate', '人脸', '人脸特征',
       '人脸特征值', '人脸数据', '人脸图像', '人脸照片', '人脸模板', '面部特征', '指纹数据', '指纹模板', '指纹特征',
@@ -350,7 +371,9 @@ const GROUPS: readonly Group[] = [
       'genomeSequence', 'geneMutation', 'mutationSite', '基因型', '基因序列', '测序数据', '位点', '基因位点',
       'snp位点', '等位基因', '基因检测结果', 'jiyinxing'] },
   { category: 'pi.device_id', weight: 0.9,
-    exact: ['meid', 'imsi', 'idfa', 'oaid', 'androidId', '串号'],
+    exact: ['meid', 'imsi', 'idfa', 'oaid', 'androidId', '串号',
+      // A call record's subscriber (3GPP TS 32.298 servedIMSI, servedIMEI).
+      'servedImsi', 'servedImei'],
     suffix: ['imei', 'imeiNo', 'imeiNumber', 'deviceImei', 'phoneImei', 'imeiCode', 'imei号', '手机串号',
       '设备串号', 'IMEI码'] },
   { category: 'org.uscc', weight: 0.9,
@@ -422,7 +445,7 @@ const GROUPS: readonly Group[] = [
       'offset', 'uptime', 'seq', 'seqNo', 'sequence', 'sequenceNo'],
     suffix: ['Bytes', 'ByteCount', 'SizeBytes', 'FileSize', 'TotalMem', 'FreeMem', 'UsedMem', 'AvailMem', 'MemTotal',
       'MemFree', 'MemUsed', 'HeapUsed', 'HeapTotal', 'HeapSize', 'DiskFree', 'FreeDisk', 'DiskUsed', 'UsedDisk',
-      'DiskTotal', 'TotalDisk', 'DiskSize', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
+      'DiskTotal', 'TotalDisk', 'DiskSize', 'FreeStorage', 'UsedStorage', 'TotalStorage', 'DurationMs', 'ElapsedMs', 'LatencyMs', 'Packets', 'TotalAmount',
       'Quota', 'Capacity', 'Fen', 'AmountFen', 'DurationNs', 'ElapsedNs', 'LatencyNs', 'RowsScanned', 'RowCount',
       'BytesTotal', 'Notional', 'Total', 'BytesSent', 'BytesReceived', 'BytesIn', 'BytesOut', 'BytesRead', 'BytesWritten',
       'MemorySize', 'MemSize', 'RamSize', 'StorageSize', 'DataSize', 'TotalSize', 'BodySize', 'ContentLength'] },

@@ -86,6 +86,10 @@ export const HEALTH_TERMS_ZH = [
   // Injuries in a claim's accident narrative ("驾驶员头部皮外伤", "颈部软组织挫伤"), a
   // gaokao check-up's eyesight, a school's absence reasons, a delivery note's intolerance.
   '挫伤', '皮外伤', '擦伤', '软组织损伤', '高度近视', '诺如病毒', '疑似流感', '乳糖不耐受',
+  // Stents, imaging signs and lab tests of discharge and imaging reports; drugs for Parkinson's,
+  // HIV, diabetes, lung cancer, asthma and arthritis, as prescriptions name them.
+  '支架置入', '置入术', '斑片状影', '条索状影', '磨玻璃影', '薄壁空洞', '淀粉酶', '缺失突变',
+  '多巴丝肼', '比克恩丙诺', '司美格鲁肽', '奥希替尼', '沙美特罗替卡松', '塞来昔布',
 ];
 /** Symptoms and dosage forms: medical only next to other medical words or under a medical
  *  field ("咳嗽糖浆" is a product, "患者咳嗽三天" is a record). */
@@ -137,9 +141,12 @@ export const HEALTH_TERMS_EN = [
   // Diagnoses as English notes and claims write them beside their ICD code ("adjustment
   // disorder with anxiety (F43.22)", "lumbar disc herniation (M51.2)"), and a reliever inhaler.
   'adjustment disorder', 'depressive episode', 'disc herniation', 'herniated disc', 'salbutamol', 'albuterol',
+  'thyroidectomy', 'nephrectomy', 'colectomy', 'gastrectomy', 'lobectomy', 'prostatectomy', 'stemi', 'nstemi',
 ];
 /** Acronyms: exact case only ("aids" and "ICU"-like words are common in other senses). */
 export const HEALTH_ACRONYMS = ['HIV', 'AIDS', 'HPV', 'COPD', 'ADHD', 'PTSD',
+  // Imaging reports' categories ("BI-RADS 5类") and a tuberculosis test, a kidney's filtration rate.
+  'BI-RADS', 'TI-RADS', 'LI-RADS', 'PI-RADS', 'T-SPOT', 'eGFR',
   // Hepatitis B and syphilis markers, as lab reports write them ("结果：HBsAg阳性").
   'HBsAg', 'HBeAg', 'TPPA'];
 /** Words that make a value medical without being medical content themselves ("患者发烧三天"). */
@@ -154,7 +161,7 @@ export const ICD_LABELS = ['ICD-10', 'ICD10', 'ICD-10-CM', 'ICD'];
 /** Longer phrases that contain a health word but are not about anyone's health. */
 export const HEALTH_NEGATIVES = [
   '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '车辆诊断', '诊断工具', '诊断日志', '诊断接口',
-  '诊断模式', '诊断码', '故障码',
+  '诊断模式', '诊断码', '故障码', '车况诊断', '全车体检', '车辆年检', '电池健康',
   // A learning platform's diagnostics of a pupil's mastery (LEARNING_DIAGNOSIS below).
   '学情诊断', '知识点诊断', '学习诊断', '学科诊断', '能力诊断', '作业诊断', '错题诊断', '诊断性测验', '诊断性测试', '诊断性评估', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
   '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
@@ -179,6 +186,7 @@ export const HEALTH_NEGATIVES = [
   'allergy advice', 'allergy information',
   // A bill's lines: what a stay or a visit cost, not what it was for.
   '住院费用', '住院费', '门诊费用', '门诊费', '医疗费用', '医疗费', '手术费', '检查费', '治疗费', '诊疗费', '挂号费',
+  '复诊费用', '复诊费', '就诊费用', '药费',
 ];
 
 /** Dosage frequencies ("20mg qd", "0.3g prn"): medical only right after a dose. */
@@ -309,4 +317,4 @@ const DIGITS_ONLY = /^[\d\s-]+$/;
  *  "知识点诊断：薄弱", "诊断性测验 平均分 67"). */
 const LEARNING_DIAGNOSIS = /^(?:学情|知识点|学习|学科|能力|作业|错题)诊断|诊断性(?:测验|测试|评估|考试)|掌握度/;
 
-const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检)诊断|故障|\bobd\b|\bdtc\b/;
+const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检|车况)诊断|故障|\bobd\b|\bdtc\b|底盘|车况|年检|电池健康|全车/;

@@ -590,6 +590,8 @@ export const NAME_TRIGGERS_ZH = [
   '我儿子', '我女儿', '我哥', '我姐', '我弟', '我妹', '我奶奶', '我爷爷', '我外婆', '我姥姥',
   // Who travels or stays with the guest ("同行人司马刚"); who wears a child's smartwatch.
   '同行人', '同住人', '随行人员', '佩戴者',
+  // An accident's injured ("伤者龙磊涛送医").
+  '伤者', '受伤人',
   // Counselling and therapy records ("咨询师：贺玉", "治疗师 方梓").
   '咨询师', '心理咨询师', '治疗师', '心理治疗师', '督导师', '来访者', '受检者', '受检人',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -693,6 +695,9 @@ export const NAME_APPLICANT_SUFFIXES_ZH = ['提交的', '发起的', '申请的'
 export const NAME_GREETINGS_ZH = ['您的', '您已', '您在', '您有', '您于', '您预约', '您购买', '您申请', '您提交', '您办理', '你的',
   '您预订', '您订购', '您报名', '您报考', '您参加'];
 
+/** Words of orders and forms whose last char is a surname's (单, 项): a name does not start there. */
+const WORDS_ENDING_IN_SURNAME = new Set(['下单', '订单', '账单', '保单', '工单', '运单', '菜单', '清单', '名单', '买单', '接单', '派单', '表单', '面单', '提单', '抢单', '报单', '事项', '选项', '款项']);
+
 /** A Han name (surname and one or two more characters) ending right before `end`; the longer
  *  reading wins, since most names have three characters. */
 export function hanNameBefore(s: string, end: number): { start: number; end: number } | undefined {
@@ -704,6 +709,8 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
     if (!ok) continue;
     const sur = isHanSurnameAt(s, start);
     if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
+    // "下单成功 电话 138…": the surname's char ends a word with the char before it.
+    if (start > 0 && WORDS_ENDING_IN_SURNAME.has(s.slice(start - 1, start + 1))) continue;
     if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end) || hidesGivenName(s, start + sur, end)) continue;
     // "由王经理跟进", "张总您好": a surname and a title.
     if (len - sur === 1 ? TITLE_CHARS.has(s.charCodeAt(end - 1)) : TITLE_WORDS.has(s.slice(start + sur, end))) continue;
@@ -766,6 +773,8 @@ export const WEAK_NAME_KEYS = new Set([
   'nm',
   // Roles that hold a person's name or a thing's ("driver": "postgres", "shipper": "SF Express").
   'driver', 'shipper', 'courier', 'rider', 'attendingphysician', 'attendingdoctor', 'prescriber',
+  // A visitor log's person visited ("host": "王娟颖"), a server as often.
+  'host',
   // SMS gateways' positional template parameters (Tencent Cloud's TemplateParamSet: ["廖丽", "342404"]).
   'templateparamset', 'templateparams', 'templateparam',
 ]);
@@ -994,6 +1003,10 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Huang", "referee Yingtao Song", "handled by 侯宁", "Discharge summary for 毛玉兰").
   ['parent', false], ['student', false], ['client', false], ['referee', false], ['contact is', false],
   ['handled by', false], ['summary for', false, true],
+  // Travel requests and onboarding notes ("book the trip for Xie Shiyu", "New hire: Zhou Qiang").
+  ['trip for', false], ['new hire', false], ['new joiner', false],
+  // A log line's holder of a card or an account ("callback error holder \"高婷芳\", cardNo: …").
+  ['holder', false],
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).
   ['caller', false], ['contact', false], ['driver', false], ['requester', false], ['reporter', false],
   ['legal representative', false, true], ['legal rep', false, true], ['account holder', false, true], ['spouse', false, true], ['guardian', false, true],
@@ -1025,7 +1038,8 @@ export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
  *  brackets, colons ("郑红浩，139…", "董燕淑 (0086-…)", "郑磊（身份证号…"). */
-const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（)）[]【】:：'].map((c) => c.charCodeAt(0)));
+// '#' separates a carrier's SMS command ("SQXZW#顾俊杰#110105…", a number-porting query).
+const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（)）[]【】:：#'].map((c) => c.charCodeAt(0)));
 const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
 const NUMBER_LABELS = [

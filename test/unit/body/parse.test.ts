@@ -12,6 +12,7 @@ describe('parseBody dispatch', () => {
     ['application/vnd.api+json', json, 'json', ['/a']],
     ['text/json', json, 'json', ['/a']],
     ['application/x-ndjson', Buffer.from('{"a":"b"}\n{"a":"c"}\n'), 'ndjson', ['/0/a', '/1/a']],
+    ['application/fhir+ndjson', Buffer.from('{"resourceType":"Patient"}\n{"resourceType":"Observation"}\n'), 'ndjson', ['/0/resourceType', '/1/resourceType']],
     ['application/jsonl', Buffer.from('"x"\n'), 'ndjson', ['/0']],
     ['application/x-www-form-urlencoded', Buffer.from('a=b'), 'form', ['/a']],
     ['text/plain; charset="us-ascii"', Buffer.from('hello'), 'text', ['']],

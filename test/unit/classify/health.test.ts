@@ -202,6 +202,15 @@ describe('injuries, school absences, check-up remarks, learning diagnostics', ()
       .filter((f) => f.category === 'pi.health').map((f) => f.location)).toEqual([`/${key}`]);
   });
   it.each([
+    ['底盘检测：正常', 'diag'], ['电池健康度SOH 93%', 'diag'], ['车辆年检合格', 'diag'], ['全车体检168项，无泡水无火烧', 'result'], ['车况诊断：前保险杠有修复痕迹', 'note'],
     ['学情诊断：掌握度 41%', 'diagnosis'], ['知识点诊断：薄弱', 'diagnosis'], ['诊断性测验 平均分 67', 'diagnosis'], ['薄弱', '学情诊断'], ['无异常', '告知结果'],
   ])('%s under %s is no one\'s health', (value, key) => expect(h(value, key)).toEqual([]));
+  it.each([
+    ['患者张伟，左乳肿块 BI-RADS 5类', ['左乳肿块 BI-RADS 5类']], ['患者张伟，T-SPOT.TB 阳性', ['T-SPOT.TB 阳性']],
+    ['患者张伟，一直在吃多巴丝肼片', ['一直在吃多巴丝肼片']], ['患者张伟，行经皮冠状动脉支架置入术', ['行经皮冠状动脉支架置入术']],
+  ])('imaging categories, lab tests, drugs and procedures: %s', (value, want) => expect(h(value)).toEqual(want));
+  it.each([['51.2300', 'oprn_oprt_code'], ['经皮冠状动脉支架置入术', 'oprn_oprt_name']])('%s under %s (the settlement list\'s operations)', (value, key) => expect(h(value, key)).toEqual([value]));
+  it('a follow-up visit\'s fee after a prescription stays readable', () => {
+    expect(h('门诊记录：高血压；处方：氨氯地平片 5mg qd；复诊费用 55576.84。')).toEqual(['门诊记录：高血压', '处方：氨氯地平片 5mg qd']);
+  });
 });

@@ -207,6 +207,7 @@ describe('permits and legacy IDs by label and field', () => {
     expect(texts('130102790215071', 'pi.id_card', 'oldIdNo')).toEqual(['130102790215071']);
     expect(texts('640104780825038', 'pi.id_card', 'spouseIdNo')).toEqual(['640104780825038']);
     expect(texts('530402761229973', 'pi.id_card', 'passengers[0].idNo')).toEqual(['530402761229973']);
+    expect(texts('140105341103772', 'pi.id_card', 'PAPERS_NO')).toEqual(['140105341103772']);
   });
 });
 

@@ -517,15 +517,19 @@ describe('names in bookings, school notes, approvals, claims and registrations',
     ['Incident report: student Wenming Zhou (ID 330106201610174077)', ['Wenming Zhou']], ['Ride complaint handled by 侯宁.', ['侯宁']],
     // An approval's title names its applicant.
     ['蒋宇提交的请假', ['蒋宇']], ['马倩发起的出差申请', ['马倩']],
+    ['Please book the Singapore trip for Xie Shiyu, passport no. G11769081', ['Xie Shiyu']], ['content="SQXZW#顾俊杰#110105196212136197"', ['顾俊杰']],
+    ['callback error holder "高婷芳", cardNo: 6259069641644042', ['高婷芳']], ['刘单 电话 13812345678', ['刘单']],
+    ['18时许，高睿驾驶京P75755在望京西路追尾，伤者龙磊涛送医', ['龙磊涛']], ['New hire: Zhou Qiang, personal email', ['Zhou Qiang']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
-  it.each(['您提交的申请已通过', '财务部提交的报表', '系统发起的任务', 'parent company Alibaba Group', 'student ID 12345', 'client id web-portal'])(
+  it.each(['您提交的申请已通过', '财务部提交的报表', '系统发起的任务', '下单成功 电话 13812345678', '订单项目 手机 13812345678', 'parent company Alibaba Group', 'student ID 12345', 'client id web-portal'])(
     'no name in %s', (value) => expect(names(value)).toEqual([]));
   it.each([
     ['谢杰', 'beibaoxianren'], ['夏琳', 'frdb'], ['胡艳磊', '咨询师'], ['田睿辰', 'wearer'], ['Juan Song', 'submittedFor'], ['Lin Cai', 'worker'],
     ['金秀桂', 'underwriter'], ['毛英飞', 'surveyor'], ['于倩海', '查勘员'], ['尹胜涵', 'zzys'], ['LUO YANG', 'xingming_pinyin'],
-    ['CHEN JING', 'name_in_passport'], ['PARK', 'ywx'], ['SEOYEON', 'ywm'], ['徐雨晓', '宾客'],
+    ['CHEN JING', 'name_in_passport'], ['PARK', 'ywx'], ['SEOYEON', 'ywm'], ['徐雨晓', '宾客'], ['江诗', 'jianhuren'], ['LIU JING', 'lvke'],
+    ['诸葛雨婷', 'qishou'], ['蒋阳华', 'siji'], ['方伟婷', 'orderingDoctor'], ['周刚燕', 'sjys'], ['Luo Jie', 'readingPhysician'], ['祝晓', 'bgys'], ['周勇佳', 'salesConsultant'], ['朱敏磊', 'xsgw'], ['余静', 'czy'], ['王娟颖', 'host'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
-  it.each([['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
+  it.each([['api.example.com', 'host'], ['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
     '%s under %s is no one', (value, key) => expect(names(value, key)).toEqual([]));
   it('the parts of a name as XML elements', () => {
     expect(names('<ResGuest><PersonName><GivenName>Jiaxue</GivenName><Surname>Zhu</Surname></PersonName></ResGuest>')).toEqual(['Jiaxue', 'Zhu']);

@@ -29,7 +29,7 @@ describe('addressConfidenceFactor', () => {
 
   it.each([
     '', '北京', '10.0.0.1', '192.168.1.1:8080', '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
-    'fe80::1', 'https://example.com/a b', 'a@b.com', 'true', '123456', 'Beijing',
+    'fe80::1', 'https://example.com/a b', 'a@b.com', 'true', '123456', 'Beijing', '张家港市XX小区', '××市××路××号',
   ])('rejects %j', (v) => expect(addressConfidenceFactor(v)).toBe(0));
 });
 
