@@ -83,8 +83,8 @@ export function asContainer(l: Leaf): Leaf {
 const JWT = /^(?:(?:Bearer|JWT|Token) +)?[A-Za-z0-9_-]{4,}\.([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*$/i;
 const DATA_URL = /^data:[\w.+/-]*(?:;[\w-]+=[^;,]*)*;base64,/i;
 /** Base64 of a JSON object or array ('{"' is "eyJ", '[{' is "W3s") standing as a word in text:
- *  a log line's or a note's encoded payload ("encInfo: eyJzZnpoIjoi…"). */
-const EMBEDDED_JSON = /(?:^|[^A-Za-z0-9+/=_-])((?:eyJ|W3s)[A-Za-z0-9+/_-]{13,}={0,2})(?![A-Za-z0-9+/=_-])/;
+ *  a log line's or a note's encoded payload ("encInfo: eyJzZnpoIjoi…", "payload=eyJ…"). */
+const EMBEDDED_JSON = /(?:^|[^A-Za-z0-9+/_-])((?:eyJ|W3s)[A-Za-z0-9+/_-]{13,}={0,2})(?![A-Za-z0-9+/=_-])/;
 
 /**
  * Base64 that is part of a value: a JWT's payload ("eyJ….eyJ….sig", base64url JSON between two

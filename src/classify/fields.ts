@@ -239,7 +239,7 @@ const GROUPS: readonly Group[] = [
       'orderingDoctor', 'orderingPhysician', 'referringDoctor', 'referringPhysician', 'readingPhysician', 'readingDoctor',
       'reportingDoctor', 'reportingPhysician', 'reviewingDoctor', 'sjys', 'bgys', 'shys',
       // A car sale's consultant (销售顾问 xsgw), a used car's appraiser (评估师), a roster's operator (操作员 czy).
-      'salesConsultant', 'xsgw', '销售顾问', '评估师', '鉴定评估师', '操作员', 'czy', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
+      'salesConsultant', 'xsgw', '销售顾问', '评估师', '鉴定评估师', '操作员', 'czy', '调查人员', '调查员', '参保人', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',
@@ -253,7 +253,8 @@ const GROUPS: readonly Group[] = [
       '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者'] },
 
   // "dz": 地址 in pinyin initials, as CRM exports name it; a value must read as an address.
-  { category: 'pi.address', weight: 0.6, exact: ['addr', 'dz'] },
+  // "zz" (住址) on a vehicle licence; ISO 20022's <PstlAdr><AdrLine>.
+  { category: 'pi.address', weight: 0.6, exact: ['addr', 'dz', 'zz', 'AdrLine'] },
   { category: 'pi.address', weight: 0.7, suffix: ['address'] },
   { category: 'pi.address', weight: 0.85,
     suffix: ['homeAddress', 'homeAddr', 'mailingAddress', 'postalAddress', 'shippingAddress',
@@ -342,8 +343,9 @@ const GROUPS: readonly Group[] = [
       '检验项目', '化验项目', 'jyxm',
       // A check-up's or an underwriting report's abnormal findings, and ICD编码 in pinyin.
       'abnormalItems', 'abnormalFindings', 'abnormalResults', '异常项目', '异常指标', '异常结果', 'icdbm',
-      // The national medical-insurance settlement list's operations (手术操作代码, 手术操作名称).
-      'oprn_oprt_code', 'oprn_oprt_name',
+      // The national medical-insurance settlement list's operations (手术操作代码, 手术操作名称),
+      // and its outpatient chronic and special diseases (门诊慢特病病种).
+      'oprn_oprt_code', 'oprn_oprt_name', 'opsp_dise_code', 'opsp_dise_name',
       // Pharmacovigilance: adverse events and reactions, as MedDRA preferred terms.
       'adverseEvent', 'adverseEvents', 'adverseReaction', 'adverseReactions', 'adverseDrugReaction', 'reactionTerm',
       'preferredTerm', 'meddraTerm', 'meddraPt', 'eventTerm', 'aeTerm'] },
@@ -434,8 +436,9 @@ const GROUPS: readonly Group[] = [
       '确认号', '登记号', '批次', 'claimNumber', 'claimId', 'ywlsh', 'lsh',
       // Part, model and licence codes: a 17-char one passes the VIN check one time in eleven.
       'mpn', 'itemCode', 'modelCode', 'partCode', 'licenseKey', 'productKey', 'activationCode', 'serialKey',
-      // A recruiter's job requisition ("Requisition: 19815034939").
-      'requisition', 'requisitionNo', 'requisitionId', 'reqNo',
+      // A recruiter's job requisition ("Requisition: 19815034939"); a workplace app's staff id,
+      // 15 digits that pass Luhn one time in ten ("senderStaffId").
+      'requisition', 'requisitionNo', 'requisitionId', 'reqNo', 'staffId', 'senderStaffId',
       '配件编号', '零件号', '物料编码', '物料号', '型号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.

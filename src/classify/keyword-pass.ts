@@ -178,7 +178,8 @@ function labelTest(v: string): (a: number, b: number) => boolean {
   return (a, b) => isMedicalLabel(v, a, b);
 }
 
-const FILLERS = new Set([...' \t\u3000"\'“”「」是为叫'].map((c) => c.charCodeAt(0)));
+// '*' closes a Markdown bold label ("**参会**：熊桂鹏, 冯勇").
+const FILLERS = new Set([...' \t\u3000"\'“”「」是为叫*'].map((c) => c.charCodeAt(0)));
 /** After a sign-off or greeting: its comma and the line break before the name. */
 const SIGN_OFF_FILLERS = new Set([...' \t\u3000,，\r\n'].map((c) => c.charCodeAt(0)));
 

@@ -23,7 +23,7 @@ import { isIdCardGrouping, looksLikeIdCard, validateIdCard, type CivilDate } fro
 import { hasImeiReportingBody, isImei, isImeiGrouping } from './detectors/imei.js';
 import { isPointArrayKey, keyAxis } from './detectors/location.js';
 import { isNameishKey } from './detectors/name.js';
-import { speakerBesideTime } from './detectors/name-contexts.js';
+import { speakerBesideTime, swiftPartyName } from './detectors/name-contexts.js';
 import { isChineseTravelDocument } from './detectors/passport.js';
 import { IATA_CONTACT_CODES, mobileNationalStart } from './detectors/phone.js';
 import { isProvinceCode } from './detectors/plate.js';
@@ -278,11 +278,11 @@ export class PlainFilter implements LeafFilter {
   }
 
   /** Whether a field label ends right before the colon or '=' at UTF-16 offset k of the value
-   *  (context.ts labelAtColon), or the colon is a chat header's time beside a sender's name
-   *  (name-contexts.ts): the scanner then reads what follows. */
+   *  (context.ts labelAtColon), or the colon is a chat header's time beside a sender's name or
+   *  closes a SWIFT party's tag (name-contexts.ts): the scanner then reads what follows. */
   private labelAt(buf: Uint8Array, start: number, end: number, k: number): boolean {
     const v = (this.valueText ??= text(buf, start, end));
-    return labelAtColon(v, k) !== undefined || speakerBesideTime(v, k) !== undefined;
+    return labelAtColon(v, k) !== undefined || speakerBesideTime(v, k) !== undefined || swiftPartyName(v, k) !== undefined;
   }
 
   /** Decimal numbers the last digitRun met (a latitude/longitude pair needs two), and the

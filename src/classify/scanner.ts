@@ -24,7 +24,7 @@ import { isPointArrayKey } from './detectors/location.js';
 import {
   hanNameAfterNumber, hanNameBeforeEmail, hanNameBeforeNumber, isBusinessParent, isDottedCjkName, isLatinPersonName, isNameishKey, isNeverPersonParent, isPlainHanName, isThingParent, nameishKeyTakes, otherScriptNameAfter,
 } from './detectors/name.js';
-import { mentionedNameAt, nameBeforeDate, speakerBesideTime } from './detectors/name-contexts.js';
+import { mentionedNameAt, nameBeforeDate, speakerBesideTime, speakerInBrackets, swiftPartyName } from './detectors/name-contexts.js';
 import { isChineseTravelDocument, mrzNameAt, passportConfidenceFactor, ssrDocsAt } from './detectors/passport.js';
 import { iataContactMobileStart } from './detectors/phone.js';
 import { isProvinceCode, matchPlateAt } from './detectors/plate.js';
@@ -269,6 +269,7 @@ export class LeafScanner implements ScanHost {
         else if (c === 62) this.tagLabel(v, i);
         else if (c === 124 && i >= 3 && isHl7PersonSegment(v, i - 3)) this.hl7Segment(v, i - 3);
         else if (c === 124 && i >= this.textTableEnd && (i === 0 || v.charCodeAt(i - 1) === 10)) this.pipeTable(v, i);
+        else if (c === 91 && (i === 0 || v.charCodeAt(i - 1) === 10)) this.bracketSpeaker(v, i);
         else if (c === 10 && i === this.basesFrom) {
           // A FASTA record's bases, taken whole by fasta(): the walk goes on after them.
           if (starts !== undefined) this.wordsIn(v, i + 1, this.basesTo);
@@ -554,7 +555,13 @@ export class LeafScanner implements ScanHost {
       this.labelled(match, v, valueStartAfter(v, k), v.length);
       return;
     }
-    const speaker = speakerBesideTime(v, k);
+    const speaker = speakerBesideTime(v, k) ?? (k >= 3 && isDigitCode(v.charCodeAt(k - 2)) ? swiftPartyName(v, k) : undefined);
+    if (speaker !== undefined) this.emit(NAME, RULES.nameContext, speaker.start, speaker.end, 0.75);
+  }
+
+  /** A chat export's sender in brackets at a line's start ("[尹燕伟] 收到"). */
+  private bracketSpeaker(v: string, open: number): void {
+    const speaker = speakerInBrackets(v, open);
     if (speaker !== undefined) this.emit(NAME, RULES.nameContext, speaker.start, speaker.end, 0.75);
   }
 

@@ -69,6 +69,8 @@ const piece = fc.oneof(
     // An NDC document type and its number; a table held as a string; an approval's applicant;
     // prefixed axes in a query; a companion; a hotel's desk.
     'PT', 'EJ8617171', '姓名,手机\n', ',', '\n', '提交的请假', '&from_lng=', 'from_lat=', '同行人', '总机', 'Front Desk', 'wearer ',
+    // A SWIFT party's tag and its lines, a chat export's bracketed sender, a bold Markdown label.
+    ':50K:', ':59:/DE73500105', ':50F:', '1/', 'TANG JUNJIE', '[尹燕伟] ', '**参会**：', 'payload=', '#',
   ),
   fc.constantFrom(
     '姓名：', '姓名:', 'Name: ', '手机号', '电话 ', 'tel ', 'phone=', '身份证号 ', 'ID no. ', 'card ', '银行卡号', '车架号 ',

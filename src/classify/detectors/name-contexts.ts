@@ -6,7 +6,7 @@
  * so "@所有人", "2024-05-01 16:00 黄金周" or "本公司于2024年" are no names.
  */
 import { isAlnumCode, isCjkCode, isDigitCode, nearLineStart } from '../chars.js';
-import { hanNameStandingAlone, isDottedCjkName, isNameDot, isPlainHanName } from './name.js';
+import { hanNameStandingAlone, isDottedCjkName, isLatinPersonName, isNameDot, isPlainHanName } from './name.js';
 
 type Span = { start: number; end: number };
 
@@ -113,3 +113,49 @@ export function nameBeforeDate(s: string, digitStart: number): Span | undefined 
   const text = s.slice(start, end);
   return isPlainHanName(text) || isDottedCjkName(text) ? { start, end } : undefined;
 }
+
+/** The sender a chat export writes in brackets at a line's start ("[尹燕伟] 收到，已核实"), the
+ *  '[' at `open`: a name standing alone, then a space or a colon. "[通知]" and "[系统消息]" are no
+ *  names. */
+export function speakerInBrackets(v: string, open: number): Span | undefined {
+  const close = v.indexOf(']', open + 1);
+  if (close < open + 3 || close > open + 1 + MAX_SPEAKER) return undefined;
+  const after = v.charCodeAt(close + 1);
+  if (!(after === 32 || after === 58 || after === 0xff1a || after === 0x3000)) return undefined;
+  const text = v.slice(open + 1, close);
+  if (!(isPlainHanName(text) || isDottedCjkName(text))) return undefined;
+  const span = hanNameStandingAlone(v, open + 1) ?? (isDottedCjkName(text) ? { start: open + 1, end: close } : undefined);
+  return span !== undefined && span.end === close ? span : undefined;
+}
+
+/** A SWIFT MT103's ordering customer or beneficiary, the colon closing its tag at `k`
+ *  (":50K:/6259…\nTANG JUNJIE\n…", ":59:/DE73…\nAMELIA CLARKE", ":50F:/…\n1/YANG XIN"): the line
+ *  after the account line is the party's name, or the "1/" line of the structured option F. */
+export function swiftPartyName(v: string, k: number): Span | undefined {
+  const tag = SWIFT_PARTY_TAG.exec(v.slice(Math.max(0, k - 5), k + 1));
+  if (tag === null) return undefined;
+  const tagStart = k - tag[0].length + 1;
+  if (tagStart > 0 && v.charCodeAt(tagStart - 1) !== 10) return undefined;
+  let line = k + 1;
+  // The account ("/6259…", "/DE73…") on the tag's own line, the name on the next.
+  if (v.charCodeAt(line) === 47) {
+    const lf = v.indexOf('\n', line);
+    if (lf < 0) return undefined;
+    line = lf + 1;
+  }
+  const structured = tag[1] === 'F' || tag[2] === 'F';
+  if (structured) {
+    if (!v.startsWith('1/', line)) return undefined;
+    line += 2;
+  }
+  let end = v.indexOf('\n', line);
+  if (end < 0) end = v.length;
+  if (end > line && v.charCodeAt(end - 1) === 13) end--;
+  const text = v.slice(line, end).trim();
+  if (text.length < 2 || text.length > 35) return undefined;
+  if (!(isLatinPersonName(text) || isPlainHanName(text) || isDottedCjkName(text))) return undefined;
+  const start = v.indexOf(text, line);
+  return { start, end: start + text.length };
+}
+/** ":50K:", ":50F:", ":59:", ":59F:" ending at the colon. */
+const SWIFT_PARTY_TAG = /:(?:50([AFK])|59([F]?)):$/;

@@ -253,6 +253,8 @@ const FOLLOWER_WORDS = new Set([
   '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
   // The document a traveller or a guest shows ("旅客雷颖持护照E709…", "同行人王芳持港澳通行证").
   '持有', '持护', '持证', '持港', '持台', '持往', '持回', '持身', '持外', '持中', '持因', '持普',
+  // A hotline ticket's complaint ("老板秦轩拖欠三个月工资").
+  '拖欠', '欠薪',
 ]);
 
 export function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -448,7 +450,14 @@ const GIVEN_NAMES = new Set((
   'brittany natalie isabella charlotte rose alexis kayla jane tony leo sunny winnie cindy sherry lily lucy ' +
   'coco vivian jenny annie bella tina nina ivy iris ella fiona gina irene joy kitty mandy maggie penny ' +
   'queenie sally tracy wendy yvonne zoe alex allen andy bill ben bob calvin dave eddie felix harry ivan ' +
-  'jay jimmy ken leon max mike nick oscar ray sam simon steve ted tom will'
+  'jay jimmy ken leon max mike nick oscar ray sam simon steve ted tom will ' +
+  // European, Latin American, Japanese and Korean given names a bank's or an airline's foreign
+  // customers carry ("LUCAS MUELLER", "Haruto Sato").
+  'oliver amelia lucas lukas sophie mia liam elias finn jonas moritz maximilian sebastian julian tobias stefan ' +
+  'andreas hans klaus lena lea hannah clara marco luca matteo alessandro francesco lorenzo giulia chiara martina ' +
+  'sofia pierre camille hugo chloe manon louise isla freya harper aria ava mila olga dmitry sergei natalia anastasia ' +
+  'carlos miguel diego pablo mateo lucia valentina isabel ahmed mohammed mohamed omar fatima raj priya arjun ' +
+  'hiroshi haruto takashi kenji yuki sakura yuto hana minjun jiwoo seoyeon'
 ).split(' '));
 
 /** "Wang, Wei" from s[p], where p is the end of a first word: a comma, one space and a
@@ -590,8 +599,9 @@ export const NAME_TRIGGERS_ZH = [
   '我儿子', '我女儿', '我哥', '我姐', '我弟', '我妹', '我奶奶', '我爷爷', '我外婆', '我姥姥',
   // Who travels or stays with the guest ("同行人司马刚"); who wears a child's smartwatch.
   '同行人', '同住人', '随行人员', '佩戴者',
-  // An accident's injured ("伤者龙磊涛送医").
-  '伤者', '受伤人',
+  // An accident's injured ("伤者龙磊涛送医"); an investigation's and a hotline ticket's people
+  // ("调查人员：胡磊", "老板秦轩拖欠工资", "参保人于国平").
+  '伤者', '受伤人', '调查人员', '调查员', '老板', '参保人',
   // Counselling and therapy records ("咨询师：贺玉", "治疗师 方梓").
   '咨询师', '心理咨询师', '治疗师', '心理治疗师', '督导师', '来访者', '受检者', '受检人',
   // Role words of invoices, tickets, bookings and case files ("收票人余诗", "乘机人 郑红浩").
@@ -663,6 +673,8 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   // Who follows a ticket up ("请 熊斌 跟进").
   '跟进',
   // Whose records these are ("端木彤的入职信息如下：身份证号…").
+  // Whose account money went to ("转出至雷婷名下账户").
+  '名下',
   '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历', '的护照',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
@@ -709,8 +721,10 @@ export function hanNameBefore(s: string, end: number): { start: number; end: num
     if (!ok) continue;
     const sur = isHanSurnameAt(s, start);
     if (sur === 0 || len - sur < 1 || len - sur > 2) continue;
-    // "下单成功 电话 138…": the surname's char ends a word with the char before it.
+    // "下单成功 电话 138…": the surname's char ends a word with the char before it; "乙方本人名下":
+    // what follows the surname is no given name.
     if (start > 0 && WORDS_ENDING_IN_SURNAME.has(s.slice(start - 1, start + 1))) continue;
+    if (NOT_PERSONS.has(s.slice(start + sur, end))) continue;
     if (NOT_NAMES.has(s.slice(start, start + 2)) || namesAnOrganisation(s, start + 1, end) || hidesGivenName(s, start + sur, end)) continue;
     // "由王经理跟进", "张总您好": a surname and a title.
     if (len - sur === 1 ? TITLE_CHARS.has(s.charCodeAt(end - 1)) : TITLE_WORDS.has(s.slice(start + sur, end))) continue;
@@ -775,6 +789,8 @@ export const WEAK_NAME_KEYS = new Set([
   'driver', 'shipper', 'courier', 'rider', 'attendingphysician', 'attendingdoctor', 'prescriber',
   // A visitor log's person visited ("host": "王娟颖"), a server as often.
   'host',
+  // DingTalk's robot callback names its sender ("senderNick": "夏海桐").
+  'sendernick',
   // SMS gateways' positional template parameters (Tencent Cloud's TemplateParamSet: ["廖丽", "342404"]).
   'templateparamset', 'templateparams', 'templateparam',
 ]);
@@ -1002,7 +1018,7 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   // Schools', clinics' and agencies' notes ("parent Mingxiao Song informed", "Client: Kexuan
   // Huang", "referee Yingtao Song", "handled by 侯宁", "Discharge summary for 毛玉兰").
   ['parent', false], ['student', false], ['client', false], ['referee', false], ['contact is', false],
-  ['handled by', false], ['summary for', false, true],
+  ['handled by', false], ['summary for', false, true], ['note for', false, true],
   // Travel requests and onboarding notes ("book the trip for Xie Shiyu", "New hire: Zhou Qiang").
   ['trip for', false], ['new hire', false], ['new joiner', false],
   // A log line's holder of a card or an account ("callback error holder \"高婷芳\", cardNo: …").

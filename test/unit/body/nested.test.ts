@@ -230,9 +230,13 @@ describe('encoded JSON as a word of a text, and a table as a string', () => {
     ]);
   });
   it('leaves a word that is no base64 of JSON, or glued to other letters, as text', () => {
-    for (const text of ['token xeyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ== end', 'see eyJhbGciOi', 'eyJ!!!!!!!!!!!!!!!!!']) {
+    for (const text of ['token xeyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ== end', 'see eyJhbGciOi', 'eyJ!!!!!!!!!!!!!!!!!', 'a/eyJpZENhcmQiOiIxMjE0MjIxOTYwMTEyNzkzMzAifQ==']) {
       expect(parseBody(Buffer.from(text), 'text/plain').leaves).toHaveLength(1);
     }
+  });
+  it('opens the word after a key and its "=" in a log line', () => {
+    const leaves = parseBody(Buffer.from('ok ext_b64=eyJpZCI6IjMyMDU4MzE5NTUwODI0Nzc3MiJ9 end'), 'text/plain').leaves;
+    expect(leaves.map((l) => l.location)).toEqual(['', '', '|base64', '', '|base64|json/id']);
   });
   it('reads a CSV held in a JSON string by its header', () => {
     const body = Buffer.from(JSON.stringify({ format: 'csv', data: '姓名,手机\n张伟,13812345678\n李娜,13912345678' }));

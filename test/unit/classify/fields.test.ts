@@ -24,7 +24,7 @@ describe('lookupField: exact names in every spelling', () => {
     ['hkMacaoResidentPermit', 'pi.passport'], ['zhengjianhao', 'pi.id_card'], ['txdz', 'pi.address'], ['applicant_addr', 'pi.address'],
     ['abnormalItems', 'pi.health'], ['异常项目', 'pi.health'], ['icdbm', 'pi.health'], ['fpTmp', 'pi.biometric'],
     ['servedIMSI', 'pi.device_id'], ['zjxy', 'pi.religion'], ['curr_addr', 'pi.address'], ['房屋坐落', 'pi.address'], ['fwzl', 'pi.address'],
-    ['出险地点', 'pi.address'], ['accident_addr', 'pi.address'], ['sfzmhm', 'pi.id_card'], ['rlsj', 'pi.biometric'], ['certAddr', 'pi.address'], ['zjdz', 'pi.address'], ['dz', 'pi.address'], ['jyjl', 'pi.health'], ['检验结论', 'pi.health'], ['cert_number', 'pi.id_card'], ['personalId', 'pi.id_card'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
+    ['出险地点', 'pi.address'], ['accident_addr', 'pi.address'], ['sfzmhm', 'pi.id_card'], ['rlsj', 'pi.biometric'], ['zz', 'pi.address'], ['AdrLine', 'pi.address'], ['certAddr', 'pi.address'], ['zjdz', 'pi.address'], ['dz', 'pi.address'], ['jyjl', 'pi.health'], ['检验结论', 'pi.health'], ['cert_number', 'pi.id_card'], ['personalId', 'pi.id_card'], ['cellphone', 'pi.phone'], ['cellPhone', 'pi.phone'],
     ['phone_number', 'pi.phone'], ['shouji', 'pi.phone'], ['shoujihao', 'pi.phone'], ['dianhua', 'pi.phone'],
     ['手机号', 'pi.phone'], ['手机号码', 'pi.phone'], ['电话', 'pi.phone'], ['联系电话', 'pi.phone'],
     ['email', 'pi.email'], ['e-mail', 'pi.email'], ['E_MAIL', 'pi.email'], ['mail', 'pi.email'],
@@ -80,7 +80,7 @@ describe('lookupField: look-alikes that are not PI fields', () => {
 
   it.each(['orderNo', 'activityId', 'campaign_id', 'shopId', 'order_id', 'id', 'timestamp', 'trackingNo', 'waybill', 'sku', '运单号', 'invoice', 'refNo',
     'regNo', 'confirmationNo', 'batchId', 'bizId', 'couponId', 'mailNo', 'pnr', '订单', 'mpn', 'licenseKey', '配件编号',
-    'amount_fen', 'rows_scanned', 'rx_bytes_total', 'bytesSent', 'claimNumber', 'ywlsh', 'order', 'tracking', 'Requisition', 'free_storage'])(
+    'amount_fen', 'rows_scanned', 'rx_bytes_total', 'bytesSent', 'claimNumber', 'ywlsh', 'order', 'tracking', 'Requisition', 'free_storage', 'senderStaffId'])(
     '%s is a reference number (lowers pattern-only findings)', (key) => expect(cat(key)).toBe('ref'),
   );
 

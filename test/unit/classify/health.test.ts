@@ -209,7 +209,7 @@ describe('injuries, school absences, check-up remarks, learning diagnostics', ()
     ['患者张伟，左乳肿块 BI-RADS 5类', ['左乳肿块 BI-RADS 5类']], ['患者张伟，T-SPOT.TB 阳性', ['T-SPOT.TB 阳性']],
     ['患者张伟，一直在吃多巴丝肼片', ['一直在吃多巴丝肼片']], ['患者张伟，行经皮冠状动脉支架置入术', ['行经皮冠状动脉支架置入术']],
   ])('imaging categories, lab tests, drugs and procedures: %s', (value, want) => expect(h(value)).toEqual(want));
-  it.each([['51.2300', 'oprn_oprt_code'], ['经皮冠状动脉支架置入术', 'oprn_oprt_name']])('%s under %s (the settlement list\'s operations)', (value, key) => expect(h(value, key)).toEqual([value]));
+  it.each([['F20.9', 'opsp_dise_code'], ['51.2300', 'oprn_oprt_code'], ['经皮冠状动脉支架置入术', 'oprn_oprt_name']])('%s under %s (the settlement list\'s operations)', (value, key) => expect(h(value, key)).toEqual([value]));
   it('a follow-up visit\'s fee after a prescription stays readable', () => {
     expect(h('门诊记录：高血压；处方：氨氯地平片 5mg qd；复诊费用 55576.84。')).toEqual(['门诊记录：高血压', '处方：氨氯地平片 5mg qd']);
   });

@@ -519,15 +519,22 @@ describe('names in bookings, school notes, approvals, claims and registrations',
     ['蒋宇提交的请假', ['蒋宇']], ['马倩发起的出差申请', ['马倩']],
     ['Please book the Singapore trip for Xie Shiyu, passport no. G11769081', ['Xie Shiyu']], ['content="SQXZW#顾俊杰#110105196212136197"', ['顾俊杰']],
     ['callback error holder "高婷芳", cardNo: 6259069641644042', ['高婷芳']], ['刘单 电话 13812345678', ['刘单']],
-    ['18时许，高睿驾驶京P75755在望京西路追尾，伤者龙磊涛送医', ['龙磊涛']], ['New hire: Zhou Qiang, personal email', ['Zhou Qiang']],
+    ['18时许，高睿驾驶京P75755在望京西路追尾，伤者龙磊涛送医', ['龙磊涛']],
+    // Minutes in Markdown, an AML case note, a hotline ticket, an English visit note.
+    ['**参会**：熊桂鹏, 冯勇\n\n## 讨论', ['熊桂鹏', '冯勇']], ['调查人员：胡磊    结论：可疑', ['胡磊']], ['随后当日转出至雷婷名下账户', ['雷婷']],
+    ['来电人称老板秦轩拖欠三个月工资', ['秦轩']], ['Visit note for 钱佳萱 — diagnosis: Type 2 diabetes (E11.9)', ['钱佳萱']],
+    // A chat export's senders in brackets; a SWIFT MT103's ordering customer and beneficiary.
+    ['群：门店运营日报\n[尹燕伟] 已核实。\n[宋晓诗] 收到', ['尹燕伟', '宋晓诗']],
+    [':20:REF123\n:50K:/6259110800492752718\nTANG JUNJIE\nNO.968 TIANFU AVE\n:59:/DE73500105175407324931\nAMELIA CLARKE\n:50F:/6222020200112230\n1/YANG XIN\n2/RM 732', ['TANG JUNJIE', 'AMELIA CLARKE', 'YANG XIN']], ['New hire: Zhou Qiang, personal email', ['Zhou Qiang']],
   ])('%s', (value, want) => expect(names(value).sort()).toEqual([...want].sort()));
-  it.each(['您提交的申请已通过', '财务部提交的报表', '系统发起的任务', '下单成功 电话 13812345678', '订单项目 手机 13812345678', 'parent company Alibaba Group', 'student ID 12345', 'client id web-portal'])(
+  it.each(['发放至乙方本人名下账户', '[通知] 明天开会', '[系统消息]: 已同步', '老板很好', ':59:/DE7350010517\nACME TRADING GMBH\n:70:INVOICE 12', ':20:REF123\nTANG JUNJIE',
+    '您提交的申请已通过', '财务部提交的报表', '系统发起的任务', '下单成功 电话 13812345678', '订单项目 手机 13812345678', 'parent company Alibaba Group', 'student ID 12345', 'client id web-portal'])(
     'no name in %s', (value) => expect(names(value)).toEqual([]));
   it.each([
     ['谢杰', 'beibaoxianren'], ['夏琳', 'frdb'], ['胡艳磊', '咨询师'], ['田睿辰', 'wearer'], ['Juan Song', 'submittedFor'], ['Lin Cai', 'worker'],
     ['金秀桂', 'underwriter'], ['毛英飞', 'surveyor'], ['于倩海', '查勘员'], ['尹胜涵', 'zzys'], ['LUO YANG', 'xingming_pinyin'],
     ['CHEN JING', 'name_in_passport'], ['PARK', 'ywx'], ['SEOYEON', 'ywm'], ['徐雨晓', '宾客'], ['江诗', 'jianhuren'], ['LIU JING', 'lvke'],
-    ['诸葛雨婷', 'qishou'], ['蒋阳华', 'siji'], ['方伟婷', 'orderingDoctor'], ['周刚燕', 'sjys'], ['Luo Jie', 'readingPhysician'], ['祝晓', 'bgys'], ['周勇佳', 'salesConsultant'], ['朱敏磊', 'xsgw'], ['余静', 'czy'], ['王娟颖', 'host'],
+    ['诸葛雨婷', 'qishou'], ['蒋阳华', 'siji'], ['方伟婷', 'orderingDoctor'], ['周刚燕', 'sjys'], ['Luo Jie', 'readingPhysician'], ['祝晓', 'bgys'], ['周勇佳', 'salesConsultant'], ['朱敏磊', 'xsgw'], ['余静', 'czy'], ['王娟颖', 'host'], ['夏海桐', 'senderNick'], ['LUCAS MUELLER', 'name'], ['Haruto Sato', 'name'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
   it.each([['api.example.com', 'host'], ['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
     '%s under %s is no one', (value, key) => expect(names(value, key)).toEqual([]));
