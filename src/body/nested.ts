@@ -116,6 +116,21 @@ function embeddedBase64(value: string): { start: number; end: number; text: stri
   return { start, end: start + word[1]!.length, text, inText: true };
 }
 
+/** Cheap signs of a table before it is sniffed: a second line, and a first line short enough for
+ *  a header that holds a delimiter. A text body was sniffed as a whole already (parse.ts). */
+function mayHoldTable(leaf: Leaf): boolean {
+  if (leaf.source === 'text' && leaf.parent === undefined) return false;
+  const value = leaf.value;
+  const lf = value.indexOf('\n');
+  if (lf < 3 || lf > MAX_HEADER_LINE) return false;
+  for (let i = 0; i < lf; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 44 || c === 9 || c === 59 || c === 124) return true;
+  }
+  return false;
+}
+const MAX_HEADER_LINE = 1024;
+
 function tableChildren(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undefined): Leaf[] | undefined {
   const bytes = Buffer.from(leaf.value, 'utf8');
   const delimiter = sniffTableDelimiter(bytes, columnName);
@@ -156,7 +171,7 @@ function open(leaf: Leaf, index: number, columnName: ColumnNamePredicate | undef
   }
   // A table sent as a string ({"format": "csv", "data": "claim_no,name,…\n…"}, a reinsurer's
   // bordereau): its cells are read under their column names, as a CSV body's are.
-  if (children === undefined && value.includes('\n')) children = tableChildren(leaf, index, columnName);
+  if (children === undefined && mayHoldTable(leaf)) children = tableChildren(leaf, index, columnName);
   if (children === undefined) {
     const whole = (suffix: string, text: string, wrap: 'base64' | 'percent'): Leaf[] => [
       { location: `${leaf.location}|${suffix}`, key: leaf.key, value: text, rawStart: 0, rawEnd: Buffer.byteLength(value), source: 'text', parent: index, wrap },
