@@ -234,12 +234,15 @@ const GROUPS: readonly Group[] = [
       // insurance data standard's code for 姓名; a short-video shop's order recipient.
       'dsr', 'xsyr', 'ysyr', 'yzsyr', 'aac003', 'postReceiver',
       // An invoice's checker and a prescription's pharmacists; whose sample a genetic test read.
-      'checker', 'underwriter', 'surveyor', 'adjuster', 'zzys',
+      'checker', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
+      // An insurer's underwriter, surveyor and adjuster; the attending doctor (主治医生 zzys).
+      'underwriter', 'surveyor', 'adjuster', '核保员', '查勘员', '定损员', '理赔员', 'zzys',
       // Who ordered, sent, read, reported and reviewed a test (送检医生 sjys, 报告医生 bgys, 审核医生 shys).
       'orderingDoctor', 'orderingPhysician', 'referringDoctor', 'referringPhysician', 'readingPhysician', 'readingDoctor',
       'reportingDoctor', 'reportingPhysician', 'reviewingDoctor', 'sjys', 'bgys', 'shys',
-      // A car sale's consultant (销售顾问 xsgw), a used car's appraiser (评估师), a roster's operator (操作员 czy).
-      'salesConsultant', 'xsgw', '销售顾问', '评估师', '鉴定评估师', '操作员', 'czy', '调查人员', '调查员', '参保人', '核保员', '查勘员', '定损员', '理赔员', '审方药师', '调配药师', '核对药师', '发药药师', '药师', 'sampleOwner', 'specimenOwner',
+      // A car sale's consultant (销售顾问 xsgw), a used car's appraiser (评估师), a roster's operator
+      // (操作员 czy); an investigation's staff and a social-insurance filing's insured (参保人).
+      'salesConsultant', 'xsgw', '销售顾问', '评估师', '鉴定评估师', '操作员', 'czy', '调查人员', '调查员', '参保人',
       // "审核：邹秀曦" at the foot of a report; as words in text they are verbs ("审核单据").
       '审核', '审批', '复核', '审核员', '值班人', '值班员', '审核人', '审批人', '对接人', '跟进人', '责任人', '客户', '乘客', '学生', '学员',
       '驾驶员', '驾驶人', '开方医生', '处方医生', '接诊医生', '快递员', '配送员', '骑手',

@@ -555,7 +555,7 @@ export class LeafScanner implements ScanHost {
       this.labelled(match, v, valueStartAfter(v, k), v.length);
       return;
     }
-    const speaker = speakerBesideTime(v, k) ?? (k >= 3 && isDigitCode(v.charCodeAt(k - 2)) ? swiftPartyName(v, k) : undefined);
+    const speaker = speakerBesideTime(v, k) ?? swiftPartyName(v, k);
     if (speaker !== undefined) this.emit(NAME, RULES.nameContext, speaker.start, speaker.end, 0.75);
   }
 

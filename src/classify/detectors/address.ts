@@ -10,14 +10,15 @@ export const MAX_ADDRESS_LENGTH = 300;
 // Administrative and street words whose presence makes a Chinese address likely.
 const CJK_MARKERS = new Set([...'省市区县镇乡村路街道巷弄号楼栋室单元座幢小区'].map((c) => c.charCodeAt(0)));
 
-/** 1 for a likely address, 0.7 for a plausible one without markers, 0 for none. */
+/** A template's or a sample's blank ("张家港市XX小区", "××路××号"). */
 const PLACEHOLDER_RUN = /(?:XX|××|ＸＸ)/;
 
+/** 1 for a likely address, 0.7 for a plausible one without markers, 0 for none. */
 export function addressConfidenceFactor(value: string): number {
   const s = value.trim();
   if (s.length < MIN_LENGTH || s.length > MAX_ADDRESS_LENGTH) return 0;
   if (s.includes('://')) return 0;
-  // A template's or a sample's blank ("张家港市XX小区", "××路××号"): no one lives there.
+  // No one lives at a blank.
   if (PLACEHOLDER_RUN.test(s)) return 0;
   let han = 0;
   let markers = 0;

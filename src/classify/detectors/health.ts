@@ -161,9 +161,11 @@ export const ICD_LABELS = ['ICD-10', 'ICD10', 'ICD-10-CM', 'ICD'];
 /** Longer phrases that contain a health word but are not about anyone's health. */
 export const HEALTH_NEGATIVES = [
   '故障诊断', '系统诊断', '网络诊断', '远程诊断', '自诊断', '车辆诊断', '诊断工具', '诊断日志', '诊断接口',
-  '诊断模式', '诊断码', '故障码', '车况诊断', '全车体检', '车辆年检', '电池健康',
+  '诊断模式', '诊断码', '故障码', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
+  // A car's condition, as used-car reports and telematics give it (MACHINE_DIAGNOSIS below).
+  '车况诊断', '全车体检', '车辆年检', '电池健康',
   // A learning platform's diagnostics of a pupil's mastery (LEARNING_DIAGNOSIS below).
-  '学情诊断', '知识点诊断', '学习诊断', '学科诊断', '能力诊断', '作业诊断', '错题诊断', '诊断性测验', '诊断性测试', '诊断性评估', '非处方', '处方药', '炎热', '炎炎', '炎黄', '炎帝', '炎凉', '炎夏',
+  '学情诊断', '知识点诊断', '学习诊断', '学科诊断', '能力诊断', '作业诊断', '错题诊断', '诊断性测验', '诊断性测试', '诊断性评估',
   '体检中心', '体检套餐', '体检机构', '防过敏', '手术刀', '癌变率', '懒癌', '拖延症', '选择困难症',
   // Buildings, as a ride's pickup point names them ("人民医院门诊楼").
   '门诊楼', '门诊大楼', '住院楼', '住院大楼', '急诊楼', '医技楼',
@@ -311,10 +313,11 @@ export function isMedicalValue(value: string): boolean {
  *  record ("250.00", an ICD-9 code, keeps its point). */
 const DIGITS_ONLY = /^[\d\s-]+$/;
 
-/** "车辆诊断：发动机故障码 P0300" under "diag", "系统诊断：磁盘 I/O 正常" under a "diagnosis"
- *  object, "伺服电机编码器故障": a machine's diagnosis (a person's illness is no 故障). */
 /** A learning platform's "diagnosis" of what a pupil has mastered ("学情诊断：掌握度 41%",
  *  "知识点诊断：薄弱", "诊断性测验 平均分 67"). */
 const LEARNING_DIAGNOSIS = /^(?:学情|知识点|学习|学科|能力|作业|错题)诊断|诊断性(?:测验|测试|评估|考试)|掌握度/;
 
+/** "车辆诊断：发动机故障码 P0300" under "diag", "系统诊断：磁盘 I/O 正常" under a "diagnosis"
+ *  object, "伺服电机编码器故障", "底盘检测：正常", "电池健康度SOH 93%": a machine's or a car's
+ *  diagnosis (a person's illness is no 故障). */
 const MACHINE_DIAGNOSIS = /^(?:车辆|故障|系统|网络|远程|设备|发动机|整车|电池|自检|车况)诊断|故障|\bobd\b|\bdtc\b|底盘|车况|年检|电池健康|全车/;

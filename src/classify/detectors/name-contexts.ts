@@ -132,6 +132,8 @@ export function speakerInBrackets(v: string, open: number): Span | undefined {
  *  (":50K:/6259…\nTANG JUNJIE\n…", ":59:/DE73…\nAMELIA CLARKE", ":50F:/…\n1/YANG XIN"): the line
  *  after the account line is the party's name, or the "1/" line of the structured option F. */
 export function swiftPartyName(v: string, k: number): Span | undefined {
+  // Asked at every colon: the tag's number ends two chars before it ("50K:", "59:" is "5" "9").
+  if (k < 3 || !isDigitCode(v.charCodeAt(k - 2))) return undefined;
   const tag = SWIFT_PARTY_TAG.exec(v.slice(Math.max(0, k - 5), k + 1));
   if (tag === null) return undefined;
   const tagStart = k - tag[0].length + 1;

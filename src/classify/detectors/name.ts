@@ -672,9 +672,9 @@ export const NAME_SUFFIXES_ZH = ['先生', '女士', '小姐', '同学', '老师
   '家长', '的家长',
   // Who follows a ticket up ("请 熊斌 跟进").
   '跟进',
-  // Whose records these are ("端木彤的入职信息如下：身份证号…").
   // Whose account money went to ("转出至雷婷名下账户").
   '名下',
+  // Whose records these are ("端木彤的入职信息如下：身份证号…").
   '的身份证', '的手机号', '的手机', '的电话', '的银行卡', '的工资卡', '的入职信息', '的个人信息', '的联系方式', '的住址', '的家庭住址', '的档案', '的病历', '的护照',
   // A letter's greeting by title ("贺若平经理好："): the title alone would take "项目经理".
   '经理好', '老师好', '主任好', '总监好', '律师', '法官',
@@ -1053,8 +1053,8 @@ export const NAME_SIGN_OFFS: ReadonlyArray<readonly [string, boolean]> = [
 ];
 
 /** What may stand between a name and the number written after it: spaces, commas, slashes,
- *  brackets, colons ("郑红浩，139…", "董燕淑 (0086-…)", "郑磊（身份证号…"). */
-// '#' separates a carrier's SMS command ("SQXZW#顾俊杰#110105…", a number-porting query).
+ *  brackets, colons ("郑红浩，139…", "董燕淑 (0086-…)", "郑磊（身份证号…"), and the '#' of a
+ *  carrier's SMS command ("SQXZW#顾俊杰#110105…", a number-porting query). */
 const NUMBER_GAP = new Set([...' \t\u3000,，、/|(（)）[]【】:：#'].map((c) => c.charCodeAt(0)));
 const MAX_NUMBER_GAP = 3;
 /** The labels of a phone or ID number that may stand between the name and the number. */
