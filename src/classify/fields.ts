@@ -253,7 +253,7 @@ const GROUPS: readonly Group[] = [
       '医师', '处方医师', '开方医师',
       '家长', '配偶', '法人', '买家',
       // The parties of contracts, leases and cases ("乙方（劳动者）：", "被告（被申请人）：").
-      '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者'] },
+      '甲方', '乙方', '丙方', '出租方', '承租方', '原告', '被告', '第三人', '被申请人', '申请方', '劳动者', '相对方'] },
 
   // "dz": 地址 in pinyin initials, as CRM exports name it; a value must read as an address.
   // "zz" (住址) on a vehicle licence; ISO 20022's <PstlAdr><AdrLine>.
@@ -442,6 +442,8 @@ const GROUPS: readonly Group[] = [
       // A recruiter's job requisition ("Requisition: 19815034939"); a workplace app's staff id,
       // 15 digits that pass Luhn one time in ten ("senderStaffId").
       'requisition', 'requisitionNo', 'requisitionId', 'reqNo', 'staffId', 'senderStaffId',
+      // A return's authorisation number ("rmaNo": "RMA20250613053512").
+      'rmaNo', 'rmaNumber', 'returnNo',
       '配件编号', '零件号', '物料编码', '物料号', '型号'] },
   // Quantities: an 11-digit byte count (17179869184 is 16 GiB) reads like a mobile number, and
   // only the field says it is a size. No generic suffix like "count", which "account" ends in.

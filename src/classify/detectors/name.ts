@@ -253,8 +253,9 @@ const FOLLOWER_WORDS = new Set([
   '最近', '确诊', '住院', '生病', '去世', '出院', '今年', '已经', '家长',
   // The document a traveller or a guest shows ("旅客雷颖持护照E709…", "同行人王芳持港澳通行证").
   '持有', '持护', '持证', '持港', '持台', '持往', '持回', '持身', '持外', '持中', '持因', '持普',
-  // A hotline ticket's complaint ("老板秦轩拖欠三个月工资").
-  '拖欠', '欠薪',
+  // A hotline ticket's complaint ("老板秦轩拖欠三个月工资"); a case's cause after its parties
+  // ("原告夏欣海与被告孟建民间借贷纠纷").
+  '拖欠', '欠薪', '民间', '离婚', '借款', '纠纷',
 ]);
 
 export function isHanSurnameAt(s: string, i: number): 0 | 1 | 2 {
@@ -597,6 +598,8 @@ export const NAME_TRIGGERS_ZH = [
   // Family named in chats and orders ("是给我妈梁宸轩买的", "我老公郝思诗也是会员").
   '我妈', '我爸', '我妈妈', '我爸爸', '我母亲', '我父亲', '我老公', '我老婆', '我爱人', '我丈夫', '我妻子',
   '我儿子', '我女儿', '我哥', '我姐', '我弟', '我妹', '我奶奶', '我爷爷', '我外婆', '我姥姥',
+  // A passport's or an ID card's bilingual label, as OCR reads it ("姓名/Name 史峰宇").
+  '姓名/Name', '姓名/NAME', '姓名 Name',
   // Who travels or stays with the guest ("同行人司马刚"); who wears a child's smartwatch.
   '同行人', '同住人', '随行人员', '佩戴者',
   // An accident's injured ("伤者龙磊涛送医"); an investigation's and a hotline ticket's people
@@ -614,6 +617,8 @@ export const NAME_TRIGGERS_ZH = [
   '联络人', '接待人', '跟进人', '责任人', '维修人', '报修人', '销售顾问', '客户经理', '坐席',
   // Inspections, community work and case handling ("巡检员欧阳瀚已上报", "网格员李娜走访").
   '巡检员', '检查员', '质检员', '安全员', '网格员', '调解员', '书记员', '审判员', '民警', '辅警', '社工', '志愿者',
+  // A judgment's bench ("审判长　岳远", "人民陪审员　殷晨嘉") and a family's children ("婚后生育一子倪飞").
+  '审判长', '人民陪审员', '陪审员', '代理审判员', '法官助理', '生育一子', '生育一女', '育有一子', '育有一女',
   // The third parties of CRM notes ("推荐其同事魏伟军投保").
   '其同事', '其朋友', '其家属', '其妻', '其夫',
   // An English name beside the Han one ("侯诗英（英文名 Sophia Hou）"), and the Han one after a
@@ -889,7 +894,7 @@ const PLACE_ENDINGS = new Set([...'区市省县镇乡街巷店厂局厅馆港岛
 
 /** Common surnames left out of SURNAMES for being function words in running text ("患者于昨日
  *  入院", "向您致歉"): a whole value of two or three ideographs under a name field is a name. */
-const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种过计'].map((c) => c.charCodeAt(0)));
+const VALUE_SURNAMES = new Set([...'于向文那区操幸战母盖晋容练帅应宣贝廉明满水花种过计时'].map((c) => c.charCodeAt(0)));
 /** 和 joins names in text ("转给张伟和李娜"): a surname only as a whole value's first char. */
 const WHOLE_VALUE_SURNAMES = new Set([...VALUE_SURNAMES, 0x548c]);
 /** Words those surnames start that a name field may hold for no one ("向日葵" as a product). */
@@ -901,6 +906,7 @@ const NOT_VALUE_NAMES = new Set([
   '那里', '那个', '那些', '那边', '那天', '那时', '那么', '那样', '区域', '区号', '区县', '区间', '区块', '区别', '区分',
   '操作', '操场', '操控', '幸福', '幸运', '战略', '战斗', '战队', '战区', '战役', '战术', '母婴', '母亲', '母公', '母线',
   '母校', '盖章', '盖子', '晋升', '晋级', '容器', '容量', '容易', '容积', '练习', '帅哥', '帅气',
+  '时间', '时候', '时长', '时段', '时效', '时尚', '时代', '时刻', '时期', '时区', '时速', '时差', '时光', '时空', '时装', '时事', '时政', '时令', '时髦',
   '应该', '应用', '应急', '应收', '应付', '应答', '应当', '应聘', '应届', '应缴', '宣传', '宣布', '宣言', '宣讲',
   '贝壳', '贝类', '贝斯', '廉价', '廉洁', '廉政', '明天', '明细', '明星', '明年', '明日', '明确', '明显', '明白',
   '明信', '明文', '明码', '明暗', '明亮', '满意', '满足', '满分', '满减', '满额', '满员', '满载', '满月', '满天', '满屏', '满级',
@@ -1020,7 +1026,9 @@ export const NAME_TRIGGERS_EN: ReadonlyArray<readonly [string, boolean, boolean?
   ['parent', false], ['student', false], ['client', false], ['referee', false], ['contact is', false],
   ['handled by', false], ['summary for', false, true], ['note for', false, true],
   // Travel requests and onboarding notes ("book the trip for Xie Shiyu", "New hire: Zhou Qiang").
-  ['trip for', false], ['new hire', false], ['new joiner', false],
+  ['trip for', false], ['visa for', false], ['new hire', false], ['new joiner', false],
+  // An English clinical note's patient ("Visit note — pt 唐海; dx …").
+  ['pt', false, true],
   // A log line's holder of a card or an account ("callback error holder \"高婷芳\", cardNo: …").
   ['holder', false],
   // Tickets, CRM notes and approvals: a Latin name after them needs a surname (latinNameAt).

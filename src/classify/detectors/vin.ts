@@ -6,12 +6,15 @@
  */
 import { vin } from '../validators.js';
 
+const DIGITS_AFTER_WMI = /^.{3}\d{14}$/;
+
 /** 0.97 for a VIN in the usual upper-case form, 0.9 for other forms with support, else 0. */
 export function vinConfidence(code: string, letters: number, upper: number, supported: boolean): number {
   if (code.length !== 17 || !vin(code)) return 0;
   // A VIN is printed in capitals and has letters in its WMI and its descriptor; a lower-case
-  // or digits-only 17-char string, or a prefix letter and 16 digits ("T2603…", a trip's or an
-  // order's id), is an id that happens to pass (1 in 11 do).
-  if (letters >= 2 && upper === letters) return 0.97;
+  // or digits-only 17-char string, a prefix letter and 16 digits ("T2603…", a trip's id), or
+  // three letters and 14 digits ("RMA20250613053512", a return's number) is an id that happens
+  // to pass (1 in 11 do).
+  if (letters >= 2 && upper === letters && !DIGITS_AFTER_WMI.test(code)) return 0.97;
   return supported ? 0.9 : 0;
 }

@@ -89,6 +89,9 @@ describe('VIN detector', () => {
     expect(texts(trip, 'vehicle.vin', 'tripId')).toEqual([]);
     expect(texts(`trip ${trip} done`, 'vehicle.vin')).toEqual([]);
     expect(texts(trip, 'vehicle.vin', 'vin')).toEqual([trip]);
+    const rma = makeVin('RMA20250613053512'.slice(0, 8) + '53512'.padStart(8, '0'));
+    expect(texts(`return ${rma} accepted`, 'vehicle.vin')).toEqual([]);
+    expect(texts(rma, 'vehicle.vin', 'vin')).toEqual([rma]);
   });
 
   it('a valid VIN under a reference field (sku) is the SKU it says it is', () => {

@@ -522,7 +522,11 @@ describe('names in bookings, school notes, approvals, claims and registrations',
     ['18时许，高睿驾驶京P75755在望京西路追尾，伤者龙磊涛送医', ['龙磊涛']],
     // Minutes in Markdown, an AML case note, a hotline ticket, an English visit note.
     ['**参会**：熊桂鹏, 冯勇\n\n## 讨论', ['熊桂鹏', '冯勇']], ['调查人员：胡磊    结论：可疑', ['胡磊']], ['随后当日转出至雷婷名下账户', ['雷婷']],
-    ['来电人称老板秦轩拖欠三个月工资', ['秦轩']], ['Visit note for 钱佳萱 — diagnosis: Type 2 diabetes (E11.9)', ['钱佳萱']],
+    ['来电人称老板秦轩拖欠三个月工资', ['秦轩']], ['护照\n姓名/Name 史峰宇\n性别/Sex 女', ['史峰宇']], ['Visit note — pt 唐海; dx 慢性肾脏病', ['唐海']],
+    ['Please process the Schengen visa for Fang Ma (passport E03196301).', ['Fang Ma']],
+    // A judgment's bench and a family's child; a case's cause ends its party's name.
+    ['审判长　岳远\n人民陪审员　【殷晨嘉】\n书记员　时勇勇', ['岳远', '殷晨嘉', '时勇勇']], ['婚后生育一子倪飞（2015年出生）', ['倪飞']],
+    ['原告夏欣海与被告孟建民间借贷纠纷一案', ['夏欣海', '孟建']], ['Visit note for 钱佳萱 — diagnosis: Type 2 diabetes (E11.9)', ['钱佳萱']],
     // A chat export's senders in brackets; a SWIFT MT103's ordering customer and beneficiary.
     ['群：门店运营日报\n[尹燕伟] 已核实。\n[宋晓诗] 收到', ['尹燕伟', '宋晓诗']],
     [':20:REF123\n:50K:/6259110800492752718\nTANG JUNJIE\nNO.968 TIANFU AVE\n:59:/DE73500105175407324931\nAMELIA CLARKE\n:50F:/6222020200112230\n1/YANG XIN\n2/RM 732', ['TANG JUNJIE', 'AMELIA CLARKE', 'YANG XIN']], ['New hire: Zhou Qiang, personal email', ['Zhou Qiang']],
@@ -534,9 +538,9 @@ describe('names in bookings, school notes, approvals, claims and registrations',
     ['谢杰', 'beibaoxianren'], ['夏琳', 'frdb'], ['胡艳磊', '咨询师'], ['田睿辰', 'wearer'], ['Juan Song', 'submittedFor'], ['Lin Cai', 'worker'],
     ['金秀桂', 'underwriter'], ['毛英飞', 'surveyor'], ['于倩海', '查勘员'], ['尹胜涵', 'zzys'], ['LUO YANG', 'xingming_pinyin'],
     ['CHEN JING', 'name_in_passport'], ['PARK', 'ywx'], ['SEOYEON', 'ywm'], ['徐雨晓', '宾客'], ['江诗', 'jianhuren'], ['LIU JING', 'lvke'],
-    ['诸葛雨婷', 'qishou'], ['蒋阳华', 'siji'], ['方伟婷', 'orderingDoctor'], ['周刚燕', 'sjys'], ['Luo Jie', 'readingPhysician'], ['祝晓', 'bgys'], ['周勇佳', 'salesConsultant'], ['朱敏磊', 'xsgw'], ['余静', 'czy'], ['王娟颖', 'host'], ['夏海桐', 'senderNick'], ['LUCAS MUELLER', 'name'], ['Haruto Sato', 'name'],
+    ['诸葛雨婷', 'qishou'], ['蒋阳华', 'siji'], ['方伟婷', 'orderingDoctor'], ['周刚燕', 'sjys'], ['Luo Jie', 'readingPhysician'], ['祝晓', 'bgys'], ['周勇佳', 'salesConsultant'], ['朱敏磊', 'xsgw'], ['余静', 'czy'], ['王娟颖', 'host'], ['夏海桐', 'senderNick'], ['马梓平', '相对方'], ['时帆振', 'name'], ['LUCAS MUELLER', 'name'], ['Haruto Sato', 'name'],
   ])('%s under %s', (value, key) => expect(names(value, key)).toEqual([value]));
-  it.each([['api.example.com', 'host'], ['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
+  it.each([['时间', 'name'], ['api.example.com', 'host'], ['worker-3', 'worker'], ['总机', 'contactName'], ['Front Desk', 'contactName'], ['RECEPTION', 'contactName']])(
     '%s under %s is no one', (value, key) => expect(names(value, key)).toEqual([]));
   it('the parts of a name as XML elements', () => {
     expect(names('<ResGuest><PersonName><GivenName>Jiaxue</GivenName><Surname>Zhu</Surname></PersonName></ResGuest>')).toEqual(['Jiaxue', 'Zhu']);
