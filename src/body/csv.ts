@@ -54,6 +54,12 @@ export function parseCsv(buf: Buffer, options: CsvOptions = {}): Leaf[] {
   return leaves;
 }
 
+/** A table held by another leaf (a multipart file, a JSON string) as its children: locations
+ *  under the holder's with "|csv", spans into the holder's bytes. */
+export function csvChildren(content: Buffer, holder: Leaf, holderIndex: number, delimiter: CsvDelimiter): Leaf[] {
+  return parseCsv(content, { location: `${holder.location}|csv`, delimiter }).map((c) => ({ ...c, parent: holderIndex, wrap: 'csv' as const }));
+}
+
 const MAX_SNIFFED = 1 << 20;
 const MAX_HEADER_CELL = 40;
 

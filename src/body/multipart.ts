@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { EgError } from '../errors.js';
 import { readBase64 } from './base64.js';
-import { declaredCsvDelimiter, parseCsv, sniffTableDelimiter } from './csv.js';
+import { csvChildren, declaredCsvDelimiter, sniffTableDelimiter } from './csv.js';
 import { parseJson } from './json.js';
 import type { Leaf } from './leaf.js';
 import { asContainer, type OpaquePart } from './nested.js';
@@ -188,7 +188,7 @@ function formatChildren(leaves: Leaf[], holder: number, content: Buffer, declare
       children = parseUrlEncoded(content.toString('latin1'), 'form', true).map((c) => ({ ...c, location: `${parent.location}|form${c.location}`, parent: holder, wrap: 'part' as const }));
     } else {
       const delimiter = format === 'table' ? sniffed! : declaredCsvDelimiter(content, format === 'csv' ? ',' : '\t');
-      children = parseCsv(content, { location: `${parent.location}|csv`, delimiter }).map((c) => ({ ...c, parent: holder, wrap: 'csv' as const }));
+      children = csvChildren(content, parent, holder, delimiter);
     }
   } catch {
     return;

@@ -5,7 +5,7 @@
  * keeps each index stable and every parent before its children.
  */
 import { base64Text } from './base64.js';
-import { parseCsv, sniffTableDelimiter } from './csv.js';
+import { csvChildren, sniffTableDelimiter } from './csv.js';
 import { parseJson } from './json.js';
 import type { ColumnNamePredicate, Leaf } from './leaf.js';
 import { percentText } from './percent.js';
@@ -136,8 +136,8 @@ function tableChildren(leaf: Leaf, index: number, columnName: ColumnNamePredicat
   const delimiter = sniffTableDelimiter(bytes, columnName);
   if (delimiter === undefined) return undefined;
   try {
-    const cells = parseCsv(bytes, { location: `${leaf.location}|csv`, delimiter });
-    return cells.length === 0 ? undefined : cells.map((c) => ({ ...c, parent: index, wrap: 'csv' as const }));
+    const cells = csvChildren(bytes, leaf, index, delimiter);
+    return cells.length === 0 ? undefined : cells;
   } catch {
     return undefined;
   }

@@ -266,7 +266,7 @@ export function requestFindings(
       // the pre-check keeps (plain.ts plainToken); a value of the generic shape there is left out
       // before this.
       const holds = lookupField(leaf.key!)?.category === ID_CARD || isNumberHolderKey(leaf.key!) ||
-        (((coded && leaf.key === 'value') || leaf.key === 'id' || leaf.key === 'ID') && isChineseTravelDocument(number));
+        (((coded && leaf.key === 'value') || leaf.key!.toLowerCase() === 'id') && isChineseTravelDocument(number));
       if (!holds || !isPlausiblePassport(number)) continue;
       report(i, PASSPORT, RULES.passportField, 0, leaf.value.length, 0.85);
     }
